@@ -1,0 +1,1 @@
+"""The shop's data and actions, behind one declared interface (CommerceBackend)."""

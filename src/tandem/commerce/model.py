@@ -1,0 +1,142 @@
+"""The commerce backend interface: customers, orders, payments and returns.
+
+The built-in demo shop implements it, and so does the HTTP adapter that talks to a shop's own
+REST endpoints. Flows only ever talk to a shop through this interface.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol
+
+from tandem.types import CustomerId, Language, OrderId
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"  # items came back; a refund follows or was paid
+
+
+class PaymentStatus(StrEnum):
+    PAID = "paid"
+    FAILED = "failed"
+    REFUNDED = "refunded"
+    PENDING = "pending"
+
+
+class RefundStatus(StrEnum):
+    REQUESTED = "requested"
+    ON_ITS_WAY = "on_its_way"
+    PAID = "paid"
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street: str
+    postcode: str
+    city: str
+    country: str  # ISO 3166 alpha-2
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: CustomerId
+    name: str
+    email: str
+    language: Language
+    address: Address
+    tier: str  # "standard" | "gold" ...
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    product_id: str
+    variant_id: str
+    product_name: str
+    variant_name: str
+    quantity: int
+    unit_price: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    id: str
+    amount: Decimal
+    method: str  # "ideal" | "card" | "paypal" | "invoice" ...
+    status: PaymentStatus
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    id: str
+    amount: Decimal
+    method: str
+    status: RefundStatus
+    created_at: dt.datetime
+    expected_at: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    id: OrderId
+    customer_id: CustomerId
+    status: OrderStatus
+    created_at: dt.datetime
+    total: Decimal
+    currency: str
+    lines: tuple[OrderLine, ...]
+    shipping_address: Address
+    payment_method: str
+    payments: tuple[Payment, ...]
+    refunds: tuple[Refund, ...]
+    carrier: str | None = None
+    tracking_number: str | None = None
+    shipped_at: dt.datetime | None = None
+    expected_delivery: dt.date | None = None
+    delivered_at: dt.datetime | None = None
+
+    @property
+    def double_charged(self) -> bool:
+        return sum(1 for p in self.payments if p.status is PaymentStatus.PAID) > 1
+
+
+class CommerceError(Exception):
+    """A shop action failed (the shop refused, or could not be reached)."""
+
+
+class CommerceBackend(Protocol):
+    """What Tandem needs from a shop. Every method is synchronous and may raise CommerceError."""
+
+    def customer_by_email(self, email: str) -> Customer | None: ...
+
+    def customer(self, customer_id: CustomerId) -> Customer | None: ...
+
+    def order(self, order_id: OrderId) -> Order | None: ...
+
+    def orders_of(self, customer_id: CustomerId) -> list[Order]: ...
+
+    def cancel_order(self, order_id: OrderId) -> Order: ...
+
+    def start_return(
+        self, order_id: OrderId, variant_ids: list[str], reason: str
+    ) -> Refund: ...
+
+    def change_address(self, order_id: OrderId, address: Address) -> Order: ...
+
+    def change_payment_method(self, order_id: OrderId, method: str) -> Order: ...
+
+    def exchange_item(
+        self, order_id: OrderId, variant_id: str, new_variant_id: str
+    ) -> Order: ...
+
+    def variants_of(self, product_id: str) -> list[tuple[str, str, bool]]:
+        """(variant id, variant name, in stock) for a product."""
+        ...

@@ -1,0 +1,1 @@
+"""Pure domain logic: no I/O imports (no web, database or HTTP clients)."""

@@ -1,0 +1,87 @@
+"""Who owns a conversation, and the ONE function that changes it.
+
+Every change of owner goes through :func:`transition`, which checks the rule table and returns
+the event to append. Nothing else writes a conversation's state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tandem.domain.errors import InvalidTransition
+
+
+class State(StrEnum):
+    AI = "ai"  # the assistant is talking with the customer
+    QUEUED = "queued"  # waiting for a human
+    HUMAN = "human"  # an agent owns it; the AI stays silent
+    CLOSED = "closed"
+
+
+class Actor(StrEnum):
+    """Who did something: the author of a message or the cause of an event."""
+
+    CUSTOMER = "customer"
+    AI = "ai"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+class EventKind(StrEnum):
+    OPENED = "opened"
+    HANDED_OFF = "handed_off"  # ai -> queued
+    TAKEN = "taken"  # queued -> human
+    HANDED_BACK = "handed_back"  # human -> ai
+    CLOSED = "closed"  # ai|human|queued -> closed
+    RATED = "rated"
+    DECIDED = "decided"  # a policy decision that did not change the owner (kept for audit)
+
+
+#: The rule table: (from, to) -> the event kind that records it, and who may cause it.
+_TRANSITIONS: dict[tuple[State, State], tuple[EventKind, frozenset[Actor]]] = {
+    (State.AI, State.QUEUED): (EventKind.HANDED_OFF, frozenset({Actor.AI, Actor.SYSTEM})),
+    (State.QUEUED, State.HUMAN): (EventKind.TAKEN, frozenset({Actor.AGENT})),
+    (State.HUMAN, State.AI): (EventKind.HANDED_BACK, frozenset({Actor.AGENT})),
+    (State.HUMAN, State.CLOSED): (EventKind.CLOSED, frozenset({Actor.AGENT, Actor.SYSTEM})),
+    (State.AI, State.CLOSED): (
+        EventKind.CLOSED,
+        frozenset({Actor.CUSTOMER, Actor.AI, Actor.AGENT, Actor.SYSTEM}),
+    ),
+    # A queued customer who gives up, or a ticket that is closed, ends the conversation too.
+    (State.QUEUED, State.CLOSED): (
+        EventKind.CLOSED,
+        frozenset({Actor.CUSTOMER, Actor.AGENT, Actor.SYSTEM}),
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """The event a change of owner appends: what changed, who acted and why."""
+
+    kind: EventKind
+    from_state: State
+    to_state: State
+    actor: Actor
+    reason: str
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+def allowed(source: State, target: State, actor: Actor) -> bool:
+    rule = _TRANSITIONS.get((source, target))
+    return rule is not None and actor in rule[1]
+
+
+def transition(
+    source: State,
+    target: State,
+    actor: Actor,
+    reason: str,
+    detail: dict[str, str] | None = None,
+) -> Transition:
+    """Check one change of owner against the rules and return the event that records it."""
+    rule = _TRANSITIONS.get((source, target))
+    if rule is None or actor not in rule[1]:
+        raise InvalidTransition(source.value, target.value, actor.value)
+    return Transition(rule[0], source, target, actor, reason, dict(detail or {}))

@@ -1,0 +1,58 @@
+"""What the AI does with a customer's message, and why: the output of the handoff policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    ANSWER = "answer"  # the AI answers (or runs a flow)
+    CLARIFY = "clarify"  # the AI asks the customer to rephrase (at most once)
+    OFFER_HUMAN = "offer_human"  # the AI answers and offers a person
+    HANDOFF = "handoff"  # hand over to a person now
+    TICKET = "ticket"  # nobody can take over: open a ticket with a promised answer time
+
+
+class Reason(StrEnum):
+    """The closed list of reason codes. docs/reason-codes.md explains each."""
+
+    CUSTOMER_REQUEST = "customer_request"
+    COMPLAINT = "complaint"
+    PAYMENT_PROBLEM = "payment_problem"
+    DOUBLE_CHARGE = "double_charge"
+    FRUSTRATION = "frustration"
+    NOT_UNDERSTOOD = "not_understood"
+    REPEATED_FAILURE = "repeated_failure"
+    ACTION_FAILED = "action_failed"
+    TOO_SLOW = "too_slow"
+    BUSINESS_RULE = "business_rule"
+    OUT_OF_HOURS = "out_of_hours"
+    NO_AGENT_AVAILABLE = "no_agent_available"
+    ROUTINE = "routine"  # the AI can handle it
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+PRIORITY_RANK: dict[Priority, int] = {
+    Priority.URGENT: 0,
+    Priority.HIGH: 1,
+    Priority.NORMAL: 2,
+    Priority.LOW: 3,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: Action
+    reason: Reason
+    rule: str  # the name of the rule that fired
+    priority: Priority = Priority.NORMAL
+    team: str = "general"
+    skill: str | None = None
+    policy_version: int = 0

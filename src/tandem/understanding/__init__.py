@@ -1,0 +1,1 @@
+"""Understanding a customer's message: language, intent, frustration and details."""

@@ -1,0 +1,45 @@
+"""What understanding a message produces; the policy and the flows consume it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tandem.types import Language
+
+
+@dataclass(frozen=True, slots=True)
+class Slots:
+    """Details found in one message."""
+
+    order_ids: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    postcodes: tuple[str, ...] = ()
+    amounts: tuple[Decimal, ...] = ()
+    dates: tuple[dt.date, ...] = ()
+    product_refs: tuple[str, ...] = ()  # product/variant ids matched against the customer's orders
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    text: str
+    language: Language
+    intent: str  # an intent name from the catalogue, or "oos"
+    confidence: float  # calibrated probability of `intent`, 0..1
+    runner_up: str
+    runner_up_confidence: float
+    out_of_scope: bool
+    frustration: float  # this message, 0..1
+    slots: Slots = field(default_factory=Slots)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What understanding may know about the conversation so far."""
+
+    language: Language | None = None  # the conversation's language so far
+    previous_customer_texts: tuple[str, ...] = ()
+    previous_frustration: tuple[float, ...] = ()
+    today: dt.date | None = None
+    known_products: tuple[tuple[str, str], ...] = ()  # (product id, name) from the customer's orders
