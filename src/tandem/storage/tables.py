@@ -1,0 +1,116 @@
+"""The conversation, message, event, agent and rating tables (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from tandem.storage.schema import metadata
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("state", String(16), nullable=False, index=True),
+    Column("language", String(8), nullable=False),
+    Column("customer_email", String(320)),  # passed by the shop for a logged-in customer
+    Column("customer_id", String(64)),  # set once the customer is identified
+    Column("agent_id", String(36), ForeignKey("agents.id")),
+    Column("message_count", Integer, nullable=False, default=0),
+    Column("event_count", Integer, nullable=False, default=0),
+    Column("handoff_reason", String(32)),
+    Column("handoff_rule", String(64)),
+    Column("handoff_priority", String(16)),
+    Column("handoff_team", String(32)),
+    Column("queued_at", DateTime(timezone=True)),
+    Column("policy_version", Integer),
+    Column("summary", Text),
+    Column("memory", JSON, nullable=False, default=dict),  # the AI's turn memory and open flow
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True)),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(36), ForeignKey("conversations.id"), nullable=False),
+    Column("offset", Integer, nullable=False),
+    Column("author", String(16), nullable=False),
+    Column("agent_id", String(36), ForeignKey("agents.id")),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # What understanding made of a customer's message (null for other authors).
+    Column("language", String(8)),
+    Column("intent", String(48)),
+    Column("confidence", Float),
+    Column("frustration", Float),
+    UniqueConstraint("conversation_id", "offset", name="uq_messages_conversation_offset"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(36), ForeignKey("conversations.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("actor", String(16), nullable=False),
+    Column("agent_id", String(36), ForeignKey("agents.id")),
+    Column("from_state", String(16)),
+    Column("to_state", String(16)),
+    Column("reason", String(32)),
+    Column("rule", String(64)),
+    Column("detail", JSON, nullable=False, default=dict),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("conversation_id", "seq", name="uq_events_conversation_seq"),
+)
+Index("ix_events_kind_created", events.c.kind, events.c.created_at)
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", String(120), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(16), nullable=False),  # agent | lead
+    Column("languages", String(64), nullable=False, default="en"),  # comma-separated codes
+    Column("max_concurrent", Integer, nullable=False, default=5),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_closed_at", DateTime(timezone=True)),
+)
+
+agent_sessions = Table(
+    "agent_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("agent_id", String(36), ForeignKey("agents.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("conversation_id", String(36), ForeignKey("conversations.id"), primary_key=True),
+    Column("score", Integer, nullable=False),
+    Column("comment", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
