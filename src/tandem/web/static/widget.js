@@ -1,0 +1,716 @@
+/* Tandem chat widget: one <script src=".../widget.js"> tag, no dependencies, no build step.
+ *
+ * Attributes on the script tag:
+ *   data-tandem-email     the signed-in customer's e-mail (optional)
+ *   data-tandem-language  "nl" or "en" (optional; the server decides when absent)
+ *   data-tandem-open      "true" to open the panel at once (optional)
+ *
+ * Every piece of text from the server is rendered with textContent, never as HTML.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || window.__tandemWidgetLoaded) return;
+  window.__tandemWidgetLoaded = true;
+
+  var BASE = new URL(".", script.src).href; // "http://host/" (or "http://host/prefix/")
+  var API = BASE + "api/v1/conversations";
+  var STORE_KEY = "tandem.conversation:" + BASE;
+  var OPEN_KEY = "tandem.open:" + BASE;
+  var POLL_MS = 2000;
+  var STREAM_RETRY_MS = 15000;
+
+  var LABELS = {
+    en: {
+      launcher: "Chat with us",
+      close: "Close chat",
+      title: "Customer service",
+      ai: "AI assistant",
+      agent: "Agent",
+      you: "You",
+      stateAi: "AI assistant",
+      stateQueued: "Waiting for a person…",
+      stateQueuedWait: "Waiting for a person… (about {n} min)",
+      stateHuman: "You're talking with {name}",
+      aPerson: "a person",
+      stateClosed: "This conversation is closed",
+      human: "Talk to a person",
+      humanText: "I want to talk to a person",
+      placeholder: "Type your message…",
+      inputLabel: "Your message",
+      send: "Send",
+      starting: "Starting the chat…",
+      rateQuestion: "How did we do?",
+      star: "{n} of 5 stars",
+      comment: "Anything you want to add? (optional)",
+      rateSend: "Send rating",
+      rateThanks: "Thank you for your rating!",
+      newChat: "Start a new conversation",
+      offline: "Cannot reach customer service. Please try again.",
+      disclosure: "You are chatting with an AI assistant. A person is always one click away.",
+    },
+    nl: {
+      launcher: "Chat met ons",
+      close: "Chat sluiten",
+      title: "Klantenservice",
+      ai: "AI-assistent",
+      agent: "Medewerker",
+      you: "Jij",
+      stateAi: "AI-assistent",
+      stateQueued: "Wachten op een medewerker…",
+      stateQueuedWait: "Wachten op een medewerker… (ongeveer {n} min)",
+      stateHuman: "Je praat met {name}",
+      aPerson: "een medewerker",
+      stateClosed: "Dit gesprek is gesloten",
+      human: "Praat met een medewerker",
+      humanText: "Ik wil een medewerker spreken",
+      placeholder: "Typ je bericht…",
+      inputLabel: "Je bericht",
+      send: "Verstuur",
+      starting: "De chat wordt gestart…",
+      rateQuestion: "Hoe hebben we het gedaan?",
+      star: "{n} van 5 sterren",
+      comment: "Wil je nog iets kwijt? (optioneel)",
+      rateSend: "Beoordeling versturen",
+      rateThanks: "Bedankt voor je beoordeling!",
+      newChat: "Begin een nieuw gesprek",
+      offline: "Klantenservice is niet bereikbaar. Probeer het opnieuw.",
+      disclosure: "Je chat met een AI-assistent. Een medewerker is altijd één klik verwijderd.",
+    },
+  };
+
+  var config = {
+    email: script.getAttribute("data-tandem-email") || "",
+    language: script.getAttribute("data-tandem-language") || "",
+    open: script.getAttribute("data-tandem-open") === "true",
+  };
+
+  // ---- state -------------------------------------------------------------------------------
+
+  var conv = null; // {id, token, language}
+  var state = null; // "ai" | "queued" | "human" | "closed"
+  var handoff = null;
+  var agentName = "";
+  var lastOffset = -1;
+  var seen = {}; // message id -> true
+  var stream = null;
+  var pollTimer = null;
+  var retryTimer = null;
+  var starting = null; // Promise while a conversation is being created or resumed
+  var generation = 0; // bumped when a conversation is replaced; stale callbacks check it
+
+  function lang() {
+    var l = (conv && conv.language) || config.language || document.documentElement.lang || "en";
+    l = String(l).slice(0, 2).toLowerCase();
+    return LABELS[l] ? l : "en";
+  }
+
+  function t(key, vars) {
+    var s = LABELS[lang()][key];
+    Object.keys(vars || {}).forEach(function (k) {
+      s = s.split("{" + k + "}").join(String(vars[k]));
+    });
+    return s;
+  }
+
+  // ---- storage -----------------------------------------------------------------------------
+
+  function load(key) {
+    try {
+      return JSON.parse(window.localStorage.getItem(key) || "null");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function save(key, value) {
+    try {
+      if (value === null) window.localStorage.removeItem(key);
+      else window.localStorage.setItem(key, JSON.stringify(value));
+    } catch (e) {
+      /* storage disabled (private mode): the chat still works for this page view */
+    }
+  }
+
+  // ---- DOM helpers -------------------------------------------------------------------------
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function button(className, text, onClick) {
+    var b = el("button", className, text);
+    b.type = "button";
+    if (onClick) b.addEventListener("click", onClick);
+    return b;
+  }
+
+  // ---- build the widget --------------------------------------------------------------------
+
+  var host = el("div");
+  host.id = "tandem-widget";
+  host.style.display = "none"; // shown once the stylesheet has loaded (no unstyled flash)
+  var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+
+  var css = el("link");
+  css.rel = "stylesheet";
+  css.href = BASE + "static/widget.css";
+  function reveal() {
+    host.style.display = "";
+  }
+  css.addEventListener("load", reveal);
+  css.addEventListener("error", reveal);
+  root.appendChild(css);
+
+  var launcher = button("tw-launcher", "");
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.setAttribute("aria-controls", "tandem-panel");
+  var launcherIcon = el("span", "tw-launcher-icon");
+  launcherIcon.setAttribute("aria-hidden", "true");
+  var launcherText = el("span", "tw-launcher-text");
+  launcher.appendChild(launcherIcon);
+  launcher.appendChild(launcherText);
+
+  var panel = el("section", "tw-panel");
+  panel.id = "tandem-panel";
+  panel.hidden = true;
+
+  var header = el("header", "tw-header");
+  var titleBox = el("div", "tw-titles");
+  var titleEl = el("h2", "tw-title");
+  var stateEl = el("p", "tw-state");
+  stateEl.setAttribute("aria-live", "polite");
+  titleBox.appendChild(titleEl);
+  titleBox.appendChild(stateEl);
+  var closeBtn = button("tw-close", "×", function () {
+    setOpen(false);
+  });
+  header.appendChild(titleBox);
+  header.appendChild(closeBtn);
+
+  var humanBar = el("div", "tw-humanbar");
+  var humanBtn = button("tw-human", "", function () {
+    sendText(t("humanText"), false);
+  });
+  humanBar.appendChild(humanBtn);
+
+  var log = el("div", "tw-log");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  log.setAttribute("aria-relevant", "additions");
+  var disclosure = el("p", "tw-disclosure");
+  log.appendChild(disclosure);
+
+  var errorEl = el("p", "tw-error");
+  errorEl.setAttribute("role", "alert");
+  errorEl.hidden = true;
+
+  var form = el("form", "tw-form");
+  var inputLabel = el("label", "tw-visually-hidden");
+  inputLabel.htmlFor = "tandem-input";
+  var input = el("textarea", "tw-input");
+  input.id = "tandem-input";
+  input.rows = 1;
+  var sendBtn = el("button", "tw-send");
+  sendBtn.type = "submit";
+  form.appendChild(inputLabel);
+  form.appendChild(input);
+  form.appendChild(sendBtn);
+
+  var ratingBox = el("div", "tw-rating");
+  ratingBox.hidden = true;
+
+  panel.appendChild(header);
+  panel.appendChild(humanBar);
+  panel.appendChild(log);
+  panel.appendChild(errorEl);
+  panel.appendChild(form);
+  panel.appendChild(ratingBox);
+  root.appendChild(panel);
+  root.appendChild(launcher);
+
+  function applyLabels() {
+    panel.setAttribute("aria-label", t("title"));
+    panel.setAttribute("lang", lang());
+    launcherText.textContent = t("launcher");
+    closeBtn.setAttribute("aria-label", t("close"));
+    titleEl.textContent = t("title");
+    humanBtn.textContent = t("human");
+    disclosure.textContent = t("disclosure");
+    inputLabel.textContent = t("inputLabel");
+    input.placeholder = t("placeholder");
+    sendBtn.textContent = t("send");
+    renderState();
+  }
+
+  // ---- rendering ---------------------------------------------------------------------------
+
+  function renderState() {
+    var text;
+    if (!state) text = t("starting");
+    else if (state === "ai") text = t("stateAi");
+    else if (state === "queued") {
+      var wait = handoff && handoff.expected_wait_minutes;
+      text = wait ? t("stateQueuedWait", { n: wait }) : t("stateQueued");
+    } else if (state === "human") text = t("stateHuman", { name: agentName || t("aPerson") });
+    else text = t("stateClosed");
+    if (stateEl.textContent !== text) stateEl.textContent = text;
+    panel.setAttribute("data-state", state || "starting");
+
+    var closed = state === "closed";
+    form.hidden = closed;
+    humanBar.hidden = closed;
+    // Already with (or waiting for) a person: the button stays visible but does nothing.
+    humanBtn.disabled = !state || state === "queued" || state === "human";
+    if (closed && ratingBox.hidden) showRating();
+    if (!closed) ratingBox.hidden = true;
+  }
+
+  function authorLabel(m) {
+    if (m.author === "ai") return t("ai");
+    if (m.author === "agent") return m.author_name || t("agent");
+    if (m.author === "customer") return t("you");
+    return "";
+  }
+
+  function formatTime(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return "";
+    return d.toLocaleTimeString(lang(), { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function addMessage(m) {
+    if (!m || seen[m.id]) return;
+    seen[m.id] = true;
+    if (typeof m.offset === "number" && m.offset > lastOffset) lastOffset = m.offset;
+    if (m.author === "agent" && m.author_name) agentName = m.author_name;
+    if (panel.hidden && m.author !== "customer" && state) launcher.classList.add("tw-unread");
+
+    var row = el("div", "tw-msg tw-msg-" + m.author);
+    row.setAttribute("data-offset", m.offset);
+    if (m.author === "system") {
+      row.appendChild(el("p", "tw-notice", m.text));
+    } else {
+      var meta = el("p", "tw-meta");
+      meta.appendChild(el("span", "tw-author", authorLabel(m)));
+      var time = formatTime(m.created_at);
+      if (time) meta.appendChild(el("time", "tw-time", time));
+      row.appendChild(meta);
+      row.appendChild(el("p", "tw-bubble", m.text));
+    }
+    // Keep offset order even when the stream and a POST answer race each other.
+    var after = null;
+    var rows = log.querySelectorAll(".tw-msg");
+    for (var i = rows.length - 1; i >= 0; i--) {
+      if (Number(rows[i].getAttribute("data-offset")) > m.offset) after = rows[i];
+      else break;
+    }
+    log.insertBefore(row, after);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function addMessages(list) {
+    (list || []).forEach(addMessage);
+    renderState();
+  }
+
+  function setState(next, nextHandoff) {
+    if (nextHandoff !== undefined) handoff = nextHandoff;
+    if (!next || next === state) {
+      renderState();
+      return;
+    }
+    state = next;
+    renderState();
+    if (state === "closed") stopFollowing();
+  }
+
+  function showError(message) {
+    errorEl.textContent = message;
+    errorEl.hidden = false;
+  }
+
+  function clearError() {
+    errorEl.textContent = "";
+    errorEl.hidden = true;
+  }
+
+  // ---- rating ------------------------------------------------------------------------------
+
+  function showRating() {
+    ratingBox.textContent = "";
+    ratingBox.hidden = false;
+    var score = 0;
+    var question = el("p", "tw-rate-q", t("rateQuestion"));
+    question.id = "tandem-rate-q";
+    var stars = el("div", "tw-stars");
+    stars.setAttribute("role", "group");
+    stars.setAttribute("aria-labelledby", "tandem-rate-q");
+    var starButtons = [];
+    [1, 2, 3, 4, 5].forEach(function (n) {
+      var b = button("tw-star", "★", function () {
+        score = n;
+        starButtons.forEach(function (sb, i) {
+          sb.setAttribute("aria-pressed", String(i < n));
+        });
+        submit.disabled = false;
+      });
+      b.setAttribute("aria-label", t("star", { n: n }));
+      b.setAttribute("aria-pressed", "false");
+      starButtons.push(b);
+      stars.appendChild(b);
+    });
+    var comment = el("textarea", "tw-comment");
+    comment.rows = 2;
+    comment.setAttribute("aria-label", t("comment"));
+    comment.placeholder = t("comment");
+    var submit = button("tw-rate-send", t("rateSend"), function () {
+      if (!score) return;
+      submit.disabled = true;
+      var id = conv.id;
+      api("POST", "/" + encodeURIComponent(id) + "/rating", {
+        score: score,
+        comment: comment.value.trim() || null,
+      }).then(
+        function () {
+          clearError();
+          question.textContent = t("rateThanks");
+          stars.remove();
+          comment.remove();
+          submit.remove();
+        },
+        function (err) {
+          submit.disabled = false;
+          showError(err.message);
+        }
+      );
+    });
+    submit.disabled = true;
+    var again = button("tw-link", t("newChat"), function () {
+      startNew();
+    });
+    ratingBox.appendChild(question);
+    ratingBox.appendChild(stars);
+    ratingBox.appendChild(comment);
+    ratingBox.appendChild(submit);
+    ratingBox.appendChild(again);
+  }
+
+  // ---- API ---------------------------------------------------------------------------------
+
+  function ApiError(status, code, message) {
+    this.status = status;
+    this.code = code;
+    this.message = message;
+  }
+
+  function api(method, path, body) {
+    var headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (conv && conv.token) headers.Authorization = "Bearer " + conv.token;
+    return fetch(API + path, {
+      method: method,
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "omit",
+    }).then(
+      function (res) {
+        return res.text().then(function (raw) {
+          var data = null;
+          try {
+            data = raw ? JSON.parse(raw) : null;
+          } catch (e) {
+            data = null;
+          }
+          if (res.ok) return data;
+          var err = (data && data.error) || {};
+          throw new ApiError(res.status, err.code || "http_" + res.status, err.message || t("offline"));
+        });
+      },
+      function () {
+        throw new ApiError(0, "network", t("offline"));
+      }
+    );
+  }
+
+  // ---- conversation lifecycle --------------------------------------------------------------
+
+  function reset() {
+    generation++;
+    stopFollowing();
+    conv = null;
+    state = null;
+    handoff = null;
+    agentName = "";
+    lastOffset = -1;
+    seen = {};
+    Array.prototype.slice.call(log.querySelectorAll(".tw-msg")).forEach(function (n) {
+      n.remove();
+    });
+    ratingBox.hidden = true;
+    clearError();
+    applyLabels();
+  }
+
+  function create() {
+    var body = {};
+    if (config.language) body.language = config.language;
+    if (config.email) body.customer_email = config.email;
+    var gen = generation;
+    return api("POST", "", body).then(function (data) {
+      if (gen !== generation) return;
+      conv = { id: data.id, token: data.token, language: data.language, email: config.email };
+      save(STORE_KEY, conv);
+      applyLabels();
+      addMessages(data.messages);
+      setState(data.state, null);
+      follow();
+    });
+  }
+
+  function resume(stored, mayCreate) {
+    conv = stored;
+    applyLabels();
+    var gen = generation;
+    return api("GET", "/" + encodeURIComponent(stored.id) + "/messages?after=-1").then(
+      function (data) {
+        if (gen !== generation) return;
+        if (data.state === "closed") {
+          // A closed conversation is over: a returning customer starts fresh.
+          save(STORE_KEY, null);
+          reset();
+          return mayCreate ? create() : undefined;
+        }
+        addMessages(data.messages);
+        setState(data.state);
+        follow();
+      },
+      function (err) {
+        if (gen !== generation) return;
+        if (err.status >= 400 && err.status < 500) {
+          save(STORE_KEY, null); // unknown conversation or a stale token
+          reset();
+          return mayCreate ? create() : undefined;
+        }
+        throw err;
+      }
+    );
+  }
+
+  function storedConversation() {
+    var stored = load(STORE_KEY);
+    if (!stored || !stored.id || !stored.token) return null;
+    // A different signed-in customer on this browser never sees the previous one's chat.
+    if ((stored.email || "") !== config.email) return null;
+    return stored;
+  }
+
+  /* Resume the stored conversation or create one. With mayCreate false (page load, panel
+     closed) only an open stored conversation is resumed, so a page view alone never
+     creates a conversation. */
+  function ensureConversation(mayCreate) {
+    if (mayCreate === undefined) mayCreate = true;
+    if (conv && state) return Promise.resolve();
+    if (starting) return starting;
+    var stored = storedConversation();
+    if (!stored && !mayCreate) return Promise.resolve();
+    starting = (stored ? resume(stored, mayCreate) : create()).then(
+      function () {
+        starting = null;
+        clearError();
+      },
+      function (err) {
+        starting = null;
+        showError(err.message);
+        throw err;
+      }
+    );
+    return starting;
+  }
+
+  function startNew() {
+    save(STORE_KEY, null);
+    reset();
+    ensureConversation().then(function () {
+      input.focus();
+    }, function () {});
+  }
+
+  // ---- sending -----------------------------------------------------------------------------
+
+  var sending = false;
+
+  function sendText(text, fromInput) {
+    text = text.trim();
+    if (!text || sending) return;
+    sending = true;
+    sendBtn.disabled = true;
+    humanBtn.disabled = true;
+    clearError();
+    ensureConversation()
+      .then(function () {
+        return api("POST", "/" + encodeURIComponent(conv.id) + "/messages", { text: text });
+      })
+      .then(
+        function (data) {
+          if (fromInput && input.value.trim() === text) input.value = "";
+          addMessages(data.messages);
+          setState(data.state, data.handoff);
+        },
+        function (err) {
+          // What the customer typed stays in the input so nothing is lost.
+          showError(err.message);
+        }
+      )
+      .then(function () {
+        sending = false;
+        sendBtn.disabled = false;
+        renderState();
+        if (fromInput) input.focus();
+      });
+  }
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    sendText(input.value, true);
+  });
+
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      sendText(input.value, true);
+    }
+  });
+
+  // ---- following the conversation: SSE, polling as fallback ------------------------------
+
+  function stopFollowing() {
+    if (stream) {
+      stream.close();
+      stream = null;
+    }
+    clearInterval(pollTimer);
+    clearTimeout(retryTimer);
+    pollTimer = null;
+    retryTimer = null;
+  }
+
+  function follow() {
+    stopFollowing();
+    if (!conv || state === "closed") return;
+    if (!window.EventSource) {
+      startPolling();
+      return;
+    }
+    var gen = generation;
+    var url =
+      API + "/" + encodeURIComponent(conv.id) + "/stream?token=" + encodeURIComponent(conv.token) +
+      "&after=" + lastOffset;
+    var es = new EventSource(url);
+    stream = es;
+    es.addEventListener("open", function () {
+      clearInterval(pollTimer);
+      pollTimer = null;
+    });
+    es.addEventListener("message", function (e) {
+      if (gen !== generation) return;
+      try {
+        addMessages([JSON.parse(e.data)]);
+      } catch (err) {
+        /* ignore a malformed event */
+      }
+    });
+    es.addEventListener("state", function (e) {
+      if (gen !== generation) return;
+      try {
+        var data = JSON.parse(e.data);
+        setState(data.state, data.handoff);
+      } catch (err) {
+        /* ignore a malformed event */
+      }
+    });
+    es.addEventListener("error", function () {
+      if (gen !== generation || stream !== es) return;
+      // The stream failed (proxy, server restart): poll, and try the stream again later.
+      es.close();
+      stream = null;
+      startPolling();
+      retryTimer = setTimeout(function () {
+        if (gen === generation && state !== "closed") follow();
+      }, STREAM_RETRY_MS);
+    });
+  }
+
+  function startPolling() {
+    if (pollTimer) return;
+    var gen = generation;
+    var busy = false;
+    pollTimer = setInterval(function () {
+      if (busy || gen !== generation || !conv) return;
+      busy = true;
+      api("GET", "/" + encodeURIComponent(conv.id) + "/messages?after=" + lastOffset).then(
+        function (data) {
+          busy = false;
+          if (gen !== generation) return;
+          addMessages(data.messages);
+          setState(data.state);
+        },
+        function () {
+          busy = false;
+        }
+      );
+    }, POLL_MS);
+  }
+
+  // ---- open / close ------------------------------------------------------------------------
+
+  function setOpen(open) {
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", String(open));
+    host.setAttribute("data-open", String(open));
+    try {
+      window.sessionStorage.setItem(OPEN_KEY, open ? "1" : "0");
+    } catch (e) {
+      /* ignore */
+    }
+    if (open) {
+      launcher.classList.remove("tw-unread");
+      ensureConversation().then(
+        function () {
+          input.focus();
+        },
+        function () {}
+      );
+      input.focus();
+    } else {
+      launcher.focus();
+    }
+  }
+
+  launcher.addEventListener("click", function () {
+    setOpen(panel.hidden);
+  });
+
+  panel.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") setOpen(false);
+  });
+
+  applyLabels();
+  function mount() {
+    document.body.appendChild(host);
+    var wasOpen = false;
+    try {
+      wasOpen = window.sessionStorage.getItem(OPEN_KEY) === "1";
+    } catch (e) {
+      /* ignore */
+    }
+    if (config.open || wasOpen) setOpen(true);
+    else ensureConversation(false).catch(function () {});
+  }
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
+})();
