@@ -1,0 +1,586 @@
+/* Tandem agent console: login, queue, my conversations, one open conversation.
+ * Vanilla JS, no build step. Every piece of text from the server goes through textContent. */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var BASE = new URL("../", script.src).href; // the app root, whatever prefix it is served on
+  var API = BASE + "api/v1/agent";
+  var TOKEN_KEY = "tandem.agent.token";
+  var LISTS_MS = 2000;
+  var MESSAGES_MS = 1000;
+
+  var session = { token: sessionStorage.getItem(TOKEN_KEY) || "", agent: null };
+  var open = null; // {id, state, detail, lastOffset, seen}
+  var listsTimer = null;
+  var messagesTimer = null;
+  var clockTimer = null;
+  var listsFetchedAt = 0;
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  // ---- API ---------------------------------------------------------------------------------
+
+  function ApiError(status, code, message) {
+    this.status = status;
+    this.code = code;
+    this.message = message;
+  }
+
+  function api(method, path, body) {
+    var headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (session.token) headers.Authorization = "Bearer " + session.token;
+    return fetch(API + path, {
+      method: method,
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(
+      function (res) {
+        return res.text().then(function (raw) {
+          var data = null;
+          try {
+            data = raw ? JSON.parse(raw) : null;
+          } catch (e) {
+            data = null;
+          }
+          if (res.ok) return data;
+          var err = (data && data.error) || {};
+          if (res.status === 401 && path !== "/login") signedOut();
+          throw new ApiError(res.status, err.code || "http_" + res.status, err.message || "Request failed (" + res.status + ")");
+        });
+      },
+      function () {
+        throw new ApiError(0, "network", "Cannot reach the server.");
+      }
+    );
+  }
+
+  function showError(node, message) {
+    node.textContent = message || "";
+    node.hidden = !message;
+  }
+
+  // ---- login -------------------------------------------------------------------------------
+
+  function signedOut() {
+    session.token = "";
+    session.agent = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    clearInterval(listsTimer);
+    clearInterval(messagesTimer);
+    clearInterval(clockTimer);
+    open = null;
+    $("desk-view").hidden = true;
+    $("who").hidden = true;
+    $("login-view").hidden = false;
+    $("login-email").focus();
+  }
+
+  function signedIn(agent) {
+    session.agent = agent;
+    $("agent-name").textContent = agent.name + (agent.role ? " · " + agent.role : "");
+    $("who").hidden = false;
+    $("login-view").hidden = true;
+    $("desk-view").hidden = false;
+    refreshLists();
+    listsTimer = setInterval(refreshLists, LISTS_MS);
+    clockTimer = setInterval(tickWaits, 1000);
+  }
+
+  $("login-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var error = $("login-error");
+    showError(error, "");
+    api("POST", "/login", {
+      email: $("login-email").value.trim(),
+      password: $("login-password").value,
+    }).then(
+      function (data) {
+        session.token = data.token;
+        sessionStorage.setItem(TOKEN_KEY, data.token);
+        $("login-password").value = "";
+        signedIn(data.agent);
+      },
+      function (err) {
+        showError(error, err.message);
+      }
+    );
+  });
+
+  $("logout").addEventListener("click", function () {
+    api("POST", "/logout", {}).catch(function () {}).then(signedOut);
+  });
+
+  // ---- queue and my conversations ----------------------------------------------------------
+
+  function formatWait(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    if (seconds < 60) return seconds + "s";
+    var minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return minutes + "m " + String(seconds % 60).padStart(2, "0") + "s";
+    return Math.floor(minutes / 60) + "h " + String(minutes % 60).padStart(2, "0") + "m";
+  }
+
+  function tickWaits() {
+    var elapsed = (Date.now() - listsFetchedAt) / 1000;
+    var waits = document.querySelectorAll(".wait[data-seconds]");
+    for (var i = 0; i < waits.length; i++) {
+      waits[i].textContent = formatWait(Number(waits[i].getAttribute("data-seconds")) + elapsed);
+    }
+  }
+
+  function label(code) {
+    return code ? String(code).replace(/_/g, " ") : "";
+  }
+
+  function renderList(listId, emptyId, countId, items, showWait) {
+    var list = $(listId);
+    var focusedId = document.activeElement && document.activeElement.getAttribute("data-id");
+    var focusedHere = focusedId && list.contains(document.activeElement);
+    list.textContent = "";
+    items.forEach(function (item) {
+      var li = el("li");
+      var b = el("button", "conv-item");
+      b.type = "button";
+      b.setAttribute("data-id", item.id);
+      if (open && open.id === item.id) b.setAttribute("aria-current", "true");
+
+      var top = el("span", "conv-top");
+      if (item.priority !== null && item.priority !== undefined && item.priority !== "") {
+        top.appendChild(el("span", "badge prio prio-" + String(item.priority).toLowerCase(), item.priority));
+      }
+      top.appendChild(el("span", "reason", label(item.reason) || label(item.state)));
+      if (showWait && typeof item.waiting_seconds === "number") {
+        var wait = el("span", "wait", formatWait(item.waiting_seconds));
+        wait.setAttribute("data-seconds", item.waiting_seconds);
+        wait.title = "Waiting time";
+        top.appendChild(wait);
+      }
+      b.appendChild(top);
+
+      var mid = el("span", "conv-mid");
+      mid.appendChild(el("span", "customer", item.customer_name || "Guest"));
+      if (item.language) mid.appendChild(el("span", "badge lang", String(item.language).toUpperCase()));
+      b.appendChild(mid);
+      if (item.summary) b.appendChild(el("span", "summary", item.summary));
+
+      b.addEventListener("click", function () {
+        select(item.id);
+      });
+      li.appendChild(b);
+      list.appendChild(li);
+      if (focusedHere && focusedId === item.id) b.focus();
+    });
+    $(emptyId).hidden = items.length > 0;
+    $(countId).textContent = items.length;
+  }
+
+  var listsBusy = false;
+  function refreshLists() {
+    if (listsBusy || !session.token) return;
+    listsBusy = true;
+    Promise.all([api("GET", "/queue"), api("GET", "/conversations?mine=true")]).then(
+      function (results) {
+        listsBusy = false;
+        listsFetchedAt = Date.now();
+        renderList("queue-list", "queue-empty", "queue-count", results[0].conversations || [], true);
+        renderList("mine-list", "mine-empty", "mine-count", results[1].conversations || [], false);
+      },
+      function () {
+        listsBusy = false;
+      }
+    );
+  }
+
+  // ---- the open conversation ---------------------------------------------------------------
+
+  function select(id) {
+    clearInterval(messagesTimer);
+    showError($("conv-error"), "");
+    open = { id: id, state: null, lastOffset: -1, seen: {} };
+    var items = document.querySelectorAll(".conv-item");
+    for (var i = 0; i < items.length; i++) {
+      if (items[i].getAttribute("data-id") === id) items[i].setAttribute("aria-current", "true");
+      else items[i].removeAttribute("aria-current");
+    }
+    loadDetail(id).then(function () {
+      messagesTimer = setInterval(pollMessages, MESSAGES_MS);
+    });
+  }
+
+  function loadDetail(id) {
+    return api("GET", "/conversations/" + encodeURIComponent(id)).then(
+      function (detail) {
+        if (!open || open.id !== id) return;
+        renderDetail(detail);
+      },
+      function (err) {
+        showError($("conv-error"), err.message);
+      }
+    );
+  }
+
+  function renderDetail(detail) {
+    open.state = detail.state;
+    open.detail = detail;
+    open.lastOffset = -1;
+    open.seen = {};
+    $("placeholder").hidden = true;
+    $("conversation").hidden = false;
+
+    var customer = detail.card && detail.card.customer;
+    var name = (customer && (customer.name || customer.email)) || "Guest";
+    $("conv-title").textContent = name;
+    var sub = ["state: " + detail.state];
+    if (detail.language) sub.push(String(detail.language).toUpperCase());
+    if (detail.agent) sub.push("agent: " + detail.agent.name);
+    $("conv-sub").textContent = sub.join(" · ");
+
+    renderCard(detail.card);
+    renderTimeline(detail.messages || [], detail.events || []);
+    renderActions();
+  }
+
+  function mine() {
+    var d = open && open.detail;
+    return !!(d && d.agent && session.agent && d.agent.id === session.agent.id);
+  }
+
+  function renderActions() {
+    var state = open.state;
+    $("take").hidden = state !== "queued";
+    $("hand-back").hidden = state !== "human";
+    $("close").hidden = state === "closed" || state === "ai";
+    var canReply = state === "human" && mine();
+    var text = $("reply-text");
+    text.disabled = !canReply;
+    $("reply-send").disabled = !canReply;
+    text.placeholder = canReply
+      ? "Reply to the customer… (Enter sends, Shift+Enter for a new line)"
+      : state === "queued"
+        ? "Take the conversation to reply."
+        : state === "human"
+          ? "Another agent owns this conversation."
+          : "The conversation is " + (state === "ai" ? "with the AI." : "closed.");
+  }
+
+  // ---- handoff card --------------------------------------------------------------------------
+
+  function formatValue(v) {
+    if (v === null || v === undefined || v === "") return "—";
+    if (Array.isArray(v)) return v.map(formatValue).join(", ");
+    if (typeof v === "object") {
+      return Object.keys(v)
+        .map(function (k) {
+          return label(k) + ": " + formatValue(v[k]);
+        })
+        .join("; ");
+    }
+    if (typeof v === "number" && !Number.isInteger(v)) return v.toFixed(2);
+    return String(v);
+  }
+
+  function fieldBlock(title, content) {
+    var block = el("div", "card-field");
+    block.appendChild(el("h3", null, title));
+    block.appendChild(content);
+    return block;
+  }
+
+  function dl(obj) {
+    var list = el("dl", "kv");
+    Object.keys(obj).forEach(function (k) {
+      list.appendChild(el("dt", null, label(k)));
+      list.appendChild(el("dd", null, formatValue(obj[k])));
+    });
+    return list;
+  }
+
+  function ordersTable(orders) {
+    var keys = [];
+    orders.forEach(function (o) {
+      Object.keys(o || {}).forEach(function (k) {
+        if (keys.indexOf(k) < 0) keys.push(k);
+      });
+    });
+    var table = el("table", "orders");
+    var head = el("tr");
+    keys.forEach(function (k) {
+      head.appendChild(el("th", null, label(k)));
+    });
+    var thead = el("thead");
+    thead.appendChild(head);
+    table.appendChild(thead);
+    var body = el("tbody");
+    orders.forEach(function (o) {
+      var tr = el("tr");
+      keys.forEach(function (k) {
+        tr.appendChild(el("td", null, formatValue(o ? o[k] : null)));
+      });
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    return table;
+  }
+
+  function frustrationText(f) {
+    if (!f || typeof f !== "object") return formatValue(f);
+    var parts = [];
+    if (f.last !== undefined && f.last !== null) parts.push("last " + formatValue(f.last));
+    if (Array.isArray(f.trend)) parts.push("trend " + f.trend.map(formatValue).join(" → "));
+    else if (f.trend !== undefined && f.trend !== null) parts.push(formatValue(f.trend));
+    Object.keys(f).forEach(function (k) {
+      if (k !== "last" && k !== "trend") parts.push(label(k) + " " + formatValue(f[k]));
+    });
+    return parts.join(" · ");
+  }
+
+  var CARD_KNOWN = ["summary", "reason", "rule", "priority", "customer", "orders", "tried", "frustration", "next_step"];
+
+  function renderCard(card) {
+    var box = $("card");
+    box.textContent = "";
+    if (!card) {
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+
+    var head = el("div", "card-head");
+    head.appendChild(el("h3", "card-title", "Handoff"));
+    if (card.priority !== undefined && card.priority !== null) {
+      head.appendChild(el("span", "badge prio prio-" + String(card.priority).toLowerCase(), card.priority));
+    }
+    if (card.reason) head.appendChild(el("span", "badge reason-badge", label(card.reason)));
+    if (card.rule) head.appendChild(el("span", "rule", "rule " + card.rule));
+    box.appendChild(head);
+    if (card.summary) box.appendChild(el("p", "card-summary", card.summary));
+    if (card.next_step) {
+      var next = el("p", "next-step");
+      next.appendChild(el("strong", null, "Suggested next step: "));
+      next.appendChild(document.createTextNode(card.next_step));
+      box.appendChild(next);
+    }
+
+    var grid = el("div", "card-grid");
+    if (Array.isArray(card.tried) && card.tried.length) {
+      var ul = el("ul");
+      card.tried.forEach(function (x) {
+        ul.appendChild(el("li", null, formatValue(x)));
+      });
+      grid.appendChild(fieldBlock("What the AI tried", ul));
+    }
+    if (card.customer && typeof card.customer === "object") {
+      grid.appendChild(fieldBlock("Customer", dl(card.customer)));
+    }
+    if (card.frustration !== undefined && card.frustration !== null) {
+      grid.appendChild(fieldBlock("Frustration", el("p", null, frustrationText(card.frustration))));
+    }
+    Object.keys(card).forEach(function (k) {
+      if (CARD_KNOWN.indexOf(k) >= 0 || card[k] === null || card[k] === undefined) return;
+      var v = card[k];
+      grid.appendChild(fieldBlock(label(k), v && typeof v === "object" && !Array.isArray(v) ? dl(v) : el("p", null, formatValue(v))));
+    });
+    if (grid.childNodes.length) box.appendChild(grid);
+    if (Array.isArray(card.orders) && card.orders.length) {
+      box.appendChild(fieldBlock("Orders", ordersTable(card.orders)));
+    }
+  }
+
+  // ---- timeline ------------------------------------------------------------------------------
+
+  function formatTime(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return "";
+    return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  }
+
+  function who(event) {
+    var d = event.detail || {};
+    return d.agent_name || d.agent || d.name || (event.actor === "agent" ? "an agent" : event.actor) || "";
+  }
+
+  function eventText(e) {
+    var why = e.reason ? label(e.reason) : "";
+    var rule = e.rule ? " (rule " + e.rule + ")" : "";
+    switch (e.kind) {
+      case "opened":
+        return "conversation opened";
+      case "handed_off":
+        return "handed to a person: " + (e.reason || "") + rule;
+      case "taken":
+        return "taken by " + who(e);
+      case "handed_back":
+        return "handed back to the AI by " + who(e);
+      case "closed":
+        return "closed by " + who(e) + (why ? ": " + why : "");
+      case "rated":
+        var score = e.detail && e.detail.score;
+        return "rated by the customer" + (score ? ": " + score + "/5" : "");
+      case "decided":
+        return "decision: " + (e.reason || "") + rule;
+      default:
+        return label(e.kind) + (why ? ": " + why : "") + rule;
+    }
+  }
+
+  function messageNode(m) {
+    var li = el("li", "msg msg-" + m.author);
+    var meta = el("div", "msg-meta");
+    var author =
+      m.author === "ai" ? "AI assistant" : m.author === "customer" ? "Customer" : m.author === "system" ? "System" : m.author_name || "Agent";
+    meta.appendChild(el("span", "msg-author", author));
+    meta.appendChild(el("time", "msg-time", formatTime(m.created_at)));
+    li.appendChild(meta);
+    li.appendChild(el("p", "msg-text", m.text));
+    return li;
+  }
+
+  function eventNode(e) {
+    var li = el("li", "event event-" + e.kind);
+    li.appendChild(el("time", "msg-time", formatTime(e.created_at)));
+    li.appendChild(el("span", null, eventText(e)));
+    return li;
+  }
+
+  function renderTimeline(messages, events) {
+    var items = [];
+    messages.forEach(function (m) {
+      items.push({ at: Date.parse(m.created_at) || 0, order: 0, seq: m.offset, node: m, kind: "m" });
+    });
+    events.forEach(function (e) {
+      items.push({ at: Date.parse(e.created_at) || 0, order: 1, seq: e.seq, node: e, kind: "e" });
+    });
+    items.sort(function (a, b) {
+      return a.at - b.at || a.order - b.order || a.seq - b.seq;
+    });
+    var list = $("timeline");
+    list.textContent = "";
+    items.forEach(function (it) {
+      if (it.kind === "m") appendMessage(it.node);
+      else list.appendChild(eventNode(it.node));
+    });
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function appendMessage(m) {
+    if (open.seen[m.id]) return;
+    open.seen[m.id] = true;
+    if (typeof m.offset === "number" && m.offset > open.lastOffset) open.lastOffset = m.offset;
+    var list = $("timeline");
+    var nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    list.appendChild(messageNode(m));
+    if (nearBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  var pollBusy = false;
+  function pollMessages() {
+    if (!open || pollBusy) return;
+    var id = open.id;
+    pollBusy = true;
+    api("GET", "/conversations/" + encodeURIComponent(id) + "/messages?after=" + open.lastOffset).then(
+      function (data) {
+        pollBusy = false;
+        if (!open || open.id !== id) return;
+        (data.messages || []).forEach(appendMessage);
+        // A change of owner brings new events and a new card: reload the whole detail.
+        if (data.state && data.state !== open.state) loadDetail(id);
+      },
+      function () {
+        pollBusy = false;
+      }
+    );
+  }
+
+  // ---- actions -------------------------------------------------------------------------------
+
+  function act(path, button) {
+    if (!open) return;
+    var id = open.id;
+    button.disabled = true;
+    showError($("conv-error"), "");
+    api("POST", "/conversations/" + encodeURIComponent(id) + path, {}).then(
+      function (detail) {
+        button.disabled = false;
+        if (open && open.id === id) renderDetail(detail);
+        refreshLists();
+      },
+      function (err) {
+        button.disabled = false;
+        var msg = err.message;
+        if (err.status === 409 && path === "/take") msg = "Someone else took this conversation. " + msg;
+        showError($("conv-error"), msg);
+        loadDetail(id);
+        refreshLists();
+      }
+    );
+  }
+
+  $("take").addEventListener("click", function () {
+    act("/take", this);
+  });
+  $("hand-back").addEventListener("click", function () {
+    act("/hand-back", this);
+  });
+  $("close").addEventListener("click", function () {
+    if (window.confirm("Close this conversation?")) act("/close", this);
+  });
+
+  function sendReply() {
+    if (!open) return;
+    var box = $("reply-text");
+    var text = box.value.trim();
+    if (!text || $("reply-send").disabled) return;
+    var id = open.id;
+    $("reply-send").disabled = true;
+    showError($("conv-error"), "");
+    api("POST", "/conversations/" + encodeURIComponent(id) + "/messages", { text: text }).then(
+      function (message) {
+        $("reply-send").disabled = false;
+        if (box.value.trim() === text) box.value = "";
+        if (open && open.id === id) appendMessage(message);
+        box.focus();
+      },
+      function (err) {
+        $("reply-send").disabled = false;
+        showError($("conv-error"), err.message); // the reply stays in the box
+      }
+    );
+  }
+
+  $("reply-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    sendReply();
+  });
+  $("reply-text").addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      sendReply();
+    }
+  });
+
+  // ---- start ---------------------------------------------------------------------------------
+
+  if (session.token) {
+    api("GET", "/me").then(
+      function (data) {
+        signedIn(data.agent || data);
+      },
+      function () {
+        signedOut();
+      }
+    );
+  } else {
+    signedOut();
+  }
+})();
