@@ -207,7 +207,7 @@
   function select(id) {
     clearInterval(messagesTimer);
     showError($("conv-error"), "");
-    open = { id: id, state: null, lastOffset: -1, seen: {} };
+    open = { id: id, state: null, lastOffset: 0, seen: {} };
     var items = document.querySelectorAll(".conv-item");
     for (var i = 0; i < items.length; i++) {
       if (items[i].getAttribute("data-id") === id) items[i].setAttribute("aria-current", "true");
@@ -233,7 +233,7 @@
   function renderDetail(detail) {
     open.state = detail.state;
     open.detail = detail;
-    open.lastOffset = -1;
+    open.lastOffset = 0;
     open.seen = {};
     $("placeholder").hidden = true;
     $("conversation").hidden = false;
@@ -402,7 +402,7 @@
   function formatTime(iso) {
     var d = new Date(iso);
     if (isNaN(d.getTime())) return "";
-    return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
   }
 
   function who(event) {

@@ -92,7 +92,7 @@
   var state = null; // "ai" | "queued" | "human" | "closed"
   var handoff = null;
   var agentName = "";
-  var lastOffset = -1;
+  var lastOffset = 0;
   var seen = {}; // message id -> true
   var stream = null;
   var pollTimer = null;
@@ -398,6 +398,7 @@
     ratingBox.appendChild(comment);
     ratingBox.appendChild(submit);
     ratingBox.appendChild(again);
+    log.scrollTop = log.scrollHeight;
   }
 
   // ---- API ---------------------------------------------------------------------------------
@@ -446,7 +447,7 @@
     state = null;
     handoff = null;
     agentName = "";
-    lastOffset = -1;
+    lastOffset = 0;
     seen = {};
     Array.prototype.slice.call(log.querySelectorAll(".tw-msg")).forEach(function (n) {
       n.remove();
@@ -476,7 +477,7 @@
     conv = stored;
     applyLabels();
     var gen = generation;
-    return api("GET", "/" + encodeURIComponent(stored.id) + "/messages?after=-1").then(
+    return api("GET", "/" + encodeURIComponent(stored.id) + "/messages?after=0").then(
       function (data) {
         if (gen !== generation) return;
         if (data.state === "closed") {
