@@ -405,12 +405,16 @@
     return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
   }
 
-  function who(event) {
+  function who(event, fallback) {
     var d = event.detail || {};
-    return d.agent_name || d.agent || d.name || (event.actor === "agent" ? "an agent" : event.actor) || "";
+    var agent = event.agent || d.agent;
+    return (
+      event.agent_name || d.agent_name || (agent && agent.name) || (typeof agent === "string" && agent) ||
+      fallback || (event.actor === "agent" ? "an agent" : event.actor) || ""
+    );
   }
 
-  function eventText(e) {
+  function eventText(e, fallbackName) {
     var why = e.reason ? label(e.reason) : "";
     var rule = e.rule ? " (rule " + e.rule + ")" : "";
     switch (e.kind) {
@@ -419,7 +423,7 @@
       case "handed_off":
         return "handed to a person: " + (e.reason || "") + rule;
       case "taken":
-        return "taken by " + who(e);
+        return "taken by " + who(e, fallbackName);
       case "handed_back":
         return "handed back to the AI by " + who(e);
       case "closed":
@@ -446,10 +450,10 @@
     return li;
   }
 
-  function eventNode(e) {
+  function eventNode(e, fallbackName) {
     var li = el("li", "event event-" + e.kind);
     li.appendChild(el("time", "msg-time", formatTime(e.created_at)));
-    li.appendChild(el("span", null, eventText(e)));
+    li.appendChild(el("span", null, eventText(e, fallbackName)));
     return li;
   }
 
@@ -464,11 +468,17 @@
     items.sort(function (a, b) {
       return a.at - b.at || a.order - b.order || a.seq - b.seq;
     });
+    // Events name no agent: the last "taken" is by the current owner, so it gets their name.
+    var lastTaken = null;
+    events.forEach(function (e) {
+      if (e.kind === "taken") lastTaken = e;
+    });
+    var owner = open.detail && open.detail.agent && open.detail.agent.name;
     var list = $("timeline");
     list.textContent = "";
     items.forEach(function (it) {
       if (it.kind === "m") appendMessage(it.node);
-      else list.appendChild(eventNode(it.node));
+      else list.appendChild(eventNode(it.node, it.node === lastTaken ? owner : ""));
     });
     list.scrollTop = list.scrollHeight;
   }

@@ -194,7 +194,7 @@
 
   var humanBar = el("div", "tw-humanbar");
   var humanBtn = button("tw-human", "", function () {
-    sendText(t("humanText"), false);
+    sendText(t("humanText"), false, true);
   });
   humanBar.appendChild(humanBtn);
 
@@ -319,7 +319,14 @@
   }
 
   function setState(next, nextHandoff) {
-    if (nextHandoff !== undefined) handoff = nextHandoff;
+    if (nextHandoff !== undefined) {
+      // The stream's state event carries no wait estimate: keep the one the POST answer gave.
+      var wait = handoff && handoff.expected_wait_minutes;
+      handoff = nextHandoff;
+      if (handoff && wait && !handoff.expected_wait_minutes && (next || state) === "queued") {
+        handoff.expected_wait_minutes = wait;
+      }
+    }
     if (!next || next === state) {
       renderState();
       return;
@@ -545,7 +552,7 @@
 
   var sending = false;
 
-  function sendText(text, fromInput) {
+  function sendText(text, fromInput, requestHuman) {
     text = text.trim();
     if (!text || sending) return;
     sending = true;
@@ -554,7 +561,9 @@
     clearError();
     ensureConversation()
       .then(function () {
-        return api("POST", "/" + encodeURIComponent(conv.id) + "/messages", { text: text });
+        var body = { text: text };
+        if (requestHuman) body.request_human = true; // the button is an explicit request
+        return api("POST", "/" + encodeURIComponent(conv.id) + "/messages", body);
       })
       .then(
         function (data) {
