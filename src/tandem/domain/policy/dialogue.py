@@ -1,0 +1,63 @@
+"""Whole conversations through understanding and the policy, without a database: what the
+scenario runner scripts and what replay feeds from stored conversations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from tandem.domain.policy.engine import Engine
+from tandem.domain.turns import Attempt, Surroundings, Turn, TurnMemory, decide_turn
+from tandem.types import Language
+from tandem.understanding.result import Context, Understanding
+
+#: How long the AI takes when a script does not say.
+DEFAULT_ANSWER_MS = 400
+
+
+class Understands(Protocol):
+    """The understanding port (``tandem.understanding.pipeline.Understander`` implements it)."""
+
+    def understand(self, text: str, context: Context) -> Understanding: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerTurn:
+    """One customer message and what was true around it."""
+
+    text: str
+    around: Surroundings = field(default_factory=Surroundings)
+    answer_key: str | None = None  # None: the intent and the order ids mentioned
+    action_failed: bool = False
+    answer_ms: int = DEFAULT_ANSWER_MS
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    understanding: Understanding
+    turn: Turn
+
+
+def _attempt(scripted: CustomerTurn, understanding: Understanding) -> Callable[[], Attempt]:
+    """By default the same intent about the same orders gets the same answer."""
+    key = scripted.answer_key or f"{understanding.intent}:{','.join(understanding.slots.order_ids)}"
+    attempt = Attempt(key, scripted.action_failed, scripted.answer_ms)
+    return lambda: attempt
+
+
+def converse(
+    engine: Engine, understander: Understands, turns: Iterable[CustomerTurn]
+) -> Iterator[Exchange]:
+    """Decide on each message in order, carrying the turn memory as the service does."""
+    memory = TurnMemory()
+    texts: tuple[str, ...] = ()
+    language: Language | None = None
+    for scripted in turns:
+        context = Context(language, texts, memory.frustration)
+        understanding = understander.understand(scripted.text, context)
+        attempt = _attempt(scripted, understanding)
+        turn = decide_turn(engine, memory, understanding, scripted.around, attempt)
+        yield Exchange(understanding, turn)
+        memory, texts, language = turn.memory, (*texts, scripted.text), understanding.language

@@ -1,0 +1,125 @@
+"""The facts a policy condition can use: one frozen value per customer message.
+
+Every field of :class:`Facts` is a CEL variable of the same name. :data:`FACT_SPECS` declares
+its CEL type, what it means and, for closed strings, the values it can take; the loader
+type-checks conditions against it and docs/policy.md lists it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from enum import StrEnum
+
+from tandem.domain.conversation import State
+
+#: The intent catalogue's names; "oos" means out of scope.
+INTENTS: frozenset[str] = frozenset(
+    {
+        "where_is_my_order", "delivery_time", "return_item", "refund_status", "cancel_order",
+        "change_address", "change_payment_method", "exchange_item", "payment_problem",
+        "double_charge", "invoice", "warranty", "opening_hours", "complaint", "talk_to_person",
+        "greeting", "thanks", "goodbye", "affirm", "deny", "reject_answer", "oos",
+    }
+)  # fmt: skip
+
+#: Order statuses as the commerce interface reports them, and "none" when no order is in play.
+ORDER_STATUSES: frozenset[str] = frozenset(
+    {"none", "pending", "processing", "shipped", "delivered", "cancelled", "returned"}
+)
+
+
+class CelType(StrEnum):
+    BOOL = "bool"
+    INT = "int"
+    DOUBLE = "double"
+    STRING = "string"
+
+
+@dataclass(frozen=True, slots=True)
+class FactSpec:
+    type: CelType
+    help: str
+    choices: frozenset[str] | None = None  # the only values a closed string fact takes
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What is known when the policy decides on one customer message."""
+
+    intent: str
+    confidence: float
+    runner_up: str
+    runner_up_confidence: float
+    out_of_scope: bool
+    frustration: float
+    frustration_trend: float
+    asked_for_human: bool
+    human_offered: bool
+    failed_turns: int
+    rephrases_so_far: int
+    same_answer_twice: bool
+    action_failed: bool
+    answer_ms: int
+    answer_budget_ms: int
+    customer_identified: bool
+    customer_tier: str
+    language: str
+    order_amount: float
+    order_status: str
+    agents_online: int
+    expected_wait_minutes: int
+    office_hours: bool
+    state: str
+
+    def as_cel(self) -> dict[str, object]:
+        """The CEL variables, by name."""
+        return {name: getattr(self, name) for name in FACT_NAMES}
+
+
+FACT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Facts))
+
+_S = CelType.STRING
+FACT_SPECS: dict[str, FactSpec] = {
+    "intent": FactSpec(_S, "the intent of this message, or 'oos'", INTENTS),
+    "confidence": FactSpec(CelType.DOUBLE, "calibrated probability of `intent`, 0..1"),
+    "runner_up": FactSpec(_S, "the second most likely intent", INTENTS),
+    "runner_up_confidence": FactSpec(CelType.DOUBLE, "probability of `runner_up`, 0..1"),
+    "out_of_scope": FactSpec(CelType.BOOL, "the message is about nothing the shop handles"),
+    "frustration": FactSpec(CelType.DOUBLE, "frustration in this message, 0..1"),
+    "frustration_trend": FactSpec(
+        CelType.DOUBLE,
+        "this message's frustration minus the mean of the previous (up to 3) messages; "
+        "0 on the first message, > 0 when it is rising",
+    ),
+    "asked_for_human": FactSpec(
+        CelType.BOOL, "an explicit request for a person: the widget's button or a keyword"
+    ),
+    "human_offered": FactSpec(
+        CelType.BOOL, "the AI offered a person in its previous turn (so 'yes' means: a person)"
+    ),
+    "failed_turns": FactSpec(
+        CelType.INT,
+        "AI turns that failed in a row (not understood, action failed, or the customer "
+        "rejected the answer, counting a rejection in this message)",
+    ),
+    "rephrases_so_far": FactSpec(CelType.INT, "times the AI asked to rephrase so far"),
+    "same_answer_twice": FactSpec(
+        CelType.BOOL, "the AI's drafted answer is the one it gave the previous turn"
+    ),
+    "action_failed": FactSpec(CelType.BOOL, "the shop action the AI tried failed"),
+    "answer_ms": FactSpec(CelType.INT, "milliseconds the AI took to draft its answer"),
+    "answer_budget_ms": FactSpec(CelType.INT, "the configured answer-time budget"),
+    "customer_identified": FactSpec(CelType.BOOL, "the customer is known to the shop"),
+    "customer_tier": FactSpec(_S, "the shop's tier ('standard', 'gold', ...), '' if unknown"),
+    "language": FactSpec(_S, "the conversation's language", frozenset({"nl", "en"})),
+    "order_amount": FactSpec(CelType.DOUBLE, "total of the order in question, 0 if none"),
+    "order_status": FactSpec(_S, "status of the order in question", ORDER_STATUSES),
+    "agents_online": FactSpec(CelType.INT, "agents online who could take over"),
+    "expected_wait_minutes": FactSpec(CelType.INT, "expected wait in the queue, minutes"),
+    "office_hours": FactSpec(CelType.BOOL, "it is within the support team's office hours"),
+    "state": FactSpec(
+        _S,
+        "who owns the conversation: ai, queued, human, closed",
+        frozenset(s.value for s in State),
+    ),
+}

@@ -1,0 +1,196 @@
+"""What a conversation remembers between turns, and the policy facts it yields each turn.
+
+Per customer message the service calls :func:`decide_turn`, which decides in two steps: on what
+is known before the AI tries anything, then (if the AI is to answer) again on the facts of its
+attempt: the answer it drafted, whether its shop action failed, how long it took. The returned
+memory is stored with the conversation (:meth:`TurnMemory.to_json`) for the next message.
+
+Counting, by design: a customer rejecting an answer ("nee, dat bedoel ik niet") is a failed
+turn, never a new question; a turn where the AI asked to rephrase or its action failed is a
+failed turn; an answer the customer does not reject ends the streak; a hand-over resets it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from statistics import fmean
+
+from tandem.domain.conversation import State
+from tandem.domain.decision import Action, Decision
+from tandem.domain.errors import InvalidInput
+from tandem.domain.policy.engine import Engine
+from tandem.domain.policy.facts import Facts
+from tandem.understanding.result import Understanding
+
+REJECTION = "reject_answer"
+TREND_WINDOW = 3  # previous messages the frustration trend compares with
+_KEPT_FRUSTRATION = 5
+
+
+class TurnOutcome(StrEnum):
+    ANSWERED = "answered"
+    OFFERED = "offered"  # answered, and offered a person
+    CLARIFIED = "clarified"  # asked the customer to rephrase
+    FAILED = "failed"  # the AI tried and its action failed
+    HANDED_OVER = "handed_over"  # to a person, or a ticket
+
+
+_ANSWERED = frozenset({TurnOutcome.ANSWERED, TurnOutcome.OFFERED})
+
+
+@dataclass(frozen=True, slots=True)
+class TurnMemory:
+    failed_turns: int = 0  # failed turns in a row, the last one possibly awaiting a rejection
+    rephrases: int = 0  # "please rephrase" asked so far in this conversation
+    last_outcome: TurnOutcome | None = None
+    last_answer_key: str | None = None  # identifies the AI's last answer, to spot a repeat
+    frustration: tuple[float, ...] = ()  # the last few customer messages, oldest first
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "failed_turns": self.failed_turns,
+            "rephrases": self.rephrases,
+            "last_outcome": None if self.last_outcome is None else self.last_outcome.value,
+            "last_answer_key": self.last_answer_key,
+            "frustration": list(self.frustration),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> TurnMemory:
+        try:
+            outcome, key, frustration = (
+                data["last_outcome"], data["last_answer_key"], data["frustration"]
+            )  # fmt: skip
+            return cls(
+                failed_turns=int(str(data["failed_turns"])),
+                rephrases=int(str(data["rephrases"])),
+                last_outcome=None if outcome is None else TurnOutcome(str(outcome)),
+                last_answer_key=None if key is None else str(key),
+                frustration=tuple(float(str(f)) for f in _as_list(frustration)),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise InvalidInput(f"stored turn memory is malformed: {error}") from error
+
+
+def _as_list(value: object) -> list[object]:
+    if not isinstance(value, list):
+        raise TypeError("frustration must be a list")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Surroundings:
+    """What the service knows from outside the message itself."""
+
+    state: State = State.AI
+    agents_online: int = 0
+    expected_wait_minutes: int = 0
+    office_hours: bool = True
+    asked_for_human: bool = False  # the widget's "talk to a person" button, or a keyword
+    customer_tier: str | None = None  # None: the customer is not identified
+    order_amount: float = 0.0  # the order in question, 0 when there is none
+    order_status: str = "none"
+    answer_budget_ms: int = 8000
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """What the AI drafted for this message."""
+
+    answer_key: str  # the same key means the same answer (e.g. flow + step + order id)
+    action_failed: bool = False
+    answer_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    decision: Decision
+    facts: Facts
+    memory: TurnMemory  # store it with the conversation for the next message
+
+
+def turn_facts(
+    memory: TurnMemory,
+    understanding: Understanding,
+    around: Surroundings,
+    attempt: Attempt | None = None,
+) -> Facts:
+    """The facts the policy decides on for this message."""
+    rejection = understanding.intent == REJECTION
+    streak_ended = memory.last_outcome in _ANSWERED and not rejection
+    previous = memory.frustration[-TREND_WINDOW:]
+    return Facts(
+        intent=understanding.intent,
+        confidence=understanding.confidence,
+        runner_up=understanding.runner_up,
+        runner_up_confidence=understanding.runner_up_confidence,
+        out_of_scope=understanding.out_of_scope,
+        frustration=understanding.frustration,
+        frustration_trend=understanding.frustration - fmean(previous) if previous else 0.0,
+        asked_for_human=around.asked_for_human,
+        human_offered=memory.last_outcome is TurnOutcome.OFFERED,
+        failed_turns=(0 if streak_ended else memory.failed_turns) + int(rejection),
+        rephrases_so_far=memory.rephrases,
+        same_answer_twice=attempt is not None and attempt.answer_key == memory.last_answer_key,
+        action_failed=attempt is not None and attempt.action_failed,
+        answer_ms=0 if attempt is None else attempt.answer_ms,
+        answer_budget_ms=around.answer_budget_ms,
+        customer_identified=around.customer_tier is not None,
+        customer_tier=around.customer_tier or "",
+        language=understanding.language,
+        order_amount=around.order_amount,
+        order_status=around.order_status,
+        agents_online=around.agents_online,
+        expected_wait_minutes=around.expected_wait_minutes,
+        office_hours=around.office_hours,
+        state=around.state.value,
+    )
+
+
+def outcome_of(decision: Decision, attempt: Attempt | None) -> TurnOutcome:
+    if decision.action in (Action.HANDOFF, Action.TICKET):
+        return TurnOutcome.HANDED_OVER
+    if decision.action is Action.CLARIFY:
+        return TurnOutcome.CLARIFIED
+    if attempt is not None and attempt.action_failed:
+        return TurnOutcome.FAILED
+    return TurnOutcome.OFFERED if decision.action is Action.OFFER_HUMAN else TurnOutcome.ANSWERED
+
+
+def remember(
+    memory: TurnMemory, facts: Facts, outcome: TurnOutcome, answer_key: str | None
+) -> TurnMemory:
+    """The memory after this turn ended in ``outcome``."""
+    failed = facts.failed_turns
+    if outcome in (TurnOutcome.CLARIFIED, TurnOutcome.FAILED) and facts.intent != REJECTION:
+        failed += 1  # a rejection was already counted in the facts
+    handed_over = outcome is TurnOutcome.HANDED_OVER
+    return TurnMemory(
+        failed_turns=0 if handed_over else failed,
+        rephrases=memory.rephrases + int(outcome is TurnOutcome.CLARIFIED),
+        last_outcome=outcome,
+        last_answer_key=None if handed_over else (answer_key or memory.last_answer_key),
+        frustration=(*memory.frustration, facts.frustration)[-_KEPT_FRUSTRATION:],
+    )
+
+
+def decide_turn(
+    engine: Engine,
+    memory: TurnMemory,
+    understanding: Understanding,
+    around: Surroundings,
+    attempt: Callable[[], Attempt],
+) -> Turn:
+    """Decide on one message; ``attempt`` drafts the AI's answer and runs only when needed."""
+    facts = turn_facts(memory, understanding, around)
+    decision = engine.decide(facts)
+    tried: Attempt | None = None
+    if decision.action in (Action.ANSWER, Action.OFFER_HUMAN):
+        tried = attempt()
+        facts = turn_facts(memory, understanding, around, tried)
+        decision = engine.decide(facts)
+    outcome = outcome_of(decision, tried)
+    answer_key = tried.answer_key if tried is not None and outcome in _ANSWERED else None
+    return Turn(decision, facts, remember(memory, facts, outcome, answer_key))

@@ -1,0 +1,130 @@
+"""Turn memory: the facts each message yields, and what a conversation remembers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tandem.domain.conversation import State
+from tandem.domain.decision import Action
+from tandem.domain.errors import InvalidInput
+from tandem.domain.policy import DEFAULT_POLICY, Engine, load_policy
+from tandem.domain.turns import (
+    Attempt,
+    Surroundings,
+    TurnMemory,
+    TurnOutcome,
+    decide_turn,
+    remember,
+    turn_facts,
+)
+from tandem.understanding.result import Understanding
+
+AROUND = Surroundings(agents_online=1, expected_wait_minutes=2)
+ENGINE = Engine(load_policy(DEFAULT_POLICY.read_text("utf-8")))
+
+
+def said(intent: str, confidence: float = 0.9, frustration: float = 0.1) -> Understanding:
+    return Understanding("...", "nl", intent, confidence, "oos", 0.05, intent == "oos", frustration)
+
+
+def after(
+    memory: TurnMemory, intent: str, outcome: TurnOutcome, key: str | None = None
+) -> TurnMemory:
+    return remember(memory, turn_facts(memory, said(intent), AROUND), outcome, key)
+
+
+def test_that_a_rejected_answer_counts_as_a_failed_turn_not_a_new_question() -> None:
+    answered = after(TurnMemory(), "refund_status", TurnOutcome.ANSWERED, "refund")
+    assert turn_facts(answered, said("reject_answer"), AROUND).failed_turns == 1
+    assert turn_facts(answered, said("thanks"), AROUND).failed_turns == 0
+
+
+def test_that_asking_to_rephrase_counts_once_per_message_and_is_remembered() -> None:
+    rejected = after(TurnMemory(), "reject_answer", TurnOutcome.CLARIFIED)
+    not_understood = after(TurnMemory(), "oos", TurnOutcome.CLARIFIED)
+    assert (rejected.failed_turns, rejected.rephrases) == (1, 1)
+    assert (not_understood.failed_turns, not_understood.rephrases) == (1, 1)
+
+
+def test_that_an_answer_the_customer_accepts_ends_the_failure_streak() -> None:
+    clarified = after(TurnMemory(), "oos", TurnOutcome.CLARIFIED)
+    answered = after(clarified, "refund_status", TurnOutcome.ANSWERED, "refund")
+    assert turn_facts(answered, said("reject_answer"), AROUND).failed_turns == 2
+    assert turn_facts(answered, said("invoice"), AROUND).failed_turns == 0
+    assert after(answered, "invoice", TurnOutcome.ANSWERED).rephrases == 1
+
+
+def test_that_a_hand_over_resets_the_streak_but_not_the_rephrase_count() -> None:
+    clarified = after(TurnMemory(), "oos", TurnOutcome.CLARIFIED)
+    handed = after(clarified, "oos", TurnOutcome.HANDED_OVER)
+    assert (handed.failed_turns, handed.rephrases, handed.last_answer_key) == (0, 1, None)
+
+
+def test_that_the_same_drafted_answer_as_last_turn_is_noticed() -> None:
+    answered = after(TurnMemory(), "refund_status", TurnOutcome.ANSWERED, "refund:1001")
+    again = turn_facts(answered, said("refund_status"), AROUND, Attempt("refund:1001"))
+    other = turn_facts(answered, said("refund_status"), AROUND, Attempt("refund:1002"))
+    assert (again.same_answer_twice, other.same_answer_twice) == (True, False)
+
+
+def test_that_the_frustration_trend_compares_with_the_previous_three_messages() -> None:
+    memory = TurnMemory(frustration=(0.9, 0.1, 0.2, 0.3))
+    assert turn_facts(memory, said("invoice", frustration=0.6), AROUND).frustration_trend == (
+        pytest.approx(0.4)
+    )
+    assert turn_facts(TurnMemory(), said("invoice"), AROUND).frustration_trend == 0.0
+
+
+def test_that_outside_facts_reach_the_policy() -> None:
+    around = Surroundings(State.QUEUED, 0, 45, False, True, "gold", 612.5, "shipped", 3000)
+    facts = turn_facts(TurnMemory(), said("invoice"), around, Attempt("k", True, 4000))
+    assert (facts.state, facts.agents_online, facts.expected_wait_minutes) == ("queued", 0, 45)
+    assert (facts.office_hours, facts.asked_for_human, facts.customer_identified) == (
+        False,
+        True,
+        True,
+    )
+    assert (facts.customer_tier, facts.order_amount, facts.order_status) == (
+        "gold",
+        612.5,
+        "shipped",
+    )
+    assert (facts.action_failed, facts.answer_ms, facts.answer_budget_ms) == (True, 4000, 3000)
+    assert (facts.language, turn_facts(TurnMemory(), said("x"), AROUND).customer_tier) == ("nl", "")
+
+
+def test_that_the_memory_survives_a_json_round_trip() -> None:
+    memory = TurnMemory(2, 1, TurnOutcome.OFFERED, "refund:1", (0.25, 0.5))
+    assert TurnMemory.from_json(memory.to_json()) == memory
+    assert TurnMemory.from_json(TurnMemory().to_json()) == TurnMemory()
+
+
+def test_that_malformed_stored_memory_is_refused() -> None:
+    with pytest.raises(InvalidInput):
+        TurnMemory.from_json({"failed_turns": 1})
+    with pytest.raises(InvalidInput):
+        TurnMemory.from_json({**TurnMemory().to_json(), "last_outcome": "sulked"})
+
+
+def test_that_the_ai_does_not_attempt_an_answer_when_it_hands_over() -> None:
+    def attempt() -> Attempt:
+        raise AssertionError("the AI should not draft an answer")
+
+    turn = decide_turn(ENGINE, TurnMemory(), said("talk_to_person"), AROUND, attempt)
+    assert (turn.decision.action, turn.memory.last_outcome) == (
+        Action.HANDOFF,
+        TurnOutcome.HANDED_OVER,
+    )
+
+
+def test_that_an_attempt_whose_action_failed_is_handed_over() -> None:
+    turn = decide_turn(
+        ENGINE, TurnMemory(), said("cancel_order"), AROUND, lambda: Attempt("c", True, 300)
+    )
+    assert (turn.decision.reason, turn.facts.action_failed) == ("action_failed", True)
+
+
+def test_that_an_answer_is_remembered_for_the_next_turn() -> None:
+    turn = decide_turn(ENGINE, TurnMemory(), said("invoice"), AROUND, lambda: Attempt("inv"))
+    assert turn.decision.action is Action.ANSWER
+    assert (turn.memory.last_outcome, turn.memory.last_answer_key) == (TurnOutcome.ANSWERED, "inv")
