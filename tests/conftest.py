@@ -13,13 +13,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
+from tandem.answering.assistant import Assistant
+from tandem.commerce.demo.backend import DemoShop
+from tandem.commerce.demo.generate import seed
+from tandem.config import Settings
+from tandem.services.demo_agents import ensure_demo_agents
+from tandem.services.runtime import Runtime, Understands, default_flows, default_policy
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
 from tandem.storage.schema import metadata
+from tandem.web.app import create_app
 
 POSTGRES_URL = os.environ.get("TANDEM_TEST_DATABASE_URL", "")
+DEMO_PASSWORD = "demo-password-for-tests"
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 
@@ -75,3 +84,39 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def understander() -> Understands:
+    """The real understanding models, trained once (and cached in var/ between runs)."""
+    from tandem.understanding.pipeline import load_or_train
+
+    return load_or_train(Path("var/test-models"))
+
+
+@pytest.fixture
+def runtime(engine: Engine, understander: Understands) -> Runtime:
+    """The real runtime on a migrated database with the demo shop seeded."""
+    seed(engine)
+    settings = Settings(database_url=str(engine.url.render_as_string(hide_password=False)))
+    shop = DemoShop(engine)
+    return Runtime(
+        settings, engine, shop, understander, default_policy(), Assistant(shop, default_flows())
+    )
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(runtime.settings, runtime)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def agent_token(runtime: Runtime, client: TestClient) -> str:
+    """A logged-in (so: online) demo agent."""
+    ensure_demo_agents(runtime.engine, DEMO_PASSWORD)
+    response = client.post(
+        "/api/v1/agent/login", json={"email": "anna@tandem.example", "password": DEMO_PASSWORD}
+    )
+    token: str = response.json()["token"]
+    return token

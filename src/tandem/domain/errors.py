@@ -42,3 +42,7 @@ class ConversationClosed(Conflict):
 
     def __init__(self) -> None:
         super().__init__("this conversation is closed; start a new one")
+
+
+class NotOwner(Conflict):
+    code = "not_owner"

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and immediate (write-locking) transactions."""
+    """An engine; SQLite gets WAL, foreign keys and write-locking (immediate) transactions."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -31,10 +31,15 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        # Take the write lock at BEGIN, so read-then-write turns serialise instead of deadlocking.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock at BEGIN, so read-then-write turns serialise instead of
+        # failing with "database is locked"; readers never block anyone under WAL.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+READ_ONLY = "tandem_read_only"
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -46,3 +51,12 @@ def transaction(engine: Engine) -> Iterator[Connection]:
     """One unit of work: commit on success, roll back on any error."""
     with engine.begin() as connection:
         yield connection
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A read-only unit of work: it never takes SQLite's write lock."""
+    with engine.connect() as connection:
+        connection.execution_options(**{READ_ONLY: True})
+        with connection.begin():
+            yield connection

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import tandem.commerce.demo.tables
 import tandem.storage.tables  # noqa: F401  (registers the tables)
 from tandem.storage.schema import metadata
 

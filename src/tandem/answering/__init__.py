@@ -1,0 +1,1 @@
+"""What the AI says and does: reply templates, identification, flows and knowledge."""

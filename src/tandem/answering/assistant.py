@@ -1,0 +1,127 @@
+"""The AI assistant: identifies the customer, runs the flow the customer needs, or says so."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tandem.answering.flows.base import Flow, FlowData, FlowTurn, Outcome, Step
+from tandem.answering.identity import Partial, verify
+from tandem.answering.replies import Reply, replies
+from tandem.commerce.model import CommerceBackend, Customer
+from tandem.types import Language
+from tandem.understanding.result import Understanding
+
+SMALL_TALK = {"greeting": "greeting_reply", "thanks": "thanks_reply", "goodbye": "goodbye_reply"}
+#: Below this confidence a message does not interrupt an open flow with a new request.
+SWITCH_CONFIDENCE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class AssistantTurn:
+    understanding: Understanding
+    language: Language
+    customer: Customer | None
+    memory: dict[str, Any]  # the assistant's part of the conversation memory
+    today: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    replies: tuple[Reply, ...]
+    outcome: Outcome
+    memory: dict[str, Any]  # to store for the next turn
+    customer: Customer | None = None  # identified in this turn
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+class Assistant:
+    def __init__(self, shop: CommerceBackend, flows: Sequence[Flow]) -> None:
+        self.shop = shop
+        self.flows = {flow.name: flow for flow in flows}
+
+    def greeting(self, language: Language, customer: Customer | None) -> Reply:
+        return replies(language).say("greeting", name_part=_name_part(customer))
+
+    def respond(self, turn: AssistantTurn) -> Answer:
+        u = turn.understanding
+        active = turn.memory.get("flow")
+        starting = self._flow_for(u)
+        if starting is not None and (active is None or u.confidence >= SWITCH_CONFIDENCE):
+            return self._run(turn, starting, {})
+        if active is not None:
+            return self._run(turn, self.flows[active["name"]], dict(active["data"]))
+        if u.intent in SMALL_TALK and not u.out_of_scope:
+            reply = replies(turn.language).say(
+                SMALL_TALK[u.intent],
+                avoid=turn.memory.get("last_reply", ""),
+                name_part=_name_part(turn.customer),
+            )
+            return self._answer(turn, Step((reply,), Outcome.SMALL_TALK))
+        return self._answer(turn, Step((), Outcome.NOT_UNDERSTOOD))
+
+    def _flow_for(self, u: Understanding) -> Flow | None:
+        if u.out_of_scope:
+            return None
+        return next((f for f in self.flows.values() if u.intent in f.intents), None)
+
+    def _run(self, turn: AssistantTurn, flow: Flow, data: FlowData) -> Answer:
+        customer = turn.customer
+        if flow.needs_customer and customer is None:
+            found = self._identify(turn, flow, data)
+            if isinstance(found, Answer):
+                return found
+            customer = found
+        step = flow.step(
+            FlowTurn(
+                turn.understanding,
+                customer,
+                {k: v for k, v in data.items() if k != "identity"},
+                self.shop,
+                replies(turn.language),
+                turn.today,
+                turn.memory.get("last_reply", ""),
+            )
+        )
+        if customer is not turn.customer and customer is not None:
+            hello = replies(turn.language).say("identify_ok", name=customer.name.split()[0])
+            step = Step((hello, *step.replies), step.outcome, step.data, step.detail)
+        flow_state = None if step.data is None else {"name": flow.name, "data": step.data}
+        return self._answer(turn, step, flow=flow_state, customer=customer)
+
+    def _identify(self, turn: AssistantTurn, flow: Flow, data: FlowData) -> Customer | Answer:
+        partial = Partial(**data.get("identity", {})).with_slots(turn.understanding.slots)
+        say = replies(turn.language).say
+        if partial.order_id and partial.proof:
+            customer = verify(self.shop, partial.order_id, partial.proof)
+            if customer is not None:
+                return customer
+            reply, partial = say("identify_failed"), Partial()
+        elif partial.order_id:
+            reply = say("identify_ask_second", avoid=turn.memory.get("last_reply", ""))
+        elif partial.proof:
+            reply = say("identify_ask_order")
+        else:
+            reply = say("identify_ask", avoid=turn.memory.get("last_reply", ""))
+        flow_state = {"name": flow.name, "data": {"identity": partial.as_data()}}
+        return self._answer(turn, Step((reply,), Outcome.ASKED), flow=flow_state)
+
+    @staticmethod
+    def _answer(
+        turn: AssistantTurn,
+        step: Step,
+        flow: dict[str, Any] | None = None,
+        customer: Customer | None = None,
+    ) -> Answer:
+        memory = dict(turn.memory)
+        memory["flow"] = flow
+        if step.replies:
+            memory["last_reply"] = step.replies[-1].text
+        new_customer = customer if customer is not turn.customer else None
+        return Answer(step.replies, step.outcome, memory, new_customer, step.detail)
+
+
+def _name_part(customer: Customer | None) -> str:
+    return f" {customer.name.split()[0]}" if customer else ""

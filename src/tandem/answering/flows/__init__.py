@@ -1,0 +1,1 @@
+"""Flows: one routine request each, from identifying the customer to confirming the result."""

@@ -1,0 +1,41 @@
+"""Where is my order: status, carrier, tracking and expected delivery, from the shop's data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tandem.answering.flows.base import FlowTurn, Outcome, Step, order_items, pick_order
+from tandem.answering.replies import Reply
+from tandem.commerce.model import Order, OrderStatus
+
+OPEN = frozenset({OrderStatus.PENDING, OrderStatus.PROCESSING, OrderStatus.SHIPPED})
+
+
+@dataclass(frozen=True, slots=True)
+class OrderStatusFlow:
+    name: str = "order_status"
+    intents: frozenset[str] = frozenset({"where_is_my_order"})
+    needs_customer: bool = True
+
+    def step(self, turn: FlowTurn) -> Step:
+        picked = pick_order(turn, frozenset(status.value for status in OPEN))
+        if isinstance(picked, Step):
+            return picked
+        return Step(
+            (self._status_reply(turn, picked),), Outcome.ANSWERED, detail={"order_id": picked.id}
+        )
+
+    @staticmethod
+    def _status_reply(turn: FlowTurn, order: Order) -> Reply:
+        say, date = turn.replies.say, turn.replies.date
+        fields: dict[str, object] = {"order_id": order.id, "items": order_items(order)}
+        if order.status is OrderStatus.SHIPPED:
+            fields |= {
+                "carrier": order.carrier or "-",
+                "tracking": order.tracking_number or "-",
+                "shipped_on": date(order.shipped_at.date()) if order.shipped_at else "-",
+                "expected_on": date(order.expected_delivery) if order.expected_delivery else "-",
+            }
+        if order.status is OrderStatus.DELIVERED and order.delivered_at:
+            fields["delivered_on"] = date(order.delivered_at.date())
+        return say(f"order_{order.status.value}", avoid=turn.previous_reply, **fields)

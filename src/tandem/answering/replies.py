@@ -1,0 +1,70 @@
+"""Reply templates per language: varied, never the identical reply twice in a row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tandem.types import SUPPORTED_LANGUAGES, Language
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    key: str  # the template key: the flows and the policy compare answers by it
+    text: str
+
+
+class Replies:
+    """The templates of one language."""
+
+    def __init__(self, language: Language, data: dict[str, Any]) -> None:
+        self.language = language
+        self._data = data
+
+    def say(self, key: str, avoid: str = "", **fields: object) -> Reply:
+        """Fill the first variant whose text differs from `avoid` (the previous AI reply)."""
+        variants: list[str] = self._data[key]
+        text = ""
+        for variant in variants:
+            text = variant.format(**fields)
+            if text != avoid:
+                break
+        return Reply(key, text)
+
+    def phrase(self, group: str, key: str) -> str:
+        phrases: dict[str, str] = self._data[group]
+        return phrases[key]
+
+    def date(self, day: dt.date) -> str:
+        weekday = self._data["weekdays"][day.weekday()]
+        month = self._data["months"][day.month - 1]
+        return f"{weekday} {day.day} {month}"
+
+    @property
+    def agent_label(self) -> str:
+        label: str = self._data["agent_label"]
+        return label
+
+
+@functools.cache
+def replies(language: Language) -> Replies:
+    path = TEMPLATES / f"{language}.yaml"
+    with path.open(encoding="utf-8") as handle:
+        return Replies(language, yaml.safe_load(handle))
+
+
+def check_templates() -> list[str]:
+    """Keys missing from a language compared with English (a test keeps this list empty)."""
+    english = set(replies("en")._data)
+    return [
+        f"{language}: {key}"
+        for language in SUPPORTED_LANGUAGES
+        for key in sorted(english - set(replies(language)._data))
+    ]

@@ -1,0 +1,54 @@
+"""`tandem serve`: migrate, seed the demo when it is on, and serve the web app."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+import uvicorn
+
+from tandem.config import get_settings
+from tandem.services.demo_agents import demo_password, ensure_demo_agents
+from tandem.services.runtime import build_runtime
+from tandem.web.app import create_app
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("serve", help="Run the web server (widget, console, API).")
+    parser.add_argument("--host", help="Override TANDEM_HOST.")
+    parser.add_argument("--port", type=int, help="Override TANDEM_PORT.")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    if overrides:
+        settings = settings.model_copy(update=overrides)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    print("Loading Tandem (migrations, models, shop)...", flush=True)
+    runtime = build_runtime(settings)
+    base = f"http://{settings.host}:{settings.port}"
+    lines = [f"\nTandem is running on {base}"]
+    if settings.demo:
+        from tandem.commands.demo import seed_demo_shop
+
+        print(seed_demo_shop(runtime.engine), flush=True)
+        password = demo_password(settings.demo_password)
+        lines += [f"  demo shop with the chat widget: {base}/"]
+        lines += [f"  agent console:                  {base}/console"]
+        lines += [f"  API documentation:              {base}/docs", "  demo logins:"]
+        for email, name, role in ensure_demo_agents(runtime.engine, password):
+            lines.append(f"    {email:<22} {name:<14} ({role.value})  password: {password}")
+    else:
+        lines += [f"  agent console: {base}/console", f"  API documentation: {base}/docs"]
+    print("\n".join(lines) + "\n", flush=True)
+    uvicorn.run(
+        create_app(settings, runtime),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+    )
+    return 0

@@ -1,0 +1,1 @@
+"""The human side: queue ordering, wait estimates and the handoff card."""

@@ -1,0 +1,153 @@
+"""Agent accounts and logins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from tandem.domain.errors import Conflict, InvalidInput, Unauthorized
+from tandem.services.secrets import (
+    hash_password,
+    new_token,
+    password_matches,
+    token_hash,
+)
+from tandem.storage.conversations import now
+from tandem.storage.db import reading, transaction
+from tandem.storage.tables import agent_sessions, agents
+from tandem.types import AgentId
+
+#: An agent counts as online when their console was active this recently.
+ONLINE_WINDOW = dt.timedelta(minutes=2)
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    LEAD = "lead"
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    id: AgentId
+    email: str
+    name: str
+    role: Role
+    languages: tuple[str, ...]
+
+
+def _to_agent(row: object) -> Agent:
+    m = row._mapping  # type: ignore[attr-defined]
+    return Agent(
+        AgentId(m["id"]),
+        m["email"],
+        m["name"],
+        Role(m["role"]),
+        tuple(code for code in m["languages"].split(",") if code),
+    )
+
+
+def create_agent(
+    connection: Connection,
+    email: str,
+    name: str,
+    password: str,
+    role: Role = Role.AGENT,
+    languages: tuple[str, ...] = ("en",),
+) -> Agent:
+    email = email.strip().lower()
+    if "@" not in email or not name.strip():
+        raise InvalidInput("an agent needs an email address and a name")
+    if len(password) < 8:
+        raise InvalidInput("an agent's password needs at least 8 characters")
+    if connection.execute(select(agents.c.id).where(agents.c.email == email)).first():
+        raise Conflict(f"an agent with email {email} already exists")
+    agent_id = AgentId(str(uuid.uuid4()))
+    connection.execute(
+        insert(agents).values(
+            id=agent_id,
+            email=email,
+            name=name.strip(),
+            password_hash=hash_password(password),
+            role=role.value,
+            languages=",".join(languages),
+            max_concurrent=5,
+            active=True,
+            created_at=now(),
+        )
+    )
+    return Agent(agent_id, email, name.strip(), role, languages)
+
+
+def set_password(connection: Connection, email: str, password: str) -> None:
+    connection.execute(
+        update(agents)
+        .where(agents.c.email == email.strip().lower())
+        .values(password_hash=hash_password(password))
+    )
+
+
+def login(engine: Engine, email: str, password: str, hours: int) -> tuple[str, Agent]:
+    """Check the password and open a session; the same error for unknown email or bad password."""
+    with transaction(engine) as connection:
+        row = connection.execute(
+            select(agents).where(agents.c.email == email.strip().lower(), agents.c.active)
+        ).first()
+        if row is None or not password_matches(password, row.password_hash):
+            raise Unauthorized("unknown email or wrong password")
+        token, moment = new_token(), now()
+        connection.execute(
+            insert(agent_sessions).values(
+                token_hash=token_hash(token),
+                agent_id=row.id,
+                created_at=moment,
+                expires_at=moment + dt.timedelta(hours=hours),
+                last_seen_at=moment,
+            )
+        )
+        return token, _to_agent(row)
+
+
+def authenticate(engine: Engine, token: str) -> Agent:
+    """The agent behind a session token; marks them as seen (online)."""
+    hashed, moment = token_hash(token), now()
+    with reading(engine) as connection:
+        row = connection.execute(
+            select(agents, agent_sessions.c.expires_at, agent_sessions.c.last_seen_at)
+            .join(agent_sessions, agent_sessions.c.agent_id == agents.c.id)
+            .where(agent_sessions.c.token_hash == hashed, agents.c.active)
+        ).first()
+    if row is None or _aware(row.expires_at) <= moment:
+        raise Unauthorized("log in again: the session is unknown or expired")
+    if moment - _aware(row.last_seen_at) > dt.timedelta(seconds=30):
+        with transaction(engine) as connection:
+            connection.execute(
+                update(agent_sessions)
+                .where(agent_sessions.c.token_hash == hashed)
+                .values(last_seen_at=moment)
+            )
+    return _to_agent(row)
+
+
+def logout(engine: Engine, token: str) -> None:
+    with transaction(engine) as connection:
+        connection.execute(
+            delete(agent_sessions).where(agent_sessions.c.token_hash == token_hash(token))
+        )
+
+
+def agents_online(connection: Connection) -> int:
+    since = now() - ONLINE_WINDOW
+    query = (
+        select(agent_sessions.c.agent_id)
+        .where(agent_sessions.c.last_seen_at >= since, agent_sessions.c.expires_at > now())
+        .distinct()
+    )
+    return len(connection.execute(query).all())
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

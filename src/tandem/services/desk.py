@@ -1,0 +1,165 @@
+"""The agent's side: the queue, a conversation in full, take over, reply, hand back, close."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from tandem.answering.replies import replies
+from tandem.desk.queue import Waiting, queue_order
+from tandem.domain.conversation import Actor, State
+from tandem.domain.decision import Priority
+from tandem.domain.errors import NotFound, NotOwner
+from tandem.services.agents import Agent
+from tandem.services.runtime import Runtime
+from tandem.services.validation import clean_text
+from tandem.storage.conversations import (
+    ConversationRecord,
+    ConversationUnit,
+    EventRecord,
+    MessageRecord,
+    events_of,
+    find_conversation,
+    messages_after,
+    now,
+    to_conversation,
+)
+from tandem.storage.db import reading, transaction
+from tandem.storage.tables import agents, conversations
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    conversation: ConversationRecord
+    waiting_seconds: int
+    customer_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationView:
+    conversation: ConversationRecord
+    agent_name: str | None
+    messages: list[MessageRecord]
+    events: list[EventRecord]
+    card: dict[str, Any] | None
+
+
+def _items(runtime: Runtime, records: list[ConversationRecord]) -> list[QueueItem]:
+    moment = now()
+    items = []
+    for record in records:
+        customer = runtime.shop.customer(record.customer_id) if record.customer_id else None  # type: ignore[arg-type]
+        since = record.queued_at or record.created_at
+        items.append(
+            QueueItem(
+                record, int((moment - since).total_seconds()), customer.name if customer else None
+            )
+        )
+    return items
+
+
+def queue(runtime: Runtime) -> list[QueueItem]:
+    with reading(runtime.engine) as connection:
+        rows = connection.execute(
+            select(conversations).where(conversations.c.state == State.QUEUED.value)
+        ).all()
+    records = {row.id: to_conversation(row) for row in rows}
+    ordered = queue_order(
+        [
+            Waiting(r.id, Priority(r.handoff_priority or "normal"), r.queued_at or r.created_at)
+            for r in records.values()
+        ]
+    )
+    return _items(runtime, [records[w.conversation_id] for w in ordered])
+
+
+def mine(runtime: Runtime, agent: Agent) -> list[QueueItem]:
+    with reading(runtime.engine) as connection:
+        rows = connection.execute(
+            select(conversations)
+            .where(conversations.c.state == State.HUMAN.value, conversations.c.agent_id == agent.id)
+            .order_by(conversations.c.updated_at.desc())
+        ).all()
+    return _items(runtime, [to_conversation(row) for row in rows])
+
+
+def view(runtime: Runtime, conversation_id: str) -> ConversationView:
+    with reading(runtime.engine) as connection:
+        record = find_conversation(connection, conversation_id)
+        if record is None:
+            raise NotFound("no conversation with this id")
+        return _view(runtime, connection, record)
+
+
+def _view(runtime: Runtime, connection: Connection, record: ConversationRecord) -> ConversationView:
+    name = None
+    if record.agent_id:
+        name = connection.execute(
+            select(agents.c.name).where(agents.c.id == record.agent_id)
+        ).scalar()
+    card = record.memory.get("card")
+    return ConversationView(
+        record,
+        name,
+        messages_after(connection, record.id, 0),
+        events_of(connection, record.id),
+        card,
+    )
+
+
+def _locked(connection: Connection, conversation_id: str) -> ConversationUnit:
+    unit = ConversationUnit.load(connection, conversation_id)
+    if unit is None:
+        raise NotFound("no conversation with this id")
+    return unit
+
+
+def take(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationView:
+    """Queued → human. Under the row lock exactly one of two simultaneous takers wins."""
+    with transaction(runtime.engine) as connection:
+        unit = _locked(connection, conversation_id)
+        unit.move(State.HUMAN, Actor.AGENT, "taken", agent_id=agent.id)
+        say = replies(unit.conversation.language).say
+        unit.say(Actor.SYSTEM, say("agent_joined", agent=agent.name).text)
+        return _view(runtime, connection, unit.conversation)
+
+
+def agent_say(runtime: Runtime, agent: Agent, conversation_id: str, text: str) -> MessageRecord:
+    text = clean_text(text, runtime.settings.max_message_chars)
+    with transaction(runtime.engine) as connection:
+        unit = _locked(connection, conversation_id)
+        _require_owner(unit, agent)
+        return unit.say(Actor.AGENT, text, agent_id=agent.id)
+
+
+def hand_back(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationView:
+    with transaction(runtime.engine) as connection:
+        unit = _locked(connection, conversation_id)
+        _require_owner(unit, agent)
+        unit.move(State.AI, Actor.AGENT, "handed_back", agent_id=agent.id)
+        memory = dict(unit.conversation.memory)
+        memory["flow"] = None
+        unit.set(memory=memory)
+        unit.say(Actor.AI, replies(unit.conversation.language).say("handed_back").text)
+        return _view(runtime, connection, unit.conversation)
+
+
+def close(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationView:
+    with transaction(runtime.engine) as connection:
+        unit = _locked(connection, conversation_id)
+        if unit.conversation.state is State.HUMAN:
+            _require_owner(unit, agent)
+        unit.move(State.CLOSED, Actor.AGENT, "closed_by_agent", agent_id=agent.id)
+        unit.say(Actor.SYSTEM, replies(unit.conversation.language).say("closed").text)
+        connection.execute(
+            update(agents).where(agents.c.id == agent.id).values(last_closed_at=now())
+        )
+        return _view(runtime, connection, unit.conversation)
+
+
+def _require_owner(unit: ConversationUnit, agent: Agent) -> None:
+    record = unit.conversation
+    if record.state is not State.HUMAN or record.agent_id != agent.id:
+        raise NotOwner("only the agent who took this conversation can do that")

@@ -1,0 +1,71 @@
+"""Everything a running Tandem needs, built once at start-up and shared by every request."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from importlib import resources
+from typing import Protocol
+
+from sqlalchemy import Engine
+
+from tandem.answering.assistant import Assistant
+from tandem.answering.flows.base import Flow
+from tandem.answering.flows.order_status import OrderStatusFlow
+from tandem.commerce.model import CommerceBackend
+from tandem.config import Settings
+from tandem.domain.policy.engine import Engine as PolicyEngine
+from tandem.domain.policy.loader import load_policy
+from tandem.storage.db import make_engine
+from tandem.storage.migrate import upgrade
+from tandem.understanding.result import Context, Understanding
+
+log = logging.getLogger(__name__)
+
+
+class Understands(Protocol):
+    def understand(self, text: str, context: Context) -> Understanding: ...
+
+
+def default_flows() -> list[Flow]:
+    return [OrderStatusFlow()]
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    shop: CommerceBackend
+    understander: Understands
+    policy: PolicyEngine
+    assistant: Assistant
+
+
+def make_shop(settings: Settings, engine: Engine) -> CommerceBackend:
+    if settings.shop_backend == "http":
+        from tandem.commerce.http import HttpShop
+
+        http_shop: CommerceBackend = HttpShop(settings.shop_url, settings.shop_token)
+        return http_shop
+    from tandem.commerce.demo.backend import DemoShop
+
+    demo_shop: CommerceBackend = DemoShop(engine)
+    return demo_shop
+
+
+def default_policy() -> PolicyEngine:
+    text = resources.files("tandem.domain.policy").joinpath("default.yaml").read_text("utf-8")
+    return PolicyEngine(load_policy(text))
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Migrate the database and load the models; the server calls this once."""
+    from tandem.understanding.pipeline import load_or_train
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    shop = make_shop(settings, engine)
+    understander = load_or_train(settings.model_dir)
+    return Runtime(
+        settings, engine, shop, understander, default_policy(), Assistant(shop, default_flows())
+    )

@@ -1,0 +1,315 @@
+"""Conversations, messages and events: loaded under a lock, changed as one unit of work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, insert, select, update
+
+from tandem.domain.conversation import Actor, EventKind, State, Transition, transition
+from tandem.storage.tables import agents, conversations, events, messages
+from tandem.types import AgentId, ConversationId, Language
+from tandem.understanding.result import Understanding
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRecord:
+    id: ConversationId
+    token_hash: str
+    state: State
+    language: Language
+    customer_email: str | None
+    customer_id: str | None
+    agent_id: AgentId | None
+    message_count: int
+    event_count: int
+    handoff_reason: str | None
+    handoff_rule: str | None
+    handoff_priority: str | None
+    queued_at: dt.datetime | None
+    policy_version: int | None
+    summary: str | None
+    memory: dict[str, Any]
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    id: int
+    offset: int
+    author: Actor
+    author_name: str | None
+    text: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    seq: int
+    kind: EventKind
+    actor: Actor
+    agent_id: str | None
+    from_state: str | None
+    to_state: str | None
+    reason: str | None
+    rule: str | None
+    detail: dict[str, Any]
+    created_at: dt.datetime
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+def to_conversation(row: Row[Any]) -> ConversationRecord:
+    m = row._mapping
+    return ConversationRecord(
+        id=ConversationId(m["id"]),
+        token_hash=m["token_hash"],
+        state=State(m["state"]),
+        language=m["language"],
+        customer_email=m["customer_email"],
+        customer_id=m["customer_id"],
+        agent_id=AgentId(m["agent_id"]) if m["agent_id"] else None,
+        message_count=m["message_count"],
+        event_count=m["event_count"],
+        handoff_reason=m["handoff_reason"],
+        handoff_rule=m["handoff_rule"],
+        handoff_priority=m["handoff_priority"],
+        queued_at=_utc(m["queued_at"]),
+        policy_version=m["policy_version"],
+        summary=m["summary"],
+        memory=dict(m["memory"] or {}),
+        created_at=_utc(m["created_at"]) or now(),
+        closed_at=_utc(m["closed_at"]),
+    )
+
+
+def create_conversation(
+    connection: Connection,
+    conversation_id: ConversationId,
+    token_hash: str,
+    language: Language,
+    customer_email: str | None,
+) -> ConversationRecord:
+    moment = now()
+    connection.execute(
+        insert(conversations).values(
+            id=conversation_id,
+            token_hash=token_hash,
+            state=State.AI.value,
+            language=language,
+            customer_email=customer_email,
+            message_count=0,
+            event_count=0,
+            memory={},
+            created_at=moment,
+            updated_at=moment,
+        )
+    )
+    unit = ConversationUnit.load(connection, conversation_id)
+    assert unit is not None
+    unit.record_event(EventKind.OPENED, Actor.CUSTOMER)
+    return unit.conversation
+
+
+def find_conversation(connection: Connection, conversation_id: str) -> ConversationRecord | None:
+    row = connection.execute(
+        select(conversations).where(conversations.c.id == conversation_id)
+    ).first()
+    return to_conversation(row) if row else None
+
+
+class ConversationUnit:
+    """One conversation loaded under its lock, with everything a turn appends to it.
+
+    On PostgreSQL the row is locked with SELECT ... FOR UPDATE; on SQLite the transaction
+    already holds the database's write lock (BEGIN IMMEDIATE). Either way turns of the same
+    conversation run one after another, also across several worker processes.
+    """
+
+    def __init__(self, connection: Connection, record: ConversationRecord) -> None:
+        self.connection = connection
+        self.conversation = record
+
+    @classmethod
+    def load(cls, connection: Connection, conversation_id: str) -> ConversationUnit | None:
+        query = select(conversations).where(conversations.c.id == conversation_id)
+        row = connection.execute(query.with_for_update()).first()
+        return cls(connection, to_conversation(row)) if row else None
+
+    def say(
+        self,
+        author: Actor,
+        text: str,
+        agent_id: AgentId | None = None,
+        understanding: Understanding | None = None,
+    ) -> MessageRecord:
+        offset = self.conversation.message_count + 1
+        moment = now()
+        values: dict[str, Any] = {
+            "conversation_id": self.conversation.id,
+            "offset": offset,
+            "author": author.value,
+            "agent_id": agent_id,
+            "text": text,
+            "created_at": moment,
+        }
+        if understanding is not None:
+            values |= {
+                "language": understanding.language,
+                "intent": understanding.intent,
+                "confidence": understanding.confidence,
+                "frustration": understanding.frustration,
+            }
+        message_id = self.connection.execute(
+            insert(messages).values(**values).returning(messages.c.id)
+        ).scalar_one()
+        self._update(message_count=offset)
+        name = agent_name(self.connection, agent_id) if agent_id else None
+        return MessageRecord(message_id, offset, author, name, text, moment)
+
+    def note_understanding(self, message: MessageRecord, understanding: Understanding) -> None:
+        """Store what understanding made of a message that was stored before it was read."""
+        self.connection.execute(
+            update(messages)
+            .where(messages.c.id == message.id)
+            .values(
+                language=understanding.language,
+                intent=understanding.intent,
+                confidence=understanding.confidence,
+                frustration=understanding.frustration,
+            )
+        )
+
+    def move(
+        self,
+        target: State,
+        actor: Actor,
+        reason: str,
+        *,
+        agent_id: AgentId | None = None,
+        rule: str | None = None,
+        detail: dict[str, str] | None = None,
+    ) -> Transition:
+        """Change the owner through the one state machine and append the event that records it."""
+        change = transition(self.conversation.state, target, actor, reason, detail)
+        self.record_event(change.kind, actor, change, agent_id=agent_id, rule=rule)
+        fields: dict[str, Any] = {"state": target.value}
+        if target is State.QUEUED:
+            fields |= {"queued_at": now(), "agent_id": None}
+        elif target is State.HUMAN:
+            fields |= {"agent_id": agent_id}
+        elif target is State.AI:
+            fields |= {"agent_id": None, "queued_at": None, "handoff_reason": None}
+        elif target is State.CLOSED:
+            fields |= {"closed_at": now()}
+        self._update(**fields)
+        return change
+
+    def record_event(
+        self,
+        kind: EventKind,
+        actor: Actor,
+        change: Transition | None = None,
+        *,
+        agent_id: AgentId | None = None,
+        reason: str | None = None,
+        rule: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        seq = self.conversation.event_count + 1
+        self.connection.execute(
+            insert(events).values(
+                conversation_id=self.conversation.id,
+                seq=seq,
+                kind=kind.value,
+                actor=actor.value,
+                agent_id=agent_id,
+                from_state=change.from_state.value if change else None,
+                to_state=change.to_state.value if change else None,
+                reason=change.reason if change else reason,
+                rule=rule,
+                detail=dict(change.detail if change else detail or {}),
+                created_at=now(),
+            )
+        )
+        self._update(event_count=seq)
+
+    def set(self, **fields: Any) -> None:
+        """Update other columns (language, customer id, handoff fields, memory, summary)."""
+        self._update(**fields)
+
+    def _update(self, **fields: Any) -> None:
+        self.connection.execute(
+            update(conversations)
+            .where(conversations.c.id == self.conversation.id)
+            .values(updated_at=now(), **fields)
+        )
+        known = {k: v for k, v in fields.items() if k in ConversationRecord.__dataclass_fields__}
+        if "state" in known:
+            known["state"] = State(known["state"])
+        self.conversation = replace(self.conversation, **known)
+
+
+def agent_name(connection: Connection, agent_id: str) -> str | None:
+    name: str | None = connection.execute(
+        select(agents.c.name).where(agents.c.id == agent_id)
+    ).scalar()
+    return name
+
+
+def messages_after(
+    connection: Connection, conversation_id: str, after: int, limit: int = 500
+) -> list[MessageRecord]:
+    query = (
+        select(messages, agents.c.name.label("agent_name"))
+        .outerjoin(agents, agents.c.id == messages.c.agent_id)
+        .where(messages.c.conversation_id == conversation_id, messages.c.offset > after)
+        .order_by(messages.c.offset)
+        .limit(limit)
+    )
+    return [
+        MessageRecord(
+            row.id,
+            row.offset,
+            Actor(row.author),
+            row.agent_name,
+            row.text,
+            _utc(row.created_at) or now(),
+        )
+        for row in connection.execute(query)
+    ]
+
+
+def events_of(connection: Connection, conversation_id: str) -> list[EventRecord]:
+    query = select(events).where(events.c.conversation_id == conversation_id).order_by(events.c.seq)
+    return [
+        EventRecord(
+            row.seq,
+            EventKind(row.kind),
+            Actor(row.actor),
+            row.agent_id,
+            row.from_state,
+            row.to_state,
+            row.reason,
+            row.rule,
+            dict(row.detail or {}),
+            _utc(row.created_at) or now(),
+        )
+        for row in connection.execute(query)
+    ]
+
+
+def count_messages(connection: Connection) -> int:
+    return int(connection.execute(select(func.count()).select_from(messages)).scalar_one())

@@ -1,0 +1,1 @@
+"""HTTP: the app factory, thin routes, schemas and mappers, templates and static files."""

@@ -1,0 +1,101 @@
+"""The agent API (/api/v1/agent): login, queue, take over, reply, hand back, close."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+
+from tandem.services import agents as agent_service
+from tandem.services import desk
+from tandem.web.deps import AgentDep, RuntimeDep, TokenDep
+from tandem.web.schemas import (
+    AgentMessage,
+    AgentOut,
+    ConversationDetail,
+    Login,
+    LoginOut,
+    Message,
+    MessagesOut,
+    QueueOut,
+    detail_out,
+    message_out,
+    queue_item_out,
+)
+
+router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
+
+
+def agent_out(agent: agent_service.Agent) -> AgentOut:
+    return AgentOut(id=agent.id, name=agent.name, email=agent.email, role=agent.role.value)
+
+
+@router.post("/login", response_model=LoginOut)
+def login(body: Login, runtime: RuntimeDep) -> LoginOut:
+    """Exchange email and password for a session token."""
+    token, agent = agent_service.login(
+        runtime.engine, body.email, body.password, runtime.settings.session_hours
+    )
+    return LoginOut(token=token, agent=agent_out(agent))
+
+
+@router.post("/logout", status_code=204)
+def logout(runtime: RuntimeDep, token: TokenDep, _agent: AgentDep) -> None:
+    agent_service.logout(runtime.engine, token)
+
+
+@router.get("/me", response_model=AgentOut)
+def me(agent: AgentDep) -> AgentOut:
+    return agent_out(agent)
+
+
+@router.get("/queue", response_model=QueueOut)
+def queue(runtime: RuntimeDep, _agent: AgentDep) -> QueueOut:
+    """Conversations waiting for a person, most urgent and longest waiting first."""
+    return QueueOut(conversations=[queue_item_out(item) for item in desk.queue(runtime)])
+
+
+@router.get("/conversations", response_model=QueueOut)
+def my_conversations(runtime: RuntimeDep, agent: AgentDep, mine: bool = True) -> QueueOut:
+    """The conversations this agent owns."""
+    return QueueOut(conversations=[queue_item_out(item) for item in desk.mine(runtime, agent)])
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationDetail)
+def conversation(conversation_id: str, runtime: RuntimeDep, _agent: AgentDep) -> ConversationDetail:
+    """A conversation in full: handoff card, messages and the timeline of events."""
+    return detail_out(desk.view(runtime, conversation_id))
+
+
+@router.get("/conversations/{conversation_id}/messages", response_model=MessagesOut)
+def messages(
+    conversation_id: str, runtime: RuntimeDep, _agent: AgentDep, after: int = Query(0, ge=0)
+) -> MessagesOut:
+    view = desk.view(runtime, conversation_id)
+    found = [m for m in view.messages if m.offset > after]
+    return MessagesOut(
+        state=view.conversation.state.value, messages=[message_out(m) for m in found]
+    )
+
+
+@router.post("/conversations/{conversation_id}/take", response_model=ConversationDetail)
+def take(conversation_id: str, runtime: RuntimeDep, agent: AgentDep) -> ConversationDetail:
+    """Take a waiting conversation; 409 when another agent was first."""
+    return detail_out(desk.take(runtime, agent, conversation_id))
+
+
+@router.post("/conversations/{conversation_id}/messages", status_code=201, response_model=Message)
+def reply(
+    conversation_id: str, body: AgentMessage, runtime: RuntimeDep, agent: AgentDep
+) -> Message:
+    return message_out(desk.agent_say(runtime, agent, conversation_id, body.text))
+
+
+@router.post("/conversations/{conversation_id}/hand-back", response_model=ConversationDetail)
+def hand_back(conversation_id: str, runtime: RuntimeDep, agent: AgentDep) -> ConversationDetail:
+    """Give the conversation back to the AI."""
+    return detail_out(desk.hand_back(runtime, agent, conversation_id))
+
+
+@router.post("/conversations/{conversation_id}/close", response_model=ConversationDetail)
+def close(conversation_id: str, runtime: RuntimeDep, agent: AgentDep) -> ConversationDetail:
+    """Close the conversation; the customer is asked for a rating."""
+    return detail_out(desk.close(runtime, agent, conversation_id))

@@ -1,0 +1,40 @@
+"""create_app(): the ASGI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from tandem.config import Settings
+from tandem.services.runtime import Runtime, build_runtime
+from tandem.web import agent_api, customer_api, errors, pages
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
+    """The app; it builds its runtime (database, models, shop) at start-up unless given one."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = runtime or build_runtime(settings)
+        yield
+        app.state.runtime.engine.dispose()
+
+    app = FastAPI(
+        title="Tandem",
+        version="1",
+        description="Customer service where an AI assistant and a human team work in tandem.",
+        lifespan=lifespan,
+    )
+    if runtime is not None:
+        app.state.runtime = runtime
+    errors.install(app)
+    app.include_router(customer_api.router)
+    app.include_router(agent_api.router)
+    app.include_router(pages.router)
+    if settings.demo:
+        app.include_router(pages.shop_router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    return app

@@ -1,0 +1,109 @@
+"""The public customer API (/api/v1/conversations): thin routes over the services."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import anyio
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from tandem.services import conversations as service
+from tandem.web.deps import RuntimeDep, TokenDep
+from tandem.web.schemas import (
+    Conversation,
+    MessagesOut,
+    RatingIn,
+    RatingOut,
+    SendMessage,
+    StartConversation,
+    TurnOut,
+    handoff_out,
+    message_out,
+)
+
+KEEP_ALIVE_SECONDS = 15.0  # a comment line keeps proxies from closing a quiet stream
+
+router = APIRouter(prefix="/api/v1/conversations", tags=["customer"])
+
+
+@router.post("", status_code=201, response_model=Conversation)
+def start(runtime: RuntimeDep, body: StartConversation | None = None) -> Conversation:
+    """Open a conversation; the reply holds the AI's greeting and the token for later calls."""
+    body = body or StartConversation()
+    started = service.start_conversation(runtime, body.language, body.customer_email)
+    record = started.conversation
+    return Conversation(
+        id=record.id,
+        token=started.token,
+        state=record.state.value,
+        language=record.language,
+        messages=[message_out(m) for m in started.messages],
+    )
+
+
+@router.post("/{conversation_id}/messages", response_model=TurnOut)
+def send(conversation_id: str, body: SendMessage, runtime: RuntimeDep, token: TokenDep) -> TurnOut:
+    """Store the customer's message, then return it with every reply it caused."""
+    result = service.post_customer_message(
+        runtime, conversation_id, token, body.text, body.request_human
+    )
+    return TurnOut(
+        state=result.state.value,
+        messages=[message_out(m) for m in result.messages],
+        handoff=handoff_out(result.handoff),
+    )
+
+
+@router.get("/{conversation_id}/messages", response_model=MessagesOut)
+def read(
+    conversation_id: str, runtime: RuntimeDep, token: TokenDep, after: int = Query(0, ge=0)
+) -> MessagesOut:
+    """Messages after offset `after` (0: all)."""
+    record, found = service.read_messages(runtime, conversation_id, token, after)
+    return MessagesOut(state=record.state.value, messages=[message_out(m) for m in found])
+
+
+@router.post("/{conversation_id}/rating", status_code=201, response_model=RatingOut)
+def rate(conversation_id: str, body: RatingIn, runtime: RuntimeDep, token: TokenDep) -> RatingOut:
+    """Rate the conversation from 1 to 5, once."""
+    score, comment = service.rate(runtime, conversation_id, token, body.score, body.comment)
+    return RatingOut(score=score, comment=comment)
+
+
+@router.get("/{conversation_id}/stream", response_class=StreamingResponse)
+async def stream(
+    conversation_id: str,
+    request: Request,
+    runtime: RuntimeDep,
+    token: str = Query(description="The conversation token (EventSource cannot send headers)."),
+    after: int = Query(0, ge=0),
+) -> StreamingResponse:
+    """Server-sent events: `message` for each new message, `state` when the owner changes."""
+    await run_in_threadpool(service.check_access, runtime, conversation_id, token)
+
+    async def events() -> AsyncIterator[str]:
+        offset, state, quiet = after, "", 0
+        poll = runtime.settings.stream_poll_seconds
+        while not await request.is_disconnected():
+            record, found = await run_in_threadpool(
+                service.read_messages, runtime, conversation_id, token, offset
+            )
+            for message in found:
+                offset = message.offset
+                yield f"event: message\ndata: {message_out(message).model_dump_json()}\n\n"
+            if record.state.value != state:
+                state = record.state.value
+                handoff = {"reason": record.handoff_reason} if record.handoff_reason else None
+                data = json.dumps({"state": state, "handoff": handoff})
+                yield f"event: state\ndata: {data}\n\n"
+            quiet = 0 if found else quiet + 1
+            if quiet * poll >= KEEP_ALIVE_SECONDS:
+                quiet = 0
+                yield ": keep-alive\n\n"
+            await anyio.sleep(poll)
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

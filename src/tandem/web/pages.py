@@ -1,0 +1,41 @@
+"""The HTML pages: the demo shop with the widget, the agent console, and the widget script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+templates = Jinja2Templates(directory=HERE / "templates")
+router = APIRouter(include_in_schema=False)
+shop_router = APIRouter(include_in_schema=False)  # only when the demo is on
+
+DEMO_CUSTOMERS = {"emma": "emma@example.nl", "james": "james@example.com"}
+
+
+@shop_router.get("/", response_class=HTMLResponse)
+def shop(
+    request: Request,
+    as_: Annotated[Literal["guest", "emma", "james"], Query(alias="as")] = "guest",
+    lang: Literal["nl", "en"] | None = None,
+) -> HTMLResponse:
+    email = DEMO_CUSTOMERS.get(as_)
+    language = lang or ("nl" if as_ == "emma" else "en")
+    base_url = str(request.base_url).rstrip("/")
+    context = {"customer_email": email, "language": language, "base_url": base_url}
+    return templates.TemplateResponse(request, "shop.html", context)
+
+
+@router.get("/console", response_class=HTMLResponse)
+def console(request: Request) -> HTMLResponse:
+    return templates.TemplateResponse(request, "console.html", {})
+
+
+@router.get("/widget.js")
+def widget() -> FileResponse:
+    return FileResponse(STATIC / "widget.js", media_type="text/javascript")

@@ -1,0 +1,207 @@
+"""Request and response bodies of the public API, and the one mapper per entity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tandem.services.desk import ConversationView, QueueItem
+from tandem.services.turn import Handoff
+from tandem.storage.conversations import EventRecord, MessageRecord
+
+StateName = Literal["ai", "queued", "human", "closed"]
+Author = Literal["customer", "ai", "agent", "system"]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StartConversation(Body):
+    language: Literal["nl", "en"] | None = Field(None, description="Language to greet in.")
+    customer_email: str | None = Field(
+        None, max_length=320, description="The shop's logged-in customer, if any."
+    )
+
+
+class SendMessage(Body):
+    text: str = Field(description="What the customer wrote (1..4000 characters).")
+    request_human: bool = Field(False, description="Set by the widget's 'talk to a person' button.")
+
+
+class AgentMessage(Body):
+    text: str = Field(description="The agent's reply (1..4000 characters).")
+
+
+class RatingIn(Body):
+    score: int = Field(description="1 (bad) to 5 (great).")
+    comment: str | None = Field(None, max_length=4000)
+
+
+class Login(Body):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=200)
+
+
+class Message(BaseModel):
+    id: int
+    offset: int
+    author: Author
+    author_name: str | None
+    text: str
+    created_at: dt.datetime
+
+
+class HandoffOut(BaseModel):
+    reason: str
+    rule: str
+    priority: str
+    expected_wait_minutes: int | None
+
+
+class Conversation(BaseModel):
+    id: str
+    token: str
+    state: StateName
+    language: str
+    messages: list[Message]
+
+
+class TurnOut(BaseModel):
+    state: StateName
+    messages: list[Message]
+    handoff: HandoffOut | None
+
+
+class MessagesOut(BaseModel):
+    state: StateName
+    messages: list[Message]
+
+
+class RatingOut(BaseModel):
+    score: int
+    comment: str | None
+
+
+class AgentOut(BaseModel):
+    id: str
+    name: str
+    email: str
+    role: str
+
+
+class LoginOut(BaseModel):
+    token: str
+    agent: AgentOut
+
+
+class QueueItemOut(BaseModel):
+    id: str
+    state: StateName
+    language: str
+    reason: str | None
+    priority: str | None
+    waiting_seconds: int
+    summary: str | None
+    customer_name: str | None
+
+
+class QueueOut(BaseModel):
+    conversations: list[QueueItemOut]
+
+
+class EventOut(BaseModel):
+    seq: int
+    kind: str
+    actor: str
+    reason: str | None
+    rule: str | None
+    from_state: str | None
+    to_state: str | None
+    created_at: dt.datetime
+    detail: dict[str, Any]
+
+
+class ConversationDetail(BaseModel):
+    id: str
+    state: StateName
+    language: str
+    agent: dict[str, str] | None
+    handoff: HandoffOut | None
+    card: dict[str, Any] | None
+    messages: list[Message]
+    events: list[EventOut]
+
+
+def message_out(message: MessageRecord) -> Message:
+    return Message(
+        id=message.id,
+        offset=message.offset,
+        author=message.author.value,
+        author_name=message.author_name,
+        text=message.text,
+        created_at=message.created_at,
+    )
+
+
+def handoff_out(handoff: Handoff | None) -> HandoffOut | None:
+    if handoff is None:
+        return None
+    return HandoffOut(
+        reason=handoff.reason,
+        rule=handoff.rule,
+        priority=handoff.priority,
+        expected_wait_minutes=handoff.expected_wait_minutes,
+    )
+
+
+def queue_item_out(item: QueueItem) -> QueueItemOut:
+    record = item.conversation
+    return QueueItemOut(
+        id=record.id,
+        state=record.state.value,
+        language=record.language,
+        reason=record.handoff_reason,
+        priority=record.handoff_priority,
+        waiting_seconds=item.waiting_seconds,
+        summary=record.summary,
+        customer_name=item.customer_name,
+    )
+
+
+def event_out(event: EventRecord) -> EventOut:
+    return EventOut(
+        seq=event.seq,
+        kind=event.kind.value,
+        actor=event.actor.value,
+        reason=event.reason,
+        rule=event.rule,
+        from_state=event.from_state,
+        to_state=event.to_state,
+        created_at=event.created_at,
+        detail=event.detail,
+    )
+
+
+def detail_out(view: ConversationView) -> ConversationDetail:
+    record = view.conversation
+    handoff = None
+    if record.handoff_reason:
+        handoff = HandoffOut(
+            reason=record.handoff_reason,
+            rule=record.handoff_rule or "",
+            priority=record.handoff_priority or "normal",
+            expected_wait_minutes=None,
+        )
+    return ConversationDetail(
+        id=record.id,
+        state=record.state.value,
+        language=record.language,
+        agent={"id": record.agent_id, "name": view.agent_name or ""} if record.agent_id else None,
+        handoff=handoff,
+        card=view.card,
+        messages=[message_out(m) for m in view.messages],
+        events=[event_out(e) for e in view.events],
+    )
