@@ -1,0 +1,98 @@
+"""One real headless Chromium run: a customer asks for a person in the widget, an agent takes
+the conversation in the console and answers, and the customer sees the answer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import Browser, expect, sync_playwright
+
+if TYPE_CHECKING:
+    from conftest import LiveServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+XSS = '<img src=x onerror="window.__pwned=1">'
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_that_a_customer_who_asks_for_a_person_gets_an_answer_from_the_agent_who_takes_it(
+    browser: Browser, live_server: LiveServer, tmp_path: Path
+) -> None:
+    base = live_server.base_url
+    errors: list[str] = []
+
+    customer = browser.new_context(viewport={"width": 1200, "height": 800}).new_page()
+    customer.on("pageerror", lambda error: errors.append(f"widget: {error}"))
+    customer.goto(f"{base}/?as=emma&lang=nl")
+    customer.get_by_role("button", name="Chat met ons").click()
+    widget = customer.locator("#tandem-panel")
+    expect(widget.locator(".tw-msg-ai").first).to_be_visible()  # the AI's greeting
+
+    message = customer.get_by_role("textbox", name="Je bericht")
+    message.fill(f"{XSS} hallo")
+    message.press("Enter")
+    expect(widget.locator(".tw-msg-customer").first).to_contain_text(XSS)
+    expect(message).to_have_value("")
+
+    message.fill("ik wil een mens spreken")
+    message.press("Enter")
+    expect(widget.locator(".tw-state")).to_contain_text("Wachten op een medewerker")
+    expect(widget.locator(".tw-msg-system").last).to_be_visible()  # the handoff notice
+    expect(customer.get_by_role("button", name="Praat met een medewerker")).to_be_disabled()
+
+    agent = browser.new_context(viewport={"width": 1300, "height": 850}).new_page()
+    agent.on("pageerror", lambda error: errors.append(f"console: {error}"))
+    agent.goto(f"{base}/console")
+    agent.get_by_label("E-mail").fill(live_server.agent_email)
+    agent.get_by_label("Password").fill(live_server.agent_password)
+    agent.get_by_role("button", name="Sign in").click()
+    waiting = agent.locator("#queue-list .conv-item")
+    expect(waiting).to_have_count(1)
+    waiting.first.click()
+    expect(agent.locator("#timeline")).to_contain_text(XSS)
+    expect(agent.locator("#timeline")).to_contain_text("handed to a person")
+    agent.get_by_role("button", name="Take").click()
+    expect(agent.locator("#mine-list .conv-item")).to_have_count(1)
+    expect(waiting).to_have_count(0)
+
+    reply = agent.get_by_label("Reply to the customer")
+    expect(reply).to_be_enabled()
+    reply.fill("Hallo, ik ben Anna. Waarmee kan ik helpen?")
+    reply.press("Enter")
+    expect(reply).to_have_value("")
+
+    answer = widget.locator(".tw-msg-agent").last
+    expect(answer).to_contain_text("Hallo, ik ben Anna. Waarmee kan ik helpen?")
+    expect(answer.locator(".tw-author")).to_have_text(re.compile(r"\S"))
+    expect(widget.locator(".tw-state")).to_contain_text("Je praat met")
+
+    customer.screenshot(path=str(tmp_path / "widget.png"))
+    agent.screenshot(path=str(tmp_path / "console.png"))
+    assert customer.evaluate("window.__pwned") is None
+    assert agent.evaluate("window.__pwned") is None
+    assert errors == []
