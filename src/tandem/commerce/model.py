@@ -14,6 +14,12 @@ from typing import Protocol
 
 from tandem.types import CustomerId, Language, OrderId
 
+#: Payment methods the shops know: iDEAL, card, PayPal and Klarna (pay after delivery).
+PAYMENT_METHODS: tuple[str, ...] = ("ideal", "card", "paypal", "klarna")
+
+#: Days after delivery in which items may be returned or exchanged.
+RETURN_WINDOW_DAYS = 30
+
 
 class OrderStatus(StrEnum):
     PENDING = "pending"
@@ -29,6 +35,7 @@ class PaymentStatus(StrEnum):
     FAILED = "failed"
     REFUNDED = "refunded"
     PENDING = "pending"
+    CANCELLED = "cancelled"  # never completed; withdrawn with its order or payment method
 
 
 class RefundStatus(StrEnum):
@@ -63,13 +70,14 @@ class OrderLine:
     variant_name: str
     quantity: int
     unit_price: Decimal
+    returned_quantity: int = 0  # of ``quantity``, how many are being or were returned
 
 
 @dataclass(frozen=True, slots=True)
 class Payment:
     id: str
     amount: Decimal
-    method: str  # "ideal" | "card" | "paypal" | "invoice" ...
+    method: str  # one of PAYMENT_METHODS
     status: PaymentStatus
     created_at: dt.datetime
 
@@ -108,8 +116,30 @@ class Order:
         return sum(1 for p in self.payments if p.status is PaymentStatus.PAID) > 1
 
 
+class CommerceErrorCode(StrEnum):
+    """Why a shop refused or failed; flows choose their reply (or a handoff) from this."""
+
+    NOT_FOUND = "not_found"  # no such order, customer, product or variant
+    NOT_CANCELLABLE = "not_cancellable"  # already shipped, delivered, cancelled or returned
+    ALREADY_SHIPPED = "already_shipped"  # address or payment change after shipping
+    ORDER_CLOSED = "order_closed"  # the order was cancelled or returned; nothing can change
+    NOT_RETURNABLE = "not_returnable"  # the order was never delivered (or is cancelled)
+    RETURN_WINDOW_CLOSED = "return_window_closed"  # delivered more than 30 days ago
+    NOT_EXCHANGEABLE = "not_exchangeable"  # in transit, cancelled or returned
+    OUT_OF_STOCK = "out_of_stock"
+    INVALID_ITEM = "invalid_item"  # not on the order, other product, or more than ordered
+    INVALID_ADDRESS = "invalid_address"
+    INVALID_PAYMENT_METHOD = "invalid_payment_method"
+    UNAVAILABLE = "unavailable"  # the shop could not be reached or timed out
+    INVALID_RESPONSE = "invalid_response"  # the shop answered something we cannot read
+
+
 class CommerceError(Exception):
     """A shop action failed (the shop refused, or could not be reached)."""
+
+    def __init__(self, message: str, code: CommerceErrorCode = CommerceErrorCode.UNAVAILABLE):
+        super().__init__(message)
+        self.code = code
 
 
 class CommerceBackend(Protocol):
@@ -127,7 +157,9 @@ class CommerceBackend(Protocol):
 
     def start_return(
         self, order_id: OrderId, variant_ids: list[str], reason: str
-    ) -> Refund: ...
+    ) -> Refund:
+        """Return items of a delivered order; a variant id given twice returns two of it."""
+        ...
 
     def change_address(self, order_id: OrderId, address: Address) -> Order: ...
 
@@ -135,7 +167,10 @@ class CommerceBackend(Protocol):
 
     def exchange_item(
         self, order_id: OrderId, variant_id: str, new_variant_id: str
-    ) -> Order: ...
+    ) -> Order:
+        """Swap an order line to another variant of the same product (before shipping, or
+        after delivery within the return window)."""
+        ...
 
     def variants_of(self, product_id: str) -> list[tuple[str, str, bool]]:
         """(variant id, variant name, in stock) for a product."""

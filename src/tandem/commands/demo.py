@@ -1,0 +1,59 @@
+"""`tandem demo [--reset]`: migrate the database and fill the demo shop (idempotent)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sqlalchemy import Engine
+
+from tandem.commerce.demo.generate import seed
+from tandem.commerce.demo.personas import EMMA, JAMES
+from tandem.config import get_settings
+from tandem.storage.db import make_engine
+from tandem.storage.migrate import upgrade
+
+PERSONAS = (
+    (EMMA, "TD-1001 shipped (PostNL, tracking known) · TD-1002 delivered 5 days ago "
+           "(returnable) · TD-1003 pending (cancellable) · TD-1004 charged twice"),
+    (JAMES, "TD-2001 delivered 40 days ago (past the return window) · TD-2002 processing · "
+            "TD-2003 refund on its way"),
+)
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser("demo", help="Create the demo shop (customers, orders).")
+    parser.add_argument(
+        "--reset", action="store_true", help="Throw the demo shop away and generate it anew."
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    engine = make_engine(get_settings().database_url)
+    try:
+        upgrade(engine)
+        print(seed_demo_shop(engine, reset=args.reset))
+    finally:
+        engine.dispose()
+    return 0
+
+
+def seed_demo_shop(engine: Engine, *, reset: bool = False) -> str:
+    """Seed the demo shop and describe it, personas first (the text `tandem demo` prints)."""
+    summary = seed(engine, reset=reset)
+    headline = "Demo shop created" if summary.created else "Demo shop already there (--reset)"
+    statuses = ", ".join(f"{count} {status}" for status, count in summary.orders_by_status.items())
+    lines = [
+        f"{headline}: {summary.customers} customers, {summary.products} products "
+        f"({summary.variants} variants), {summary.orders} orders, {summary.payments} payments, "
+        f"{summary.refunds} refunds.",
+        f"Orders: {statuses}.",
+        "Try these customers (verify with the e-mail address or postcode):",
+    ]
+    for persona, story in PERSONAS:
+        lines.append(
+            f"  {persona['name']} <{persona['email']}>, {persona['postcode']}, "
+            f"speaks {persona['language']}: {story}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The built-in demo shop: generated customers, products and orders behind CommerceBackend."""

@@ -1,0 +1,149 @@
+"""Loading the demo shop's rows into the commerce model's frozen dataclasses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Row, Table, select
+
+from tandem.commerce.demo.tables import (
+    shop_customers,
+    shop_order_lines,
+    shop_orders,
+    shop_payments,
+    shop_products,
+    shop_refunds,
+    shop_variants,
+)
+from tandem.commerce.model import (
+    Address,
+    Customer,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+)
+from tandem.types import CustomerId, Language, OrderId
+
+_ORDER_COLUMNS = (*shop_orders.c, shop_customers.c.language)
+T = TypeVar("T")
+
+
+def money(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def load_customer(connection: Connection, *where: Any) -> Customer | None:
+    row = connection.execute(select(shop_customers).where(*where)).first()
+    if row is None:
+        return None
+    return Customer(
+        id=CustomerId(row.id), name=row.name, email=row.email, language=_language(row.language),
+        address=_address(row), tier=row.tier,
+    )
+
+
+def load_orders(connection: Connection, *where: Any) -> list[Order]:
+    """Orders matching ``where`` (newest first), each with its lines, payments and refunds."""
+    query = (
+        select(*_ORDER_COLUMNS)
+        .join(shop_customers, shop_customers.c.id == shop_orders.c.customer_id)
+        .where(*where)
+        .order_by(shop_orders.c.created_at.desc(), shop_orders.c.id)
+    )
+    rows = connection.execute(query).all()
+    ids = [row.id for row in rows]
+    lines = _lines(connection, ids)
+    payments = _children(connection, shop_payments, ids, _payment)
+    refunds = _children(connection, shop_refunds, ids, _refund)
+    return [
+        _order(row, lines[row.id][row.language], payments[row.id], refunds[row.id])
+        for row in rows
+    ]
+
+
+def _order(
+    row: Row[Any], lines: list[OrderLine], payments: list[Payment], refunds: list[Refund]
+) -> Order:
+    return Order(
+        id=OrderId(row.id), customer_id=CustomerId(row.customer_id),
+        status=OrderStatus(row.status), created_at=utc(row.created_at),
+        total=money(row.total_cents), currency=row.currency, lines=tuple(lines),
+        shipping_address=_address(row), payment_method=row.payment_method,
+        payments=tuple(payments), refunds=tuple(refunds), carrier=row.carrier,
+        tracking_number=row.tracking_number,
+        shipped_at=utc(row.shipped_at) if row.shipped_at else None,
+        expected_delivery=row.expected_delivery,
+        delivered_at=utc(row.delivered_at) if row.delivered_at else None,
+    )
+
+
+def _lines(connection: Connection, ids: Sequence[str]) -> dict[str, dict[str, list[OrderLine]]]:
+    """order id -> language -> lines, with product and variant names in that language."""
+    query = (
+        select(shop_order_lines, shop_variants, shop_products.c.name_en.label("product_en"),
+               shop_products.c.name_nl.label("product_nl"))
+        .join(shop_variants, shop_variants.c.id == shop_order_lines.c.variant_id)
+        .join(shop_products, shop_products.c.id == shop_variants.c.product_id)
+        .where(shop_order_lines.c.order_id.in_(ids))
+        .order_by(shop_order_lines.c.order_id, shop_order_lines.c.line_no)
+    )
+    found: dict[str, dict[str, list[OrderLine]]] = defaultdict(lambda: defaultdict(list))
+    for row in connection.execute(query):
+        for language, product, variant in (
+            ("en", row.product_en, row.name_en), ("nl", row.product_nl, row.name_nl)
+        ):
+            found[row.order_id][language].append(
+                OrderLine(
+                    product_id=row.product_id, variant_id=row.variant_id, product_name=product,
+                    variant_name=variant, quantity=row.quantity,
+                    unit_price=money(row.unit_price_cents),
+                    returned_quantity=row.returned_quantity,
+                )
+            )
+    return found
+
+
+def _children(
+    connection: Connection, table: Table, ids: Sequence[str], build: Callable[[Row[Any]], T]
+) -> dict[str, list[T]]:
+    query = table.select().where(table.c.order_id.in_(ids)).order_by(table.c.created_at, table.c.id)
+    found: dict[str, list[T]] = defaultdict(list)
+    for row in connection.execute(query):
+        found[row.order_id].append(build(row))
+    return found
+
+
+def _payment(row: Row[Any]) -> Payment:
+    return Payment(
+        id=row.id, amount=money(row.amount_cents), method=row.method,
+        status=PaymentStatus(row.status), created_at=utc(row.created_at),
+    )
+
+
+def _refund(row: Row[Any]) -> Refund:
+    return Refund(
+        id=row.id, amount=money(row.amount_cents), method=row.method,
+        status=RefundStatus(row.status), created_at=utc(row.created_at),
+        expected_at=row.expected_at,
+    )
+
+
+def _address(row: Row[Any]) -> Address:
+    return Address(street=row.street, postcode=row.postcode, city=row.city, country=row.country)
+
+
+def _language(code: str) -> Language:
+    return "nl" if code == "nl" else "en"
