@@ -12,6 +12,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tandem.commands.serve",
     "tandem.commands.demo",
     "tandem.commands.db",
+    "tandem.commands.policy",
 )
 
 
