@@ -32,6 +32,8 @@ class Understanding:
     out_of_scope: bool
     frustration: float  # this message, 0..1
     slots: Slots = field(default_factory=Slots)
+    frustration_trend: float = 0.0  # slope of the conversation's recent frustration, -1..1
+    language_switched: bool = False  # this message changed the conversation's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,4 +44,5 @@ class Context:
     previous_customer_texts: tuple[str, ...] = ()
     previous_frustration: tuple[float, ...] = ()
     today: dt.date | None = None
-    known_products: tuple[tuple[str, str], ...] = ()  # (product id, name) from the customer's orders
+    #: (product id, name) from the customer's orders
+    known_products: tuple[tuple[str, str], ...] = ()

@@ -1,0 +1,128 @@
+"""The intent catalogue: one YAML file per language with intents, date words and frustration cues.
+
+Adding a language is adding ``catalogue/<code>.yaml`` (and the code to ``SUPPORTED_LANGUAGES``);
+see ``catalogue/README.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tandem.types import SUPPORTED_LANGUAGES, Language
+
+#: The shipped catalogue.
+CATALOGUE_DIR = Path(__file__).parent / "catalogue"
+
+#: The label of everything the assistant does not handle.
+OUT_OF_SCOPE = "oos"
+
+#: Intent names other packages depend on; every language file must have all of them.
+INTENTS: tuple[str, ...] = (
+    "where_is_my_order", "delivery_time", "return_item", "refund_status", "cancel_order",
+    "change_address", "change_payment_method", "exchange_item", "payment_problem",
+    "double_charge", "invoice", "warranty", "opening_hours", "complaint", "talk_to_person",
+    "greeting", "thanks", "goodbye", "affirm", "deny", "reject_answer", OUT_OF_SCOPE,
+)  # fmt: skip
+
+
+_DATE_LISTS = (
+    "today", "yesterday", "day_before_yesterday", "days_ago", "weeks_ago", "last_weekday",
+    "weekdays", "months",
+)  # fmt: skip
+_CUE_LISTS = ("insults", "repetition", "angry", "calm")
+
+
+class CatalogueError(ValueError):
+    """A catalogue file is missing, malformed or incomplete."""
+
+
+@dataclass(frozen=True, slots=True)
+class DateWords:
+    """Relative-date phrases; ``{n}`` stands for a number, ``{weekday}`` for a weekday name."""
+
+    today: tuple[str, ...]
+    yesterday: tuple[str, ...]
+    day_before_yesterday: tuple[str, ...]
+    days_ago: tuple[str, ...]
+    weeks_ago: tuple[str, ...]
+    last_weekday: tuple[str, ...]
+    weekdays: tuple[str, ...]  # Monday first
+    months: tuple[str, ...]  # January first
+    number_words: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class FrustrationCues:
+    insults: tuple[str, ...]
+    repetition: tuple[str, ...]
+    angry: tuple[str, ...]  # few-shot examples for the learned part
+    calm: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageCatalogue:
+    language: Language
+    intents: Mapping[str, tuple[str, ...]]
+    order_words: tuple[str, ...]
+    dates: DateWords
+    frustration: FrustrationCues
+
+    def examples(self) -> list[tuple[str, str]]:
+        """(text, intent) pairs."""
+        return [(text, intent) for intent, texts in self.intents.items() for text in texts]
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    languages: Mapping[Language, LanguageCatalogue]
+    fingerprint: str  # changes whenever a catalogue file changes
+
+    def examples(self) -> list[tuple[str, str]]:
+        return [pair for lang in self.languages.values() for pair in lang.examples()]
+
+
+def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
+    """Read every supported language's file from ``directory``."""
+    digest = hashlib.sha256()
+    languages: dict[Language, LanguageCatalogue] = {}
+    for language in SUPPORTED_LANGUAGES:
+        path = directory / f"{language}.yaml"
+        try:
+            raw = path.read_bytes()
+            data = yaml.safe_load(raw)
+            languages[language] = _parse(language, data)
+        except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+            raise CatalogueError(f"{path}: {exc}") from exc
+        digest.update(raw)
+    return Catalogue(languages=languages, fingerprint=digest.hexdigest()[:16])
+
+
+def _parse(language: Language, data: Any) -> LanguageCatalogue:
+    if data["language"] != language:
+        raise CatalogueError(f"says language {data['language']!r}, expected {language!r}")
+    intents = {name: _texts(texts) for name, texts in data["intents"].items()}
+    missing = set(INTENTS) - set(intents)
+    if missing:
+        raise CatalogueError(f"missing intents: {', '.join(sorted(missing))}")
+    dates, cues = data["dates"], data["frustration"]
+    date_lists = {key: _texts(dates[key]) for key in _DATE_LISTS}
+    numbers = {str(word): int(n) for word, n in dates["number_words"].items()}
+    return LanguageCatalogue(
+        language=language,
+        intents=intents,
+        order_words=_texts(data["order_words"]),
+        dates=DateWords(**date_lists, number_words=numbers),
+        frustration=FrustrationCues(**{key: _texts(cues[key]) for key in _CUE_LISTS}),
+    )
+
+
+def _texts(values: Any) -> tuple[str, ...]:
+    if not isinstance(values, list) or not values:
+        raise CatalogueError(f"expected a non-empty list, got {values!r}")
+    return tuple(str(value) for value in values)

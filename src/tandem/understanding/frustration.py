@@ -1,0 +1,99 @@
+"""How frustrated a customer sounds: explicit signals combined with a few-shot learned score.
+
+Each explicit signal (an insult, "third time", a repeated message, capitals, "!!!") and the
+learned probability raise the score by a noisy-OR: ``1 - prod(1 - w_i * s_i)``. The learned part
+is a logistic regression on sentence embeddings of the catalogue's angry and calm examples, so
+it works across languages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz
+from sklearn.linear_model import LogisticRegression
+
+from tandem.understanding.catalogue import Catalogue
+from tandem.understanding.embeddings import Vectors, embed
+
+#: Weights of the signals in the noisy-OR.
+LEARNED_WEIGHT = 0.75
+INSULT_WEIGHT = 0.6
+REPETITION_WEIGHT = 0.4
+REPEATED_MESSAGE_WEIGHT = 0.4
+CAPITALS_WEIGHT = 0.3
+EXCLAMATION_WEIGHT = 0.25
+
+#: A message this similar (rapidfuzz ratio, 0..100) to an earlier one counts as repeated.
+REPEAT_SIMILARITY = 90
+#: Capitals count when at least this share of at least this many letters is upper case.
+CAPITALS_SHARE = 0.6
+CAPITALS_MIN_LETTERS = 6
+#: How many of the latest scores the trend looks at.
+TREND_WINDOW = 5
+
+_REPEATED_MARKS = re.compile(r"[!?]{2,}|!")
+
+
+class FrustrationScorer:
+    def __init__(self, catalogue: Catalogue) -> None:
+        cues = [lang.frustration for lang in catalogue.languages.values()]
+        self._insults = _phrase_pattern(word for cue in cues for word in cue.insults)
+        self._repetition = _phrase_pattern(phrase for cue in cues for phrase in cue.repetition)
+        angry = [text for cue in cues for text in cue.angry]
+        calm = [text for cue in cues for text in cue.calm]
+        self._model = LogisticRegression(C=10.0, max_iter=1000)
+        self._model.fit(embed(angry + calm), [1] * len(angry) + [0] * len(calm))
+
+    def score(self, text: str, vector: Vectors, previous_texts: Sequence[str] = ()) -> float:
+        """Frustration of one message, 0..1; ``vector`` is the message's (1, d) embedding."""
+        learned = float(self._model.predict_proba(vector)[0, 1])
+        signals = (
+            (LEARNED_WEIGHT, learned),
+            (INSULT_WEIGHT, float(bool(self._insults.search(text)))),
+            (REPETITION_WEIGHT, float(bool(self._repetition.search(text)))),
+            (REPEATED_MESSAGE_WEIGHT, float(_is_repeated(text, previous_texts))),
+            (CAPITALS_WEIGHT, float(_is_shouting(text))),
+            (EXCLAMATION_WEIGHT, _exclamation(text)),
+        )
+        calm = np.prod([1.0 - weight * strength for weight, strength in signals])
+        return float(np.clip(1.0 - calm, 0.0, 1.0))
+
+
+def trend(scores: Sequence[float]) -> float:
+    """Slope of the latest frustration scores per message, -1..1; positive means rising."""
+    recent = np.asarray(scores[-TREND_WINDOW:], dtype=np.float64)
+    if len(recent) < 2:
+        return 0.0
+    slope = np.polyfit(np.arange(len(recent)), recent, 1)[0]
+    return float(np.clip(slope, -1.0, 1.0))
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    alternatives = sorted({re.escape(p.lower()) for p in phrases}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+
+def _is_repeated(text: str, previous_texts: Sequence[str]) -> bool:
+    normalised = text.strip().lower()
+    return len(normalised) >= 4 and any(
+        fuzz.ratio(normalised, earlier.strip().lower()) >= REPEAT_SIMILARITY
+        for earlier in previous_texts
+    )
+
+
+def _is_shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < CAPITALS_MIN_LETTERS:
+        return False
+    return sum(c.isupper() for c in letters) / len(letters) >= CAPITALS_SHARE
+
+
+def _exclamation(text: str) -> float:
+    """1 for "!!" or "?!"-runs, 0.4 for a single "!", 0 otherwise."""
+    marks = _REPEATED_MARKS.findall(text)
+    if any(len(mark) >= 2 and "!" in mark for mark in marks):
+        return 1.0
+    return 0.4 if "!" in marks else 0.0

@@ -1,0 +1,183 @@
+"""Intent classification with calibrated confidence and out-of-scope detection.
+
+Features: the multilingual sentence embedding (weighted), word 1-2-gram and character 2-5-gram
+TF-IDF. Classifier: a linear SVM whose scores are turned into probabilities by temperature
+scaling fitted on out-of-fold scores. A message is out of scope when the best class is ``oos``
+or its probability is below a threshold chosen on the same out-of-fold predictions. The engine
+trains on any (text, label) data; see docs/understanding.md for the measurements behind it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax, softmax
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.svm import LinearSVC
+
+from tandem.understanding.catalogue import OUT_OF_SCOPE
+from tandem.understanding.embeddings import Vectors, embed
+
+Matrix = npt.NDArray[np.float64]
+
+#: Weight of the embedding block against the two TF-IDF blocks (each row has norm 1).
+EMBEDDING_WEIGHT = 2.0
+#: Folds for the out-of-fold scores that calibrate the confidence and choose the threshold.
+FOLDS = 3
+
+
+class TrainingError(ValueError):
+    """The training data cannot train a classifier."""
+
+
+@dataclass(frozen=True, slots=True)
+class IntentPrediction:
+    """The best intent, or ``oos`` with the best in-scope guess as runner-up."""
+
+    intent: str
+    confidence: float
+    runner_up: str
+    runner_up_confidence: float
+    out_of_scope: bool
+
+
+class IntentClassifier:
+    def __init__(self, *, seed: int = 0) -> None:
+        self._word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+        self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+        self._svm = LinearSVC(C=1.0, max_iter=10_000, random_state=seed)
+        self._seed = seed
+        self.labels: tuple[str, ...] = ()
+        self.temperature = 1.0
+        self.threshold = 0.0
+
+    def fit(
+        self, texts: Sequence[str], labels: Sequence[str], vectors: Vectors | None = None
+    ) -> IntentClassifier:
+        """Train; when ``oos`` examples are present, also choose the out-of-scope threshold."""
+        folds = _folds(labels)
+        vectors = embed(texts) if vectors is None else vectors
+        features = self._fit_features(texts, vectors)
+        self.labels = tuple(str(label) for label in sorted(set(labels)))
+        target = np.searchsorted(self.labels, labels)
+        cv = StratifiedKFold(folds, shuffle=True, random_state=self._seed)
+        scores = _two_columns(
+            cross_val_predict(self._svm, features, target, cv=cv, method="decision_function")
+        )
+        self.temperature = _fit_temperature(scores, target)
+        if OUT_OF_SCOPE in self.labels:
+            self.threshold = choose_threshold(
+                softmax(scores / self.temperature, axis=1), target, self.labels
+            )
+        self._svm.fit(features, target)
+        return self
+
+    def probabilities(self, texts: Sequence[str], vectors: Vectors | None = None) -> Matrix:
+        """Calibrated probabilities, one column per label in ``self.labels``."""
+        vectors = embed(texts) if vectors is None else vectors
+        scores = _two_columns(self._svm.decision_function(self._features(texts, vectors)))
+        result: Matrix = softmax(scores / self.temperature, axis=1)
+        return result
+
+    def predict(
+        self, texts: Sequence[str], vectors: Vectors | None = None
+    ) -> list[IntentPrediction]:
+        probabilities = self.probabilities(texts, vectors)
+        return [self._decide(row) for row in probabilities]
+
+    def _decide(self, row: Matrix) -> IntentPrediction:
+        order = np.argsort(row)[::-1]
+        in_scope = [int(i) for i in order if self.labels[i] != OUT_OF_SCOPE]
+        best = int(order[0])
+        if self.labels[best] == OUT_OF_SCOPE or row[best] < self.threshold:
+            guess = in_scope[0]
+            return IntentPrediction(
+                OUT_OF_SCOPE, 1.0 - float(row[guess]), self.labels[guess], float(row[guess]), True
+            )
+        second = int(order[1])
+        return IntentPrediction(
+            self.labels[best], float(row[best]), self.labels[second], float(row[second]), False
+        )
+
+    def _fit_features(self, texts: Sequence[str], vectors: Vectors) -> sparse.csr_matrix:
+        self._word.fit(texts)
+        self._char.fit(texts)
+        return self._features(texts, vectors)
+
+    def _features(self, texts: Sequence[str], vectors: Vectors) -> sparse.csr_matrix:
+        blocks = [
+            sparse.csr_matrix(vectors * EMBEDDING_WEIGHT),
+            self._word.transform(texts),
+            self._char.transform(texts),
+        ]
+        return sparse.hstack(blocks, format="csr")
+
+
+def choose_threshold(
+    probabilities: Matrix, target: npt.NDArray[np.intp], labels: Sequence[str]
+) -> float:
+    """The confidence threshold that maximises the mean of in-scope accuracy and OOS recall.
+
+    A prediction counts as out of scope when its best class is ``oos`` or its probability is
+    below the threshold; an in-scope message is right only when it is in scope and correct.
+    """
+    oos = labels.index(OUT_OF_SCOPE)
+    best = probabilities.argmax(axis=1)
+    top = probabilities.max(axis=1)
+    is_oos = target == oos
+    candidates = np.unique(np.round(top, 3))
+    objective = [
+        _balanced_score(best, top, target, is_oos, oos, threshold) for threshold in candidates
+    ]
+    return float(candidates[int(np.argmax(objective))])
+
+
+def _balanced_score(
+    best: npt.NDArray[np.intp],
+    top: Matrix,
+    target: npt.NDArray[np.intp],
+    is_oos: npt.NDArray[np.bool_],
+    oos: int,
+    threshold: float,
+) -> float:
+    predicted_oos = (best == oos) | (top < threshold)
+    in_scope_accuracy = np.mean((best == target) & ~predicted_oos & ~is_oos) / max(
+        np.mean(~is_oos), 1e-9
+    )
+    oos_recall = np.mean(predicted_oos[is_oos]) if is_oos.any() else 1.0
+    return float(in_scope_accuracy + oos_recall) / 2
+
+
+def _two_columns(scores: Matrix) -> Matrix:
+    """Binary SVMs give one score for the second class; make it one column per class."""
+    if scores.ndim == 2:
+        return scores
+    return np.column_stack([-scores, scores]) / 2
+
+
+def _fit_temperature(scores: Matrix, target: npt.NDArray[np.intp]) -> float:
+    """Temperature scaling: the T minimising the log loss of softmax(scores / T)."""
+
+    def log_loss(temperature: float) -> float:
+        log_p = log_softmax(scores / temperature, axis=1)
+        return float(-np.mean(log_p[np.arange(len(target)), target]))
+
+    result = minimize_scalar(log_loss, bounds=(0.01, 10.0), method="bounded")
+    return float(result.x)
+
+
+def _folds(labels: Sequence[str]) -> int:
+    counts = Counter(labels)
+    if len(counts) < 2:
+        raise TrainingError("training data needs at least two different labels")
+    label, fewest = min(counts.items(), key=lambda item: item[1])
+    if fewest < 2:
+        raise TrainingError(f"label {label!r} has {fewest} example; every label needs at least 2")
+    return min(FOLDS, fewest)

@@ -1,0 +1,78 @@
+"""Which supported language a message is in, keeping the conversation's language when in doubt.
+
+Two signals are combined: py3langid restricted to the supported languages, and hint words, the
+words that occur in only one language's catalogue examples ("hallo", "bestelling", "thanks").
+A conversation switches language only on a message of at least three words that is clearly in
+another language; "ok", "hallo" or "thanks" never switch it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from tandem.types import DEFAULT_LANGUAGE, Language
+from tandem.understanding.catalogue import Catalogue
+
+#: Messages with fewer words than this never switch the conversation's language.
+MIN_WORDS_TO_SWITCH = 3
+#: The combined probability another language needs to switch the conversation to it.
+SWITCH_PROBABILITY = 0.95
+#: A first message whose best language is less likely than this gets the default language.
+FIRST_MESSAGE_PROBABILITY = 0.6
+#: Log-odds added per hint word.
+HINT_WEIGHT = 2.0
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words of a text (letters only)."""
+    return _WORD.findall(text.lower())
+
+
+class LanguageDetector:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self._languages: tuple[Language, ...] = tuple(catalogue.languages)
+        self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self._identifier.set_languages(list(self._languages))
+        self._hints = _hint_words(
+            {lang: " ".join(t for t, _ in c.examples()) for lang, c in catalogue.languages.items()}
+        )
+
+    def probabilities(self, text: str) -> dict[Language, float]:
+        """Probability per supported language from the n-gram model and the hint words."""
+        ranked: dict[str, float] = dict(self._identifier.rank(text))
+        tokens = words(text)
+        logits = {
+            lang: math.log(max(ranked.get(lang, 0.0), 1e-9))
+            + HINT_WEIGHT * sum(token in self._hints[lang] for token in tokens)
+            for lang in self._languages
+        }
+        top = max(logits.values())
+        exp = {lang: math.exp(logit - top) for lang, logit in logits.items()}
+        total = sum(exp.values())
+        return {lang: value / total for lang, value in exp.items()}
+
+    def detect(self, text: str, current: Language | None) -> Language:
+        """The language to use for this message given the conversation's language so far."""
+        probabilities = self.probabilities(text)
+        best = max(probabilities, key=lambda lang: probabilities[lang])
+        if current is None:
+            clear = probabilities[best] >= FIRST_MESSAGE_PROBABILITY
+            return best if clear else DEFAULT_LANGUAGE
+        if len(words(text)) < MIN_WORDS_TO_SWITCH:
+            return current
+        return best if probabilities[best] >= SWITCH_PROBABILITY else current
+
+
+def _hint_words(texts: Mapping[Language, str]) -> dict[Language, frozenset[str]]:
+    vocabularies = {lang: frozenset(words(text)) for lang, text in texts.items()}
+    hints: dict[Language, frozenset[str]] = {}
+    for lang, vocabulary in vocabularies.items():
+        others = [v for other, v in vocabularies.items() if other != lang]
+        hints[lang] = vocabulary.difference(*others)
+    return hints

@@ -1,0 +1,112 @@
+"""The understanding step: language, intent, frustration and details of one customer message.
+
+Load once at start-up with :func:`load_or_train` and share the :class:`Understander`; it is
+read-only after loading, so concurrent calls are safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import sklearn
+
+from tandem.understanding.catalogue import CATALOGUE_DIR, Catalogue, load_catalogue
+from tandem.understanding.embeddings import embed
+from tandem.understanding.frustration import FrustrationScorer, trend
+from tandem.understanding.intents import IntentClassifier
+from tandem.understanding.language import LanguageDetector
+from tandem.understanding.result import Context, Understanding
+from tandem.understanding.slots import SlotExtractor
+
+#: Bump when the stored model's shape changes, so stored models are retrained.
+MODEL_FORMAT = 1
+MODEL_FILE = "understanding.pickle"
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredModel:
+    version: str
+    intents: IntentClassifier
+    frustration: FrustrationScorer
+
+
+class Understander:
+    def __init__(
+        self, catalogue: Catalogue, intents: IntentClassifier, frustration: FrustrationScorer
+    ) -> None:
+        self.catalogue = catalogue
+        self.intents = intents
+        self._frustration = frustration
+        self._language = LanguageDetector(catalogue)
+        self._slots = SlotExtractor(catalogue)
+
+    def understand(self, text: str, context: Context) -> Understanding:
+        language = self._language.detect(text, context.language)
+        vector = embed([text])
+        prediction = self.intents.predict([text], vector)[0]
+        frustration = self._frustration.score(text, vector, context.previous_customer_texts)
+        return Understanding(
+            text=text,
+            language=language,
+            intent=prediction.intent,
+            confidence=prediction.confidence,
+            runner_up=prediction.runner_up,
+            runner_up_confidence=prediction.runner_up_confidence,
+            out_of_scope=prediction.out_of_scope,
+            frustration=frustration,
+            slots=self._slots.extract(text, context),
+            frustration_trend=trend([*context.previous_frustration, frustration]),
+            language_switched=context.language is not None and language != context.language,
+        )
+
+
+def train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:
+    """Train on the catalogue and store the model in ``model_dir``."""
+    catalogue = load_catalogue(catalogue_dir)
+    texts, labels = zip(*catalogue.examples(), strict=True)
+    intents = IntentClassifier().fit(texts, labels)
+    frustration = FrustrationScorer(catalogue)
+    _store(model_dir / MODEL_FILE, _StoredModel(_version(catalogue), intents, frustration))
+    return Understander(catalogue, intents, frustration)
+
+
+def load_or_train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:
+    """Load the stored model, or train and store one when none matches the catalogue."""
+    catalogue = load_catalogue(catalogue_dir)
+    stored = _load(model_dir / MODEL_FILE)
+    if stored is None or stored.version != _version(catalogue):
+        log.info("training the understanding model into %s", model_dir)
+        return train(model_dir, catalogue_dir)
+    return Understander(catalogue, stored.intents, stored.frustration)
+
+
+def _version(catalogue: Catalogue) -> str:
+    return f"{MODEL_FORMAT}:{catalogue.fingerprint}:sklearn-{sklearn.__version__}"
+
+
+def _load(path: Path) -> _StoredModel | None:
+    """The stored model, or None when there is none or it cannot be read (then we retrain)."""
+    try:
+        with path.open("rb") as file:
+            stored = pickle.load(file)
+    except FileNotFoundError:
+        return None
+    except (OSError, pickle.UnpicklingError, AttributeError, EOFError, ImportError) as exc:
+        log.warning("cannot read %s (%s); retraining", path, exc)
+        return None
+    return stored if isinstance(stored, _StoredModel) else None
+
+
+def _store(path: Path, model: _StoredModel) -> None:
+    """Write atomically, so a concurrent reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as file:
+        pickle.dump(model, file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(file.name, path)

@@ -1,0 +1,113 @@
+"""Details in a message: order numbers, emails, postcodes, amounts, dates and products.
+
+Order numbers are normalised to the shop's ``TD-1001`` form from "TD-1001", "td1001",
+"TD 1001", "#1001" or a bare number after an order word ("order 1002", "bestelling 1002").
+Postcodes are NL ("1012 AB", "1012AB", "1012ab"; lower-case letters only without a space, so
+"2024 is" is not a postcode) and UK ("SW1A 1AA"), normalised to upper case with one space.
+Amounts need a currency sign or word; a comma or dot followed by one or two final digits is the
+decimal separator ("€ 49,95", "£1,250.00", "49.95 euro"). Products are the customer's own,
+matched fuzzily by name or exactly by id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+
+from rapidfuzz import fuzz, process, utils
+
+from tandem.understanding.catalogue import Catalogue
+from tandem.understanding.dates import DateFinder
+from tandem.understanding.result import Context, Slots
+
+_T = TypeVar("_T")
+
+#: Order-id prefix of the shop; "td1001" and "#1001" both become "TD-1001".
+ORDER_PREFIX = "TD"
+#: rapidfuzz ratio (0..100) a word needs to match a word of a product name.
+PRODUCT_SIMILARITY = 80
+#: Share of a product name's words (of 3+ letters) a message must mention.
+PRODUCT_NAME_SHARE = 0.5
+
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+_NL_POSTCODE = re.compile(
+    r"\b([1-9]\d{3}) ?((?!SA|SD|SS)[A-Z]{2})\b|\b([1-9]\d{3})((?!sa|sd|ss)[a-z]{2})\b"
+)
+_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b", re.IGNORECASE)
+_NUMBER = r"(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+_CURRENCY = r"(?:€|£|\$|eur|euro|euros|gbp|usd|pounds?|dollars?)"
+_AMOUNT = re.compile(rf"(?:{_CURRENCY}\s?{_NUMBER}|{_NUMBER}\s?{_CURRENCY})(?![\w])", re.IGNORECASE)
+
+
+class SlotExtractor:
+    def __init__(self, catalogue: Catalogue) -> None:
+        words = {w for lang in catalogue.languages.values() for w in lang.order_words}
+        alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+        self._order = re.compile(
+            rf"\b{ORDER_PREFIX}[\s-]?(\d{{3,8}})\b|#(\d{{3,8}})\b"
+            rf"|\b(?:{alternatives})\s*(?:#|nr\.?|no\.?)?\s*(\d{{3,8}})\b",
+            re.IGNORECASE,
+        )
+        self._dates = DateFinder(lang.dates for lang in catalogue.languages.values())
+
+    def extract(self, text: str, context: Context) -> Slots:
+        return Slots(
+            order_ids=_unique(
+                f"{ORDER_PREFIX}-{next(g for g in m.groups() if g)}"
+                for m in self._order.finditer(text)
+            ),
+            emails=_unique(m[0].lower() for m in _EMAIL.finditer(text)),
+            postcodes=postcodes(text),
+            amounts=_unique(a for m in _AMOUNT.finditer(text) if (a := _amount(m)) is not None),
+            dates=self._dates.find(text, context.today or dt.date.today()),
+            product_refs=products(text, context.known_products),
+        )
+
+
+def postcodes(text: str) -> tuple[str, ...]:
+    dutch = [f"{m[1] or m[3]} {(m[2] or m[4]).upper()}" for m in _NL_POSTCODE.finditer(text)]
+    british = [f"{m[1]} {m[2]}".upper() for m in _UK_POSTCODE.finditer(text)]
+    return _unique(dutch + british)
+
+
+def products(text: str, known: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """Ids of the known products whose id the text has, or at least half of their name's words
+    (each fuzzily, so "rain jaket" finds "Blue Rain Jacket")."""
+    words = utils.default_process(text).split()
+    found = [
+        product_id
+        for product_id, name in known
+        if re.search(rf"(?<!\w){re.escape(product_id)}(?!\w)", text, re.IGNORECASE)
+        or _name_share(name, words) >= PRODUCT_NAME_SHARE
+    ]
+    return _unique(found)
+
+
+def _name_share(name: str, words: list[str]) -> float:
+    name_words = [w for w in utils.default_process(name).split() if len(w) >= 3]
+    if not name_words or not words:
+        return 0.0
+    hits = sum(
+        process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=PRODUCT_SIMILARITY) is not None
+        for w in name_words
+    )
+    return hits / len(name_words)
+
+
+def _amount(match: re.Match[str]) -> Decimal | None:
+    number = next(g for g in match.groups() if g)
+    whole, separator, fraction = number, "", ""
+    last = max(number.rfind("."), number.rfind(","))
+    if last >= 0 and len(number) - last - 1 <= 2:
+        whole, separator, fraction = number[:last], ".", number[last + 1 :]
+    try:
+        return Decimal(re.sub(r"[.,]", "", whole) + separator + fraction)
+    except InvalidOperation:
+        return None
+
+
+def _unique(values: Iterable[_T]) -> tuple[_T, ...]:
+    return tuple(dict.fromkeys(values))

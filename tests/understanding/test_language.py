@@ -1,0 +1,52 @@
+import pytest
+
+from tandem.types import Language
+from tandem.understanding.catalogue import load_catalogue
+from tandem.understanding.language import LanguageDetector
+
+
+@pytest.fixture(scope="module")
+def detector() -> LanguageDetector:
+    return LanguageDetector(load_catalogue())
+
+
+@pytest.mark.parametrize("text", ["ok", "hallo", "thanks", "hello", "ja", "yes please", "dank je"])
+@pytest.mark.parametrize("current", ["nl", "en"])
+def test_that_one_or_two_words_never_switch_the_conversation_language(
+    detector: LanguageDetector, text: str, current: Language
+) -> None:
+    assert detector.detect(text, current) == current
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("waar is mijn bestelling gebleven", "nl"),
+        ("ik wil een mens spreken", "nl"),
+        ("where is my order please", "en"),
+        ("I want to talk to a human", "en"),
+    ],
+)
+def test_that_a_clear_sentence_in_another_language_switches_it(
+    detector: LanguageDetector, text: str, expected: Language
+) -> None:
+    other: Language = "en" if expected == "nl" else "nl"
+    assert detector.detect(text, other) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("hallo", "nl"), ("bedankt", "nl"), ("waar is mijn pakket", "nl"), ("hello", "en")],
+)
+def test_that_a_first_message_sets_the_language(
+    detector: LanguageDetector, text: str, expected: Language
+) -> None:
+    assert detector.detect(text, None) == expected
+
+
+@pytest.mark.parametrize("text", ["", "😀😀", "12345", "TD-1001"])
+def test_that_text_without_words_gets_the_default_language_first(
+    detector: LanguageDetector, text: str
+) -> None:
+    assert detector.detect(text, None) == "en"
+    assert detector.detect(text, "nl") == "nl"
