@@ -104,7 +104,7 @@ FACT_SPECS: dict[str, FactSpec] = {
     ),
     "rephrases_so_far": FactSpec(CelType.INT, "times the AI asked to rephrase so far"),
     "same_answer_twice": FactSpec(
-        CelType.BOOL, "the AI's drafted answer is the one it gave the previous turn"
+        CelType.BOOL, "the AI's drafted answer is the last answer it gave"
     ),
     "action_failed": FactSpec(CelType.BOOL, "the shop action the AI tried failed"),
     "answer_ms": FactSpec(CelType.INT, "milliseconds the AI took to draft its answer"),
