@@ -1,0 +1,1 @@
+"""The help-centre knowledge base: Markdown articles per language, by keyword + meaning."""

@@ -1,0 +1,117 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tandem.answering.knowledge.articles import BUILTIN_ARTICLES, ArticleError, load_articles
+from tandem.answering.knowledge.retrieval import KnowledgeBase
+from tandem.types import Language
+
+GIFT_CARDS = """---
+id: gift-cards
+title: Gift cards
+language: en
+slug: gift-cards
+tags: [gift card, voucher]
+---
+Gift cards are valid for two years and can be spent on everything in the shop.
+
+A gift card cannot be exchanged for cash.
+"""
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "article_id"),
+    [
+        ("hoe lang duurt de levering naar België", "nl", "delivery"),
+        ("how do I return something", "en", "returns"),
+        ("wanneer krijg ik mijn geld terug", "nl", "refunds"),
+        ("when will I get my money back", "en", "refunds"),
+        ("zijn jullie op zaterdag open", "nl", "opening-hours"),
+        ("can I pay afterwards with Klarna", "en", "payment-methods"),
+        ("I need an invoice with my company's VAT number", "en", "invoices"),
+        ("mijn oordopjes zijn kapot", "nl", "warranty"),
+    ],
+)
+def test_that_the_right_article_comes_first(
+    knowledge: KnowledgeBase, question: str, language: Language, article_id: str
+) -> None:
+    best = knowledge.search(question, language)[0]
+    assert best.article.id == article_id
+    assert best.article.language == language
+    assert best.passage in best.article.passages
+
+
+def test_that_the_best_passage_answers_the_question(knowledge: KnowledgeBase) -> None:
+    best = knowledge.search("hoe lang duurt de levering naar België", "nl")[0]
+    assert "België" in best.passage
+    assert best.article.url == "/help/nl/bezorging"
+    assert 0 < best.score <= 1
+
+
+def test_that_links_are_checked_against_the_articles(knowledge: KnowledgeBase) -> None:
+    assert knowledge.article_exists("nl", "retourneren")
+    assert knowledge.article_exists("en", "returns")
+    assert not knowledge.article_exists("en", "retourneren")
+    assert not knowledge.article_exists("nl", "no-such-article")
+
+
+def test_that_every_article_has_both_translations(knowledge: KnowledgeBase) -> None:
+    ids = {language: {a.id for a in knowledge.articles(language)} for language in ("nl", "en")}
+    assert ids["nl"] == ids["en"]
+    assert len(ids["en"]) >= 8
+
+
+def test_that_an_empty_question_finds_nothing(knowledge: KnowledgeBase) -> None:
+    assert knowledge.search("   ", "en") == []
+
+
+def test_that_a_new_article_is_found_without_restarting(tmp_path: Path) -> None:
+    shutil.copytree(BUILTIN_ARTICLES, tmp_path / "articles")
+    knowledge = KnowledgeBase.load(tmp_path / "articles")
+    question = "can I pay with a gift card voucher"
+    assert knowledge.search(question, "en")[0].article.id != "gift-cards"
+    (tmp_path / "articles" / "en" / "gift-cards.md").write_text(GIFT_CARDS, encoding="utf-8")
+    assert knowledge.search(question, "en")[0].article.id == "gift-cards"
+    assert knowledge.article_exists("en", "gift-cards")
+    (tmp_path / "articles" / "en" / "gift-cards.md").unlink()
+    assert not knowledge.article_exists("en", "gift-cards")
+
+
+def test_that_the_operators_directory_adds_and_replaces_articles(tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "gift-cards.md").write_text(GIFT_CARDS, encoding="utf-8")
+    contact = GIFT_CARDS.replace("id: gift-cards", "id: contact").replace(
+        "slug: gift-cards", "slug: contact-us"
+    )
+    (tmp_path / "en" / "contact.md").write_text(contact, encoding="utf-8")
+    knowledge = KnowledgeBase.load(extra=tmp_path)
+    assert knowledge.article_exists("en", "gift-cards")
+    assert knowledge.article_exists("en", "contact-us")
+    assert not knowledge.article_exists("en", "contact")  # replaced by the operator's
+    assert knowledge.article_exists("nl", "contact")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("No front matter here.", "front matter"),
+        ("---\ntitle: x\n---\nBody.", "lacks id"),
+        (GIFT_CARDS.replace("language: en", "language: nl"), "match its folder"),
+        (GIFT_CARDS.replace("slug: gift-cards", "slug: Gift Cards"), "slug"),
+        (GIFT_CARDS.split("---\nGift")[0] + "---\n", "no text"),
+    ],
+)
+def test_that_a_broken_article_is_refused_with_its_file_and_reason(
+    tmp_path: Path, text: str, reason: str
+) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "broken.md").write_text(text, encoding="utf-8")
+    with pytest.raises(ArticleError, match=reason) as error:
+        load_articles([tmp_path])
+    assert "broken.md" in str(error.value)
