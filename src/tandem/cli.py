@@ -13,6 +13,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tandem.commands.demo",
     "tandem.commands.db",
     "tandem.commands.policy",
+    "tandem.commands.train",
+    "tandem.commands.eval",
 )
 
 

@@ -46,6 +46,7 @@ class Understander:
         self._frustration = frustration
         self._language = LanguageDetector(catalogue)
         self._slots = SlotExtractor(catalogue)
+        self.understand("warm-up", Context())  # load the encoder now, not on the first customer
 
     def understand(self, text: str, context: Context) -> Understanding:
         language = self._language.detect(text, context.language)

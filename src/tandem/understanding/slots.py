@@ -48,7 +48,7 @@ class SlotExtractor:
         alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
         self._order = re.compile(
             rf"\b{ORDER_PREFIX}[\s-]?(\d{{3,8}})\b|#(\d{{3,8}})\b"
-            rf"|\b(?:{alternatives})\s*(?:#|nr\.?|no\.?)?\s*(\d{{3,8}})\b",
+            rf"|\b(?:{alternatives})(?:\s*(?:is|:))?\s*(?:#|nr\.?|no\.?)?\s*(\d{{3,8}})\b",
             re.IGNORECASE,
         )
         self._dates = DateFinder(lang.dates for lang in catalogue.languages.values())

@@ -1,0 +1,41 @@
+import shutil
+from pathlib import Path
+
+from tandem.understanding.catalogue import CATALOGUE_DIR
+from tandem.understanding.pipeline import MODEL_FILE, Understander, load_or_train
+from tandem.understanding.result import Context
+
+
+def test_that_a_stored_model_is_loaded_not_retrained(
+    understander: Understander, model_dir: Path
+) -> None:
+    stored = (model_dir / MODEL_FILE).stat().st_mtime_ns
+    loaded = load_or_train(model_dir)
+    assert (model_dir / MODEL_FILE).stat().st_mtime_ns == stored
+    assert loaded.understand("waar is mijn pakket", Context()).intent == "where_is_my_order"
+
+
+def test_that_a_changed_catalogue_retrains_the_model(
+    understander: Understander, model_dir: Path, tmp_path: Path
+) -> None:
+    catalogue = shutil.copytree(CATALOGUE_DIR, tmp_path / "catalogue")
+    english = catalogue / "en.yaml"
+    english.write_text(
+        english.read_text().replace("  greeting:\n", "  greeting:\n    - g'day mate\n")
+    )
+    models = shutil.copytree(model_dir, tmp_path / "models")
+    before = (models / MODEL_FILE).stat().st_mtime_ns
+    load_or_train(models, catalogue)
+    assert (models / MODEL_FILE).stat().st_mtime_ns != before
+
+
+def test_that_an_unreadable_model_file_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / MODEL_FILE).write_bytes(b"not a pickle")
+    understander = load_or_train(tmp_path)
+    assert understander.understand("hallo", Context()).intent == "greeting"
+
+
+def test_that_the_language_switch_is_reported(understander: Understander) -> None:
+    result = understander.understand("where is my order please", Context(language="nl"))
+    assert result.language == "en"
+    assert result.language_switched

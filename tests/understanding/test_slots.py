@@ -1,0 +1,114 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tandem.understanding.catalogue import load_catalogue
+from tandem.understanding.result import Context, Slots
+from tandem.understanding.slots import SlotExtractor
+
+WEDNESDAY = dt.date(2026, 3, 18)
+PRODUCTS = (("P-1", "Blue Rain Jacket"), ("P-2", "Leather Boots"), ("P-3", "Desk Lamp"))
+
+
+@pytest.fixture(scope="module")
+def extractor() -> SlotExtractor:
+    return SlotExtractor(load_catalogue())
+
+
+def slots(extractor: SlotExtractor, text: str) -> Slots:
+    return extractor.extract(text, Context(today=WEDNESDAY, known_products=PRODUCTS))
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("waar is TD-1001?", ("TD-1001",)),
+        ("td1001 en TD 1002", ("TD-1001", "TD-1002")),
+        ("order #1003 please", ("TD-1003",)),
+        ("bestelling 1004 is kwijt", ("TD-1004",)),
+        ("my order number is 1005", ("TD-1005",)),
+        ("I paid 1006 times", ()),
+    ],
+)
+def test_that_order_numbers_are_normalised(
+    extractor: SlotExtractor, text: str, ids: tuple[str, ...]
+) -> None:
+    assert slots(extractor, text).order_ids == ids
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("mijn postcode is 1012 AB", ("1012 AB",)),
+        ("1012ab", ("1012 AB",)),
+        ("ship to SW1A 1AA please", ("SW1A 1AA",)),
+        ("postcode m11ae", ("M1 1AE",)),
+        ("in 2024 is het misgegaan", ()),
+    ],
+)
+def test_that_dutch_and_british_postcodes_are_found(
+    extractor: SlotExtractor, text: str, codes: tuple[str, ...]
+) -> None:
+    assert slots(extractor, text).postcodes == codes
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("ik betaalde € 49,95", (Decimal("49.95"),)),
+        ("charged £12.50 twice", (Decimal("12.50"),)),
+        ("49.95 euro", (Decimal("49.95"),)),
+        ("€1.234,56 en $1,250.00", (Decimal("1234.56"), Decimal("1250.00"))),
+        ("I ordered 3 shirts", ()),
+    ],
+)
+def test_that_amounts_need_a_currency_and_read_both_decimal_marks(
+    extractor: SlotExtractor, text: str, amounts: tuple[Decimal, ...]
+) -> None:
+    assert slots(extractor, text).amounts == amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("gisteren besteld", dt.date(2026, 3, 17)),
+        ("vandaag", WEDNESDAY),
+        ("eergisteren", dt.date(2026, 3, 16)),
+        ("I ordered yesterday", dt.date(2026, 3, 17)),
+        ("last Monday", dt.date(2026, 3, 16)),
+        ("afgelopen maandag", dt.date(2026, 3, 16)),
+        ("last Wednesday", dt.date(2026, 3, 11)),
+        ("3 dagen geleden", dt.date(2026, 3, 15)),
+        ("two weeks ago", dt.date(2026, 3, 4)),
+        ("op 2026-03-01", dt.date(2026, 3, 1)),
+        ("12 maart", dt.date(2026, 3, 12)),
+        ("on March 12", dt.date(2026, 3, 12)),
+        ("13 december", dt.date(2025, 12, 13)),
+        ("31/12/2025", dt.date(2025, 12, 31)),
+    ],
+)
+def test_that_absolute_and_relative_dates_are_resolved(
+    extractor: SlotExtractor, text: str, date: dt.date
+) -> None:
+    assert slots(extractor, text).dates == (date,)
+
+
+def test_that_emails_are_found_in_lower_case(extractor: SlotExtractor) -> None:
+    assert slots(extractor, "mail Jan.Jansen@Example.nl aub").emails == ("jan.jansen@example.nl",)
+
+
+@pytest.mark.parametrize(
+    ("text", "products"),
+    [
+        ("my rain jacket leaks", ("P-1",)),
+        ("de leren boots zijn kapot", ("P-2",)),
+        ("the lamp broke", ("P-3",)),
+        ("P-2 is broken", ("P-2",)),
+        ("where is my order", ()),
+    ],
+)
+def test_that_products_are_matched_against_the_customers_own(
+    extractor: SlotExtractor, text: str, products: tuple[str, ...]
+) -> None:
+    assert slots(extractor, text).product_refs == products
