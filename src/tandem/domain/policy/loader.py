@@ -28,7 +28,7 @@ from tandem.domain.policy.checker import (
 )
 from tandem.domain.policy.facts import FACT_SPECS
 from tandem.domain.policy.model import Outcome, Policy, PriorityRaise, Rule
-from tandem.domain.policy.syntax import Literal, Node, Unsupported, parse
+from tandem.domain.policy.syntax import Node, Unsupported, parse
 
 _E = TypeVar("_E", bound=StrEnum)
 _T = TypeVar("_T")
@@ -270,12 +270,12 @@ def _parses(source: str) -> bool:
 
 def _constant(source: str, tree: Node) -> bool | None:
     """The condition's value when it uses no fact at all, else None."""
-    if isinstance(tree, Literal) or not names_in(tree):
-        try:
-            return bool(cel.evaluate(source))
-        except (ValueError, TypeError, RuntimeError):
-            return None
-    return None
+    if names_in(tree):
+        return None
+    try:
+        return cel.evaluate(source) is True
+    except (ArithmeticError, RuntimeError, TypeError, ValueError):
+        return None
 
 
 def _condition_problems(source: str, checker: TypeChecker) -> Iterator[str]:
