@@ -175,7 +175,7 @@
       if (item.summary) b.appendChild(el("span", "summary", item.summary));
 
       b.addEventListener("click", function () {
-        select(item.id);
+        select(item.id, item.customer_name);
       });
       li.appendChild(b);
       list.appendChild(li);
@@ -204,10 +204,10 @@
 
   // ---- the open conversation ---------------------------------------------------------------
 
-  function select(id) {
+  function select(id, customerName) {
     clearInterval(messagesTimer);
     showError($("conv-error"), "");
-    open = { id: id, state: null, lastOffset: 0, seen: {} };
+    open = { id: id, state: null, lastOffset: 0, seen: {}, customerName: customerName || "" };
     var items = document.querySelectorAll(".conv-item");
     for (var i = 0; i < items.length; i++) {
       if (items[i].getAttribute("data-id") === id) items[i].setAttribute("aria-current", "true");
@@ -239,7 +239,7 @@
     $("conversation").hidden = false;
 
     var customer = detail.card && detail.card.customer;
-    var name = (customer && (customer.name || customer.email)) || "Guest";
+    var name = (customer && (customer.name || customer.email)) || open.customerName || "Guest";
     $("conv-title").textContent = name;
     var sub = ["state: " + detail.state];
     if (detail.language) sub.push(String(detail.language).toUpperCase());

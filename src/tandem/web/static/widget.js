@@ -40,6 +40,7 @@
       placeholder: "Type your message…",
       inputLabel: "Your message",
       send: "Send",
+      typing: "The assistant is writing…",
       starting: "Starting the chat…",
       rateQuestion: "How did we do?",
       star: "{n} of 5 stars",
@@ -68,6 +69,7 @@
       placeholder: "Typ je bericht…",
       inputLabel: "Je bericht",
       send: "Verstuur",
+      typing: "De assistent schrijft…",
       starting: "De chat wordt gestart…",
       rateQuestion: "Hoe hebben we het gedaan?",
       star: "{n} van 5 sterren",
@@ -205,6 +207,10 @@
   var disclosure = el("p", "tw-disclosure");
   log.appendChild(disclosure);
 
+  var typing = el("p", "tw-typing");
+  typing.hidden = true;
+  log.appendChild(typing);
+
   var errorEl = el("p", "tw-error");
   errorEl.setAttribute("role", "alert");
   errorEl.hidden = true;
@@ -309,7 +315,7 @@
       if (Number(rows[i].getAttribute("data-offset")) > m.offset) after = rows[i];
       else break;
     }
-    log.insertBefore(row, after);
+    log.insertBefore(row, after || typing);
     log.scrollTop = log.scrollHeight;
   }
 
@@ -557,6 +563,11 @@
     if (!text || sending) return;
     sending = true;
     sendBtn.disabled = true;
+    if (state === "ai" || !state) {
+      typing.textContent = t("typing");
+      typing.hidden = false;
+      log.scrollTop = log.scrollHeight;
+    }
     humanBtn.disabled = true;
     clearError();
     ensureConversation()
@@ -578,6 +589,7 @@
       )
       .then(function () {
         sending = false;
+        typing.hidden = true;
         sendBtn.disabled = false;
         renderState();
         if (fromInput) input.focus();
