@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tandem.domain.conversation import State
@@ -17,7 +19,7 @@ from tandem.domain.turns import (
     remember,
     turn_facts,
 )
-from tandem.understanding.result import Understanding
+from tandem.understanding.result import Slots, Understanding
 
 AROUND = Surroundings(agents_online=1, expected_wait_minutes=2)
 ENGINE = Engine(load_policy(DEFAULT_POLICY.read_text("utf-8")))
@@ -91,6 +93,15 @@ def test_that_outside_facts_reach_the_policy() -> None:
     )
     assert (facts.action_failed, facts.answer_ms, facts.answer_budget_ms) == (True, 4000, 3000)
     assert (facts.language, turn_facts(TurnMemory(), said("x"), AROUND).customer_tier) == ("nl", "")
+
+
+def test_that_details_in_a_message_are_a_fact_for_the_policy() -> None:
+    bare = said("oos")
+    with_order = replace(bare, slots=Slots(order_ids=("TD-1001",)))
+    around = replace(AROUND, awaiting_details=True)
+    assert turn_facts(TurnMemory(), with_order, around).details_given
+    assert turn_facts(TurnMemory(), with_order, around).awaiting_details
+    assert not turn_facts(TurnMemory(), bare, around).details_given
 
 
 def test_that_the_memory_survives_a_json_round_trip() -> None:

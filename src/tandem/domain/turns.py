@@ -13,7 +13,7 @@ failed turn; an answer the customer does not reject ends the streak; a hand-over
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from enum import StrEnum
 from statistics import fmean
 
@@ -93,6 +93,7 @@ class Surroundings:
     order_amount: float = 0.0  # the order in question, 0 when there is none
     order_status: str = "none"
     answer_budget_ms: int = 8000
+    awaiting_details: bool = False  # the AI asked for an order number, postcode... last turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,8 @@ def turn_facts(
         frustration_trend=understanding.frustration - fmean(previous) if previous else 0.0,
         asked_for_human=around.asked_for_human,
         human_offered=memory.last_outcome is TurnOutcome.OFFERED,
+        awaiting_details=around.awaiting_details,
+        details_given=any(astuple(understanding.slots)),
         failed_turns=(0 if streak_ended else memory.failed_turns) + int(rejection),
         rephrases_so_far=memory.rephrases,
         same_answer_twice=attempt is not None and attempt.answer_key == memory.last_answer_key,

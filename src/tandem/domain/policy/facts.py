@@ -55,6 +55,8 @@ class Facts:
     frustration_trend: float
     asked_for_human: bool
     human_offered: bool
+    awaiting_details: bool
+    details_given: bool
     failed_turns: int
     rephrases_so_far: int
     same_answer_twice: bool
@@ -96,6 +98,12 @@ FACT_SPECS: dict[str, FactSpec] = {
     ),
     "human_offered": FactSpec(
         CelType.BOOL, "the AI offered a person in its previous turn (so 'yes' means: a person)"
+    ),
+    "awaiting_details": FactSpec(
+        CelType.BOOL, "the AI asked for details in its previous turn (an order number, a postcode)"
+    ),
+    "details_given": FactSpec(
+        CelType.BOOL, "this message carries details: an order number, email, postcode, date..."
     ),
     "failed_turns": FactSpec(
         CelType.INT,

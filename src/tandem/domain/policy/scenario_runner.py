@@ -40,6 +40,7 @@ GIVEN: dict[str, type | tuple[type, ...]] = {
     "expected_wait_minutes": int,
     "office_hours": bool,
     "asked_for_human": bool,
+    "awaiting_details": bool,
     "customer_tier": str,
     "order_amount": (int, float),
     "order_status": str,
