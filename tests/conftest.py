@@ -95,11 +95,28 @@ def understander() -> Understands:
 
 
 @pytest.fixture
-def runtime(engine: Engine, understander: Understands) -> Runtime:
+def shop_engine(engine: Engine, tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
+    """The demo shop's database: its own SQLite file, or the same PostgreSQL schema."""
+    if engine.dialect.name != "sqlite":
+        seed(engine)
+        yield engine
+        return
+    path = tmp_path / "shop.db"
+    shutil.copy(sqlite_template, path)
+    shop = make_engine(f"sqlite:///{path}")
+    seed(shop)
+    yield shop
+    shop.dispose()
+
+
+@pytest.fixture
+def runtime(engine: Engine, shop_engine: Engine, understander: Understands) -> Runtime:
     """The real runtime on a migrated database with the demo shop seeded."""
-    seed(engine)
-    settings = Settings(database_url=str(engine.url.render_as_string(hide_password=False)))
-    shop = DemoShop(engine)
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        shop_database_url=shop_engine.url.render_as_string(hide_password=False),
+    )
+    shop = DemoShop(shop_engine)
     return Runtime(
         settings, engine, shop, understander, default_policy(), Assistant(shop, default_flows())
     )

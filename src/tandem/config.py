@@ -36,8 +36,22 @@ class Settings(BaseSettings):
     shop_backend: str = Field(
         "demo", description="Commerce backend: 'demo' (built-in shop) or 'http' (your REST shop)."
     )
+    shop_database_url: str = Field(
+        "sqlite:///var/shop.db",
+        description=(
+            "Database of the built-in demo shop. It stands in for an external shop, so on "
+            "SQLite it lives in its own file; on PostgreSQL it may share the main database."
+        ),
+    )
     shop_url: str = Field("", description="Base URL of your shop's REST API (shop_backend=http).")
     shop_token: str = Field("", description="Bearer token for your shop's REST API.")
+    cors_origins: str = Field(
+        "*",
+        description=(
+            "Comma-separated origins whose pages may call the API (the widget on your shop). "
+            "'*' allows any: the API uses bearer tokens, never cookies."
+        ),
+    )
     session_hours: int = Field(12, ge=1, description="How long an agent login stays valid.")
     max_message_chars: int = Field(
         4000, ge=1, description="Longest customer or agent message accepted, in characters."

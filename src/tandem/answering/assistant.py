@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tandem.answering.flows.base import Flow, FlowData, FlowTurn, Outcome, Step
-from tandem.answering.identity import Partial, verify
+from tandem.answering.identity import Partial
 from tandem.answering.replies import Reply, replies
+from tandem.commerce.identity import verify
 from tandem.commerce.model import CommerceBackend, Customer
-from tandem.types import Language
+from tandem.types import Language, OrderId
 from tandem.understanding.result import Understanding
 
 SMALL_TALK = {"greeting": "greeting_reply", "thanks": "thanks_reply", "goodbye": "goodbye_reply"}
@@ -95,7 +96,7 @@ class Assistant:
         partial = Partial(**data.get("identity", {})).with_slots(turn.understanding.slots)
         say = replies(turn.language).say
         if partial.order_id and partial.proof:
-            customer = verify(self.shop, partial.order_id, partial.proof)
+            customer = verify(self.shop, OrderId(partial.order_id), partial.proof)
             if customer is not None:
                 return customer
             reply, partial = say("identify_failed"), Partial()

@@ -1,11 +1,12 @@
-"""Who is the customer? An order number plus the postcode or email on it, before any data."""
+"""Who is the customer? An order number plus the postcode or email on it, before any data.
+
+The check itself is tandem.commerce.identity.verify; this collects its inputs over turns.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tandem.commerce.model import CommerceBackend, Customer
-from tandem.types import OrderId
 from tandem.understanding.result import Slots
 
 
@@ -23,23 +24,3 @@ class Partial:
 
     def as_data(self) -> dict[str, str]:
         return {k: v for k, v in (("order_id", self.order_id), ("proof", self.proof)) if v}
-
-
-def _normal(value: str) -> str:
-    return "".join(value.split()).lower()
-
-
-def verify(shop: CommerceBackend, order_id: str, proof: str) -> Customer | None:
-    """The order's customer when the proof matches their postcode or email, else None.
-
-    The answer is the same for an unknown order and a wrong proof, so nothing leaks.
-    """
-    order = shop.order(OrderId(order_id))
-    if order is None:
-        return None
-    customer = shop.customer(order.customer_id)
-    if customer is None:
-        return None
-    known = {_normal(customer.email), _normal(order.shipping_address.postcode)}
-    known.add(_normal(customer.address.postcode))
-    return customer if _normal(proof) in known else None

@@ -10,14 +10,21 @@ from sqlalchemy import Engine
 from tandem.commerce.demo.generate import seed
 from tandem.commerce.demo.personas import EMMA, JAMES
 from tandem.config import get_settings
+from tandem.services.demo_agents import demo_password, ensure_demo_agents
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
 
 PERSONAS = (
-    (EMMA, "TD-1001 shipped (PostNL, tracking known) · TD-1002 delivered 5 days ago "
-           "(returnable) · TD-1003 pending (cancellable) · TD-1004 charged twice"),
-    (JAMES, "TD-2001 delivered 40 days ago (past the return window) · TD-2002 processing · "
-            "TD-2003 refund on its way"),
+    (
+        EMMA,
+        "TD-1001 shipped (PostNL, tracking known) · TD-1002 delivered 5 days ago "
+        "(returnable) · TD-1003 pending (cancellable) · TD-1004 charged twice",
+    ),
+    (
+        JAMES,
+        "TD-2001 delivered 40 days ago (past the return window) · TD-2002 processing · "
+        "TD-2003 refund on its way",
+    ),
 )
 
 
@@ -30,11 +37,19 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    shop_engine = make_engine(settings.shop_database_url)
+    engine = make_engine(settings.database_url)
     try:
+        upgrade(shop_engine)
+        print(seed_demo_shop(shop_engine, reset=args.reset))
         upgrade(engine)
-        print(seed_demo_shop(engine, reset=args.reset))
+        password = demo_password(settings.demo_password)
+        print("Demo agents (console):")
+        for email, name, role in ensure_demo_agents(engine, password):
+            print(f"  {email:<22} {name:<14} ({role.value})  password: {password}")
     finally:
+        shop_engine.dispose()
         engine.dispose()
     return 0
 

@@ -10,6 +10,7 @@ import uvicorn
 from tandem.config import get_settings
 from tandem.services.demo_agents import demo_password, ensure_demo_agents
 from tandem.services.runtime import build_runtime
+from tandem.storage.db import make_engine
 from tandem.web.app import create_app
 
 
@@ -35,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
     if settings.demo:
         from tandem.commands.demo import seed_demo_shop
 
-        print(seed_demo_shop(runtime.engine), flush=True)
+        shop_engine = make_engine(settings.shop_database_url)
+        print(seed_demo_shop(shop_engine), flush=True)
+        shop_engine.dispose()
         password = demo_password(settings.demo_password)
         lines += [f"  demo shop with the chat widget: {base}/"]
         lines += [f"  agent console:                  {base}/console"]

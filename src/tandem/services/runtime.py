@@ -41,7 +41,7 @@ class Runtime:
     assistant: Assistant
 
 
-def make_shop(settings: Settings, engine: Engine) -> CommerceBackend:
+def make_shop(settings: Settings) -> CommerceBackend:
     if settings.shop_backend == "http":
         from tandem.commerce.http import HttpShop
 
@@ -49,7 +49,9 @@ def make_shop(settings: Settings, engine: Engine) -> CommerceBackend:
         return http_shop
     from tandem.commerce.demo.backend import DemoShop
 
-    demo_shop: CommerceBackend = DemoShop(engine)
+    shop_engine = make_engine(settings.shop_database_url)
+    upgrade(shop_engine)
+    demo_shop: CommerceBackend = DemoShop(shop_engine)
     return demo_shop
 
 
@@ -64,7 +66,7 @@ def build_runtime(settings: Settings) -> Runtime:
 
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    shop = make_shop(settings, engine)
+    shop = make_shop(settings)
     understander = load_or_train(settings.model_dir)
     return Runtime(
         settings, engine, shop, understander, default_policy(), Assistant(shop, default_flows())

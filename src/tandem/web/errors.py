@@ -52,6 +52,9 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
 
 async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
+    if error.status_code == 400:  # the body could not be parsed (e.g. invalid UTF-8)
+        message = f"the request body is not valid JSON in UTF-8 ({error.detail})"
+        return JSONResponse(error_body("invalid_input", message), status_code=400)
     return JSONResponse(error_body("http_error", str(error.detail)), status_code=error.status_code)
 
 

@@ -37,7 +37,7 @@ from tandem.commerce.model import (
     Refund,
     RefundStatus,
 )
-from tandem.storage.db import transaction
+from tandem.storage.db import reading, transaction
 from tandem.types import CustomerId, OrderId
 
 Code = CommerceErrorCode
@@ -62,21 +62,21 @@ class DemoShop:
     # Reading
 
     def customer_by_email(self, email: str) -> Customer | None:
-        with transaction(self._engine) as connection:
+        with reading(self._engine) as connection:
             wanted = email.strip().lower()
             return load_customer(connection, func.lower(shop_customers.c.email) == wanted)
 
     def customer(self, customer_id: CustomerId) -> Customer | None:
-        with transaction(self._engine) as connection:
+        with reading(self._engine) as connection:
             return load_customer(connection, shop_customers.c.id == customer_id)
 
     def order(self, order_id: OrderId) -> Order | None:
-        with transaction(self._engine) as connection:
+        with reading(self._engine) as connection:
             found = load_orders(connection, shop_orders.c.id == _key(order_id))
             return found[0] if found else None
 
     def orders_of(self, customer_id: CustomerId) -> list[Order]:
-        with transaction(self._engine) as connection:
+        with reading(self._engine) as connection:
             return load_orders(connection, shop_orders.c.customer_id == customer_id)
 
     def variants_of(self, product_id: str) -> list[tuple[str, str, bool]]:
@@ -85,7 +85,7 @@ class DemoShop:
             .where(shop_variants.c.product_id == product_id)
             .order_by(shop_variants.c.id)
         )
-        with transaction(self._engine) as connection:
+        with reading(self._engine) as connection:
             rows = connection.execute(query).all()
         if not rows:
             raise CommerceError(f"There is no product {product_id!r}.", Code.NOT_FOUND)

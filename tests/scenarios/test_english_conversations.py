@@ -1,0 +1,88 @@
+from fastapi.testclient import TestClient
+
+from scenarios.chat import Chat
+
+
+def test_that_the_greeting_says_it_is_an_ai_and_that_a_person_is_always_available(
+    client: TestClient,
+) -> None:
+    chat = Chat(client, language="en")
+    assert "AI assistant" in chat.greeting
+    assert "person" in chat.greeting
+    assert chat.state == "ai"
+
+
+def test_that_a_customer_asking_for_someone_real_is_handed_over_in_the_same_turn(
+    client: TestClient, agent_token: str
+) -> None:
+    chat = Chat(client, language="en")
+    body = chat.say("can I talk to someone real")
+    assert body["state"] == "queued"
+    assert body["handoff"]["reason"] == "customer_request"
+    assert "colleague" in body["messages"][-1]["text"]
+
+
+def test_that_james_logged_in_hears_that_his_order_is_being_prepared(client: TestClient) -> None:
+    chat = Chat(client, customer_email="james@example.com")
+    assert "James" in chat.greeting
+    answer = chat.replies("Where is my order TD-2002?")
+    assert "TD-2002" in answer and "prepared" in answer
+    assert chat.state == "ai"
+
+
+def test_that_a_guest_proves_who_they_are_before_seeing_an_order(client: TestClient) -> None:
+    chat = Chat(client, language="en")
+    first = chat.replies("where is my order?")
+    assert "order number" in first and "TD-2002" not in first
+    second = chat.replies("It's TD-2002")
+    assert "postcode" in second
+    third = chat.replies("SW1A 1AA")
+    assert "James" in third and "TD-2002" in third and "prepared" in third
+
+
+def test_that_a_wrong_postcode_reveals_nothing_about_the_order(client: TestClient) -> None:
+    chat = Chat(client, language="en")
+    chat.replies("where is my parcel")
+    answer = chat.replies("TD-1001 and my postcode is SW1A 1AA")
+    assert "couldn't match" in answer
+    assert "Emma" not in answer and "tracking" not in answer.lower()
+
+
+def test_that_another_customers_order_number_is_refused_without_revealing_it(
+    client: TestClient,
+) -> None:
+    chat = Chat(client, customer_email="james@example.com")
+    answer = chat.replies("where is order TD-1001?")
+    assert "can't find an order TD-1001" in answer
+    assert "shipped" not in answer and "Emma" not in answer
+
+
+def test_that_a_complaint_goes_to_a_person(client: TestClient, agent_token: str) -> None:
+    chat = Chat(client, language="en")
+    body = chat.say("I want to file a complaint about how rude your delivery driver was")
+    assert body["state"] == "queued"
+    assert body["handoff"]["reason"] == "complaint"
+
+
+def test_that_a_double_charge_goes_to_a_person_with_priority(
+    client: TestClient, agent_token: str
+) -> None:
+    chat = Chat(client, language="en")
+    body = chat.say("I was charged twice for the same order")
+    assert body["state"] == "queued"
+    assert body["handoff"]["reason"] == "double_charge"
+    assert body["handoff"]["priority"] in ("high", "urgent")
+
+
+def test_that_the_second_message_it_does_not_understand_goes_to_a_person(
+    client: TestClient, agent_token: str
+) -> None:
+    chat = Chat(client, language="en")
+    first = chat.say("what is the airspeed velocity of an unladen swallow")
+    assert first["state"] == "ai"
+    assert "other words" in first["messages"][-1]["text"]
+    second = chat.say("how many moons does jupiter have")
+    assert second["state"] == "queued"
+    assert second["handoff"]["reason"] in ("not_understood", "repeated_failure")
+    said = [m["text"] for m in chat.messages() if m["author"] == "ai"]
+    assert sum("other words" in text for text in said) == 1
