@@ -1,0 +1,89 @@
+"""The suggested next step on a handoff card, per reason code (in English, the console's)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from tandem.answering.flows.base import Outcome
+from tandem.commerce.model import Order, PaymentStatus
+from tandem.domain.decision import Decision, Reason
+
+if TYPE_CHECKING:
+    from tandem.desk.card import AiStep
+
+#: What the AI was doing, as an agent would say it; other intents read as their name.
+TOPICS: dict[str, str] = {
+    "where_is_my_order": "order status",
+    "delivery_time": "delivery time",
+    "return_item": "return",
+    "refund_status": "refund status",
+    "cancel_order": "cancellation",
+    "change_address": "address change",
+    "change_payment_method": "payment method change",
+    "exchange_item": "exchange",
+}
+
+_STEPS: dict[Reason, str] = {
+    Reason.CUSTOMER_REQUEST: "Greet the customer; they asked for a person.",
+    Reason.COMPLAINT: "Acknowledge the complaint and ask what would put it right.",
+    Reason.FRUSTRATION: "Acknowledge the frustration first, then answer their latest message.",
+    Reason.NOT_UNDERSTOOD: "The AI did not understand: read the messages and ask what they need.",
+    Reason.REPEATED_FAILURE: "The AI failed twice: answer the question yourself, in full.",
+    Reason.TOO_SLOW: "The AI was too slow: answer their latest message.",
+    Reason.OUT_OF_HOURS: "Answer the ticket within the promised time.",
+    Reason.NO_AGENT_AVAILABLE: "Answer the ticket within the promised time.",
+    Reason.ROUTINE: "Answer their latest message.",
+}
+_UNIDENTIFIED = " They are not identified: ask for their order number and email first."
+
+
+def topic(intent: str) -> str:
+    return TOPICS.get(intent, intent.replace("_", " "))
+
+
+def next_step(
+    decision: Decision, steps: Sequence[AiStep], orders: Sequence[Order], identified: bool
+) -> str:
+    reason = decision.reason
+    if reason is Reason.DOUBLE_CHARGE:
+        step = _double_charge(orders)
+    elif reason is Reason.PAYMENT_PROBLEM:
+        step = (
+            f"Check the payments on {orders[0].id} and tell the customer what you found."
+            if orders
+            else "Ask which order the payment is for, then check its payments."
+        )
+    elif reason is Reason.ACTION_FAILED:
+        step = _action_failed(steps)
+    elif reason is Reason.BUSINESS_RULE:
+        subject = f"{orders[0].id} and decide" if orders else "the request and decide"
+        step = f"Rule '{decision.rule}' asks for a person: check {subject}."
+    else:
+        step = _STEPS[reason]
+    return step if identified else step + _UNIDENTIFIED
+
+
+def _double_charge(orders: Sequence[Order]) -> str:
+    charged = [order for order in orders if order.double_charged] or list(orders)
+    if not charged:
+        return (
+            "Ask which order was charged twice, then check its payments and refund the duplicate."
+        )
+    order = charged[0]
+    paid = sum(1 for p in order.payments if p.status is PaymentStatus.PAID)
+    count = "two" if paid <= 2 else str(paid)
+    return f"Check the {count} payments on {order.id} and refund the duplicate."
+
+
+def _action_failed(steps: Sequence[AiStep]) -> str:
+    failed = [s for s in steps if s.outcome is Outcome.ACTION_FAILED]
+    if not failed:
+        return "An action failed: check the shop and finish it by hand."
+    step = failed[-1]
+    subject = topic(step.intent) + (f" of {step.order_id}" if step.order_id else "")
+    error = f" (shop error: {step.error.value})" if step.error else ""
+    return (
+        f"The {subject} failed{error}: do it by hand in the shop, "
+        "or tell the customer why it cannot be done."
+    )
