@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from decimal import Decimal
 
 from tandem.answering.flows.base import Outcome
@@ -210,3 +212,12 @@ def test_that_a_falling_frustration_trend_is_reported() -> None:
     assert card.frustration is not None
     assert (card.frustration.last, card.frustration.trend.value) == (0.3, "falling")
     assert card.summary == "Complained; then asked where order TD-1001 is."
+
+
+def test_that_the_card_imports_no_io_library() -> None:
+    probe = "import sys, tandem.desk.card; print(*sorted({m.split('.')[0] for m in sys.modules}))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout.split()
+
+    assert not {"sqlalchemy", "fastapi", "starlette", "httpx"} & set(loaded)
