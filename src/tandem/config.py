@@ -5,9 +5,13 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tandem.desk.hours import OfficeHours
+from tandem.domain.errors import InvalidInput
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 
@@ -52,6 +56,22 @@ class Settings(BaseSettings):
             "'*' allows any: the API uses bearer tokens, never cookies."
         ),
     )
+    timezone: str = Field(
+        "Europe/Amsterdam", description="The support team's time zone (office hours, promises)."
+    )
+    office_hours: str = Field(
+        "",
+        description=(
+            "When people can take over, e.g. 'mon-fri 09:00-17:00; sat 10:00-16:00'. Outside "
+            "them a hand-over becomes a ticket. Empty: always open."
+        ),
+    )
+    ticket_answer_hours: int = Field(
+        24, ge=1, description="Hours within which a person answers a ticket (the promise made)."
+    )
+    answer_budget_ms: int = Field(
+        4000, ge=1, description="An AI answer slower than this hands over (reason too_slow)."
+    )
     session_hours: int = Field(12, ge=1, description="How long an agent login stays valid.")
     max_message_chars: int = Field(
         4000, ge=1, description="Longest customer or agent message accepted, in characters."
@@ -59,7 +79,45 @@ class Settings(BaseSettings):
     stream_poll_seconds: float = Field(
         0.5, gt=0, description="How often the live stream checks for new messages."
     )
+    llm_url: str = Field(
+        "",
+        description=(
+            "Optional OpenAI-compatible endpoint (e.g. http://localhost:8080/v1). It only "
+            "rephrases grounded answers, summarises hand-overs and drafts agent replies."
+        ),
+    )
+    llm_model: str = Field("", description="Model name to ask the LLM endpoint for.")
+    llm_api_key: str = Field("", description="Bearer key for the LLM endpoint, if it needs one.")
+    llm_timeout: float = Field(
+        4.0, gt=0, description="Seconds to wait for the LLM before using the template answer."
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning or error.")
+
+    @field_validator("office_hours")
+    @classmethod
+    def _readable_hours(cls, value: str) -> str:
+        try:
+            OfficeHours.parse(value)
+        except InvalidInput as error:
+            raise ValueError(error.message) from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @property
+    def hours(self) -> OfficeHours:
+        return OfficeHours.parse(self.office_hours)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 @functools.cache

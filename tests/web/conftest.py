@@ -62,6 +62,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     env = {
         **os.environ,
         "TANDEM_DATABASE_URL": f"sqlite:///{tmp_path / 'tandem.db'}",
+        "TANDEM_SHOP_DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}",
         "TANDEM_HOST": "127.0.0.1",
         "TANDEM_PORT": str(port),
         "TANDEM_DEMO": "true",

@@ -15,7 +15,7 @@ class Action(StrEnum):
 
 
 class Reason(StrEnum):
-    """The closed list of reason codes. docs/reason-codes.md explains each."""
+    """The closed list of reason codes; docs/policy.md explains each."""
 
     CUSTOMER_REQUEST = "customer_request"
     COMPLAINT = "complaint"
@@ -56,3 +56,4 @@ class Decision:
     team: str = "general"
     skill: str | None = None
     policy_version: int = 0
+    cause: Reason | None = None  # for a ticket: why a person was wanted in the first place

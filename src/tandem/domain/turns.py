@@ -103,6 +103,8 @@ class Attempt:
     answer_key: str  # the same key means the same answer (e.g. flow + step + order id)
     action_failed: bool = False
     answer_ms: int = 0
+    understood: bool = True  # False: the AI found nothing to answer (counts as out of scope)
+    shop_rule_refused: bool = False  # a shop rule forbids what the customer needs
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,7 @@ def turn_facts(
         confidence=understanding.confidence,
         runner_up=understanding.runner_up,
         runner_up_confidence=understanding.runner_up_confidence,
-        out_of_scope=understanding.out_of_scope,
+        out_of_scope=understanding.out_of_scope or (attempt is not None and not attempt.understood),
         frustration=understanding.frustration,
         frustration_trend=understanding.frustration - fmean(previous) if previous else 0.0,
         asked_for_human=around.asked_for_human,
@@ -138,6 +140,7 @@ def turn_facts(
         rephrases_so_far=memory.rephrases,
         same_answer_twice=attempt is not None and attempt.answer_key == memory.last_answer_key,
         action_failed=attempt is not None and attempt.action_failed,
+        shop_rule_refused=attempt is not None and attempt.shop_rule_refused,
         answer_ms=0 if attempt is None else attempt.answer_ms,
         answer_budget_ms=around.answer_budget_ms,
         customer_identified=around.customer_tier is not None,

@@ -99,13 +99,12 @@ def _view(runtime: Runtime, connection: Connection, record: ConversationRecord) 
         name = connection.execute(
             select(agents.c.name).where(agents.c.id == record.agent_id)
         ).scalar()
-    card = record.memory.get("card")
     return ConversationView(
         record,
         name,
         messages_after(connection, record.id, 0),
         events_of(connection, record.id),
-        card,
+        record.card,
     )
 
 

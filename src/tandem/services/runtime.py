@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Protocol
 
@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from tandem.answering.assistant import Assistant
 from tandem.answering.flows.base import Flow
 from tandem.answering.flows.order_status import OrderStatusFlow
+from tandem.answering.llm import NoLlm, Writer, writer
 from tandem.commerce.model import CommerceBackend
 from tandem.config import Settings
 from tandem.domain.policy.engine import Engine as PolicyEngine
@@ -39,6 +40,7 @@ class Runtime:
     understander: Understands
     policy: PolicyEngine
     assistant: Assistant
+    writer: Writer = field(default_factory=NoLlm)  # the optional LLM, or none
 
 
 def make_shop(settings: Settings) -> CommerceBackend:
@@ -69,5 +71,11 @@ def build_runtime(settings: Settings) -> Runtime:
     shop = make_shop(settings)
     understander = load_or_train(settings.model_dir)
     return Runtime(
-        settings, engine, shop, understander, default_policy(), Assistant(shop, default_flows())
+        settings,
+        engine,
+        shop,
+        understander,
+        default_policy(),
+        Assistant(shop, default_flows()),
+        writer(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout),
     )

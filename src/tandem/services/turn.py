@@ -1,4 +1,4 @@
-"""One AI turn: understand the message, decide by the policy, answer or hand over."""
+"""One AI turn: understand the message, decide by the policy, answer, hand over or open a ticket."""
 
 from __future__ import annotations
 
@@ -11,19 +11,19 @@ from sqlalchemy import func, select
 from tandem.answering.assistant import Answer, AssistantTurn
 from tandem.answering.flows.base import Outcome
 from tandem.answering.replies import replies
-from tandem.commerce.model import Customer
+from tandem.commerce.model import Customer, Order
+from tandem.desk.hours import ticket_deadline
 from tandem.desk.queue import expected_wait_minutes
 from tandem.domain.conversation import Actor, State
 from tandem.domain.decision import Action, Decision, Priority, Reason
 from tandem.domain.turns import Attempt, Surroundings, TurnMemory, decide_turn
 from tandem.services.agents import agents_online
+from tandem.services.cards import handoff_card, remember_step
 from tandem.services.runtime import Runtime
-from tandem.storage.conversations import ConversationUnit, MessageRecord
+from tandem.storage.conversations import ConversationUnit, MessageRecord, now
 from tandem.storage.tables import conversations, messages
-from tandem.types import CustomerId, Language
+from tandem.types import CustomerId, OrderId
 from tandem.understanding.result import Context, Understanding
-
-FAILED_OUTCOMES = frozenset({Outcome.ACTION_FAILED, Outcome.BUSINESS_RULE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,7 @@ class Handoff:
     rule: str
     priority: str
     expected_wait_minutes: int | None
+    ticket_promised_by: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,57 @@ class AiTurn:
     handoff: Handoff | None
 
 
-def _context(unit: ConversationUnit, customer: Customer | None) -> Context:
+def run_ai_turn(
+    runtime: Runtime, unit: ConversationUnit, message: MessageRecord, request_human: bool = False
+) -> AiTurn:
+    record = unit.conversation
+    customer = runtime.shop.customer(CustomerId(record.customer_id)) if record.customer_id else None
+    understanding = runtime.understander.understand(message.text, _context(unit))
+    unit.note_understanding(message, understanding)
+    if understanding.language != record.language:
+        unit.set(language=understanding.language)
+    if record.state is State.QUEUED:
+        return _while_queued(unit, understanding)
+    if record.state is not State.AI:
+        return AiTurn([], None)  # a person owns it: the AI stays silent
+    around = _surroundings(runtime, unit, customer, understanding, request_human)
+    memory = (
+        TurnMemory.from_json(record.memory["turn"]) if "turn" in record.memory else TurnMemory()
+    )
+    answers: list[Answer] = []
+
+    def attempt() -> Attempt:
+        started = time.perf_counter()
+        turn = AssistantTurn(
+            understanding, understanding.language, customer, record.memory, dt.date.today()
+        )
+        answers.append(runtime.assistant.respond(turn))
+        return _attempt_of(answers[0], time.perf_counter() - started)
+
+    turn = decide_turn(runtime.policy, memory, understanding, around, attempt)
+    answer = answers[0] if answers else None
+    kept = dict(answer.memory if answer else record.memory) | {"turn": turn.memory.to_json()}
+    if answer is not None:
+        kept = remember_step(kept, understanding.intent, answer.outcome, answer.detail)
+    unit.set(memory=kept, policy_version=turn.decision.policy_version)
+    if answer is not None and answer.customer is not None:
+        unit.set(customer_id=answer.customer.id)
+        customer = answer.customer
+    return _apply(runtime, unit, turn.decision, understanding, answer, around, customer)
+
+
+def _attempt_of(answer: Answer, seconds: float) -> Attempt:
+    key = "|".join(reply.key for reply in answer.replies) + "|" + answer.detail.get("order_id", "")
+    return Attempt(
+        key,
+        action_failed=answer.outcome is Outcome.ACTION_FAILED,
+        answer_ms=round(seconds * 1000),
+        understood=answer.outcome is not Outcome.NOT_UNDERSTOOD,
+        shop_rule_refused=answer.outcome is Outcome.BUSINESS_RULE,
+    )
+
+
+def _context(unit: ConversationUnit) -> Context:
     rows = unit.connection.execute(
         select(messages.c.text, messages.c.frustration)
         .where(
@@ -59,116 +110,138 @@ def _context(unit: ConversationUnit, customer: Customer | None) -> Context:
     )
 
 
-def _queue_ahead(unit: ConversationUnit) -> int:
-    query = select(func.count()).where(conversations.c.state == State.QUEUED.value)
-    return int(unit.connection.execute(query).scalar_one())
-
-
-def run_ai_turn(
-    runtime: Runtime, unit: ConversationUnit, message: MessageRecord, request_human: bool = False
-) -> AiTurn:
-    record = unit.conversation
-    customer = runtime.shop.customer(CustomerId(record.customer_id)) if record.customer_id else None
-    understanding = runtime.understander.understand(message.text, _context(unit, customer))
-    unit.note_understanding(message, understanding)
-    if understanding.language != record.language:
-        unit.set(language=understanding.language)
-    if record.state is not State.AI:
-        return AiTurn([], None)  # a person owns it or will: the AI stays silent
+def _surroundings(
+    runtime: Runtime,
+    unit: ConversationUnit,
+    customer: Customer | None,
+    understanding: Understanding,
+    request_human: bool,
+) -> Surroundings:
     online = agents_online(unit.connection)
-    around = Surroundings(
-        state=record.state,
-        asked_for_human=request_human,
+    waiting = unit.connection.execute(
+        select(func.count()).where(conversations.c.state == State.QUEUED.value)
+    ).scalar_one()
+    order = _order_in_question(runtime, unit, customer, understanding)
+    settings = runtime.settings
+    return Surroundings(
+        state=unit.conversation.state,
         agents_online=online,
-        expected_wait_minutes=expected_wait_minutes(_queue_ahead(unit), online) or 0,
+        expected_wait_minutes=expected_wait_minutes(int(waiting), online) or 0,
+        office_hours=settings.hours.open_at(now().astimezone(settings.zone)),
+        asked_for_human=request_human,
+        awaiting_details=unit.conversation.memory.get("flow") is not None,
         customer_tier=customer.tier if customer else None,
+        order_amount=float(order.total) if order else 0.0,
+        order_status=order.status.value if order else "none",
+        answer_budget_ms=settings.answer_budget_ms,
     )
-    memory = (
-        TurnMemory.from_json(record.memory["turn"]) if "turn" in record.memory else TurnMemory()
-    )
-    answers: list[Answer] = []
 
-    def attempt() -> Attempt:
-        started = time.perf_counter()
-        answer = runtime.assistant.respond(
-            AssistantTurn(
-                understanding, understanding.language, customer, record.memory, dt.date.today()
-            )
-        )
-        answers.append(answer)
-        key = (
-            "|".join(reply.key for reply in answer.replies)
-            + "|"
-            + answer.detail.get("order_id", "")
-        )
-        return Attempt(
-            key,
-            action_failed=answer.outcome in FAILED_OUTCOMES,
-            answer_ms=round((time.perf_counter() - started) * 1000),
-        )
 
-    turn = decide_turn(runtime.policy, memory, understanding, around, attempt)
-    answer = answers[0] if answers else None
-    memory_json = dict(answer.memory if answer else record.memory) | {"turn": turn.memory.to_json()}
-    if answer is not None and answer.customer is not None:
-        unit.set(customer_id=answer.customer.id)
-    unit.set(memory=memory_json, policy_version=turn.decision.policy_version)
-    return _apply(unit, turn.decision, understanding, answer, around.expected_wait_minutes)
+def _order_in_question(
+    runtime: Runtime, unit: ConversationUnit, customer: Customer | None, u: Understanding
+) -> Order | None:
+    """The identified customer's order named now or in the open flow; never someone else's."""
+    flow = unit.conversation.memory.get("flow") or {}
+    named = u.slots.order_ids[0] if u.slots.order_ids else flow.get("data", {}).get("order_id")
+    if customer is None or not named:
+        return None
+    order = runtime.shop.order(OrderId(named))
+    return order if order is not None and order.customer_id == customer.id else None
 
 
 def _apply(
+    runtime: Runtime,
     unit: ConversationUnit,
     decision: Decision,
     understanding: Understanding,
     answer: Answer | None,
-    wait: int,
+    around: Surroundings,
+    customer: Customer | None,
 ) -> AiTurn:
-    say = replies(understanding.language).say
+    text = replies(understanding.language)
     sent: list[MessageRecord] = []
     if answer is not None and answer.outcome is not Outcome.NOT_UNDERSTOOD:
         sent += [unit.say(Actor.AI, reply.text) for reply in answer.replies]
-    if decision.action is Action.CLARIFY or (
-        decision.action is Action.ANSWER and (answer is None or not answer.replies)
-    ):
-        sent.append(unit.say(Actor.AI, say("clarify").text))
-    if decision.action in (Action.HANDOFF, Action.TICKET):
-        notice = _hand_over(unit, decision, understanding.language, wait)
-        return AiTurn([*sent, notice], _handoff(decision, wait))
+    if decision.action is Action.CLARIFY:
+        sent.append(unit.say(Actor.AI, text.say("clarify").text))
+    elif decision.action is Action.OFFER_HUMAN:
+        sent.append(unit.say(Actor.AI, text.say("offer_human").text))
+    elif decision.action is Action.HANDOFF:
+        wait = around.expected_wait_minutes or None
+        sent.append(_hand_over(runtime, unit, decision, _handoff_text(unit, decision, wait)))
+        return AiTurn(sent, _handoff(decision, wait))
+    elif decision.action is Action.TICKET:
+        return _open_ticket(runtime, unit, decision, customer, sent)
     return AiTurn(sent, None)
 
 
-def _hand_over(
-    unit: ConversationUnit, decision: Decision, language: Language, wait: int
-) -> MessageRecord:
-    text = replies(language)
+def _handoff_text(unit: ConversationUnit, decision: Decision, wait: int | None) -> str:
+    text = replies(unit.conversation.language)
     wait_text = (
-        text.say("handoff_wait_known", minutes=wait).text
-        if wait
-        else text.say("handoff_wait_unknown").text
+        text.say("handoff_wait_known", minutes=wait) if wait else text.say("handoff_wait_unknown")
     )
-    notice = text.say(
-        "handoff",
-        reason_text=text.phrase("reason_text", decision.reason.value),
-        wait_text=wait_text,
-    )
-    unit.move(
-        State.QUEUED,
-        Actor.AI,
-        decision.reason.value,
-        rule=decision.rule,
-        detail={"priority": decision.priority.value, "team": decision.team},
-    )
+    reason_text = text.phrase("reason_text", decision.reason.value)
+    return text.say("handoff", reason_text=reason_text, wait_text=wait_text.text).text
+
+
+def _hand_over(
+    runtime: Runtime, unit: ConversationUnit, decision: Decision, notice: str
+) -> MessageRecord:
+    """ai → queued through the state machine, with the decision's reason, rule and card."""
+    card = handoff_card(runtime, unit, decision)
+    detail = {"priority": decision.priority.value, "team": decision.team}
+    if decision.cause is not None:
+        detail["cause"] = decision.cause.value
+    unit.move(State.QUEUED, Actor.AI, decision.reason.value, rule=decision.rule, detail=detail)
     unit.set(
         handoff_reason=decision.reason.value,
         handoff_rule=decision.rule,
         handoff_priority=decision.priority.value,
         handoff_team=decision.team,
+        card=card,
+        summary=card["summary"],
     )
-    return unit.say(Actor.AI, notice.text)
+    return unit.say(Actor.AI, notice)
 
 
-def _handoff(decision: Decision, wait: int) -> Handoff:
-    return Handoff(decision.reason.value, decision.rule, decision.priority.value, wait or None)
+def _open_ticket(
+    runtime: Runtime,
+    unit: ConversationUnit,
+    decision: Decision,
+    customer: Customer | None,
+    sent: list[MessageRecord],
+) -> AiTurn:
+    """Nobody can take over now: queue it as a ticket with an honest promise."""
+    settings = runtime.settings
+    promised = ticket_deadline(now(), settings.ticket_answer_hours)
+    email = unit.conversation.contact_email or (customer.email if customer else None)
+    unit.set(ticket_promised_by=promised, contact_email=email)
+    text = replies(unit.conversation.language)
+    local = promised.astimezone(settings.zone)
+    notice = text.say(
+        "ticket",
+        reason_text=text.phrase("reason_text", decision.reason.value),
+        promised=f"{text.date(local.date())} {local:%H:%M}",
+        email_part=text.say("ticket_email_known", email=email).text
+        if email
+        else text.say("ticket_email_ask").text,
+    )
+    sent.append(_hand_over(runtime, unit, decision, notice.text))
+    return AiTurn(sent, _handoff(decision, None, promised))
+
+
+def _while_queued(unit: ConversationUnit, understanding: Understanding) -> AiTurn:
+    """Waiting for a person: the AI only notes an email address left for a ticket."""
+    emails = understanding.slots.emails
+    if unit.conversation.ticket_promised_by is None or not emails:
+        return AiTurn([], None)
+    unit.set(contact_email=emails[0])
+    thanks = replies(unit.conversation.language).say("ticket_email_noted", email=emails[0])
+    return AiTurn([unit.say(Actor.AI, thanks.text)], None)
+
+
+def _handoff(decision: Decision, wait: int | None, promised: dt.datetime | None = None) -> Handoff:
+    return Handoff(decision.reason.value, decision.rule, decision.priority.value, wait, promised)
 
 
 def hand_over_after_crash(runtime: Runtime, unit: ConversationUnit) -> AiTurn:
@@ -176,5 +249,5 @@ def hand_over_after_crash(runtime: Runtime, unit: ConversationUnit) -> AiTurn:
     if unit.conversation.state is not State.AI:
         return AiTurn([], None)
     decision = Decision(Action.HANDOFF, Reason.ACTION_FAILED, "system_error", Priority.HIGH)
-    notice = _hand_over(unit, decision, unit.conversation.language, 0)
-    return AiTurn([notice], _handoff(decision, 0))
+    notice = _hand_over(runtime, unit, decision, _handoff_text(unit, decision, None))
+    return AiTurn([notice], _handoff(decision, None))

@@ -35,6 +35,9 @@ class ConversationRecord:
     queued_at: dt.datetime | None
     policy_version: int | None
     summary: str | None
+    card: dict[str, Any] | None
+    ticket_promised_by: dt.datetime | None
+    contact_email: str | None
     memory: dict[str, Any]
     created_at: dt.datetime
     closed_at: dt.datetime | None
@@ -89,6 +92,9 @@ def to_conversation(row: Row[Any]) -> ConversationRecord:
         queued_at=_utc(m["queued_at"]),
         policy_version=m["policy_version"],
         summary=m["summary"],
+        card=m["card"],
+        ticket_promised_by=_utc(m["ticket_promised_by"]),
+        contact_email=m["contact_email"],
         memory=dict(m["memory"] or {}),
         created_at=_utc(m["created_at"]) or now(),
         closed_at=_utc(m["closed_at"]),

@@ -38,6 +38,10 @@ conversations = Table(
     Column("queued_at", DateTime(timezone=True)),
     Column("policy_version", Integer),
     Column("summary", Text),
+    Column("card", JSON),  # the handoff card agents see, built when the AI hands over
+    # A ticket: nobody could take over, so a person answers by this time.
+    Column("ticket_promised_by", DateTime(timezone=True)),
+    Column("contact_email", String(320)),  # where the customer can be reached about a ticket
     Column("memory", JSON, nullable=False, default=dict),  # the AI's turn memory and open flow
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -113,4 +117,15 @@ ratings = Table(
     Column("score", Integer, nullable=False),
     Column("comment", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+policies = Table(
+    "policies",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("text", Text, nullable=False),  # the YAML, exactly as the lead wrote it
+    Column("active", Boolean, nullable=False, default=False),
+    Column("created_by", String(36), ForeignKey("agents.id")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text),
 )

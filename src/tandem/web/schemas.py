@@ -59,6 +59,7 @@ class HandoffOut(BaseModel):
     rule: str
     priority: str
     expected_wait_minutes: int | None
+    ticket_promised_by: dt.datetime | None = None
 
 
 class Conversation(BaseModel):
@@ -106,6 +107,7 @@ class QueueItemOut(BaseModel):
     waiting_seconds: int
     summary: str | None
     customer_name: str | None
+    ticket_promised_by: dt.datetime | None
 
 
 class QueueOut(BaseModel):
@@ -154,6 +156,7 @@ def handoff_out(handoff: Handoff | None) -> HandoffOut | None:
         rule=handoff.rule,
         priority=handoff.priority,
         expected_wait_minutes=handoff.expected_wait_minutes,
+        ticket_promised_by=handoff.ticket_promised_by,
     )
 
 
@@ -168,6 +171,7 @@ def queue_item_out(item: QueueItem) -> QueueItemOut:
         waiting_seconds=item.waiting_seconds,
         summary=record.summary,
         customer_name=item.customer_name,
+        ticket_promised_by=record.ticket_promised_by,
     )
 
 
@@ -194,6 +198,7 @@ def detail_out(view: ConversationView) -> ConversationDetail:
             rule=record.handoff_rule or "",
             priority=record.handoff_priority or "normal",
             expected_wait_minutes=None,
+            ticket_promised_by=record.ticket_promised_by,
         )
     return ConversationDetail(
         id=record.id,

@@ -52,10 +52,12 @@ class Engine:
         context = cel.Context(variables=facts.as_cel())
         rule, outcome = self._first(self._rules, context) or (DEFAULT_RULE, self.policy.default)
         rule, outcome = _guarantee(facts, rule, outcome)
+        cause: Reason | None = None
         if outcome.action is Action.HANDOFF:
             unavailable = self._first(self._unavailable, context)
             if unavailable is not None:
                 rule = f"{rule}/{unavailable[0]}"
+                cause = outcome.reason
                 outcome = replace(outcome, action=Action.TICKET, reason=unavailable[1].reason)
         if outcome.action in _TO_A_PERSON:
             outcome = replace(outcome, priority=self._priority(outcome.priority, context))
@@ -67,6 +69,7 @@ class Engine:
             outcome.team,
             outcome.skill,
             self.policy.version,
+            cause,
         )
 
     @staticmethod

@@ -61,6 +61,7 @@ class Facts:
     rephrases_so_far: int
     same_answer_twice: bool
     action_failed: bool
+    shop_rule_refused: bool
     answer_ms: int
     answer_budget_ms: int
     customer_identified: bool
@@ -115,6 +116,9 @@ FACT_SPECS: dict[str, FactSpec] = {
         CelType.BOOL, "the AI's drafted answer is the last answer it gave"
     ),
     "action_failed": FactSpec(CelType.BOOL, "the shop action the AI tried failed"),
+    "shop_rule_refused": FactSpec(
+        CelType.BOOL, "a shop rule forbids what the customer needs (e.g. a return after 30 days)"
+    ),
     "answer_ms": FactSpec(CelType.INT, "milliseconds the AI took to draft its answer"),
     "answer_budget_ms": FactSpec(CelType.INT, "the configured answer-time budget"),
     "customer_identified": FactSpec(CelType.BOOL, "the customer is known to the shop"),
