@@ -1,4 +1,7 @@
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tandem.understanding.intents import IntentClassifier, TrainingError
 from tandem.understanding.pipeline import Understander
@@ -102,3 +105,14 @@ def test_that_the_engine_trains_on_any_labelled_data() -> None:
 def test_that_a_label_with_one_example_is_refused_by_name() -> None:
     with pytest.raises(TrainingError, match="'lonely'"):
         IntentClassifier().fit(["a", "b", "c"], ["x", "x", "lonely"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(max_size=80))
+def test_that_one_message_scores_exactly_as_a_batch_does(
+    understander: Understander, text: str
+) -> None:
+    classifier = understander.intents
+    texts = [text, "waar is mijn bestelling"]
+    batch = classifier.probabilities(texts)
+    assert np.allclose(classifier.probabilities([text]), batch[:1], atol=1e-9)

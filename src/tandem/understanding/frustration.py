@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
 from tandem.understanding.catalogue import Catalogue
@@ -44,12 +45,14 @@ class FrustrationScorer:
         self._repetition = _phrase_pattern(phrase for cue in cues for phrase in cue.repetition)
         angry = [text for cue in cues for text in cue.angry]
         calm = [text for cue in cues for text in cue.calm]
-        self._model = LogisticRegression(C=10.0, max_iter=1000)
-        self._model.fit(embed(angry + calm), [1] * len(angry) + [0] * len(calm))
+        model = LogisticRegression(C=10.0, max_iter=1000)
+        model.fit(embed(angry + calm), [1] * len(angry) + [0] * len(calm))
+        # Kept as plain arrays: sklearn's input checks cost more than the dot product.
+        self._coef, self._intercept = model.coef_[0], float(model.intercept_[0])
 
     def score(self, text: str, vector: Vectors, previous_texts: Sequence[str] = ()) -> float:
         """Frustration of one message, 0..1; ``vector`` is the message's (1, d) embedding."""
-        learned = float(self._model.predict_proba(vector)[0, 1])
+        learned = float(expit(vector[0] @ self._coef + self._intercept))
         signals = (
             (LEARNED_WEIGHT, learned),
             (INSULT_WEIGHT, float(bool(self._insults.search(text)))),
