@@ -24,7 +24,7 @@ from tandem.understanding.result import Context, Understanding
 from tandem.understanding.slots import SlotExtractor
 
 #: Bump when the stored model's shape changes, so stored models are retrained.
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2  # 2: FrustrationScorer keeps plain coefficient arrays
 MODEL_FILE = "understanding.pickle"
 
 log = logging.getLogger(__name__)
