@@ -1,0 +1,176 @@
+"""A whole customer turn: in-process latency, and messages per second over HTTP on one core.
+
+1. In process: `post_customer_message` (store the message, understand, decide, act on the demo
+   shop, render, store the replies) on SQLite, over a mix of routine messages. Target: p95 <=
+   15 ms without an LLM.
+2. Over HTTP: `tandem serve` pinned to CPU 0 (one worker process), a load generator pinned to
+   CPU 1 sending messages from many conversations at once. Target: >= 300 messages per second
+   stored and answered.
+
+    .venv/bin/python bench/bench_turn.py [--seconds 15] [--concurrency 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from tandem.answering.assistant import Assistant
+from tandem.commerce.demo.backend import DemoShop
+from tandem.commerce.demo.generate import seed
+from tandem.config import Settings
+from tandem.services.conversations import post_customer_message, start_conversation
+from tandem.services.runtime import Runtime, default_flows, default_policy
+from tandem.storage.db import make_engine
+from tandem.storage.migrate import upgrade
+from tandem.understanding.pipeline import load_or_train
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ROOT / "var" / "models"
+
+#: (customer email or None, message): routine turns the AI answers itself.
+MIX = (
+    ("james@example.com", "Where is my order TD-2002?"),
+    ("emma@example.nl", "waar is mijn bestelling TD-1001?"),
+    ("emma@example.nl", "Hoe lang duurt de levering naar België?"),
+    ("james@example.com", "how long does delivery to the UK take"),
+    ("emma@example.nl", "bedankt!"),
+    ("james@example.com", "hello"),
+    (None, "where is my parcel?"),
+    ("james@example.com", "When will I get my refund for TD-2003?"),
+)
+
+
+def in_process(turns: int) -> list[float]:
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(
+            database_url=f"sqlite:///{folder}/t.db", shop_database_url=f"sqlite:///{folder}/s.db"
+        )
+        engine, shop_engine = (
+            make_engine(settings.database_url),
+            make_engine(settings.shop_database_url),
+        )
+        upgrade(engine)
+        upgrade(shop_engine)
+        seed(shop_engine)
+        shop = DemoShop(shop_engine)
+        runtime = Runtime(
+            settings, engine, shop, load_or_train(MODELS), default_policy(),
+            Assistant(shop, default_flows()),
+        )  # fmt: skip
+        rng = random.Random(7)
+        timings = []
+        for _ in range(turns):
+            email, text = rng.choice(MIX)
+            started = start_conversation(runtime, None, email)
+            begin = time.perf_counter()
+            post_customer_message(runtime, started.conversation.id, started.token, text)
+            timings.append((time.perf_counter() - begin) * 1000)
+        return timings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(folder: str, port: int) -> subprocess.Popen[bytes]:
+    env = os.environ | {
+        "TANDEM_DATABASE_URL": f"sqlite:///{folder}/t.db",
+        "TANDEM_SHOP_DATABASE_URL": f"sqlite:///{folder}/s.db",
+        "TANDEM_PORT": str(port),
+        "TANDEM_MODEL_DIR": str(MODELS),
+        "TANDEM_LOG_LEVEL": "warning",
+        "OMP_NUM_THREADS": "1",
+    }
+    command = ["taskset", "-c", "0", sys.executable, "-m", "tandem.cli", "serve"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    for _ in range(600):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/console", timeout=1)
+            return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+async def load(base: str, seconds: float, concurrency: int) -> tuple[int, int, list[float]]:
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        rng = random.Random(11)
+        done, failed, latencies = 0, 0, []
+        deadline = time.perf_counter() + seconds
+
+        async def customer() -> None:
+            nonlocal done, failed
+            while time.perf_counter() < deadline:
+                email, text = rng.choice(MIX)
+                body = {"customer_email": email} if email else {}
+                chat = (await client.post("/api/v1/conversations", json=body)).json()
+                headers = {"Authorization": f"Bearer {chat['token']}"}
+                for _ in range(3):  # a few messages per conversation
+                    begin = time.perf_counter()
+                    response = await client.post(
+                        f"/api/v1/conversations/{chat['id']}/messages",
+                        json={"text": rng.choice(MIX)[1]},
+                        headers=headers,
+                    )
+                    latencies.append((time.perf_counter() - begin) * 1000)
+                    ok = response.status_code == 200 and len(response.json()["messages"]) > 1
+                    done, failed = done + ok, failed + (not ok)
+
+        await asyncio.gather(*(customer() for _ in range(concurrency)))
+        return done, failed, latencies
+
+
+def over_http(seconds: float, concurrency: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        port = free_port()
+        server = start_server(folder, port)
+        try:
+            os.sched_setaffinity(0, {1})
+            done, failed, latencies = asyncio.run(
+                load(f"http://127.0.0.1:{port}", seconds, concurrency)
+            )
+        finally:
+            server.terminate()
+            server.wait(10)
+    latencies.sort()
+    print(
+        f"HTTP, one server process on one core, {concurrency} concurrent customers, {seconds:.0f} s: "
+        f"{done / seconds:.0f} messages/s stored and answered (target >= 300), {failed} failed; "
+        f"latency p50 {statistics.median(latencies):.1f} ms, "
+        f"p95 {latencies[int(len(latencies) * 0.95)]:.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--turns", type=int, default=400)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+    timings = sorted(in_process(args.turns))
+    print(
+        f"Full AI turn in process (store, understand, decide, act, render, store), SQLite, "
+        f"{len(timings)} turns: p50 {statistics.median(timings):.1f} ms, "
+        f"p95 {timings[int(len(timings) * 0.95)]:.1f} ms (target p95 <= 15 ms)"
+    )
+    over_http(args.seconds, args.concurrency)
+
+
+if __name__ == "__main__":
+    main()
