@@ -117,7 +117,8 @@ async def load(base: str, seconds: float, concurrency: int) -> tuple[int, int, l
         async def customer() -> None:
             nonlocal done, failed
             while time.perf_counter() < deadline:
-                email, text = rng.choice(MIX)
+                email, _ = rng.choice(MIX)
+                own = [text for who, text in MIX if who == email]
                 body = {"customer_email": email} if email else {}
                 chat = (await client.post("/api/v1/conversations", json=body)).json()
                 headers = {"Authorization": f"Bearer {chat['token']}"}
@@ -125,7 +126,7 @@ async def load(base: str, seconds: float, concurrency: int) -> tuple[int, int, l
                     begin = time.perf_counter()
                     response = await client.post(
                         f"/api/v1/conversations/{chat['id']}/messages",
-                        json={"text": rng.choice(MIX)[1]},
+                        json={"text": rng.choice(own)},
                         headers=headers,
                     )
                     latencies.append((time.perf_counter() - begin) * 1000)
@@ -150,7 +151,8 @@ def over_http(seconds: float, concurrency: int) -> None:
             server.wait(10)
     latencies.sort()
     print(
-        f"HTTP, one server process on one core, {concurrency} concurrent customers, {seconds:.0f} s: "
+        f"HTTP, one server process on one core, {concurrency} concurrent customers, "
+        f"{seconds:.0f} s: "
         f"{done / seconds:.0f} messages/s stored and answered (target >= 300), {failed} failed; "
         f"latency p50 {statistics.median(latencies):.1f} ms, "
         f"p95 {latencies[int(len(latencies) * 0.95)]:.1f} ms"
