@@ -96,7 +96,7 @@ class ExchangeItemFlow:
             return action_failed(turn, order.id, error)
         variants = [v for v in variants if v[0] != line.variant_id]
         in_stock = [v for v in variants if v[2]]
-        said = _closest(wanted_variant(turn.understanding.text, variants), line.variant_name)
+        said = _closest(wanted_variant(turn.understanding.text, variants), line.variant_id)
         if said is not None and said[2]:
             return self._ask(turn, order, data, line, said)
         if not in_stock:
@@ -130,11 +130,10 @@ class ExchangeItemFlow:
         return Step((reply,), Outcome.RESOLVED, detail={"order_id": order.id, "variant": new[0]})
 
 
-def _closest(candidates: list[Variant], current_name: str) -> Variant | None:
-    """Of the variants the customer's words fit, the one that keeps most of the current one."""
-    current = {part.strip().lower() for part in current_name.split("/")}
+def _closest(candidates: list[Variant], current_id: str) -> Variant | None:
+    """Of the variants the customer's words fit, the one that keeps most of the current one
+    (asking for "L" keeps the grey of a grey hoodie), in stock first."""
+    current = set(current_id.split("-"))
     return max(
-        candidates,
-        key=lambda v: sum(part.strip().lower() in current for part in v[1].split("/")),
-        default=None,
+        candidates, key=lambda v: (len(current & set(v[0].split("-"))), v[2]), default=None
     )
