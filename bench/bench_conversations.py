@@ -34,7 +34,8 @@ from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.demo.generate import seed
 from tandem.config import Settings
-from tandem.services.runtime import Runtime, Understands, default_policy
+from tandem.services.policies import ActivePolicy, ensure_default
+from tandem.services.runtime import Runtime, Understands
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
 from tandem.understanding.pipeline import load_or_train
@@ -82,7 +83,7 @@ def run(script: Script, template: Path, work: Path, parts: tuple[Understands, Kn
     shop_engine = make_engine(f"sqlite:///{work / 'shop.db'}")
     settings = Settings(database_url=str(engine.url), shop_database_url=str(shop_engine.url))
     shop = DemoShop(shop_engine)
-    runtime = Runtime(settings, engine, shop, parts[0], default_policy(),
+    runtime = Runtime(settings, engine, shop, parts[0], ActivePolicy(),
                       Assistant(shop, flows(parts[1])))
     transcript: list[str] = []
     reached = False
@@ -113,6 +114,8 @@ def prepare(directory: Path) -> None:
         upgrade(engine)
         if seeded:
             seed(engine)
+        else:
+            ensure_default(engine)
         engine.dispose()
 
 
