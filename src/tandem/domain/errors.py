@@ -25,6 +25,12 @@ class Unauthorized(TandemError):
     code = "unauthorized"
 
 
+class Forbidden(TandemError):
+    """The agent is known but their role may not do this (e.g. only leads change the policy)."""
+
+    code = "forbidden"
+
+
 class Conflict(TandemError):
     code = "conflict"
 

@@ -129,3 +129,12 @@ policies = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("note", Text),
 )
+
+policy_activations = Table(
+    "policy_activations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("version", Integer, ForeignKey("policies.version"), nullable=False),
+    Column("activated_by", String(36), ForeignKey("agents.id")),  # null: the system, at start-up
+    Column("activated_at", DateTime(timezone=True), nullable=False),
+)

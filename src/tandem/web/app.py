@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from tandem.config import Settings
 from tandem.services.runtime import Runtime, build_runtime
-from tandem.web import agent_api, customer_api, errors, pages
+from tandem.web import agent_api, customer_api, errors, lead_api, pages
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
@@ -41,6 +41,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     )
     app.include_router(customer_api.router)
     app.include_router(agent_api.router)
+    app.include_router(lead_api.router)
     app.include_router(pages.router)
     if settings.demo:
         app.include_router(pages.shop_router)

@@ -10,7 +10,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from tandem.domain.errors import Conflict, InvalidInput, NotFound, TandemError, Unauthorized
+from tandem.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TandemError,
+    Unauthorized,
+)
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +25,7 @@ STATUS: dict[type[TandemError], int] = {
     InvalidInput: 422,
     NotFound: 404,
     Unauthorized: 401,
+    Forbidden: 403,
     Conflict: 409,
 }
 
