@@ -20,22 +20,12 @@ from typing import Any
 import yaml
 from fastapi.testclient import TestClient
 
-from tandem.answering.assistant import Assistant
-from tandem.answering.flows.base import Flow
-from tandem.answering.flows.cancel_order import CancelOrderFlow
-from tandem.answering.flows.change_address import ChangeAddressFlow
-from tandem.answering.flows.change_payment import ChangePaymentFlow
-from tandem.answering.flows.exchange_item import ExchangeItemFlow
-from tandem.answering.flows.knowledge import KnowledgeFlow
-from tandem.answering.flows.order_status import OrderStatusFlow
-from tandem.answering.flows.refund_status import RefundStatusFlow
-from tandem.answering.flows.return_item import ReturnItemFlow
 from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.demo.generate import seed
 from tandem.config import Settings
-from tandem.services.policies import ActivePolicy, ensure_default
-from tandem.services.runtime import Runtime, Understands
+from tandem.services.policies import ensure_default
+from tandem.services.runtime import Understands, assemble
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
 from tandem.understanding.pipeline import load_or_train
@@ -53,14 +43,6 @@ class Script:
     turns: tuple[str, ...]
     expected: str  # "resolved" | "person"
     customer_email: str | None = None
-
-
-def flows(knowledge: KnowledgeBase) -> list[Flow]:
-    """The flow list until runtime.default_flows() carries them."""
-    return [
-        OrderStatusFlow(), CancelOrderFlow(), ReturnItemFlow(), RefundStatusFlow(),
-        ChangeAddressFlow(), ChangePaymentFlow(), ExchangeItemFlow(), KnowledgeFlow(knowledge),
-    ]
 
 
 def load_scripts() -> list[Script]:
@@ -83,8 +65,7 @@ def run(script: Script, template: Path, work: Path, parts: tuple[Understands, Kn
     shop_engine = make_engine(f"sqlite:///{work / 'shop.db'}")
     settings = Settings(database_url=str(engine.url), shop_database_url=str(shop_engine.url))
     shop = DemoShop(shop_engine)
-    runtime = Runtime(settings, engine, shop, parts[0], ActivePolicy(),
-                      Assistant(shop, flows(parts[1])))
+    runtime = assemble(settings, engine, shop, parts[0], parts[1])
     transcript: list[str] = []
     reached = False
     with TestClient(create_app(settings, runtime)) as client:

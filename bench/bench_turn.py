@@ -26,12 +26,12 @@ from pathlib import Path
 
 import httpx
 
-from tandem.answering.assistant import Assistant
+from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.demo.generate import seed
 from tandem.config import Settings
 from tandem.services.conversations import post_customer_message, start_conversation
-from tandem.services.runtime import Runtime, default_flows, default_policy
+from tandem.services.runtime import assemble
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
 from tandem.understanding.pipeline import load_or_train
@@ -65,10 +65,7 @@ def in_process(turns: int) -> list[float]:
         upgrade(shop_engine)
         seed(shop_engine)
         shop = DemoShop(shop_engine)
-        runtime = Runtime(
-            settings, engine, shop, load_or_train(MODELS), default_policy(),
-            Assistant(shop, default_flows()),
-        )  # fmt: skip
+        runtime = assemble(settings, engine, shop, load_or_train(MODELS), KnowledgeBase.load())
         rng = random.Random(7)
         timings = []
         for _ in range(turns):
@@ -122,11 +119,11 @@ async def load(base: str, seconds: float, concurrency: int) -> tuple[int, int, l
                 body = {"customer_email": email} if email else {}
                 chat = (await client.post("/api/v1/conversations", json=body)).json()
                 headers = {"Authorization": f"Bearer {chat['token']}"}
-                for _ in range(3):  # a few messages per conversation
+                for text in rng.sample(own, len(own)):  # each question once
                     begin = time.perf_counter()
                     response = await client.post(
                         f"/api/v1/conversations/{chat['id']}/messages",
-                        json={"text": rng.choice(own)},
+                        json={"text": text},
                         headers=headers,
                     )
                     latencies.append((time.perf_counter() - begin) * 1000)

@@ -16,12 +16,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
-from tandem.answering.assistant import Assistant
+from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.demo.generate import seed
 from tandem.config import Settings
 from tandem.services.demo_agents import ensure_demo_agents
-from tandem.services.runtime import Runtime, Understands, default_flows, default_policy
+from tandem.services.runtime import Runtime, Understands, assemble
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
 from tandem.storage.schema import metadata
@@ -109,17 +109,21 @@ def shop_engine(engine: Engine, tmp_path: Path, sqlite_template: Path) -> Iterat
     shop.dispose()
 
 
+@pytest.fixture(scope="session")
+def knowledge() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
 @pytest.fixture
-def runtime(engine: Engine, shop_engine: Engine, understander: Understands) -> Runtime:
+def runtime(
+    engine: Engine, shop_engine: Engine, understander: Understands, knowledge: KnowledgeBase
+) -> Runtime:
     """The real runtime on a migrated database with the demo shop seeded."""
     settings = Settings(
         database_url=engine.url.render_as_string(hide_password=False),
         shop_database_url=shop_engine.url.render_as_string(hide_password=False),
     )
-    shop = DemoShop(shop_engine)
-    return Runtime(
-        settings, engine, shop, understander, default_policy(), Assistant(shop, default_flows())
-    )
+    return assemble(settings, engine, DemoShop(shop_engine), understander, knowledge)
 
 
 @pytest.fixture

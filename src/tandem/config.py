@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     model_dir: Path = Field(
         Path("var/models"), description="Where trained understanding models are stored."
     )
+    knowledge_dir: Path | None = Field(
+        None,
+        description=(
+            "A folder of your own help articles (<language>/<slug>.md); they are added to the "
+            "built-in ones and replace those with the same id. Re-read when files change."
+        ),
+    )
     demo: bool = Field(True, description="Serve the demo shop page and seed the demo shop.")
     demo_password: str = Field(
         "",

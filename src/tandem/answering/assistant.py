@@ -18,6 +18,9 @@ from tandem.understanding.result import Understanding
 SMALL_TALK = {"greeting": "greeting_reply", "thanks": "thanks_reply", "goodbye": "goodbye_reply"}
 #: Below this confidence a message does not interrupt an open flow with a new request.
 SWITCH_CONFIDENCE = 0.6
+KNOWLEDGE = "knowledge"  # the flow that answers from the help centre, also as a fallback
+#: Intents that are replies within a conversation, never questions for the help centre.
+NO_LOOKUP = frozenset({"affirm", "deny", "reject_answer", "talk_to_person", "complaint"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +53,10 @@ class Assistant:
         u = turn.understanding
         active = turn.memory.get("flow")
         starting = self._flow_for(u)
-        if starting is not None and (active is None or u.confidence >= SWITCH_CONFIDENCE):
-            return self._run(turn, starting, {})
-        if active is not None:
+        if active is not None and (starting is None or _stays(active, u, starting)):
             return self._run(turn, self.flows[active["name"]], dict(active["data"]))
+        if starting is not None:
+            return self._run(turn, starting, {})
         if u.intent in SMALL_TALK and not u.out_of_scope:
             reply = replies(turn.language).say(
                 SMALL_TALK[u.intent],
@@ -61,6 +64,8 @@ class Assistant:
                 name_part=_name_part(turn.customer),
             )
             return self._answer(turn, Step((reply,), Outcome.SMALL_TALK))
+        if not u.out_of_scope and u.intent not in NO_LOOKUP and KNOWLEDGE in self.flows:
+            return self._run(turn, self.flows[KNOWLEDGE], {})  # the help centre may know
         return self._answer(turn, Step((), Outcome.NOT_UNDERSTOOD))
 
     def _flow_for(self, u: Understanding) -> Flow | None:
@@ -122,6 +127,20 @@ class Assistant:
             memory["last_reply"] = step.replies[-1].text
         new_customer = customer if customer is not turn.customer else None
         return Answer(step.replies, step.outcome, memory, new_customer, step.detail)
+
+
+def _stays(active: dict[str, Any], u: Understanding, starting: Flow) -> bool:
+    """Does this message belong to the open flow rather than start `starting`?
+
+    Yes when it asks for the same thing again (keep what was collected), when the new request
+    is unsure, or when the flow is waiting for identity and the message only brings it (an
+    order number with a postcode reads like "where is my order").
+    """
+    if starting.name == active["name"] or u.confidence < SWITCH_CONFIDENCE:
+        return True
+    identifying = "identity" in active["data"]
+    slots = u.slots
+    return identifying and bool(slots.order_ids or slots.postcodes or slots.emails)
 
 
 def _name_part(customer: Customer | None) -> str:

@@ -6,7 +6,7 @@ from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.types import Language
 
 #: Tandem's own pages a reply may link to (the shop's front page with the chat widget).
-OWN_PAGES = frozenset({"/"})
+OWN_PAGES = frozenset({"/", "/console"})
 
 
 def checked_link(knowledge: KnowledgeBase, language: Language, slug: str) -> str | None:

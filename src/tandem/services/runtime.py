@@ -11,12 +11,21 @@ from sqlalchemy import Engine
 
 from tandem.answering.assistant import Assistant
 from tandem.answering.flows.base import Flow
+from tandem.answering.flows.cancel_order import CancelOrderFlow
+from tandem.answering.flows.change_address import ChangeAddressFlow
+from tandem.answering.flows.change_payment import ChangePaymentFlow
+from tandem.answering.flows.exchange_item import ExchangeItemFlow
+from tandem.answering.flows.knowledge import KnowledgeFlow
 from tandem.answering.flows.order_status import OrderStatusFlow
+from tandem.answering.flows.refund_status import RefundStatusFlow
+from tandem.answering.flows.return_item import ReturnItemFlow
+from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.answering.llm import NoLlm, Writer, writer
 from tandem.commerce.model import CommerceBackend
 from tandem.config import Settings
 from tandem.domain.policy.engine import Engine as PolicyEngine
 from tandem.domain.policy.loader import load_policy
+from tandem.services.policies import ActivePolicy, ensure_default
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
 from tandem.understanding.result import Context, Understanding
@@ -28,8 +37,18 @@ class Understands(Protocol):
     def understand(self, text: str, context: Context) -> Understanding: ...
 
 
-def default_flows() -> list[Flow]:
-    return [OrderStatusFlow()]
+def default_flows(knowledge: KnowledgeBase) -> list[Flow]:
+    """The built-in flows, in the order the assistant considers them."""
+    return [
+        OrderStatusFlow(),
+        CancelOrderFlow(),
+        ReturnItemFlow(),
+        RefundStatusFlow(),
+        ChangeAddressFlow(),
+        ChangePaymentFlow(),
+        ExchangeItemFlow(),
+        KnowledgeFlow(knowledge),
+    ]
 
 
 @dataclass
@@ -38,8 +57,9 @@ class Runtime:
     engine: Engine
     shop: CommerceBackend
     understander: Understands
-    policy: PolicyEngine
+    policies: ActivePolicy  # the active version in the database, checked every turn
     assistant: Assistant
+    knowledge: KnowledgeBase  # the help centre, also served as pages at /help/{language}/{slug}
     writer: Writer = field(default_factory=NoLlm)  # the optional LLM, or none
 
 
@@ -62,20 +82,34 @@ def default_policy() -> PolicyEngine:
     return PolicyEngine(load_policy(text))
 
 
+def assemble(
+    settings: Settings,
+    engine: Engine,
+    shop: CommerceBackend,
+    understander: Understands,
+    knowledge: KnowledgeBase,
+) -> Runtime:
+    """A runtime from its parts (the server builds them in build_runtime; tests bring their own)."""
+    ensure_default(engine)
+    return Runtime(
+        settings,
+        engine,
+        shop,
+        understander,
+        ActivePolicy(),
+        Assistant(shop, default_flows(knowledge)),
+        knowledge,
+        writer(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout),
+    )
+
+
 def build_runtime(settings: Settings) -> Runtime:
     """Migrate the database and load the models; the server calls this once."""
     from tandem.understanding.pipeline import load_or_train
 
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    shop = make_shop(settings)
-    understander = load_or_train(settings.model_dir)
-    return Runtime(
-        settings,
-        engine,
-        shop,
-        understander,
-        default_policy(),
-        Assistant(shop, default_flows()),
-        writer(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout),
+    knowledge = KnowledgeBase.load(extra=settings.knowledge_dir)
+    return assemble(
+        settings, engine, make_shop(settings), load_or_train(settings.model_dir), knowledge
     )

@@ -68,7 +68,8 @@ def run_ai_turn(
         answers.append(runtime.assistant.respond(turn))
         return _attempt_of(answers[0], time.perf_counter() - started)
 
-    turn = decide_turn(runtime.policy, memory, understanding, around, attempt)
+    policy = runtime.policies.current(unit.connection)
+    turn = decide_turn(policy, memory, understanding, around, attempt)
     answer = answers[0] if answers else None
     kept = dict(answer.memory if answer else record.memory) | {"turn": turn.memory.to_json()}
     if answer is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,10 +48,25 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+#: SQLite admits one writer at a time, and a waiting writer sleeps in growing steps before it
+#: retries. Queueing this process's writers on a lock instead hands the database over at once.
+_writers: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_writers_guard = threading.Lock()
+
+
+def _writer_lock(engine: Engine) -> threading.RLock:
+    with _writers_guard:
+        return _writers.setdefault(engine, threading.RLock())
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Connection]:
     """One unit of work: commit on success, roll back on any error."""
-    with engine.begin() as connection:
+    if not is_sqlite(engine):
+        with engine.begin() as connection:
+            yield connection
+        return
+    with _writer_lock(engine), engine.begin() as connection:
         yield connection
 
 

@@ -9,6 +9,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from tandem.domain.errors import NotFound
+from tandem.web.deps import RuntimeDep
+
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -34,6 +37,18 @@ def shop(
 @router.get("/console", response_class=HTMLResponse)
 def console(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "console.html", {})
+
+
+@router.get("/help/{language}/{slug}", response_class=HTMLResponse)
+def help_article(
+    request: Request, runtime: RuntimeDep, language: Literal["nl", "en"], slug: str
+) -> HTMLResponse:
+    """A help-centre article: the page every link the assistant sends points to."""
+    article = runtime.knowledge.article(language, slug)
+    if article is None:
+        raise NotFound("no such help article")
+    context = {"article": article, "language": language}
+    return templates.TemplateResponse(request, "help.html", context)
 
 
 @router.get("/widget.js")
