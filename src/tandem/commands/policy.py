@@ -1,8 +1,10 @@
-"""`tandem policy check FILE` and `tandem policy test FILE SCENARIOS...`: tools for leads."""
+"""`tandem policy check|test|replay`: check a policy, run scenarios, replay stored conversations."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +12,11 @@ from tandem.domain.errors import InvalidInput
 from tandem.domain.policy import Engine, InvalidPolicy, Policy, load_policy
 from tandem.domain.policy.dialogue import Understands
 from tandem.domain.policy.scenario_runner import Scenario, TurnCheck, parse_scenarios, run_scenario
+from tandem.services.policy_replay import (
+    DEFAULT_MINUTES_PER_CONVERSATION,
+    ReplaySummary,
+    replay_stored,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,6 +31,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     test.add_argument("--model-dir", type=Path, help="Understanding models (TANDEM_MODEL_DIR).")
     test.add_argument("--failures-only", action="store_true", help="Print failing turns only.")
     test.set_defaults(func=run_test)
+    replay = actions.add_parser(
+        "replay",
+        help="Replay stored conversations under a policy: what would it route differently?",
+    )
+    replay.add_argument("file", type=Path)
+    replay.add_argument("--since", type=_day, required=True, help="First day (YYYY-MM-DD, UTC).")
+    replay.add_argument("--until", type=_day, help="Last day, included (default: today).")
+    replay.add_argument(
+        "--minutes-per-conversation",
+        type=float,
+        default=DEFAULT_MINUTES_PER_CONVERSATION,
+        help="A person's handling time per conversation, for the workload (default: 6).",
+    )
+    replay.add_argument("--model-dir", type=Path, help="Understanding models (TANDEM_MODEL_DIR).")
+    replay.add_argument("--json", action="store_true", help="Print the report as JSON.")
+    replay.set_defaults(func=run_replay)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-31") from None
 
 
 def _load(file: Path) -> Policy | None:
@@ -106,3 +136,62 @@ def run_test(args: argparse.Namespace) -> int:
         f"{turns - failed_turns} of {turns} turns"
     )
     return 1 if failed else 0
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    """Exit 0 with the report; 2 when the policy cannot be read or is invalid."""
+    from tandem.config import get_settings
+    from tandem.storage.db import make_engine
+
+    policy = _load(args.file)
+    if policy is None:
+        return 2
+    settings = get_settings()
+    until = (args.until or dt.datetime.now(dt.UTC).date()) + dt.timedelta(days=1)
+    database = make_engine(settings.database_url)
+    try:
+        summary = replay_stored(
+            database,
+            Engine(policy),
+            _understander(args.model_dir),
+            _midnight(args.since),
+            _midnight(until),
+        )
+    finally:
+        database.dispose()
+    _print_replay(summary, args.minutes_per_conversation, args.json)
+    return 0
+
+
+def _print_replay(summary: ReplaySummary, minutes: float, as_json: bool) -> None:
+    hours = summary.extra_hours(minutes)
+    moves = sorted(summary.moves.items(), key=lambda item: (-item[1], item[0]))
+    if as_json:
+        report = {
+            "conversations": summary.conversations,
+            "turns": summary.turns,
+            "rerouted_conversations": summary.rerouted_conversations,
+            "rerouted_turns": summary.rerouted_turns,
+            "to_people_before": summary.to_people_before,
+            "to_people_after": summary.to_people_after,
+            "moves": [{"from": f, "to": t, "turns": n} for (f, t), n in moves],
+            "minutes_per_conversation": minutes,
+            "extra_hours": round(hours, 2),
+        }
+        print(json.dumps(report, indent=2))
+        return
+    print(f"replayed {summary.conversations} conversations, {summary.turns} turns")
+    print(
+        f"routed differently: {summary.rerouted_conversations} conversations, "
+        f"{summary.rerouted_turns} turns"
+    )
+    for (before, after), count in moves:
+        print(f"  {before} -> {after}: {count}")
+    print(
+        f"to a person: {summary.to_people_before} -> {summary.to_people_after} conversations; "
+        f"extra human workload {hours:+.1f} h at {minutes:g} min per conversation"
+    )
