@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 
+from chat_completions import Script, chat_completions_server
 from tandem.answering.llm import LlmClient, NoLlm, writer
 
 TEMPLATE = "Je bestelling TD-1001 is verzonden met PostNL (3SABC1234567) en komt dinsdag 4 maart."
@@ -23,52 +19,10 @@ TRANSCRIPT = [
 ]
 
 
-@dataclass
-class Script:
-    """What the fake LLM answers next, and what it was asked."""
-
-    body: bytes = b""
-    status: int = 200
-    delay: float = 0.0
-    requests: list[tuple[str, dict[str, str], Any]] = field(default_factory=list)
-    release: threading.Event = field(default_factory=threading.Event)
-
-    def complete(self, content: str) -> None:
-        self.body = json.dumps(
-            {"choices": [{"message": {"role": "assistant", "content": content}}]}
-        ).encode()
-
-
 @pytest.fixture
 def llm_server() -> Iterator[tuple[str, Script]]:
-    script = Script()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            script.requests.append(
-                (self.path, dict(self.headers), json.loads(self.rfile.read(length)))
-            )
-            script.release.wait(script.delay)
-            self.send_response(script.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(script.body)))
-            self.end_headers()
-            self.wfile.write(script.body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/v1", script
-    finally:
-        script.release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with chat_completions_server() as served:
+        yield served
 
 
 @pytest.fixture

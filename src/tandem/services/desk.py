@@ -162,3 +162,20 @@ def _require_owner(unit: ConversationUnit, agent: Agent) -> None:
     record = unit.conversation
     if record.state is not State.HUMAN or record.agent_id != agent.id:
         raise NotOwner("only the agent who took this conversation can do that")
+
+
+def draft(runtime: Runtime, agent: Agent, conversation_id: str) -> str | None:
+    """A reply for the owning agent to approve or edit, from the optional LLM; None without one.
+
+    The draft is grounded in the conversation and the card's shop data (the writer rejects
+    invented numbers, ids and dates); it is never sent by itself and never acts.
+    """
+    with reading(runtime.engine) as connection:
+        record = find_conversation(connection, conversation_id)
+        if record is None:
+            raise NotFound("no conversation with this id")
+        unit = ConversationUnit(connection, record)
+        _require_owner(unit, agent)
+        transcript = [(m.author.value, m.text) for m in messages_after(connection, record.id, 0)]
+    facts = [str(value) for value in (record.card or {}).values() if value]
+    return runtime.writer.draft_reply(record.language, transcript, facts)

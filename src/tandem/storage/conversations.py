@@ -59,6 +59,7 @@ class EventRecord:
     kind: EventKind
     actor: Actor
     agent_id: str | None
+    agent_name: str | None
     from_state: str | None
     to_state: str | None
     reason: str | None
@@ -299,13 +300,19 @@ def messages_after(
 
 
 def events_of(connection: Connection, conversation_id: str) -> list[EventRecord]:
-    query = select(events).where(events.c.conversation_id == conversation_id).order_by(events.c.seq)
+    query = (
+        select(events, agents.c.name.label("agent_name"))
+        .outerjoin(agents, agents.c.id == events.c.agent_id)
+        .where(events.c.conversation_id == conversation_id)
+        .order_by(events.c.seq)
+    )
     return [
         EventRecord(
             row.seq,
             EventKind(row.kind),
             Actor(row.actor),
             row.agent_id,
+            row.agent_name,
             row.from_state,
             row.to_state,
             row.reason,

@@ -11,6 +11,7 @@ from tandem.web.schemas import (
     AgentMessage,
     AgentOut,
     ConversationDetail,
+    DraftOut,
     Login,
     LoginOut,
     Message,
@@ -87,6 +88,12 @@ def reply(
     conversation_id: str, body: AgentMessage, runtime: RuntimeDep, agent: AgentDep
 ) -> Message:
     return message_out(desk.agent_say(runtime, agent, conversation_id, body.text))
+
+
+@router.post("/conversations/{conversation_id}/draft", response_model=DraftOut)
+def draft(conversation_id: str, runtime: RuntimeDep, agent: AgentDep) -> DraftOut:
+    """An AI-drafted reply to approve or edit (needs TANDEM_LLM_URL; `text` is null without)."""
+    return DraftOut(text=desk.draft(runtime, agent, conversation_id))
 
 
 @router.post("/conversations/{conversation_id}/hand-back", response_model=ConversationDetail)

@@ -114,10 +114,15 @@ class QueueOut(BaseModel):
     conversations: list[QueueItemOut]
 
 
+class DraftOut(BaseModel):
+    text: str | None = Field(description="The draft, or null when no LLM is configured or usable.")
+
+
 class EventOut(BaseModel):
     seq: int
     kind: str
     actor: str
+    agent_name: str | None
     reason: str | None
     rule: str | None
     from_state: str | None
@@ -180,6 +185,7 @@ def event_out(event: EventRecord) -> EventOut:
         seq=event.seq,
         kind=event.kind.value,
         actor=event.actor.value,
+        agent_name=event.agent_name,
         reason=event.reason,
         rule=event.rule,
         from_state=event.from_state,

@@ -265,6 +265,7 @@
     var text = $("reply-text");
     text.disabled = !canReply;
     $("reply-send").disabled = !canReply;
+    $("reply-draft").disabled = !canReply;
     text.placeholder = canReply
       ? "Reply to the customer… (Enter sends, Shift+Enter for a new line)"
       : state === "queued"
@@ -567,6 +568,31 @@
       }
     );
   }
+
+  // An AI-drafted reply (needs an LLM on the server); it only fills the box, the agent sends.
+  $("reply-draft").addEventListener("click", function () {
+    if (!open) return;
+    var id = open.id;
+    var button = this;
+    button.disabled = true;
+    showError($("conv-error"), "");
+    api("POST", "/conversations/" + encodeURIComponent(id) + "/draft").then(
+      function (draft) {
+        button.disabled = false;
+        if (!open || open.id !== id) return;
+        if (draft.text) {
+          $("reply-text").value = draft.text;
+          $("reply-text").focus();
+        } else {
+          showError($("conv-error"), "No draft: the server has no LLM configured (TANDEM_LLM_URL), or it could not write a grounded one.");
+        }
+      },
+      function (err) {
+        button.disabled = false;
+        showError($("conv-error"), err.message);
+      }
+    );
+  });
 
   $("reply-form").addEventListener("submit", function (e) {
     e.preventDefault();
