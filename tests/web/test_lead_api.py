@@ -118,3 +118,10 @@ def test_that_the_policy_api_is_documented_in_openapi(client: TestClient) -> Non
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/v1/policies", "/api/v1/policies/check", "/api/v1/policies/rollback"} <= set(paths)
     assert "422" in paths["/api/v1/policies"]["post"]["responses"]
+
+
+def test_that_the_policy_page_is_served_with_its_script(client: TestClient) -> None:
+    page = client.get("/console/policy")
+    assert page.status_code == 200
+    assert "static/policy.js" in page.text
+    assert client.get("/static/policy.js").status_code == 200

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from tandem.config import Settings
 from tandem.services.runtime import Runtime, build_runtime
-from tandem.web import agent_api, customer_api, errors, lead_api, pages
+from tandem.web import agent_api, customer_api, errors, lead_api, pages, policy_page
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
@@ -43,6 +43,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)
     app.include_router(pages.router)
+    app.include_router(policy_page.router)
     if settings.demo:
         app.include_router(pages.shop_router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")

@@ -89,6 +89,7 @@
   function signedIn(agent) {
     session.agent = agent;
     $("agent-name").textContent = agent.name + (agent.role ? " · " + agent.role : "");
+    $("policy-link").hidden = agent.role !== "lead";
     $("who").hidden = false;
     $("login-view").hidden = true;
     $("desk-view").hidden = false;
