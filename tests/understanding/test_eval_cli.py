@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from tandem.cli import main
+from tandem.understanding import datasets
 from tandem.understanding.pipeline import Understander
 
 
@@ -81,3 +82,12 @@ def test_that_test_labels_unknown_to_the_training_data_are_refused(
     test = write(tmp_path / "test.csv", b"text,category\na,x\ne,z\n")
     assert main(["eval", "intents", "--train", str(train), "--test", str(test)]) == 2
     assert "test.csv:3: unknown label 'z'" in capsys.readouterr().err
+
+
+def test_that_a_huge_file_is_refused_before_reading(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(datasets, "MAX_BYTES", 100)
+    file = write(tmp_path / "huge.csv", b"text,label\n" + b"hallo,greeting\n" * 20)
+    assert main(["eval", "intents", str(file)]) == 2
+    assert "huge.csv: 311 bytes is more than the 100 allowed" in capsys.readouterr().err

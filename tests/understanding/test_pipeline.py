@@ -1,6 +1,9 @@
 import shutil
 from pathlib import Path
 
+import pytest
+
+from tandem.understanding import pipeline
 from tandem.understanding.catalogue import CATALOGUE_DIR
 from tandem.understanding.pipeline import MODEL_FILE, Understander, load_or_train
 from tandem.understanding.result import Context
@@ -39,3 +42,13 @@ def test_that_the_language_switch_is_reported(understander: Understander) -> Non
     result = understander.understand("where is my order please", Context(language="nl"))
     assert result.language == "en"
     assert result.language_switched
+
+
+def test_that_a_model_stored_by_other_code_is_retrained(
+    understander: Understander, model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    models = shutil.copytree(model_dir, tmp_path / "models")
+    before = (models / MODEL_FILE).stat().st_mtime_ns
+    monkeypatch.setattr(pipeline, "_STORED_CODE", ("intents.py",))
+    load_or_train(models)
+    assert (models / MODEL_FILE).stat().st_mtime_ns != before

@@ -6,6 +6,7 @@ read-only after loading, so concurrent calls are safe.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import pickle
@@ -23,9 +24,9 @@ from tandem.understanding.language import LanguageDetector
 from tandem.understanding.result import Context, Understanding
 from tandem.understanding.slots import SlotExtractor
 
-#: Bump when the stored model's shape changes, so stored models are retrained.
-MODEL_FORMAT = 2  # 2: FrustrationScorer keeps plain coefficient arrays
 MODEL_FILE = "understanding.pickle"
+#: The modules whose objects are stored: any change to them retrains the stored model.
+_STORED_CODE = ("intents.py", "frustration.py", "pipeline.py")
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,10 @@ def load_or_train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Under
 
 
 def _version(catalogue: Catalogue) -> str:
-    return f"{MODEL_FORMAT}:{catalogue.fingerprint}:sklearn-{sklearn.__version__}"
+    code = hashlib.sha256()
+    for name in _STORED_CODE:
+        code.update((Path(__file__).parent / name).read_bytes())
+    return f"{catalogue.fingerprint}:{code.hexdigest()[:16]}:sklearn-{sklearn.__version__}"
 
 
 def _load(path: Path) -> _StoredModel | None:
