@@ -55,8 +55,10 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> Non
     raise RuntimeError(f"tandem serve did not answer within {seconds}s:\n{log.read_text()}")
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One real `tandem serve` per test module (starting it loads the models: seconds)."""
+    tmp_path = tmp_path_factory.mktemp("server")
     port = _free_port()
     model_dir = os.environ.get("TANDEM_TEST_MODEL_DIR") or str(ROOT / "var" / "models")
     env = {

@@ -97,3 +97,18 @@ def test_that_a_customer_who_asks_for_a_person_gets_an_answer_from_the_agent_who
     assert customer.evaluate("window.__pwned") is None
     assert agent.evaluate("window.__pwned") is None
     assert errors == []
+
+
+def test_that_the_help_link_in_an_answer_opens_the_article(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server.base_url}/?lang=nl")
+    page.get_by_role("button", name="Chat met ons").click()
+    message = page.get_by_role("textbox", name="Je bericht")
+    message.fill("Hoe lang duurt de levering naar België?")
+    message.press("Enter")
+    link = page.locator("#tandem-panel .tw-msg-ai a.tw-link").last
+    expect(link).to_have_attribute("href", re.compile(r"^http://127\.0\.0\.1:\d+/help/nl/[a-z-]+$"))
+    article = page.request.get(link.get_attribute("href") or "")
+    assert article.status == 200 and "<h1>" in article.text()

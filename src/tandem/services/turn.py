@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 
 from tandem.answering.assistant import Answer, AssistantTurn
 from tandem.answering.flows.base import Outcome
-from tandem.answering.replies import replies
+from tandem.answering.replies import Reply, replies
 from tandem.commerce.model import Customer, Order
 from tandem.desk.hours import ticket_deadline
 from tandem.desk.queue import expected_wait_minutes
@@ -22,8 +23,12 @@ from tandem.services.cards import handoff_card, remember_step
 from tandem.services.runtime import Runtime
 from tandem.storage.conversations import ConversationUnit, MessageRecord, now
 from tandem.storage.tables import conversations, messages
-from tandem.types import CustomerId, OrderId
+from tandem.types import CustomerId, Language, OrderId
 from tandem.understanding.result import Context, Understanding
+
+
+#: Outcomes whose replies the optional LLM may reword (never questions, refusals or errors).
+REWORDABLE = frozenset({Outcome.ANSWERED, Outcome.RESOLVED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +70,7 @@ def run_ai_turn(
         turn = AssistantTurn(
             understanding, understanding.language, customer, record.memory, dt.date.today()
         )
-        answers.append(runtime.assistant.respond(turn))
+        answers.append(_warmer(runtime, understanding.language, runtime.assistant.respond(turn)))
         return _attempt_of(answers[0], time.perf_counter() - started)
 
     policy = runtime.policies.current(unit.connection)
@@ -79,6 +84,19 @@ def run_ai_turn(
         unit.set(customer_id=answer.customer.id)
         customer = answer.customer
     return _apply(runtime, unit, turn.decision, understanding, answer, around, customer)
+
+
+def _warmer(runtime: Runtime, language: Language, answer: Answer) -> Answer:
+    """The optional LLM may reword a grounded answer; its wording is used only when it invents
+    nothing (every number, id, date and link checked), else the template stands."""
+    if answer.outcome not in REWORDABLE:
+        return answer
+    facts = list(answer.detail.values())
+    reworded = tuple(
+        Reply(reply.key, runtime.writer.rephrase(language, reply.text, facts) or reply.text)
+        for reply in answer.replies
+    )
+    return dataclasses.replace(answer, replies=reworded)
 
 
 def _attempt_of(answer: Answer, seconds: float) -> Attempt:

@@ -289,6 +289,27 @@
     return d.toLocaleTimeString(lang(), { hour: "2-digit", minute: "2-digit" });
   }
 
+  // A message as text, with our help-centre paths and web addresses as links. Built from text
+  // nodes and <a> elements only (never HTML), and only http(s) links to real pages.
+  var LINK = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)]|\/help\/[a-z]{2}\/[a-z0-9-]+)/g;
+  function bubble(text) {
+    var p = el("p", "tw-bubble");
+    var at = 0;
+    String(text).replace(LINK, function (found, _group, offset) {
+      p.appendChild(document.createTextNode(text.slice(at, offset)));
+      var href = new URL(found, BASE).href;
+      var a = el("a", "tw-link", found);
+      a.href = href;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      p.appendChild(a);
+      at = offset + found.length;
+      return found;
+    });
+    p.appendChild(document.createTextNode(text.slice(at)));
+    return p;
+  }
+
   function addMessage(m) {
     if (!m || seen[m.id]) return;
     seen[m.id] = true;
@@ -306,7 +327,7 @@
       var time = formatTime(m.created_at);
       if (time) meta.appendChild(el("time", "tw-time", time));
       row.appendChild(meta);
-      row.appendChild(el("p", "tw-bubble", m.text));
+      row.appendChild(bubble(m.text));
     }
     // Keep offset order even when the stream and a POST answer race each other.
     var after = null;
