@@ -172,6 +172,13 @@
       var mid = el("span", "conv-mid");
       mid.appendChild(el("span", "customer", item.customer_name || "Guest"));
       if (item.language) mid.appendChild(el("span", "badge lang", String(item.language).toUpperCase()));
+      if (item.ticket_promised_by) {
+        var due = new Date(item.ticket_promised_by);
+        var ticket = el("span", "badge ticket", "ticket · answer by " + due.toLocaleString([], {
+          weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false }));
+        ticket.title = "Nobody could take over when this came in; the customer was promised an answer by then";
+        mid.appendChild(ticket);
+      }
       b.appendChild(mid);
       if (item.summary) b.appendChild(el("span", "summary", item.summary));
 
