@@ -218,7 +218,12 @@ class ConversationUnit:
         elif target is State.HUMAN:
             fields |= {"agent_id": agent_id}
         elif target is State.AI:
-            fields |= {"agent_id": None, "queued_at": None, "handoff_reason": None}
+            fields |= {
+                "agent_id": None,
+                "queued_at": None,
+                "handoff_reason": None,
+                "ticket_promised_by": None,  # handed back: a next hand-over makes its own promise
+            }
         elif target is State.CLOSED:
             fields |= {"closed_at": now()}
         self._update(**fields)
