@@ -39,7 +39,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     intents.add_argument("--train", type=Path, help="Train a fresh model on this data first.")
     intents.add_argument("--test", type=Path, help="Test data for the model trained on --train.")
     intents.add_argument("--split", default=":", help="JSON keys: TRAIN_KEYS:TEST_KEYS.")
-    intents.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
+    intents.add_argument(
+        "--model-dir",
+        type=Path,
+        default=DEFAULT_MODEL_DIR,
+        help="The catalogue model (trained there when missing; default: %(default)s).",
+    )
     intents.add_argument("--json", action="store_true", help="Print one JSON object.")
     intents.set_defaults(func=run_intents, parser=intents)
 
