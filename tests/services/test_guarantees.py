@@ -95,7 +95,7 @@ AGENTS = ["anna@tandem.example", "ben@tandem.example"]
 CUSTOMER_TEXTS = PERSON_REQUESTS + OTHER_TEXTS + BAD_TEXTS
 AGENT_TEXT = "Ik kijk het even voor je na. / Let me check that for you."
 AGENT_ACTIONS = ["take", "reply", "hand_back", "close"]
-OWN_ACTIONS = ["reply", "reply", "hand_back", "close"]  # what an agent does with their own
+OWN_ACTIONS = ["reply", "hand_back", "hand_back", "close"]  # what an agent does with their own
 #: The widget's "talk to a person" button: pressed now and then, not on every message.
 BUTTON = st.sampled_from([False, False, False, False, True])
 
