@@ -15,19 +15,9 @@ SHIPPED = [
     if file.name.endswith(".yaml")
     for scenario in parse_scenarios(file.read_text("utf-8"))
 ]
-#: Scenarios that fail because understanding misclassifies a message (reported upstream);
-#: strict, so the test says so as soon as understanding gets them right.
-MISUNDERSTOOD = {
-    "een adreswijziging wordt door de AI gedaan": "change_address read as oos (nl, 'verhuisd')",
-}
 
 
-def _marks(scenario: Scenario) -> list[pytest.MarkDecorator]:
-    reason = MISUNDERSTOOD.get(scenario.name)
-    return [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-
-
-@pytest.mark.parametrize("scenario", [pytest.param(s, id=s.name, marks=_marks(s)) for s in SHIPPED])
+@pytest.mark.parametrize("scenario", [pytest.param(s, id=s.name) for s in SHIPPED])
 def test_that_the_default_policy_passes_the_shipped_scenario(
     scenario: Scenario, understander: Understands
 ) -> None:

@@ -13,7 +13,7 @@ failed turn; an answer the customer does not reject ends the streak; a hand-over
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 from statistics import fmean
 
@@ -22,7 +22,7 @@ from tandem.domain.decision import Action, Decision
 from tandem.domain.errors import InvalidInput
 from tandem.domain.policy.engine import Engine
 from tandem.domain.policy.facts import Facts
-from tandem.understanding.result import Understanding
+from tandem.understanding.result import Slots, Understanding
 
 REJECTION = "reject_answer"
 TREND_WINDOW = 3  # previous messages the frustration trend compares with
@@ -114,6 +114,18 @@ class Turn:
     memory: TurnMemory  # store it with the conversation for the next message
 
 
+def _details_given(slots: Slots) -> bool:
+    """Did the message bring any detail? (Field by field: astuple copies every value.)"""
+    return bool(
+        slots.order_ids
+        or slots.emails
+        or slots.postcodes
+        or slots.amounts
+        or slots.dates
+        or slots.product_refs
+    )
+
+
 def turn_facts(
     memory: TurnMemory,
     understanding: Understanding,
@@ -135,7 +147,7 @@ def turn_facts(
         asked_for_human=around.asked_for_human,
         human_offered=memory.last_outcome is TurnOutcome.OFFERED,
         awaiting_details=around.awaiting_details,
-        details_given=any(astuple(understanding.slots)),
+        details_given=_details_given(understanding.slots),
         failed_turns=(0 if streak_ended else memory.failed_turns) + int(rejection),
         rephrases_so_far=memory.rephrases,
         same_answer_twice=attempt is not None and attempt.answer_key == memory.last_answer_key,

@@ -17,7 +17,7 @@ from tandem.desk.hours import ticket_deadline
 from tandem.desk.queue import expected_wait_minutes
 from tandem.domain.conversation import Actor, State
 from tandem.domain.decision import Action, Decision, Priority, Reason
-from tandem.domain.turns import Attempt, Surroundings, TurnMemory, decide_turn
+from tandem.domain.turns import Attempt, Surroundings, TurnMemory, decide_turn, turn_facts
 from tandem.services.agents import agents_online
 from tandem.services.cards import handoff_card, remember_step
 from tandem.services.runtime import Runtime
@@ -25,7 +25,6 @@ from tandem.storage.conversations import ConversationUnit, MessageRecord, now
 from tandem.storage.tables import conversations, messages
 from tandem.types import CustomerId, Language, OrderId
 from tandem.understanding.result import Context, Understanding
-
 
 #: Outcomes whose replies the optional LLM may reword (never questions, refusals or errors).
 REWORDABLE = frozenset({Outcome.ANSWERED, Outcome.RESOLVED})
@@ -264,9 +263,22 @@ def _handoff(decision: Decision, wait: int | None, promised: dt.datetime | None 
 
 
 def hand_over_after_crash(runtime: Runtime, unit: ConversationUnit) -> AiTurn:
-    """The AI failed unexpectedly: a person takes over, so the customer is never stuck."""
+    """The AI failed unexpectedly: a person takes over, or, when nobody can, a ticket.
+
+    The active policy decides as for a failed action, so its rules for when nobody is
+    available apply here too; a policy that would let the AI carry on is overruled.
+    """
     if unit.conversation.state is not State.AI:
         return AiTurn([], None)
-    decision = Decision(Action.HANDOFF, Reason.ACTION_FAILED, "system_error", Priority.HIGH)
-    notice = _hand_over(runtime, unit, decision, _handoff_text(unit, decision, None))
-    return AiTurn([notice], _handoff(decision, None))
+    nothing = Understanding("", unit.conversation.language, "oos", 0.0, "oos", 0.0, True, 0.0)
+    around = _surroundings(runtime, unit, None, nothing, request_human=False)
+    failed = Attempt("", action_failed=True)
+    facts = turn_facts(TurnMemory(), nothing, around, failed)
+    decision = runtime.policies.current(unit.connection).decide(facts)
+    if decision.action is Action.TICKET:
+        return _open_ticket(runtime, unit, decision, None, [])
+    if decision.action is not Action.HANDOFF:
+        decision = Decision(Action.HANDOFF, Reason.ACTION_FAILED, "system_error", Priority.HIGH)
+    wait = around.expected_wait_minutes or None
+    notice = _hand_over(runtime, unit, decision, _handoff_text(unit, decision, wait))
+    return AiTurn([notice], _handoff(decision, wait))

@@ -16,10 +16,15 @@ from pathlib import Path
 
 import sklearn
 
-from tandem.understanding.catalogue import CATALOGUE_DIR, Catalogue, load_catalogue
+from tandem.understanding.catalogue import (
+    CATALOGUE_DIR,
+    OUT_OF_SCOPE,
+    Catalogue,
+    load_catalogue,
+)
 from tandem.understanding.embeddings import embed
 from tandem.understanding.frustration import FrustrationScorer, trend
-from tandem.understanding.intents import IntentClassifier
+from tandem.understanding.intents import IntentClassifier, IntentPrediction
 from tandem.understanding.language import LanguageDetector
 from tandem.understanding.result import Context, Understanding
 from tandem.understanding.slots import SlotExtractor
@@ -27,6 +32,10 @@ from tandem.understanding.slots import SlotExtractor
 MODEL_FILE = "understanding.pickle"
 #: The modules whose objects are stored: any change to them retrains the stored model.
 _STORED_CODE = ("intents.py", "frustration.py", "pipeline.py")
+
+#: What a message made only of identifiers means by itself: nothing in scope. The policy lets
+#: an open flow that asked for those details use them (facts awaiting_details, details_given).
+DETAILS_ONLY = IntentPrediction(OUT_OF_SCOPE, 1.0, OUT_OF_SCOPE, 0.0, True)
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +60,13 @@ class Understander:
 
     def understand(self, text: str, context: Context) -> Understanding:
         language = self._language.detect(text, context.language)
-        vector = embed([text])
-        prediction = self.intents.predict([text], vector)[0]
-        frustration = self._frustration.score(text, vector, context.previous_customer_texts)
+        words = self._slots.mask(text)
+        if any(character.isalpha() for character in words):
+            vector = embed([words])
+            prediction = self.intents.predict([words], vector)[0]
+            frustration = self._frustration.score(text, vector, context.previous_customer_texts)
+        else:  # only details ("SW1A 1AA", an email address): no request, no feeling of its own
+            prediction, frustration = DETAILS_ONLY, 0.0
         return Understanding(
             text=text,
             language=language,
@@ -72,7 +85,12 @@ class Understander:
 def train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:
     """Train on the catalogue and store the model in ``model_dir``."""
     catalogue = load_catalogue(catalogue_dir)
-    texts, labels = zip(*catalogue.examples(), strict=True)
+    slots = SlotExtractor(catalogue)
+    # Learn from the words around identifiers, as understand() reads them.
+    masked = [(slots.mask(text), label) for text, label in catalogue.examples()]
+    texts, labels = zip(
+        *[(t, label) for t, label in masked if any(c.isalpha() for c in t)], strict=True
+    )
     intents = IntentClassifier().fit(texts, labels)
     frustration = FrustrationScorer(catalogue)
     _store(model_dir / MODEL_FILE, _StoredModel(_version(catalogue), intents, frustration))

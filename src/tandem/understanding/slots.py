@@ -32,6 +32,8 @@ PRODUCT_SIMILARITY = 80
 #: Share of a product name's words (of 3+ letters) a message must mention.
 PRODUCT_NAME_SHARE = 0.5
 
+#: An order number written as one: "TD-1001", "td1001", "TD 1001", "#1001".
+_ORDER_ID = re.compile(rf"\b{ORDER_PREFIX}[\s-]?\d{{3,8}}\b|#\d{{3,8}}\b", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
 _NL_POSTCODE = re.compile(
     r"\b([1-9]\d{3}) ?((?!SA|SD|SS)[A-Z]{2})\b|\b([1-9]\d{3})((?!sa|sd|ss)[a-z]{2})\b"
@@ -52,6 +54,16 @@ class SlotExtractor:
             re.IGNORECASE,
         )
         self._dates = DateFinder(lang.dates for lang in catalogue.languages.values())
+
+    def mask(self, text: str) -> str:
+        """The message without its identifiers (order numbers, emails, postcodes).
+
+        Intent is read from the words around them: "SW1A 1AA" alone asks for nothing, and
+        "cancel TD-1003" asks the same as "cancel my order".
+        """
+        for pattern in (_ORDER_ID, _EMAIL, _NL_POSTCODE, _UK_POSTCODE):
+            text = pattern.sub(" ", text)
+        return " ".join(text.split())
 
     def extract(self, text: str, context: Context) -> Slots:
         return Slots(

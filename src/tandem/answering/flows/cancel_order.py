@@ -7,11 +7,10 @@ from decimal import Decimal
 
 from tandem.answering.flows.base import FlowTurn, Outcome, Step, order_items, pick_order
 from tandem.answering.flows.confirm import (
-    Answer,
     action_failed,
     after_refusal,
-    answer_of,
     ask_confirmation,
+    backs_out,
     confirmation,
     declined,
     fresh_data,
@@ -34,7 +33,7 @@ class CancelOrderFlow:
         if reaction is not None:
             return reaction
         data = fresh_data(turn)
-        if answer_of(turn) is Answer.NO and not data.get("confirm"):
+        if backs_out(turn, data):
             return declined(turn)
         picked = pick_order(turn, UNSHIPPED)
         if isinstance(picked, Step):
@@ -45,7 +44,11 @@ class CancelOrderFlow:
 
         def ask() -> Step:
             return ask_confirmation(
-                turn, "cancel_confirm", data, order_id=picked.id, items=order_items(picked),
+                turn,
+                "cancel_confirm",
+                data,
+                order_id=picked.id,
+                items=order_items(picked),
                 total=money(turn.replies, picked.total, picked.currency),
             )
 
@@ -73,7 +76,8 @@ class CancelOrderFlow:
         if refunds and refunds[0].status is not RefundStatus.PAID:
             total = sum((refund.amount for refund in refunds), Decimal(0))
             reply = say(
-                "cancel_done_refund", order_id=order.id,
+                "cancel_done_refund",
+                order_id=order.id,
                 amount=money(turn.replies, total, order.currency),
                 method=turn.replies.phrase("payment_method", refunds[0].method),
                 expected_on=date(max(r.expected_at for r in refunds)),

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step, pick_order
 from tandem.answering.flows.confirm import (
-    Answer,
     action_failed,
     after_refusal,
-    answer_of,
     ask_confirmation,
+    backs_out,
     business_rule,
     confirmation,
     declined,
@@ -47,7 +46,7 @@ class ChangeAddressFlow:
         if reaction is not None:
             return reaction
         data = fresh_data(turn)
-        if answer_of(turn) is Answer.NO and not data.get("confirm"):
+        if backs_out(turn, data):
             return declined(turn)
         picked = pick_order(turn, UNSHIPPED)
         if isinstance(picked, Step):
@@ -58,7 +57,8 @@ class ChangeAddressFlow:
         if data.get("confirm"):
             new = Address(**data["address"])
             return confirmation(
-                turn, lambda: self._change(turn, picked, new),
+                turn,
+                lambda: self._change(turn, picked, new),
                 lambda: self._ask(turn, picked, data, new),
             )
         address = read_address(turn.understanding.text, picked.shipping_address.country)
@@ -76,10 +76,20 @@ class ChangeAddressFlow:
     @staticmethod
     def _ask(turn: FlowTurn, order: Order, data: FlowData, address: Address) -> Step:
         return ask_confirmation(
-            turn, "address_confirm",
-            data | {"address": {"street": address.street, "postcode": address.postcode,
-                                "city": address.city, "country": address.country}},
-            order_id=order.id, old=_one_line(order.shipping_address), new=_one_line(address),
+            turn,
+            "address_confirm",
+            data
+            | {
+                "address": {
+                    "street": address.street,
+                    "postcode": address.postcode,
+                    "city": address.city,
+                    "country": address.country,
+                }
+            },
+            order_id=order.id,
+            old=_one_line(order.shipping_address),
+            new=_one_line(address),
         )
 
     @staticmethod

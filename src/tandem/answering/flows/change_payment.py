@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step, pick_order
 from tandem.answering.flows.confirm import (
-    Answer,
     action_failed,
     after_refusal,
-    answer_of,
     ask_confirmation,
+    backs_out,
     business_rule,
     confirmation,
     declined,
@@ -43,7 +42,7 @@ class ChangePaymentFlow:
         if reaction is not None:
             return reaction
         data = fresh_data(turn)
-        if answer_of(turn) is Answer.NO and not data.get("confirm"):
+        if backs_out(turn, data):
             return declined(turn)
         picked = pick_order(turn, UNSHIPPED)
         if isinstance(picked, Step):
@@ -54,7 +53,8 @@ class ChangePaymentFlow:
         if data.get("confirm"):
             method = str(data["method"])
             return confirmation(
-                turn, lambda: self._change(turn, picked, method),
+                turn,
+                lambda: self._change(turn, picked, method),
                 lambda: self._ask(turn, picked, data, method),
             )
         offered = offered_methods(picked)
@@ -73,7 +73,9 @@ class ChangePaymentFlow:
     def _offer(turn: FlowTurn, order: Order, offered: list[str]) -> Reply:
         names = [turn.replies.phrase("payment_method", m) for m in offered]
         return turn.replies.say(
-            "payment_offer", avoid=turn.previous_reply, order_id=order.id,
+            "payment_offer",
+            avoid=turn.previous_reply,
+            order_id=order.id,
             current=turn.replies.phrase("payment_method", order.payment_method),
             methods=", ".join(names),
         )
@@ -82,7 +84,10 @@ class ChangePaymentFlow:
     def _ask(turn: FlowTurn, order: Order, data: FlowData, method: str) -> Step:
         phrase = turn.replies.phrase
         return ask_confirmation(
-            turn, "payment_confirm", data | {"method": method}, order_id=order.id,
+            turn,
+            "payment_confirm",
+            data | {"method": method},
+            order_id=order.id,
             old=phrase("payment_method", order.payment_method),
             new=phrase("payment_method", method),
             total=money(turn.replies, order.total, order.currency),
@@ -99,7 +104,8 @@ class ChangePaymentFlow:
         refunds = [r for r in changed.refunds if r not in order.refunds]
         if refunds:
             reply = say(
-                "payment_done_refund", **fields,
+                "payment_done_refund",
+                **fields,
                 amount=money(turn.replies, refunds[0].amount, order.currency),
                 old=phrase("payment_method", refunds[0].method),
                 expected_on=turn.replies.date(refunds[0].expected_at),

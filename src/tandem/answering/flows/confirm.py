@@ -34,6 +34,13 @@ def answer_of(turn: FlowTurn) -> Answer:
     return Answer.OTHER
 
 
+def backs_out(turn: FlowTurn, data: FlowData) -> bool:
+    """A plain "no" before a change was proposed ends the flow; "no, I mean TD-2002" is a
+    correction that names another order, so the flow carries on with that one."""
+    named = turn.understanding.slots.order_ids
+    return answer_of(turn) is Answer.NO and not data.get("confirm") and not named
+
+
 def ask_confirmation(turn: FlowTurn, key: str, data: FlowData, **fields: object) -> Step:
     """State the exact change and ask for a yes; the flow keeps `data` until the answer."""
     reply = turn.replies.say(key, avoid=turn.previous_reply, **fields)
@@ -82,7 +89,9 @@ def refused(turn: FlowTurn, key: str, order_id: str, rule: str, **fields: str) -
     """Explain why the flow cannot do it and what is possible; pushing back reaches a person."""
     reply = turn.replies.say(key, order_id=order_id, **fields)
     return Step(
-        (reply,), Outcome.ANSWERED, {"order_id": order_id, "refused": rule},
+        (reply,),
+        Outcome.ANSWERED,
+        {"order_id": order_id, "refused": rule},
         detail={"order_id": order_id, "rule": rule},
     )
 

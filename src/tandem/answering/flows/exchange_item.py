@@ -9,11 +9,10 @@ from dataclasses import dataclass
 
 from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step, pick_order
 from tandem.answering.flows.confirm import (
-    Answer,
     action_failed,
     after_refusal,
-    answer_of,
     ask_confirmation,
+    backs_out,
     business_rule,
     confirmation,
     declined,
@@ -41,7 +40,7 @@ class ExchangeItemFlow:
             return reaction
         turn = with_order_of_items(turn, EXCHANGEABLE)
         data = fresh_data(turn)
-        if answer_of(turn) is Answer.NO and not data.get("confirm"):
+        if backs_out(turn, data):
             return declined(turn)
         picked = pick_order(turn, EXCHANGEABLE)
         if isinstance(picked, Step):
@@ -57,7 +56,8 @@ class ExchangeItemFlow:
         if data.get("confirm"):
             new = (str(data["new_id"]), str(data["new_name"]), True)
             return confirmation(
-                turn, lambda: self._exchange(turn, picked, line, new),
+                turn,
+                lambda: self._exchange(turn, picked, line, new),
                 lambda: self._ask(turn, picked, data, line, new),
             )
         return self._choose(turn, picked, data, line)
@@ -67,8 +67,12 @@ class ExchangeItemFlow:
         delivered = order.delivered_at.date() if order.delivered_at else None
         if delivered and (turn.today - delivered).days > RETURN_WINDOW_DAYS:
             return business_rule(
-                turn, "exchange_window_closed", order.id, "return_window_closed",
-                delivered_on=turn.replies.date(delivered), days=str(RETURN_WINDOW_DAYS),
+                turn,
+                "exchange_window_closed",
+                order.id,
+                "return_window_closed",
+                delivered_on=turn.replies.date(delivered),
+                days=str(RETURN_WINDOW_DAYS),
             )
         if order.status.value in EXCHANGEABLE:
             return None
@@ -84,7 +88,8 @@ class ExchangeItemFlow:
         if len(chosen) == 1:
             return chosen[0]
         reply = turn.replies.say(
-            "exchange_which_item", order_id=order.id,
+            "exchange_which_item",
+            order_id=order.id,
             items=", ".join(f"{line.product_name} ({line.variant_name})" for line in lines),
         )
         return Step((reply,), Outcome.ASKED, data)
@@ -100,20 +105,29 @@ class ExchangeItemFlow:
         if said is not None and said[2]:
             return self._ask(turn, order, data, line, said)
         if not in_stock:
-            return business_rule(turn, "exchange_none_in_stock", order.id, "out_of_stock",
-                                 item=line.product_name)
+            return business_rule(
+                turn, "exchange_none_in_stock", order.id, "out_of_stock", item=line.product_name
+            )
         key = "exchange_out_of_stock" if said is not None else "exchange_pick_variant"
         reply = turn.replies.say(
-            key, avoid=turn.previous_reply, item=f"{line.product_name} ({line.variant_name})",
-            wanted=said[1] if said else "", variants=", ".join(v[1] for v in in_stock),
+            key,
+            avoid=turn.previous_reply,
+            item=f"{line.product_name} ({line.variant_name})",
+            wanted=said[1] if said else "",
+            variants=", ".join(v[1] for v in in_stock),
         )
         return Step((reply,), Outcome.ASKED, data)
 
     @staticmethod
     def _ask(turn: FlowTurn, order: Order, data: FlowData, line: OrderLine, new: Variant) -> Step:
         return ask_confirmation(
-            turn, "exchange_confirm", data | {"new_id": new[0], "new_name": new[1]},
-            order_id=order.id, item=line.product_name, old=line.variant_name, new=new[1],
+            turn,
+            "exchange_confirm",
+            data | {"new_id": new[0], "new_name": new[1]},
+            order_id=order.id,
+            item=line.product_name,
+            old=line.variant_name,
+            new=new[1],
         )
 
     @staticmethod
@@ -134,6 +148,4 @@ def _closest(candidates: list[Variant], current_id: str) -> Variant | None:
     """Of the variants the customer's words fit, the one that keeps most of the current one
     (asking for "L" keeps the grey of a grey hoodie), in stock first."""
     current = set(current_id.split("-"))
-    return max(
-        candidates, key=lambda v: (len(current & set(v[0].split("-"))), v[2]), default=None
-    )
+    return max(candidates, key=lambda v: (len(current & set(v[0].split("-"))), v[2]), default=None)

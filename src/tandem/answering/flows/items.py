@@ -21,15 +21,40 @@ SIMILARITY = 80
 #: How many words before the product word a quantity may stand.
 QUANTITY_REACH = 3
 _NUMBER_WORDS = {
-    "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "een": 1,
+    "één": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
 }
 _FILLER = frozenset({"pairs", "pair", "paar", "set", "cm", "and", "the", "van", "met"})
 #: Size words customers use for the one-letter sizes of the shop's variants.
 _SIZE_WORDS = {
-    "small": "s", "medium": "m", "large": "l", "extra": "xl", "xlarge": "xl",
-    "grijs": "grey", "gray": "grey", "groen": "green", "zwart": "black", "wit": "white",
-    "blauw": "blue", "bruin": "brown", "marine": "navy", "roze": "pink", "oker": "ochre",
+    "small": "s",
+    "medium": "m",
+    "large": "l",
+    "extra": "xl",
+    "xlarge": "xl",
+    "grijs": "grey",
+    "gray": "grey",
+    "groen": "green",
+    "zwart": "black",
+    "wit": "white",
+    "blauw": "blue",
+    "bruin": "brown",
+    "marine": "navy",
+    "roze": "pink",
+    "oker": "ochre",
 }
 
 
@@ -76,8 +101,10 @@ def _product_words(line: OrderLine) -> list[str]:
 
 def _position(words: list[str], product_words: list[str]) -> int | None:
     for index, word in enumerate(words):
-        if len(word) >= 3 and word not in _FILLER and process.extractOne(
-            word, product_words, scorer=fuzz.ratio, score_cutoff=SIMILARITY
+        if (
+            len(word) >= 3
+            and word not in _FILLER
+            and process.extractOne(word, product_words, scorer=fuzz.ratio, score_cutoff=SIMILARITY)
         ):
             return index
     return None

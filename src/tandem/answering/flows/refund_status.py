@@ -34,7 +34,8 @@ class RefundStatusFlow:
             return Step((reply,), Outcome.ANSWERED, detail={"order_id": picked.id})
         newest = max(picked.refunds, key=lambda refund: refund.created_at)
         return Step(
-            (_refund_reply(turn, picked, newest),), Outcome.ANSWERED,
+            (_refund_reply(turn, picked, newest),),
+            Outcome.ANSWERED,
             detail={"order_id": picked.id, "refund": newest.id},
         )
 
@@ -46,7 +47,9 @@ def _refund_reply(turn: FlowTurn, order: Order, refund: Refund) -> Reply:
         RefundStatus.PAID: "refund_paid",
     }
     return turn.replies.say(
-        keys[refund.status], avoid=turn.previous_reply, order_id=order.id,
+        keys[refund.status],
+        avoid=turn.previous_reply,
+        order_id=order.id,
         amount=money(turn.replies, refund.amount, order.currency),
         method=turn.replies.phrase("payment_method", refund.method),
         expected_on=turn.replies.date(refund.expected_at),

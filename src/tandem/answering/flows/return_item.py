@@ -7,11 +7,10 @@ from decimal import Decimal
 
 from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step, pick_order
 from tandem.answering.flows.confirm import (
-    Answer,
     action_failed,
     after_refusal,
-    answer_of,
     ask_confirmation,
+    backs_out,
     business_rule,
     confirmation,
     declined,
@@ -38,7 +37,7 @@ class ReturnItemFlow:
             return reaction
         turn = with_order_of_items(turn, frozenset({OrderStatus.DELIVERED.value}))
         data = fresh_data(turn)
-        if answer_of(turn) is Answer.NO and not data.get("confirm"):
+        if backs_out(turn, data):
             return declined(turn)
         picked = pick_order(turn, frozenset({OrderStatus.DELIVERED.value}))
         if isinstance(picked, Step):
@@ -50,7 +49,8 @@ class ReturnItemFlow:
         if data.get("confirm"):
             selection: Selection = data["selection"]
             return confirmation(
-                turn, lambda: self._return(turn, picked, selection),
+                turn,
+                lambda: self._return(turn, picked, selection),
                 lambda: self._ask(turn, picked, data, selection),
             )
         chosen = self._selection(turn, picked)
@@ -64,7 +64,10 @@ class ReturnItemFlow:
             days = (turn.today - order.delivered_at.date()).days
             if days > RETURN_WINDOW_DAYS:
                 return business_rule(
-                    turn, "return_window_closed", order.id, "return_window_closed",
+                    turn,
+                    "return_window_closed",
+                    order.id,
+                    "return_window_closed",
                     delivered_on=turn.replies.date(order.delivered_at.date()),
                     days=str(RETURN_WINDOW_DAYS),
                 )
@@ -86,8 +89,11 @@ class ReturnItemFlow:
         for wanted in named:
             if wanted.quantity is not None and not 0 < wanted.quantity <= left(wanted.line):
                 reply = turn.replies.say(
-                    "return_too_many", order_id=order.id, wanted=wanted.quantity,
-                    item=wanted.line.product_name, ordered=left(wanted.line),
+                    "return_too_many",
+                    order_id=order.id,
+                    wanted=wanted.quantity,
+                    item=wanted.line.product_name,
+                    ordered=left(wanted.line),
                 )
                 return Step((reply,), Outcome.ASKED)
         return {w.line.variant_id: w.quantity or left(w.line) for w in named if left(w.line)}
@@ -95,7 +101,10 @@ class ReturnItemFlow:
     @staticmethod
     def _ask(turn: FlowTurn, order: Order, data: FlowData, selection: Selection) -> Step:
         return ask_confirmation(
-            turn, "return_confirm", data | {"selection": selection}, order_id=order.id,
+            turn,
+            "return_confirm",
+            data | {"selection": selection},
+            order_id=order.id,
             items=_items(order, selection),
             amount=money(turn.replies, _amount(order, selection), order.currency),
             method=turn.replies.phrase("payment_method", order.payment_method),
@@ -109,7 +118,9 @@ class ReturnItemFlow:
         except CommerceError as error:
             return action_failed(turn, order.id, error)
         reply = turn.replies.say(
-            "return_done", order_id=order.id, items=_items(order, selection),
+            "return_done",
+            order_id=order.id,
+            items=_items(order, selection),
             amount=money(turn.replies, refund.amount, order.currency),
             method=turn.replies.phrase("payment_method", refund.method),
             expected_on=turn.replies.date(refund.expected_at),
@@ -129,4 +140,3 @@ def _amount(order: Order, selection: Selection) -> Decimal:
     return sum(
         (line.unit_price * selection.get(line.variant_id, 0) for line in order.lines), Decimal(0)
     )
-
