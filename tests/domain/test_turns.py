@@ -139,3 +139,19 @@ def test_that_an_answer_is_remembered_for_the_next_turn() -> None:
     turn = decide_turn(ENGINE, TurnMemory(), said("invoice"), AROUND, lambda: Attempt("inv"))
     assert turn.decision.action is Action.ANSWER
     assert (turn.memory.last_outcome, turn.memory.last_answer_key) == (TurnOutcome.ANSWERED, "inv")
+
+
+def test_that_an_answer_asking_a_question_carries_no_offer_of_a_person() -> None:
+    unsure = said("cancel_order", confidence=0.5)
+    offered = decide_turn(ENGINE, TurnMemory(), unsure, AROUND, lambda: Attempt("c"))
+    assert offered.decision.action is Action.OFFER_HUMAN
+    assert offered.memory.last_outcome is TurnOutcome.OFFERED
+    asking = decide_turn(ENGINE, TurnMemory(), unsure, AROUND, lambda: Attempt("c", asks=True))
+    assert asking.memory.last_outcome is TurnOutcome.ANSWERED
+
+
+def test_that_yes_to_a_confirmation_question_is_not_taken_as_yes_to_a_person() -> None:
+    unsure = said("cancel_order", confidence=0.5)
+    asked = decide_turn(ENGINE, TurnMemory(), unsure, AROUND, lambda: Attempt("c", asks=True))
+    yes = decide_turn(ENGINE, asked.memory, said("affirm"), AROUND, lambda: Attempt("done"))
+    assert yes.decision.action is Action.ANSWER

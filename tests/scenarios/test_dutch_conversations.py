@@ -51,3 +51,14 @@ def test_that_a_dutch_complaint_goes_to_a_person(client: TestClient, agent_token
     body = chat.say("Ik wil een klacht indienen, de service is echt slecht")
     assert body["state"] == "queued"
     assert body["handoff"]["reason"] in ("complaint", "frustration")
+
+
+def test_that_ja_to_a_cancellation_question_cancels_and_does_not_call_a_person(
+    client: TestClient, agent_token: str
+) -> None:
+    chat = Chat(client, language="nl")
+    question = chat.replies("Annuleer bestelling TD-1003 alsjeblieft, postcode 1012 AB")
+    assert "annuleren" in question and "medewerker" not in question
+    done = chat.say("ja")
+    assert done["state"] == "ai" and done["handoff"] is None
+    assert "geannuleerd" in done["messages"][-1]["text"]

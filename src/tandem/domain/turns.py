@@ -105,6 +105,7 @@ class Attempt:
     answer_ms: int = 0
     understood: bool = True  # False: the AI found nothing to answer (counts as out of scope)
     shop_rule_refused: bool = False  # a shop rule forbids what the customer needs
+    asks: bool = False  # the answer asks the customer something (a detail, a yes or no)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +175,15 @@ def outcome_of(decision: Decision, attempt: Attempt | None) -> TurnOutcome:
         return TurnOutcome.CLARIFIED
     if attempt is not None and attempt.action_failed:
         return TurnOutcome.FAILED
-    return TurnOutcome.OFFERED if decision.action is Action.OFFER_HUMAN else TurnOutcome.ANSWERED
+    if decision.action is Action.OFFER_HUMAN and not offer_withheld(attempt):
+        return TurnOutcome.OFFERED
+    return TurnOutcome.ANSWERED
+
+
+def offer_withheld(attempt: Attempt | None) -> bool:
+    """An answer that asks the customer something ("shall I cancel it?") carries no offer of a
+    person: "yes" must answer one question only. The customer can still ask for a person."""
+    return attempt is not None and attempt.asks
 
 
 def remember(

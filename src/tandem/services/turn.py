@@ -17,7 +17,15 @@ from tandem.desk.hours import ticket_deadline
 from tandem.desk.queue import expected_wait_minutes
 from tandem.domain.conversation import Actor, State
 from tandem.domain.decision import Action, Decision, Priority, Reason
-from tandem.domain.turns import Attempt, Surroundings, TurnMemory, decide_turn, turn_facts
+from tandem.domain.turns import (
+    Attempt,
+    Surroundings,
+    Turn,
+    TurnMemory,
+    TurnOutcome,
+    decide_turn,
+    turn_facts,
+)
 from tandem.services.agents import agents_online
 from tandem.services.cards import handoff_card, remember_step
 from tandem.services.runtime import Runtime
@@ -50,7 +58,8 @@ def run_ai_turn(
 ) -> AiTurn:
     record = unit.conversation
     customer = runtime.shop.customer(CustomerId(record.customer_id)) if record.customer_id else None
-    understanding = runtime.understander.understand(message.text, _context(unit))
+    context = _context(unit, _known_products(runtime, unit, customer))
+    understanding = runtime.understander.understand(message.text, context)
     unit.note_understanding(message, understanding)
     if understanding.language != record.language:
         unit.set(language=understanding.language)
@@ -82,7 +91,7 @@ def run_ai_turn(
     if answer is not None and answer.customer is not None:
         unit.set(customer_id=answer.customer.id)
         customer = answer.customer
-    return _apply(runtime, unit, turn.decision, understanding, answer, around, customer)
+    return _apply(runtime, unit, turn, understanding, answer, around, customer)
 
 
 def _warmer(runtime: Runtime, language: Language, answer: Answer) -> Answer:
@@ -106,10 +115,21 @@ def _attempt_of(answer: Answer, seconds: float) -> Attempt:
         answer_ms=round(seconds * 1000),
         understood=answer.outcome is not Outcome.NOT_UNDERSTOOD,
         shop_rule_refused=answer.outcome is Outcome.BUSINESS_RULE,
+        asks=answer.outcome is Outcome.ASKED,
     )
 
 
-def _context(unit: ConversationUnit) -> Context:
+def _known_products(
+    runtime: Runtime, unit: ConversationUnit, customer: Customer | None
+) -> tuple[tuple[str, str], ...]:
+    """The customer's own products, to recognise "the socks" while a flow asks which item."""
+    if customer is None or unit.conversation.memory.get("flow") is None:
+        return ()
+    lines = (line for order in runtime.shop.orders_of(customer.id) for line in order.lines)
+    return tuple(dict.fromkeys((line.product_id, line.product_name) for line in lines))
+
+
+def _context(unit: ConversationUnit, known_products: tuple[tuple[str, str], ...]) -> Context:
     rows = unit.connection.execute(
         select(messages.c.text, messages.c.frustration)
         .where(
@@ -125,6 +145,7 @@ def _context(unit: ConversationUnit) -> Context:
         previous_customer_texts=tuple(row.text for row in reversed(rows)),
         previous_frustration=tuple(row.frustration or 0.0 for row in reversed(rows)),
         today=dt.date.today(),
+        known_products=known_products,
     )
 
 
@@ -170,19 +191,20 @@ def _order_in_question(
 def _apply(
     runtime: Runtime,
     unit: ConversationUnit,
-    decision: Decision,
+    turn: Turn,
     understanding: Understanding,
     answer: Answer | None,
     around: Surroundings,
     customer: Customer | None,
 ) -> AiTurn:
+    decision = turn.decision
     text = replies(understanding.language)
     sent: list[MessageRecord] = []
     if answer is not None and answer.outcome is not Outcome.NOT_UNDERSTOOD:
         sent += [unit.say(Actor.AI, reply.text) for reply in answer.replies]
     if decision.action is Action.CLARIFY:
         sent.append(unit.say(Actor.AI, text.say("clarify").text))
-    elif decision.action is Action.OFFER_HUMAN:
+    elif turn.memory.last_outcome is TurnOutcome.OFFERED:
         sent.append(unit.say(Actor.AI, text.say("offer_human").text))
     elif decision.action is Action.HANDOFF:
         wait = around.expected_wait_minutes or None
