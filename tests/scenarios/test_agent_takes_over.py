@@ -90,3 +90,14 @@ def test_that_an_agent_cannot_reply_in_a_conversation_they_do_not_own(
     response = Desk(client, agent_token).post(f"conversations/{chat.id}/messages", text="hello")
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "not_owner"
+
+
+def test_that_a_queued_customer_asking_again_hears_where_they_stand(
+    client: TestClient, agent_token: str
+) -> None:
+    chat = Chat(client, language="nl")
+    assert chat.say("ik wil een mens spreken")["state"] == "queued"
+    again = chat.say("hallo?? ik wil echt een medewerker")
+    assert again["state"] == "queued"
+    assert "wachtrij" in again["messages"][-1]["text"]
+    assert chat.say("ok")["messages"][-1]["author"] == "customer"  # otherwise it stays quiet

@@ -64,7 +64,7 @@ def run_ai_turn(
     if understanding.language != record.language:
         unit.set(language=understanding.language)
     if record.state is State.QUEUED:
-        return _while_queued(unit, understanding)
+        return _while_queued(runtime, unit, understanding, request_human)
     if record.state is not State.AI:
         return AiTurn([], None)  # a person owns it: the AI stays silent
     around = _surroundings(runtime, unit, customer, understanding, request_human)
@@ -270,14 +270,30 @@ def _open_ticket(
     return AiTurn(sent, _handoff(decision, None, promised))
 
 
-def _while_queued(unit: ConversationUnit, understanding: Understanding) -> AiTurn:
-    """Waiting for a person: the AI only notes an email address left for a ticket."""
+def _while_queued(
+    runtime: Runtime, unit: ConversationUnit, understanding: Understanding, request_human: bool
+) -> AiTurn:
+    """Waiting for a person: the AI notes an email address left for a ticket, and tells a
+    customer who asks for a person again where they stand; otherwise it stays quiet."""
+    record = unit.conversation
+    text = replies(record.language)
     emails = understanding.slots.emails
-    if unit.conversation.ticket_promised_by is None or not emails:
+    if record.ticket_promised_by is not None and emails:
+        unit.set(contact_email=emails[0])
+        return AiTurn(
+            [unit.say(Actor.AI, text.say("ticket_email_noted", email=emails[0]).text)], None
+        )
+    if not (request_human or understanding.intent == "talk_to_person"):
         return AiTurn([], None)
-    unit.set(contact_email=emails[0])
-    thanks = replies(unit.conversation.language).say("ticket_email_noted", email=emails[0])
-    return AiTurn([unit.say(Actor.AI, thanks.text)], None)
+    if record.ticket_promised_by is not None:
+        local = record.ticket_promised_by.astimezone(runtime.settings.zone)
+        promised = f"{text.date(local.date())} {local:%H:%M}"
+        reminder = text.say("queued_ticket", promised=promised)
+    else:
+        around = _surroundings(runtime, unit, None, understanding, request_human)
+        wait = around.expected_wait_minutes
+        reminder = text.say("queued_wait", minutes=wait) if wait else text.say("queued")
+    return AiTurn([unit.say(Actor.AI, reminder.text)], None)
 
 
 def _handoff(decision: Decision, wait: int | None, promised: dt.datetime | None = None) -> Handoff:
