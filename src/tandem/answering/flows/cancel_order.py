@@ -5,15 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tandem.answering.flows.base import FlowTurn, Outcome, Step, order_items, pick_order
+from tandem.answering.flows.base import FlowTurn, Outcome, Step, order_items
 from tandem.answering.flows.confirm import (
     action_failed,
-    after_refusal,
     ask_confirmation,
-    backs_out,
     confirmation,
-    declined,
-    fresh_data,
+    open_order,
     refused,
 )
 from tandem.answering.flows.money import money
@@ -29,18 +26,10 @@ class CancelOrderFlow:
     needs_customer: bool = True
 
     def step(self, turn: FlowTurn) -> Step:
-        reaction = after_refusal(turn, self.intents)
-        if reaction is not None:
-            return reaction
-        data = fresh_data(turn)
-        if backs_out(turn, data):
-            return declined(turn)
-        picked = pick_order(turn, UNSHIPPED)
-        if isinstance(picked, Step):
-            return picked
-        if picked.status.value not in UNSHIPPED:
-            return self._not_cancellable(turn, picked)
-        data["order_id"] = picked.id
+        opened = open_order(turn, self.intents, UNSHIPPED, self._blocked)
+        if isinstance(opened, Step):
+            return opened
+        picked, data = opened
 
         def ask() -> Step:
             return ask_confirmation(
@@ -55,6 +44,9 @@ class CancelOrderFlow:
         if data.get("confirm"):
             return confirmation(turn, lambda: self._cancel(turn, picked), ask)
         return ask()
+
+    def _blocked(self, turn: FlowTurn, order: Order) -> Step | None:
+        return None if order.status.value in UNSHIPPED else self._not_cancellable(turn, order)
 
     @staticmethod
     def _not_cancellable(turn: FlowTurn, order: Order) -> Step:

@@ -9,16 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step, pick_order
+from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step
 from tandem.answering.flows.confirm import (
     action_failed,
-    after_refusal,
     ask_confirmation,
-    backs_out,
     business_rule,
     confirmation,
-    declined,
-    fresh_data,
+    open_order,
     refused,
 )
 from tandem.commerce.addresses import validated_address
@@ -42,18 +39,10 @@ class ChangeAddressFlow:
     needs_customer: bool = True
 
     def step(self, turn: FlowTurn) -> Step:
-        reaction = after_refusal(turn, self.intents)
-        if reaction is not None:
-            return reaction
-        data = fresh_data(turn)
-        if backs_out(turn, data):
-            return declined(turn)
-        picked = pick_order(turn, UNSHIPPED)
-        if isinstance(picked, Step):
-            return picked
-        if picked.status.value not in UNSHIPPED:
-            return self._too_late(turn, picked)
-        data["order_id"] = picked.id
+        opened = open_order(turn, self.intents, UNSHIPPED, self._blocked)
+        if isinstance(opened, Step):
+            return opened
+        picked, data = opened
         if data.get("confirm"):
             new = Address(**data["address"])
             return confirmation(
@@ -66,6 +55,9 @@ class ChangeAddressFlow:
             reply = turn.replies.say(address, avoid=turn.previous_reply, order_id=picked.id)
             return Step((reply,), Outcome.ASKED, data)
         return self._ask(turn, picked, data, address)
+
+    def _blocked(self, turn: FlowTurn, order: Order) -> Step | None:
+        return None if order.status.value in UNSHIPPED else self._too_late(turn, order)
 
     @staticmethod
     def _too_late(turn: FlowTurn, order: Order) -> Step:

@@ -5,16 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step, pick_order
+from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step
 from tandem.answering.flows.confirm import (
     action_failed,
-    after_refusal,
     ask_confirmation,
-    backs_out,
     business_rule,
     confirmation,
-    declined,
-    fresh_data,
+    open_order,
     refused,
 )
 from tandem.answering.flows.money import money
@@ -38,18 +35,10 @@ class ChangePaymentFlow:
     needs_customer: bool = True
 
     def step(self, turn: FlowTurn) -> Step:
-        reaction = after_refusal(turn, self.intents)
-        if reaction is not None:
-            return reaction
-        data = fresh_data(turn)
-        if backs_out(turn, data):
-            return declined(turn)
-        picked = pick_order(turn, UNSHIPPED)
-        if isinstance(picked, Step):
-            return picked
-        if picked.status.value not in UNSHIPPED:
-            return self._too_late(turn, picked)
-        data["order_id"] = picked.id
+        opened = open_order(turn, self.intents, UNSHIPPED, self._blocked)
+        if isinstance(opened, Step):
+            return opened
+        picked, data = opened
         if data.get("confirm"):
             method = str(data["method"])
             return confirmation(
@@ -62,6 +51,9 @@ class ChangePaymentFlow:
         if not wanted:
             return Step((self._offer(turn, picked, offered),), Outcome.ASKED, data)
         return self._ask(turn, picked, data, wanted[0])
+
+    def _blocked(self, turn: FlowTurn, order: Order) -> Step | None:
+        return None if order.status.value in UNSHIPPED else self._too_late(turn, order)
 
     @staticmethod
     def _too_late(turn: FlowTurn, order: Order) -> Step:

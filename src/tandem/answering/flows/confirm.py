@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step
-from tandem.commerce.model import CommerceError
+from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step, pick_order
+from tandem.commerce.model import CommerceError, Order
 
 #: Unrelated answers to a pending confirmation before the flow lets it go.
 STRAYS_BEFORE_LETTING_GO = 2
@@ -32,6 +32,30 @@ def answer_of(turn: FlowTurn) -> Answer:
     if intent == "deny":
         return Answer.NO
     return Answer.OTHER
+
+
+def open_order(
+    turn: FlowTurn,
+    own_intents: frozenset[str],
+    statuses: frozenset[str],
+    blocked: Callable[[FlowTurn, Order], Step | None],
+) -> tuple[Order, FlowData] | Step:
+    """The opening every order action shares: react to a refused request, start afresh when
+    another order is named, let a plain "no" end it, pick the order (among `statuses`) and
+    check what the shop allows. The order and the flow's state, or the step to say instead."""
+    reaction = after_refusal(turn, own_intents)
+    if reaction is not None:
+        return reaction
+    data = fresh_data(turn)
+    if backs_out(turn, data):
+        return declined(turn)
+    picked = pick_order(turn, statuses)
+    if isinstance(picked, Step):
+        return picked
+    refusal = blocked(turn, picked)
+    if refusal is not None:
+        return refusal
+    return picked, data | {"order_id": picked.id}
 
 
 def backs_out(turn: FlowTurn, data: FlowData) -> bool:

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step, pick_order
+from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step
 from tandem.answering.flows.confirm import (
     action_failed,
-    after_refusal,
     ask_confirmation,
-    backs_out,
     business_rule,
     confirmation,
-    declined,
-    fresh_data,
+    open_order,
     refused,
 )
 from tandem.answering.flows.items import named_lines, wanted_variant, with_order_of_items
@@ -35,20 +32,11 @@ class ExchangeItemFlow:
     needs_customer: bool = True
 
     def step(self, turn: FlowTurn) -> Step:
-        reaction = after_refusal(turn, self.intents)
-        if reaction is not None:
-            return reaction
         turn = with_order_of_items(turn, EXCHANGEABLE)
-        data = fresh_data(turn)
-        if backs_out(turn, data):
-            return declined(turn)
-        picked = pick_order(turn, EXCHANGEABLE)
-        if isinstance(picked, Step):
-            return picked
-        blocked = self._blocked(turn, picked)
-        if blocked is not None:
-            return blocked
-        data["order_id"] = picked.id
+        opened = open_order(turn, self.intents, EXCHANGEABLE, self._blocked)
+        if isinstance(opened, Step):
+            return opened
+        picked, data = opened
         line = self._line(turn, picked, data)
         if isinstance(line, Step):
             return line

@@ -5,16 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step, pick_order
+from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step
 from tandem.answering.flows.confirm import (
     action_failed,
-    after_refusal,
     ask_confirmation,
-    backs_out,
     business_rule,
     confirmation,
-    declined,
-    fresh_data,
+    open_order,
     refused,
 )
 from tandem.answering.flows.items import left, named_lines, with_order_of_items
@@ -32,20 +29,13 @@ class ReturnItemFlow:
     needs_customer: bool = True
 
     def step(self, turn: FlowTurn) -> Step:
-        reaction = after_refusal(turn, self.intents)
-        if reaction is not None:
-            return reaction
         turn = with_order_of_items(turn, frozenset({OrderStatus.DELIVERED.value}))
-        data = fresh_data(turn)
-        if backs_out(turn, data):
-            return declined(turn)
-        picked = pick_order(turn, frozenset({OrderStatus.DELIVERED.value}))
-        if isinstance(picked, Step):
-            return picked
-        blocked = self._blocked(turn, picked)
-        if blocked is not None:
-            return blocked
-        data["order_id"] = picked.id
+        opened = open_order(
+            turn, self.intents, frozenset({OrderStatus.DELIVERED.value}), self._blocked
+        )
+        if isinstance(opened, Step):
+            return opened
+        picked, data = opened
         if data.get("confirm"):
             selection: Selection = data["selection"]
             return confirmation(
