@@ -47,6 +47,10 @@ class Replies:
         month = self._data["months"][day.month - 1]
         return f"{weekday} {day.day} {month}"
 
+    def moment(self, when: dt.datetime) -> str:
+        """A day and a time, e.g. "Monday 23 November 10:13" (in `when`'s own time zone)."""
+        return f"{self.date(when.date())} {when:%H:%M}"
+
     @property
     def agent_label(self) -> str:
         label: str = self._data["agent_label"]

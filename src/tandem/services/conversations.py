@@ -77,8 +77,6 @@ def start_conversation(
 
 def _authorised(connection: Connection, conversation_id: str, token: str) -> ConversationUnit:
     unit = ConversationUnit.load(connection, conversation_id)
-    if unit is None:
-        raise NotFound("no conversation with this id")
     if not token_matches(token, unit.conversation.token_hash):
         raise Unauthorized("wrong or missing conversation token")
     return unit

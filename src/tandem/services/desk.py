@@ -108,17 +108,10 @@ def _view(runtime: Runtime, connection: Connection, record: ConversationRecord) 
     )
 
 
-def _locked(connection: Connection, conversation_id: str) -> ConversationUnit:
-    unit = ConversationUnit.load(connection, conversation_id)
-    if unit is None:
-        raise NotFound("no conversation with this id")
-    return unit
-
-
 def take(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationView:
     """Queued → human. Under the row lock exactly one of two simultaneous takers wins."""
     with transaction(runtime.engine) as connection:
-        unit = _locked(connection, conversation_id)
+        unit = ConversationUnit.load(connection, conversation_id)
         unit.move(State.HUMAN, Actor.AGENT, "taken", agent_id=agent.id)
         say = replies(unit.conversation.language).say
         unit.say(Actor.SYSTEM, say("agent_joined", agent=agent.name).text)
@@ -128,14 +121,14 @@ def take(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationVi
 def agent_say(runtime: Runtime, agent: Agent, conversation_id: str, text: str) -> MessageRecord:
     text = clean_text(text, runtime.settings.max_message_chars)
     with transaction(runtime.engine) as connection:
-        unit = _locked(connection, conversation_id)
+        unit = ConversationUnit.load(connection, conversation_id)
         _require_owner(unit, agent)
         return unit.say(Actor.AGENT, text, agent_id=agent.id)
 
 
 def hand_back(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationView:
     with transaction(runtime.engine) as connection:
-        unit = _locked(connection, conversation_id)
+        unit = ConversationUnit.load(connection, conversation_id)
         _require_owner(unit, agent)
         unit.move(State.AI, Actor.AGENT, "handed_back", agent_id=agent.id)
         memory = dict(unit.conversation.memory)
@@ -147,7 +140,7 @@ def hand_back(runtime: Runtime, agent: Agent, conversation_id: str) -> Conversat
 
 def close(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationView:
     with transaction(runtime.engine) as connection:
-        unit = _locked(connection, conversation_id)
+        unit = ConversationUnit.load(connection, conversation_id)
         if unit.conversation.state is State.HUMAN:
             _require_owner(unit, agent)
         unit.move(State.CLOSED, Actor.AGENT, "closed_by_agent", agent_id=agent.id)

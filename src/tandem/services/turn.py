@@ -257,11 +257,10 @@ def _open_ticket(
     email = unit.conversation.contact_email or (customer.email if customer else None)
     unit.set(ticket_promised_by=promised, contact_email=email)
     text = replies(unit.conversation.language)
-    local = promised.astimezone(settings.zone)
     notice = text.say(
         "ticket",
         reason_text=text.phrase("reason_text", decision.reason.value),
-        promised=f"{text.date(local.date())} {local:%H:%M}",
+        promised=text.moment(promised.astimezone(settings.zone)),
         email_part=text.say("ticket_email_known", email=email).text
         if email
         else text.say("ticket_email_ask").text,
@@ -286,8 +285,7 @@ def _while_queued(
     if not (request_human or understanding.intent == "talk_to_person"):
         return AiTurn([], None)
     if record.ticket_promised_by is not None:
-        local = record.ticket_promised_by.astimezone(runtime.settings.zone)
-        promised = f"{text.date(local.date())} {local:%H:%M}"
+        promised = text.moment(record.ticket_promised_by.astimezone(runtime.settings.zone))
         reminder = text.say("queued_ticket", promised=promised)
     else:
         around = _surroundings(runtime, unit, None, understanding, request_human)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, insert, select, update
 
 from tandem.domain.conversation import Actor, EventKind, State, Transition, transition
+from tandem.domain.errors import NotFound
 from tandem.storage.tables import agents, conversations, events, messages
 from tandem.types import AgentId, ConversationId, Language
 from tandem.understanding.result import Understanding
@@ -125,7 +126,6 @@ def create_conversation(
         )
     )
     unit = ConversationUnit.load(connection, conversation_id)
-    assert unit is not None
     unit.record_event(EventKind.OPENED, Actor.CUSTOMER)
     return unit.conversation
 
@@ -150,10 +150,13 @@ class ConversationUnit:
         self.conversation = record
 
     @classmethod
-    def load(cls, connection: Connection, conversation_id: str) -> ConversationUnit | None:
+    def load(cls, connection: Connection, conversation_id: str) -> ConversationUnit:
+        """The conversation under its lock; NotFound when there is none with this id."""
         query = select(conversations).where(conversations.c.id == conversation_id)
         row = connection.execute(query.with_for_update()).first()
-        return cls(connection, to_conversation(row)) if row else None
+        if row is None:
+            raise NotFound("no conversation with this id")
+        return cls(connection, to_conversation(row))
 
     def say(
         self,

@@ -18,9 +18,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("conversations") as batch:
         batch.add_column(sa.Column("card", sa.JSON(), nullable=True))
-        batch.add_column(
-            sa.Column("ticket_promised_by", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch.add_column(sa.Column("ticket_promised_by", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("contact_email", sa.String(length=320), nullable=True))
     op.create_table(
         "policies",
