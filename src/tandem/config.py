@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tandem.commerce.backends import BACKENDS
 from tandem.desk.hours import OfficeHours
 from tandem.domain.errors import InvalidInput
 
 Port = Annotated[int, Field(ge=1, le=65535)]
+LogLevel = Literal["debug", "info", "warning", "error"]
 
 
 class Settings(BaseSettings):
@@ -41,7 +43,11 @@ class Settings(BaseSettings):
         description="Password of the demo agent accounts; random (and printed) when empty.",
     )
     shop_backend: str = Field(
-        "demo", description="Commerce backend: 'demo' (built-in shop) or 'http' (your REST shop)."
+        "demo",
+        description=(
+            "Commerce backend: 'demo' (built-in shop), 'http' (your REST shop) or one registered "
+            "by a plug-in; an unknown name stops the start."
+        ),
     )
     shop_database_url: str = Field(
         "sqlite:///var/shop.db",
@@ -94,7 +100,15 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(
         4.0, gt=0, description="Seconds to wait for the LLM before using the template answer."
     )
-    log_level: str = Field("info", description="Log level: debug, info, warning or error.")
+    log_level: LogLevel = Field("info", description="Log level: debug, info, warning or error.")
+
+    @field_validator("shop_backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value not in BACKENDS:
+            known = ", ".join(BACKENDS.names())
+            raise ValueError(f"unknown shop backend {value!r}; known: {known}")
+        return value
 
     @field_validator("office_hours")
     @classmethod

@@ -66,7 +66,7 @@ def test_that_a_customer_who_changes_their_mind_keeps_the_order(
     emma.say("Ik wil bestelling TD-1003 annuleren, postcode 1012 AB")
     answer = emma.say("nee, toch niet")
     assert answer.outcome is Outcome.DECLINED
-    assert emma.memory["flow"] is None
+    assert emma.memory.flow is None
     assert shop.order(OrderId("TD-1003")).status is OrderStatus.PENDING  # type: ignore[union-attr]
 
 

@@ -1,17 +1,21 @@
-"""The AI assistant: identifies the customer, runs the flow the customer needs, or says so."""
+"""The AI assistant: identifies the customer, lets the flow the customer needs propose a plan,
+or says so. It changes nothing: the turn performs a plan's shop action, then asks the flow to
+word the result (:meth:`Assistant.performed`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from tandem.answering.flows.base import Flow, FlowData, FlowTurn, Outcome, Step
-from tandem.answering.identity import Partial
+from tandem.answering.flows.base import Flow, FlowTurn, Outcome, Performs, Plan
+from tandem.answering.flows.confirm import action_failed
 from tandem.answering.replies import Reply, replies
+from tandem.commerce.actions import Done, ShopAction
 from tandem.commerce.identity import verify
-from tandem.commerce.model import CommerceBackend, Customer
+from tandem.commerce.model import CommerceError, Customer, ShopReader
+from tandem.domain.flow_records import FlowRecord, Partial
+from tandem.domain.memory import ConversationMemory, OpenFlow
 from tandem.types import Language, OrderId
 from tandem.understanding.result import Understanding
 
@@ -28,21 +32,31 @@ class AssistantTurn:
     understanding: Understanding
     language: Language
     customer: Customer | None
-    memory: dict[str, Any]  # the assistant's part of the conversation memory
+    memory: ConversationMemory
     today: dt.date
+    shop: ShopReader | None = None  # the turn's reader (loads each thing once); default: own
 
 
 @dataclass(frozen=True, slots=True)
 class Answer:
+    """What the assistant proposes for one message; nothing is performed yet."""
+
     replies: tuple[Reply, ...]
     outcome: Outcome
-    memory: dict[str, Any]  # to store for the next turn
+    flow: OpenFlow | None  # the flow left open for the next message
     customer: Customer | None = None  # identified in this turn
     detail: dict[str, str] = field(default_factory=dict)
+    action: ShopAction | None = None  # the shop change to perform once the policy agrees
+    flow_name: str | None = None  # the flow that answered
+    record: FlowRecord | None = None  # that flow's record as the message found it
+
+    @property
+    def last_words(self) -> str | None:
+        return self.replies[-1].text if self.replies else None
 
 
 class Assistant:
-    def __init__(self, shop: CommerceBackend, flows: Sequence[Flow]) -> None:
+    def __init__(self, shop: ShopReader, flows: Sequence[Flow]) -> None:
         self.shop = shop
         self.flows = {flow.name: flow for flow in flows}
 
@@ -51,95 +65,128 @@ class Assistant:
 
     def respond(self, turn: AssistantTurn) -> Answer:
         u = turn.understanding
-        active = turn.memory.get("flow")
+        active = turn.memory.flow
         starting = self._flow_for(u)
-        if active is not None and (starting is None or _stays(active, u, starting)):
-            return self._run(turn, self.flows[active["name"]], dict(active["data"]))
+        known = active is not None and active.name in self.flows
+        if active is not None and known and (starting is None or _stays(active, u, starting)):
+            return self._run(turn, self.flows[active.name], active)
         if starting is not None:
-            return self._run(turn, starting, {})
+            return self._run(turn, starting, None)
         if u.intent in SMALL_TALK and not u.out_of_scope:
             reply = replies(turn.language).say(
                 SMALL_TALK[u.intent],
-                avoid=turn.memory.get("last_reply", ""),
+                avoid=turn.memory.last_reply,
                 name_part=_name_part(turn.customer),
             )
-            return self._answer(turn, Step((reply,), Outcome.SMALL_TALK))
+            return Answer((reply,), Outcome.SMALL_TALK, None)
         if not u.out_of_scope and u.intent not in NO_LOOKUP and KNOWLEDGE in self.flows:
-            return self._run(turn, self.flows[KNOWLEDGE], {})  # the help centre may know
-        return self._answer(turn, Step((), Outcome.NOT_UNDERSTOOD))
+            return self._run(turn, self.flows[KNOWLEDGE], None)  # the help centre may know
+        return Answer((), Outcome.NOT_UNDERSTOOD, None)
+
+    def performed(
+        self,
+        turn: AssistantTurn,
+        flow_name: str,
+        record: FlowRecord | None,
+        action: ShopAction,
+        done: Done | CommerceError,
+    ) -> Answer:
+        """The words for a performed action (or its failure), from the flow that proposed it
+        (`record`: its state when it did)."""
+        flow = self.flows[flow_name]
+        flow_turn = self._flow_turn(turn, turn.customer, record)
+        if isinstance(done, CommerceError) or not isinstance(flow, Performs):
+            error = done if isinstance(done, CommerceError) else CommerceError("no wording")
+            plan = action_failed(flow_turn, action.order_id, error)
+        else:
+            plan = flow.performed(flow_turn, action, done)
+        return Answer(plan.replies, plan.outcome, None, None, plan.detail, None, flow.name)
 
     def _flow_for(self, u: Understanding) -> Flow | None:
         if u.out_of_scope:
             return None
         return next((f for f in self.flows.values() if u.intent in f.intents), None)
 
-    def _run(self, turn: AssistantTurn, flow: Flow, data: FlowData) -> Answer:
+    def _flow_turn(
+        self, turn: AssistantTurn, customer: Customer | None, record: FlowRecord | None
+    ) -> FlowTurn:
+        return FlowTurn(
+            turn.understanding,
+            customer,
+            record,
+            turn.shop or self.shop,
+            replies(turn.language),
+            turn.today,
+            turn.memory.last_reply,
+        )
+
+    def _run(self, turn: AssistantTurn, flow: Flow, active: OpenFlow | None) -> Answer:
         customer = turn.customer
+        record = active.record if active else None
         if flow.needs_customer and customer is None:
-            found = self._identify(turn, flow, data)
+            found = self._identify(turn, flow, active.identity if active else None)
             if isinstance(found, Answer):
                 return found
             customer = found
-        step = flow.step(
-            FlowTurn(
-                turn.understanding,
-                customer,
-                {k: v for k, v in data.items() if k != "identity"},
-                self.shop,
-                replies(turn.language),
-                turn.today,
-                turn.memory.get("last_reply", ""),
-            )
-        )
+        plan = flow.step(self._flow_turn(turn, customer, record))
+        hello: tuple[Reply, ...] = ()
         if customer is not turn.customer and customer is not None:
-            hello = replies(turn.language).say("identify_ok", name=customer.name.split()[0])
-            step = Step((hello, *step.replies), step.outcome, step.data, step.detail)
-        flow_state = None if step.data is None else {"name": flow.name, "data": step.data}
-        return self._answer(turn, step, flow=flow_state, customer=customer)
+            hello = (replies(turn.language).say("identify_ok", name=customer.name.split()[0]),)
+        return _answer(turn, flow, plan, hello, customer, record)
 
-    def _identify(self, turn: AssistantTurn, flow: Flow, data: FlowData) -> Customer | Answer:
-        partial = Partial(**data.get("identity", {})).with_slots(turn.understanding.slots)
+    def _identify(
+        self, turn: AssistantTurn, flow: Flow, identity: Partial | None
+    ) -> Customer | Answer:
+        partial = (identity or Partial()).with_slots(turn.understanding.slots)
         say = replies(turn.language).say
         if partial.order_id and partial.proof:
-            customer = verify(self.shop, OrderId(partial.order_id), partial.proof)
+            customer = verify(turn.shop or self.shop, OrderId(partial.order_id), partial.proof)
             if customer is not None:
                 return customer
             reply, partial = say("identify_failed"), Partial()
         elif partial.order_id:
-            reply = say("identify_ask_second", avoid=turn.memory.get("last_reply", ""))
+            reply = say("identify_ask_second", avoid=turn.memory.last_reply)
         elif partial.proof:
             reply = say("identify_ask_order")
         else:
-            reply = say("identify_ask", avoid=turn.memory.get("last_reply", ""))
-        flow_state = {"name": flow.name, "data": {"identity": partial.as_data()}}
-        return self._answer(turn, Step((reply,), Outcome.ASKED), flow=flow_state)
-
-    @staticmethod
-    def _answer(
-        turn: AssistantTurn,
-        step: Step,
-        flow: dict[str, Any] | None = None,
-        customer: Customer | None = None,
-    ) -> Answer:
-        memory = dict(turn.memory)
-        memory["flow"] = flow
-        if step.replies:
-            memory["last_reply"] = step.replies[-1].text
-        new_customer = customer if customer is not turn.customer else None
-        return Answer(step.replies, step.outcome, memory, new_customer, step.detail)
+            reply = say("identify_ask", avoid=turn.memory.last_reply)
+        waiting = OpenFlow(flow.name, None, partial)
+        return Answer((reply,), Outcome.ASKED, waiting, flow_name=flow.name)
 
 
-def _stays(active: dict[str, Any], u: Understanding, starting: Flow) -> bool:
+def _answer(
+    turn: AssistantTurn,
+    flow: Flow,
+    plan: Plan,
+    hello: tuple[Reply, ...],
+    customer: Customer | None,
+    record: FlowRecord | None,
+) -> Answer:
+    kept = None if plan.record is None else OpenFlow(flow.name, plan.record)
+    new_customer = customer if customer is not turn.customer else None
+    return Answer(
+        (*hello, *plan.replies),
+        plan.outcome,
+        kept,
+        new_customer,
+        plan.detail,
+        plan.action,
+        flow.name,
+        record,
+    )
+
+
+def _stays(active: OpenFlow, u: Understanding, starting: Flow) -> bool:
     """Does this message belong to the open flow rather than start `starting`?
 
     Yes when it asks for the same thing again (keep what was collected), when the new request
     is unsure, or when the flow is waiting for identity and the message only brings it (an
     order number with a postcode reads like "where is my order").
     """
-    if starting.name == active["name"] or u.confidence < SWITCH_CONFIDENCE:
+    if starting.name == active.name or u.confidence < SWITCH_CONFIDENCE:
         return True
-    identifying = "identity" in active["data"]
     slots = u.slots
+    identifying = active.identity is not None
     return identifying and bool(slots.order_ids or slots.postcodes or slots.emails)
 
 

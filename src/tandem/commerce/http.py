@@ -74,34 +74,51 @@ class HttpShop:
         """The order's customer if the postcode or e-mail address matches (else None)."""
         return identity.verify(self, order_id, postcode_or_email)
 
-    # Actions
+    # Actions: each sends its idempotency key as the Idempotency-Key header.
 
-    def cancel_order(self, order_id: OrderId) -> Order:
-        return wire.to_order(self._call("POST", f"/orders/{_segment(order_id)}/cancel"))
+    def cancel_order(self, order_id: OrderId, *, idempotency_key: str | None = None) -> Order:
+        path = f"/orders/{_segment(order_id)}/cancel"
+        return wire.to_order(self._call("POST", path, key=idempotency_key))
 
-    def start_return(self, order_id: OrderId, variant_ids: list[str], reason: str) -> Refund:
+    def start_return(
+        self, order_id: OrderId, variant_ids: list[str], reason: str, *,
+        idempotency_key: str | None = None,
+    ) -> Refund:
         body = {"variant_ids": variant_ids, "reason": reason}
-        return wire.to_refund(self._call("POST", f"/orders/{_segment(order_id)}/returns", body))
+        path = f"/orders/{_segment(order_id)}/returns"
+        return wire.to_refund(self._call("POST", path, body, key=idempotency_key))
 
-    def change_address(self, order_id: OrderId, address: Address) -> Order:
+    def change_address(
+        self, order_id: OrderId, address: Address, *, idempotency_key: str | None = None
+    ) -> Order:
         path = f"/orders/{_segment(order_id)}/address"
-        return wire.to_order(self._call("PATCH", path, wire.address_json(address)))
+        body = wire.address_json(address)
+        return wire.to_order(self._call("PATCH", path, body, key=idempotency_key))
 
-    def change_payment_method(self, order_id: OrderId, method: str) -> Order:
+    def change_payment_method(
+        self, order_id: OrderId, method: str, *, idempotency_key: str | None = None
+    ) -> Order:
         path = f"/orders/{_segment(order_id)}/payment-method"
-        return wire.to_order(self._call("PATCH", path, {"method": method}))
+        return wire.to_order(self._call("PATCH", path, {"method": method}, key=idempotency_key))
 
-    def exchange_item(self, order_id: OrderId, variant_id: str, new_variant_id: str) -> Order:
+    def exchange_item(
+        self, order_id: OrderId, variant_id: str, new_variant_id: str, *,
+        idempotency_key: str | None = None,
+    ) -> Order:
         body = {"variant_id": variant_id, "new_variant_id": new_variant_id}
-        return wire.to_order(self._call("POST", f"/orders/{_segment(order_id)}/exchange", body))
+        path = f"/orders/{_segment(order_id)}/exchange"
+        return wire.to_order(self._call("POST", path, body, key=idempotency_key))
 
     def _call(
         self, method: str, path: str, body: wire.Json | None = None, *,
-        params: dict[str, str] | None = None, missing_ok: bool = False,
+        params: dict[str, str] | None = None, missing_ok: bool = False, key: str | None = None,
     ) -> Any:
         """The decoded JSON answer; None for a 404 when ``missing_ok``."""
+        headers = {"Idempotency-Key": key} if key else None
         try:
-            response = self._client.request(method, path, json=body, params=params)
+            response = self._client.request(
+                method, path, json=body, params=params, headers=headers
+            )
         except httpx.TimeoutException as error:
             raise CommerceError(
                 f"The shop did not answer {method} {path} within {self._timeout} s.",

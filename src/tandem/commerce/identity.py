@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from tandem.commerce.addresses import compact_postcode
-from tandem.commerce.model import CommerceBackend, Customer
+from tandem.commerce.model import Customer, ShopReader
 from tandem.types import OrderId
 
 
 def verify(
-    shop: CommerceBackend, order_id: OrderId, postcode_or_email: str
+    shop: ShopReader, order_id: OrderId, postcode_or_email: str
 ) -> Customer | None:
     """The order's customer when the e-mail address or a postcode (billing or delivery) matches.
 

@@ -142,8 +142,8 @@ class CommerceError(Exception):
         self.code = code
 
 
-class CommerceBackend(Protocol):
-    """What Tandem needs from a shop. Every method is synchronous and may raise CommerceError."""
+class ShopReader(Protocol):
+    """The reading half of a shop: all a flow may use while it thinks."""
 
     def customer_by_email(self, email: str) -> Customer | None: ...
 
@@ -153,25 +153,47 @@ class CommerceBackend(Protocol):
 
     def orders_of(self, customer_id: CustomerId) -> list[Order]: ...
 
-    def cancel_order(self, order_id: OrderId) -> Order: ...
+    def variants_of(self, product_id: str) -> list[tuple[str, str, bool]]:
+        """(variant id, variant name, in stock) for a product."""
+        ...
+
+
+class CommerceBackend(ShopReader, Protocol):
+    """What Tandem needs from a shop. Every method is synchronous and may raise CommerceError.
+
+    A changing method called twice with the same ``idempotency_key`` changes the shop once and
+    answers the second call as the first.
+    """
+
+    def cancel_order(self, order_id: OrderId, *, idempotency_key: str | None = None) -> Order: ...
 
     def start_return(
-        self, order_id: OrderId, variant_ids: list[str], reason: str
+        self,
+        order_id: OrderId,
+        variant_ids: list[str],
+        reason: str,
+        *,
+        idempotency_key: str | None = None,
     ) -> Refund:
         """Return items of a delivered order; a variant id given twice returns two of it."""
         ...
 
-    def change_address(self, order_id: OrderId, address: Address) -> Order: ...
+    def change_address(
+        self, order_id: OrderId, address: Address, *, idempotency_key: str | None = None
+    ) -> Order: ...
 
-    def change_payment_method(self, order_id: OrderId, method: str) -> Order: ...
+    def change_payment_method(
+        self, order_id: OrderId, method: str, *, idempotency_key: str | None = None
+    ) -> Order: ...
 
     def exchange_item(
-        self, order_id: OrderId, variant_id: str, new_variant_id: str
+        self,
+        order_id: OrderId,
+        variant_id: str,
+        new_variant_id: str,
+        *,
+        idempotency_key: str | None = None,
     ) -> Order:
         """Swap an order line to another variant of the same product (before shipping, or
         after delivery within the return window)."""
-        ...
-
-    def variants_of(self, product_id: str) -> list[tuple[str, str, bool]]:
-        """(variant id, variant name, in stock) for a product."""
         ...

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from statistics import fmean
 
-from tandem.answering.flows.base import Outcome, order_items
+from tandem.answering.flows.base import order_items
 from tandem.commerce.model import CommerceErrorCode, Customer, Order
-from tandem.desk.next_step import next_step, topic
+from tandem.desk.next_step import label, next_step
 from tandem.desk.summary import Request, extractive_summary
 from tandem.domain.conversation import Actor
-from tandem.domain.decision import Decision, Priority, Reason
+from tandem.domain.decision import Decision, Outcome, Priority, Reason
 from tandem.domain.turns import TREND_WINDOW
 from tandem.types import Language
 
@@ -42,6 +42,11 @@ class AiStep:
     outcome: Outcome
     order_id: str | None = None
     error: CommerceErrorCode | None = None  # why the shop refused or failed
+    topic: str | None = None  # the turn's topic (catalogue/intents.yaml); else the intent's
+
+    @property
+    def subject(self) -> str:
+        return label(self.topic, self.intent) + (f" of {self.order_id}" if self.order_id else "")
 
 
 class Trend(StrEnum):
@@ -192,7 +197,7 @@ def _tried(steps: Sequence[AiStep]) -> tuple[str, ...]:
 
 
 def _tried_line(step: AiStep) -> str | None:
-    subject = topic(step.intent) + (f" of {step.order_id}" if step.order_id else "")
+    subject = step.subject
     error = f": {step.error.value}" if step.error else ""
     lines = {
         Outcome.ANSWERED: f"Answered {subject}",

@@ -5,24 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tandem.answering.flows.base import Outcome
 from tandem.commerce.model import Order, PaymentStatus
-from tandem.domain.decision import Decision, Reason
+from tandem.domain.decision import Decision, Outcome, Reason
+from tandem.understanding.topics import CATALOGUE
 
 if TYPE_CHECKING:
     from tandem.desk.card import AiStep
-
-#: What the AI was doing, as an agent would say it; other intents read as their name.
-TOPICS: dict[str, str] = {
-    "where_is_my_order": "order status",
-    "delivery_time": "delivery time",
-    "return_item": "return",
-    "refund_status": "refund status",
-    "cancel_order": "cancellation",
-    "change_address": "address change",
-    "change_payment_method": "payment method change",
-    "exchange_item": "exchange",
-}
 
 _STEPS: dict[Reason, str] = {
     Reason.CUSTOMER_REQUEST: "Greet the customer; they asked for a person.",
@@ -38,8 +26,11 @@ _STEPS: dict[Reason, str] = {
 _UNIDENTIFIED = " They are not identified: ask for their order number and email first."
 
 
-def topic(intent: str) -> str:
-    return TOPICS.get(intent, intent.replace("_", " "))
+def label(topic: str | None, intent: str) -> str:
+    """What the AI was doing, as an agent reads it: the topic's label (catalogue/intents.yaml)."""
+    if topic is not None and topic in CATALOGUE.topics:
+        return CATALOGUE.topics[topic]
+    return CATALOGUE.label(intent)
 
 
 def next_step(
@@ -81,7 +72,7 @@ def _action_failed(steps: Sequence[AiStep]) -> str:
     if not failed:
         return "An action failed: check the shop and finish it by hand."
     step = failed[-1]
-    subject = topic(step.intent) + (f" of {step.order_id}" if step.order_id else "")
+    subject = step.subject
     error = f" (shop error: {step.error.value})" if step.error else ""
     return (
         f"The {subject} failed{error}: do it by hand in the shop, "

@@ -35,7 +35,8 @@ class EventKind(StrEnum):
     HANDED_BACK = "handed_back"  # human -> ai
     CLOSED = "closed"  # ai|human|queued -> closed
     RATED = "rated"
-    DECIDED = "decided"  # a policy decision that did not change the owner (kept for audit)
+    DECIDED = "decided"  # the policy's decision on one customer message (domain/decided.py)
+    PERFORMED = "performed"  # a shop action performed after a decision, with its result
 
 
 #: The rule table: (from, to) -> the event kind that records it, and who may cause it.

@@ -32,6 +32,20 @@ class Reason(StrEnum):
     ROUTINE = "routine"  # the AI can handle it
 
 
+class Outcome(StrEnum):
+    """What the AI's part of a turn achieved; the handoff policy, the card and the metrics read
+    it."""
+
+    ANSWERED = "answered"  # a useful, grounded answer
+    ASKED = "asked"  # asked for a missing detail (identity, which order, a confirmation)
+    RESOLVED = "resolved"  # performed an action and confirmed it (or will, once performed)
+    SMALL_TALK = "small_talk"  # greeting, thanks, goodbye
+    DECLINED = "declined"  # the customer changed their mind or let a confirmation go
+    NOT_UNDERSTOOD = "not_understood"
+    ACTION_FAILED = "action_failed"  # the shop refused or failed
+    BUSINESS_RULE = "business_rule"  # a shop rule forbids what the customer needs
+
+
 class Priority(StrEnum):
     LOW = "low"
     NORMAL = "normal"

@@ -1,80 +1,108 @@
-"""Build the handoff card when the AI hands over, from what the conversation holds."""
+"""Build the handoff card when the AI hands over, from recorded facts only.
+
+What the AI tried, and which orders the conversation is about, come from the conversation's
+``decided`` and ``performed`` events; the customer and the orders' details from what the turn
+already loaded from the shop (no shop call under the lock). An order never recorded is never
+on the card.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
-from tandem.answering.flows.base import Outcome
 from tandem.commerce.model import CommerceErrorCode, Customer, Order
 from tandem.desk.card import AiStep, CardMessage, build_card
-from tandem.domain.conversation import Actor
-from tandem.domain.decision import Decision
-from tandem.services.runtime import Runtime
-from tandem.storage.conversations import ConversationUnit
+from tandem.domain.conversation import Actor, EventKind
+from tandem.domain.decided import Decided, Performed
+from tandem.domain.decision import Decision, Outcome
+from tandem.storage.conversations import ConversationUnit, EventRecord, events_of
 from tandem.storage.tables import messages
-from tandem.types import CustomerId, OrderId
 
-MAX_STEPS = 20  # AI steps remembered for the card
-
-
-def remember_step(
-    memory: dict[str, Any], intent: str, outcome: Outcome, detail: dict[str, str]
-) -> dict[str, Any]:
-    """The memory with this AI step appended (the card's "what the AI tried")."""
-    step = {"intent": intent, "outcome": outcome.value, **detail}
-    return memory | {"steps": [*memory.get("steps", []), step][-MAX_STEPS:]}
+_ERRORS = {code.value: code for code in CommerceErrorCode}
 
 
-def _steps(memory: dict[str, Any]) -> list[AiStep]:
-    known_errors = {code.value for code in CommerceErrorCode}
-    return [
-        AiStep(
-            step["intent"],
-            Outcome(step["outcome"]),
-            step.get("order_id"),
-            CommerceErrorCode(step["error"]) if step.get("error") in known_errors else None,
-        )
-        for step in memory.get("steps", [])
-    ]
+def steps_of(events: list[EventRecord]) -> list[AiStep]:
+    """What the AI tried, in order: each answer it gave, and each shop action's result."""
+    steps: list[AiStep] = []
+    for event in events:
+        if event.kind is EventKind.DECIDED:
+            decided = Decided.from_detail(event.detail)
+            if decided.outcome is None or decided.shop_action is not None:
+                continue  # no answer, or an action whose result is recorded when performed
+            error = _ERRORS.get(decided.error or "")
+            outcome = Outcome(decided.outcome)
+            steps.append(AiStep(decided.intent, outcome, decided.order_id, error, decided.topic))
+        elif event.kind is EventKind.PERFORMED:
+            done = Performed.from_detail(event.detail)
+            outcome = Outcome.RESOLVED if done.ok else Outcome.ACTION_FAILED
+            error = _ERRORS.get(done.error or "")
+            steps.append(AiStep(done.kind, outcome, done.order_id, error, done.topic))
+    return steps
 
 
-def _messages(unit: ConversationUnit) -> list[CardMessage]:
+def recorded_orders(events: list[EventRecord]) -> list[str]:
+    """The order ids the decisions and actions were about, first seen first."""
+    ids: list[str | None] = []
+    for event in events:
+        if event.kind is EventKind.DECIDED:
+            ids.append(Decided.from_detail(event.detail).order_id)
+        elif event.kind is EventKind.PERFORMED:
+            ids.append(Performed.from_detail(event.detail).order_id)
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+def _messages(unit: ConversationUnit, events: list[EventRecord]) -> list[CardMessage]:
     rows = unit.connection.execute(
         select(messages)
         .where(messages.c.conversation_id == unit.conversation.id)
         .order_by(messages.c.offset)
     ).all()
+    about: dict[int, str] = {}
+    for event in events:
+        if event.kind is EventKind.DECIDED:
+            decided = Decided.from_detail(event.detail)
+            if decided.order_id:
+                about.setdefault(decided.message, decided.order_id)
     return [
-        CardMessage(Actor(row.author), row.text, row.intent, row.confidence, row.frustration)
+        CardMessage(
+            Actor(row.author),
+            row.text,
+            row.intent,
+            row.confidence,
+            row.frustration,
+            (about[row.offset],) if row.offset in about else (),
+        )
         for row in rows
     ]
 
 
-def _orders(runtime: Runtime, customer: Customer | None, steps: list[AiStep]) -> list[Order]:
-    """The customer's orders the conversation was about; none for an unidentified customer."""
-    if customer is None:
-        return []
-    named = list(dict.fromkeys(step.order_id for step in steps if step.order_id))
-    found = [runtime.shop.order(OrderId(order_id)) for order_id in named]
-    return [order for order in found if order is not None and order.customer_id == customer.id]
-
-
-def handoff_card(runtime: Runtime, unit: ConversationUnit, decision: Decision) -> dict[str, Any]:
-    record = unit.conversation
-    customer_id = record.customer_id
-    customer = runtime.shop.customer(CustomerId(customer_id)) if customer_id else None
-    steps = _steps(record.memory)
-    conversation = _messages(unit)
-    transcript = [(m.author.value, m.text) for m in conversation]
+def handoff_card(
+    unit: ConversationUnit,
+    decision: Decision,
+    customer: Customer | None,
+    loaded: dict[str, Order],
+) -> dict[str, Any]:
+    """The card for a hand-over on `decision` (the LLM's summary is added after the commit)."""
+    events = events_of(unit.connection, unit.conversation.id)
+    mine = {k: o for k, o in loaded.items() if customer and o.customer_id == customer.id}
+    own = [mine[order_id] for order_id in recorded_orders(events) if order_id in mine]
     card = build_card(
-        record.language,
-        conversation,
+        unit.conversation.language,
+        _messages(unit, events),
         decision,
-        steps,
+        steps_of(events),
         customer,
-        _orders(runtime, customer, steps),
-        llm_summary=runtime.writer.summarise(record.language, transcript),
+        own,
     )
     return card.to_json()
+
+
+def transcript(connection: Connection, conversation_id: str) -> list[tuple[str, str]]:
+    rows = connection.execute(
+        select(messages.c.author, messages.c.text)
+        .where(messages.c.conversation_id == conversation_id)
+        .order_by(messages.c.offset)
+    ).all()
+    return [(row.author, row.text) for row in rows]

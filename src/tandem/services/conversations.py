@@ -16,9 +16,10 @@ from tandem.domain.errors import (
     NotFound,
     Unauthorized,
 )
+from tandem.services.handoff import Handoff, hand_over_after_crash
 from tandem.services.runtime import Runtime
 from tandem.services.secrets import new_token, token_hash, token_matches
-from tandem.services.turn import Handoff, hand_over_after_crash, run_ai_turn
+from tandem.services.turn import take_turn
 from tandem.services.validation import clean_text
 from tandem.storage.conversations import (
     ConversationRecord,
@@ -71,7 +72,7 @@ def start_conversation(
             unit.set(customer_id=customer.id)
         greeting = runtime.assistant.greeting(chosen, customer)
         message = unit.say(Actor.AI, greeting.text)
-        unit.set(memory={"last_reply": greeting.text})
+        unit.remember(unit.conversation.memory.greeted(greeting.text))
         return Started(unit.conversation, token, [message])
 
 
@@ -103,10 +104,8 @@ def post_customer_message(
             raise ConversationClosed()
         stored = unit.say(Actor.CUSTOMER, text)
     try:
-        with transaction(runtime.engine) as connection:
-            unit = _authorised(connection, conversation_id, token)
-            turn = run_ai_turn(runtime, unit, stored, request_human)
-            return TurnResult(unit.conversation.state, [stored, *turn.replies], turn.handoff)
+        turn = take_turn(runtime, conversation_id, stored, request_human)
+        return TurnResult(turn.state, [stored, *turn.replies], turn.handoff)
     except Exception:
         # The message is safe; never leave the customer without an answer: hand over.
         log.exception("the AI turn failed for conversation %s", conversation_id)

@@ -131,9 +131,7 @@ def hand_back(runtime: Runtime, agent: Agent, conversation_id: str) -> Conversat
         unit = ConversationUnit.load(connection, conversation_id)
         _require_owner(unit, agent)
         unit.move(State.AI, Actor.AGENT, "handed_back", agent_id=agent.id)
-        memory = dict(unit.conversation.memory)
-        memory["flow"] = None
-        unit.set(memory=memory)
+        unit.remember(unit.conversation.memory.handed_back())
         unit.say(Actor.AI, replies(unit.conversation.language).say("handed_back").text)
         return _view(runtime, connection, unit.conversation)
 

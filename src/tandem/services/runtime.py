@@ -21,6 +21,7 @@ from tandem.answering.flows.refund_status import RefundStatusFlow
 from tandem.answering.flows.return_item import ReturnItemFlow
 from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.answering.llm import NoLlm, Writer, writer
+from tandem.commerce.backends import ShopOptions, make_backend
 from tandem.commerce.model import CommerceBackend
 from tandem.config import Settings
 from tandem.domain.policy.engine import Engine as PolicyEngine
@@ -64,17 +65,9 @@ class Runtime:
 
 
 def make_shop(settings: Settings) -> CommerceBackend:
-    if settings.shop_backend == "http":
-        from tandem.commerce.http import HttpShop
-
-        http_shop: CommerceBackend = HttpShop(settings.shop_url, settings.shop_token)
-        return http_shop
-    from tandem.commerce.demo.backend import DemoShop
-
-    shop_engine = make_engine(settings.shop_database_url)
-    upgrade(shop_engine)
-    demo_shop: CommerceBackend = DemoShop(shop_engine)
-    return demo_shop
+    """The backend `settings.shop_backend` names, from the registry the built-ins use too."""
+    options = ShopOptions(settings.shop_database_url, settings.shop_url, settings.shop_token)
+    return make_backend(settings.shop_backend, options)
 
 
 def default_policy() -> PolicyEngine:

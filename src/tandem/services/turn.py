@@ -1,320 +1,342 @@
-"""One AI turn: understand the message, decide by the policy, answer, hand over or open a ticket."""
+"""One AI turn, in three phases, so that nothing slow happens under a conversation's lock.
+
+1. *Think*, without the lock (:mod:`tandem.services.thinking`): understand, load the customer
+   and the order in question once, let the flow propose its plan, let the optional LLM word it.
+2. *Decide and write*, under the lock: check nothing changed since phase 1 (the message count,
+   the events, the state; else think again), let the policy decide on the plan, store the
+   replies, the memory and a typed ``decided`` event. A shop action the policy agreed to is
+   stored in the memory as pending.
+3. *Perform*, without the lock: the shop action with an idempotency key derived from the
+   conversation and the message; then, under the lock again, its result as a ``performed``
+   event and the confirmation (or, when it failed, the policy's hand-over).
+
+A turn re-run for the same message (a retry, a recovery after a crash) decides nothing twice
+and performs a pending action with the same key, so the shop changes at most once.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import time
+import logging
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
 from tandem.answering.assistant import Answer, AssistantTurn
-from tandem.answering.flows.base import Outcome
 from tandem.answering.replies import Reply, replies
-from tandem.commerce.model import Customer, Order
-from tandem.desk.hours import ticket_deadline
-from tandem.desk.queue import expected_wait_minutes
-from tandem.domain.conversation import Actor, State
-from tandem.domain.decision import Action, Decision, Priority, Reason
-from tandem.domain.turns import (
-    Attempt,
-    Surroundings,
-    Turn,
-    TurnMemory,
-    TurnOutcome,
-    decide_turn,
-    turn_facts,
-)
+from tandem.commerce.actions import Done, from_json, perform, to_json
+from tandem.commerce.model import CommerceError
+from tandem.commerce.reading import TurnShop
+from tandem.domain.conversation import Actor, EventKind, State
+from tandem.domain.decided import Decided, Performed
+from tandem.domain.decision import Action, Outcome
+from tandem.domain.memory import PendingAction
+from tandem.domain.turns import Attempt, Turn, TurnOutcome, decide_turn
 from tandem.services.agents import agents_online
-from tandem.services.cards import handoff_card, remember_step
+from tandem.services.cards import transcript
+from tandem.services.handoff import AiTurn, Handoff, Known, hand_over, while_queued
 from tandem.services.runtime import Runtime
-from tandem.storage.conversations import ConversationUnit, MessageRecord, now
-from tandem.storage.tables import conversations, messages
-from tandem.types import CustomerId, Language, OrderId
-from tandem.understanding.result import Context, Understanding
+from tandem.services.thinking import (
+    REWORDABLE,
+    Snapshot,
+    Thought,
+    look,
+    reworded,
+    think,
+    waiting,
+)
+from tandem.storage.conversations import ConversationUnit, MessageRecord, find_conversation
+from tandem.storage.db import reading, transaction
+from tandem.types import CustomerId
+from tandem.understanding.result import Understanding
 
-#: Outcomes whose replies the optional LLM may reword (never questions, refusals or errors).
-REWORDABLE = frozenset({Outcome.ANSWERED, Outcome.RESOLVED})
+__all__ = ["AiTurn", "Handoff", "take_turn"]
+
+log = logging.getLogger(__name__)
+
+#: Times a turn thinks again when its conversation changed meanwhile, before it thinks under
+#: the lock (so a conversation that keeps changing still gets its answer).
+RETHINKS = 3
+
+
+class _Changed(Exception):
+    """The conversation changed since the turn looked at it: think again."""
 
 
 @dataclass(frozen=True, slots=True)
-class Handoff:
-    reason: str
-    rule: str
-    priority: str
-    expected_wait_minutes: int | None
-    ticket_promised_by: dt.datetime | None = None
+class _Written:
+    turn: AiTurn
+    pending: PendingAction | None
+    thought: Thought
 
 
-@dataclass(frozen=True, slots=True)
-class AiTurn:
-    replies: list[MessageRecord]
-    handoff: Handoff | None
-
-
-def run_ai_turn(
-    runtime: Runtime, unit: ConversationUnit, message: MessageRecord, request_human: bool = False
+def take_turn(
+    runtime: Runtime, conversation_id: str, message: MessageRecord, request_human: bool = False
 ) -> AiTurn:
-    record = unit.conversation
-    customer = runtime.shop.customer(CustomerId(record.customer_id)) if record.customer_id else None
-    context = _context(unit, _known_products(runtime, unit, customer))
-    understanding = runtime.understander.understand(message.text, context)
-    unit.note_understanding(message, understanding)
-    if understanding.language != record.language:
-        unit.set(language=understanding.language)
+    """The AI's turn on `message`, which is already stored."""
+    with reading(runtime.engine) as connection:
+        snapshot = look(runtime, connection, conversation_id)
+    if snapshot.record.memory.pending is not None:
+        _perform(runtime, conversation_id, None)  # an earlier turn's agreed action comes first
+    if any(d.message == message.offset for d in snapshot.decided()):
+        return AiTurn([], None, snapshot.record.state)  # decided already (a re-run)
+    for attempt in range(RETHINKS + 1):
+        try:
+            written = _think_and_write(runtime, conversation_id, message, request_human, attempt)
+        except _Changed:
+            continue
+        break
+    turn = written.turn
+    if written.pending is not None:
+        performed = _perform(runtime, conversation_id, written.thought)
+        turn = AiTurn([*turn.replies, *performed.replies], performed.handoff, performed.state)
+    if turn.handoff is not None:
+        _summarise(runtime, conversation_id)
+    return turn
+
+
+def _think_and_write(
+    runtime: Runtime, conversation_id: str, message: MessageRecord, asked: bool, attempt: int
+) -> _Written:
+    if attempt == RETHINKS:  # the last resort: think under the lock
+        with transaction(runtime.engine) as connection:
+            unit = ConversationUnit.load(connection, conversation_id)
+            snapshot = look(runtime, connection, conversation_id)
+            return _write(runtime, unit, think(runtime, snapshot, message, asked), final=True)
+    with reading(runtime.engine) as connection:
+        snapshot = look(runtime, connection, conversation_id)
+    thought = think(runtime, snapshot, message, asked)
+    with transaction(runtime.engine) as connection:
+        unit = ConversationUnit.load(connection, conversation_id)
+        record = unit.conversation
+        if (record.message_count, record.event_count, record.state) != snapshot.version:
+            raise _Changed()
+        return _write(runtime, unit, thought, final=False)
+
+
+def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bool) -> _Written:
+    """Phase 2, under the lock: decide on the plan and store everything it leads to."""
+    u, record = thought.understanding, unit.conversation
+    unit.note_understanding(thought.message, u)
+    if u.language != record.language:
+        unit.set(language=u.language)
     if record.state is State.QUEUED:
-        return _while_queued(runtime, unit, understanding, request_human)
+        return _Written(while_queued(runtime, unit, thought), None, thought)
     if record.state is not State.AI:
-        return AiTurn([], None)  # a person owns it: the AI stays silent
-    around = _surroundings(runtime, unit, customer, understanding, request_human)
-    memory = (
-        TurnMemory.from_json(record.memory["turn"]) if "turn" in record.memory else TurnMemory()
-    )
-    answers: list[Answer] = []
+        return _Written(AiTurn([], None, record.state), None, thought)  # a person owns it
+    connection = unit.connection
+    around = thought.around(runtime, agents_online(connection), waiting(connection))
+    policy = runtime.policies.current(connection)
+    tried: list[Attempt] = []
 
     def attempt() -> Attempt:
-        started = time.perf_counter()
-        turn = AssistantTurn(
-            understanding, understanding.language, customer, record.memory, dt.date.today()
-        )
-        answers.append(_warmer(runtime, understanding.language, runtime.assistant.respond(turn)))
-        return _attempt_of(answers[0], time.perf_counter() - started)
+        tried.append(_tried(thought, final))
+        return tried[0]
 
-    policy = runtime.policies.current(unit.connection)
-    turn = decide_turn(policy, memory, understanding, around, attempt)
-    answer = answers[0] if answers else None
-    kept = dict(answer.memory if answer else record.memory) | {"turn": turn.memory.to_json()}
-    if answer is not None:
-        kept = remember_step(kept, understanding.intent, answer.outcome, answer.detail)
-    unit.set(memory=kept, policy_version=turn.decision.policy_version)
+    turn = decide_turn(policy, record.memory.turn, u, around, attempt)
+    answer = thought.answer if tried else None
     if answer is not None and answer.customer is not None:
         unit.set(customer_id=answer.customer.id)
-        customer = answer.customer
-    return _apply(runtime, unit, turn, understanding, answer, around, customer)
+    pending = _pending(thought, answer, turn)
+    said = _said(answer)
+    flow = answer.flow if answer is not None else record.memory.flow
+    order_id = thought.order.id if thought.order else None
+    unit.remember(record.memory.after_turn(turn.memory, flow, said, order_id, pending))
+    unit.set(policy_version=turn.decision.policy_version)
+    _record_decision(unit, thought, answer, turn)
+    sent = [unit.say(Actor.AI, reply.text) for reply in _shown(answer)]
+    return _Written(_act(runtime, unit, thought, turn, sent, pending), pending, thought)
 
 
-def _warmer(runtime: Runtime, language: Language, answer: Answer) -> Answer:
-    """The optional LLM may reword a grounded answer; its wording is used only when it invents
-    nothing (every number, id, date and link checked), else the template stands."""
-    if answer.outcome not in REWORDABLE:
-        return answer
-    facts = list(answer.detail.values())
-    reworded = tuple(
-        Reply(reply.key, runtime.writer.rephrase(language, reply.text, facts) or reply.text)
-        for reply in answer.replies
-    )
-    return dataclasses.replace(answer, replies=reworded)
+def _tried(thought: Thought, final: bool) -> Attempt:
+    if thought.attempt is None:
+        if final:
+            return Attempt("", understood=False)
+        raise _Changed()  # phase 1 did not draft, the policy now wants an answer: again
+    return thought.attempt
 
 
-def _attempt_of(answer: Answer, seconds: float) -> Attempt:
-    key = "|".join(reply.key for reply in answer.replies) + "|" + answer.detail.get("order_id", "")
-    return Attempt(
-        key,
-        action_failed=answer.outcome is Outcome.ACTION_FAILED,
-        answer_ms=round(seconds * 1000),
-        understood=answer.outcome is not Outcome.NOT_UNDERSTOOD,
-        shop_rule_refused=answer.outcome is Outcome.BUSINESS_RULE,
-        asks=answer.outcome is Outcome.ASKED,
-    )
+def _said(answer: Answer | None) -> str | None:
+    shown = _shown(answer)
+    return shown[-1].text if shown else None
 
 
-def _known_products(
-    runtime: Runtime, unit: ConversationUnit, customer: Customer | None
-) -> tuple[tuple[str, str], ...]:
-    """The customer's own products, to recognise "the socks" while a flow asks which item."""
-    if customer is None or unit.conversation.memory.get("flow") is None:
+def _shown(answer: Answer | None) -> tuple[Reply, ...]:
+    if answer is None or answer.outcome is Outcome.NOT_UNDERSTOOD:
         return ()
-    lines = (line for order in runtime.shop.orders_of(customer.id) for line in order.lines)
-    return tuple(dict.fromkeys((line.product_id, line.product_name) for line in lines))
+    return answer.replies
 
 
-def _context(unit: ConversationUnit, known_products: tuple[tuple[str, str], ...]) -> Context:
-    rows = unit.connection.execute(
-        select(messages.c.text, messages.c.frustration)
-        .where(
-            messages.c.conversation_id == unit.conversation.id,
-            messages.c.author == Actor.CUSTOMER.value,
-            messages.c.intent.is_not(None),
-        )
-        .order_by(messages.c.offset.desc())
-        .limit(5)
-    ).all()
-    return Context(
-        language=unit.conversation.language,
-        previous_customer_texts=tuple(row.text for row in reversed(rows)),
-        previous_frustration=tuple(row.frustration or 0.0 for row in reversed(rows)),
-        today=dt.date.today(),
-        known_products=known_products,
-    )
-
-
-def _surroundings(
-    runtime: Runtime,
-    unit: ConversationUnit,
-    customer: Customer | None,
-    understanding: Understanding,
-    request_human: bool,
-) -> Surroundings:
-    online = agents_online(unit.connection)
-    waiting = unit.connection.execute(
-        select(func.count()).where(conversations.c.state == State.QUEUED.value)
-    ).scalar_one()
-    order = _order_in_question(runtime, unit, customer, understanding)
-    settings = runtime.settings
-    return Surroundings(
-        state=unit.conversation.state,
-        agents_online=online,
-        expected_wait_minutes=expected_wait_minutes(int(waiting), online) or 0,
-        office_hours=settings.hours.open_at(now().astimezone(settings.zone)),
-        asked_for_human=request_human,
-        awaiting_details=unit.conversation.memory.get("flow") is not None,
-        customer_tier=customer.tier if customer else None,
-        order_amount=float(order.total) if order else 0.0,
-        order_status=order.status.value if order else "none",
-        answer_budget_ms=settings.answer_budget_ms,
-    )
-
-
-def _order_in_question(
-    runtime: Runtime, unit: ConversationUnit, customer: Customer | None, u: Understanding
-) -> Order | None:
-    """The identified customer's order named now or in the open flow; never someone else's."""
-    flow = unit.conversation.memory.get("flow") or {}
-    named = u.slots.order_ids[0] if u.slots.order_ids else flow.get("data", {}).get("order_id")
-    if customer is None or not named:
+def _pending(thought: Thought, answer: Answer | None, turn: Turn) -> PendingAction | None:
+    """The plan's shop action, when the policy lets the AI answer."""
+    if answer is None or answer.action is None or answer.flow_name is None:
         return None
-    order = runtime.shop.order(OrderId(named))
-    return order if order is not None and order.customer_id == customer.id else None
+    if turn.decision.action not in (Action.ANSWER, Action.OFFER_HUMAN):
+        return None
+    record = thought.snapshot.record
+    key = f"{record.id}:{thought.message.offset}:{answer.action.kind}"
+    offer = turn.memory.last_outcome is TurnOutcome.OFFERED
+    return PendingAction(
+        thought.message.offset, key, answer.flow_name, to_json(answer.action),
+        answer.record, thought.topic, offer,
+    )  # fmt: skip
 
 
-def _apply(
+def _record_decision(
+    unit: ConversationUnit, thought: Thought, answer: Answer | None, turn: Turn, stage: str = "plan"
+) -> None:
+    u = thought.understanding
+    decided = Decided.of(
+        turn.decision,
+        message=thought.message.offset,
+        topic=thought.topic,
+        intent=u.intent,
+        confidence=round(u.confidence, 4),
+        outcome=answer.outcome.value if answer is not None else None,
+        turn_outcome=turn.memory.last_outcome.value if turn.memory.last_outcome else "",
+        order_id=thought.order.id if thought.order else None,
+        flow=answer.flow_name if answer is not None else None,
+        shop_action=answer.action.kind if answer is not None and answer.action else None,
+        stage=stage,
+        error=answer.detail.get("error") if answer is not None else None,
+    )
+    detail = decided.to_detail()
+    unit.record_event(
+        EventKind.DECIDED, Actor.AI, reason=decided.reason, rule=decided.rule, detail=detail
+    )
+
+
+def _act(
     runtime: Runtime,
     unit: ConversationUnit,
+    thought: Thought,
     turn: Turn,
-    understanding: Understanding,
-    answer: Answer | None,
-    around: Surroundings,
-    customer: Customer | None,
+    sent: list[MessageRecord],
+    pending: PendingAction | None,
 ) -> AiTurn:
+    """What the decision itself says and does: rephrase, offer a person, hand over."""
     decision = turn.decision
-    text = replies(understanding.language)
-    sent: list[MessageRecord] = []
-    if answer is not None and answer.outcome is not Outcome.NOT_UNDERSTOOD:
-        sent += [unit.say(Actor.AI, reply.text) for reply in answer.replies]
+    text = replies(thought.understanding.language)
     if decision.action is Action.CLARIFY:
         sent.append(unit.say(Actor.AI, text.say("clarify").text))
-    elif turn.memory.last_outcome is TurnOutcome.OFFERED:
+    elif turn.memory.last_outcome is TurnOutcome.OFFERED and pending is None:
         sent.append(unit.say(Actor.AI, text.say("offer_human").text))
-    elif decision.action is Action.HANDOFF:
-        wait = around.expected_wait_minutes or None
-        sent.append(_hand_over(runtime, unit, decision, _handoff_text(unit, decision, wait)))
-        return AiTurn(sent, _handoff(decision, wait))
-    elif decision.action is Action.TICKET:
-        return _open_ticket(runtime, unit, decision, customer, sent)
-    return AiTurn(sent, None)
+    elif decision.action in (Action.HANDOFF, Action.TICKET):
+        wait = turn.facts.expected_wait_minutes or None
+        known = Known(thought.customer, thought.shop.loaded())
+        handed = hand_over(runtime, unit, decision, known, wait)
+        return AiTurn([*sent, *handed.replies], handed.handoff, unit.conversation.state)
+    return AiTurn(sent, None, unit.conversation.state)
 
 
-def _handoff_text(unit: ConversationUnit, decision: Decision, wait: int | None) -> str:
-    text = replies(unit.conversation.language)
-    wait_text = (
-        text.say("handoff_wait_known", minutes=wait) if wait else text.say("handoff_wait_unknown")
-    )
-    reason_text = text.phrase("reason_text", decision.reason.value)
-    return text.say("handoff", reason_text=reason_text, wait_text=wait_text.text).text
+def _perform(runtime: Runtime, conversation_id: str, thought: Thought | None) -> AiTurn:
+    """Phase 3: perform the pending action outside the lock, then record what happened.
+    `thought`: the turn's own, or None when an earlier turn's action is finished now."""
+    with reading(runtime.engine) as connection:
+        snapshot = look(runtime, connection, conversation_id)
+    pending = snapshot.record.memory.pending
+    if pending is None:
+        return AiTurn([], None, snapshot.record.state)
+    action = from_json(pending.action)
+    done: Done | CommerceError
+    try:
+        done = perform(runtime.shop, action, pending.key)
+    except CommerceError as error:
+        log.info("shop action %s failed: %s", pending.key, error.code.value)
+        done = error
+    thought = thought or _neutral(runtime, snapshot, pending)
+    answer = runtime.assistant.performed(thought.turn, pending.flow, pending.record, action, done)
+    if answer.outcome in REWORDABLE:
+        answer = _reworded(runtime, thought.understanding, answer)
+    with transaction(runtime.engine) as connection:
+        unit = ConversationUnit.load(connection, conversation_id)
+        if unit.conversation.memory.pending != pending:
+            return AiTurn([], None, unit.conversation.state)  # another turn recorded it
+        return _record_performed(runtime, unit, thought, pending, answer)
 
 
-def _hand_over(
-    runtime: Runtime, unit: ConversationUnit, decision: Decision, notice: str
-) -> MessageRecord:
-    """ai → queued through the state machine, with the decision's reason, rule and card."""
-    card = handoff_card(runtime, unit, decision)
-    detail = {"priority": decision.priority.value, "team": decision.team}
-    if decision.cause is not None:
-        detail["cause"] = decision.cause.value
-    unit.move(State.QUEUED, Actor.AI, decision.reason.value, rule=decision.rule, detail=detail)
-    unit.set(
-        handoff_reason=decision.reason.value,
-        handoff_rule=decision.rule,
-        handoff_priority=decision.priority.value,
-        handoff_team=decision.team,
-        card=card,
-        summary=card["summary"],
-    )
-    return unit.say(Actor.AI, notice)
-
-
-def _open_ticket(
+def _record_performed(
     runtime: Runtime,
     unit: ConversationUnit,
-    decision: Decision,
-    customer: Customer | None,
+    thought: Thought,
+    pending: PendingAction,
+    answer: Answer,
+) -> AiTurn:
+    ok = answer.outcome is not Outcome.ACTION_FAILED
+    result = Performed(
+        pending.message, pending.key, str(pending.action["kind"]),
+        str(pending.action["order_id"]), pending.topic, ok,
+        None if ok else answer.detail.get("error"), answer.detail.get("refund"),
+    )  # fmt: skip
+    unit.record_event(EventKind.PERFORMED, Actor.AI, detail=result.to_detail())
+    memory = unit.conversation.memory
+    if unit.conversation.state is not State.AI:  # a person took over meanwhile: they see it
+        unit.remember(memory.after_action(None))
+        return AiTurn([], None, unit.conversation.state)
+    sent = [unit.say(Actor.AI, reply.text) for reply in answer.replies]
+    said = sent[-1].text if sent else None
+    if ok:
+        if pending.offer_human:
+            text = replies(unit.conversation.language).say("offer_human").text
+            sent.append(unit.say(Actor.AI, text))
+        unit.remember(memory.after_action(said))
+        return AiTurn(sent, None, unit.conversation.state)
+    return _failed(runtime, unit, thought, answer, sent, said)
+
+
+def _failed(
+    runtime: Runtime,
+    unit: ConversationUnit,
+    thought: Thought,
+    answer: Answer,
     sent: list[MessageRecord],
+    said: str | None,
 ) -> AiTurn:
-    """Nobody can take over now: queue it as a ticket with an honest promise."""
-    settings = runtime.settings
-    promised = ticket_deadline(now(), settings.ticket_answer_hours)
-    email = unit.conversation.contact_email or (customer.email if customer else None)
-    unit.set(ticket_promised_by=promised, contact_email=email)
-    text = replies(unit.conversation.language)
-    notice = text.say(
-        "ticket",
-        reason_text=text.phrase("reason_text", decision.reason.value),
-        promised=text.moment(promised.astimezone(settings.zone)),
-        email_part=text.say("ticket_email_known", email=email).text
-        if email
-        else text.say("ticket_email_ask").text,
-    )
-    sent.append(_hand_over(runtime, unit, decision, notice.text))
-    return AiTurn(sent, _handoff(decision, None, promised))
-
-
-def _while_queued(
-    runtime: Runtime, unit: ConversationUnit, understanding: Understanding, request_human: bool
-) -> AiTurn:
-    """Waiting for a person: the AI notes an email address left for a ticket, and tells a
-    customer who asks for a person again where they stand; otherwise it stays quiet."""
-    record = unit.conversation
-    text = replies(record.language)
-    emails = understanding.slots.emails
-    if record.ticket_promised_by is not None and emails:
-        unit.set(contact_email=emails[0])
-        return AiTurn(
-            [unit.say(Actor.AI, text.say("ticket_email_noted", email=emails[0]).text)], None
-        )
-    if not (request_human or understanding.intent == "talk_to_person"):
-        return AiTurn([], None)
-    if record.ticket_promised_by is not None:
-        promised = text.moment(record.ticket_promised_by.astimezone(runtime.settings.zone))
-        reminder = text.say("queued_ticket", promised=promised)
-    else:
-        around = _surroundings(runtime, unit, None, understanding, request_human)
-        wait = around.expected_wait_minutes
-        reminder = text.say("queued_wait", minutes=wait) if wait else text.say("queued")
-    return AiTurn([unit.say(Actor.AI, reminder.text)], None)
-
-
-def _handoff(decision: Decision, wait: int | None, promised: dt.datetime | None = None) -> Handoff:
-    return Handoff(decision.reason.value, decision.rule, decision.priority.value, wait, promised)
-
-
-def hand_over_after_crash(runtime: Runtime, unit: ConversationUnit) -> AiTurn:
-    """The AI failed unexpectedly: a person takes over, or, when nobody can, a ticket.
-
-    The active policy decides as for a failed action, so its rules for when nobody is
-    available apply here too; a policy that would let the AI carry on is overruled.
-    """
-    if unit.conversation.state is not State.AI:
-        return AiTurn([], None)
-    nothing = Understanding("", unit.conversation.language, "oos", 0.0, "oos", 0.0, True, 0.0)
-    around = _surroundings(runtime, unit, None, nothing, request_human=False)
+    """The shop refused or failed: the policy decides again, now knowing it."""
+    connection = unit.connection
+    memory = unit.conversation.memory
+    around = thought.around(runtime, agents_online(connection), waiting(connection))
     failed = Attempt("", action_failed=True)
-    facts = turn_facts(TurnMemory(), nothing, around, failed)
-    decision = runtime.policies.current(unit.connection).decide(facts)
-    if decision.action is Action.TICKET:
-        return _open_ticket(runtime, unit, decision, None, [])
-    if decision.action is not Action.HANDOFF:
-        decision = Decision(Action.HANDOFF, Reason.ACTION_FAILED, "system_error", Priority.HIGH)
-    wait = around.expected_wait_minutes or None
-    notice = _hand_over(runtime, unit, decision, _handoff_text(unit, decision, wait))
-    return AiTurn([notice], _handoff(decision, wait))
+    policy = runtime.policies.current(connection)
+    turn = decide_turn(policy, memory.turn, thought.understanding, around, lambda: failed)
+    unit.remember(memory.after_action(said, turn.memory))
+    _record_decision(unit, thought, answer, turn, stage="action_result")
+    if turn.decision.action in (Action.HANDOFF, Action.TICKET):
+        known = Known(thought.customer, thought.shop.loaded())
+        wait = turn.facts.expected_wait_minutes or None
+        handed = hand_over(runtime, unit, turn.decision, known, wait)
+        return AiTurn([*sent, *handed.replies], handed.handoff, unit.conversation.state)
+    return AiTurn(sent, None, unit.conversation.state)
+
+
+def _neutral(runtime: Runtime, snapshot: Snapshot, pending: PendingAction) -> Thought:
+    """A thought for wording an earlier turn's action: its message is not read again."""
+    record = snapshot.record
+    shop = TurnShop(runtime.shop)
+    customer = shop.customer(CustomerId(record.customer_id)) if record.customer_id else None
+    order = shop.order(from_json(pending.action).order_id)
+    nothing = Understanding("", record.language, "affirm", 1.0, "affirm", 0.0, False, 0.0)
+    turn = AssistantTurn(nothing, record.language, customer, record.memory, dt.date.today(), shop)
+    message = MessageRecord(0, pending.message, Actor.CUSTOMER, None, "", record.created_at)
+    return Thought(snapshot, message, nothing, customer, shop, turn, None, None, order, False)
+
+
+def _reworded(runtime: Runtime, understanding: Understanding, answer: Answer) -> Answer:
+    return dataclasses.replace(answer, replies=reworded(runtime, understanding, answer))
+
+
+def _summarise(runtime: Runtime, conversation_id: str) -> None:
+    """After a hand-over is committed, the optional LLM summarises it onto the card."""
+    with reading(runtime.engine) as connection:
+        said = transcript(connection, conversation_id)
+        record = find_conversation(connection, conversation_id)
+    if record is None:
+        return
+    summary = runtime.writer.summarise(record.language, said)
+    if not summary:
+        return
+    with transaction(runtime.engine) as connection:
+        unit = ConversationUnit.load(connection, conversation_id)
+        card = unit.conversation.card
+        if unit.conversation.state is State.QUEUED and card is not None:
+            unit.set(card=card | {"summary": summary}, summary=summary)
+

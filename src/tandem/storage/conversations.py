@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 
 from tandem.domain.conversation import Actor, EventKind, State, Transition, transition
 from tandem.domain.errors import NotFound
+from tandem.domain.memory import ConversationMemory
 from tandem.storage.tables import agents, conversations, events, messages
 from tandem.types import AgentId, ConversationId, Language
 from tandem.understanding.result import Understanding
@@ -39,7 +40,7 @@ class ConversationRecord:
     card: dict[str, Any] | None
     ticket_promised_by: dt.datetime | None
     contact_email: str | None
-    memory: dict[str, Any]
+    memory: ConversationMemory
     created_at: dt.datetime
     closed_at: dt.datetime | None
 
@@ -97,7 +98,7 @@ def to_conversation(row: Row[Any]) -> ConversationRecord:
         card=m["card"],
         ticket_promised_by=_utc(m["ticket_promised_by"]),
         contact_email=m["contact_email"],
-        memory=dict(m["memory"] or {}),
+        memory=ConversationMemory.from_json(m["memory"] or {}),
         created_at=_utc(m["created_at"]) or now(),
         closed_at=_utc(m["closed_at"]),
     )
@@ -120,7 +121,7 @@ def create_conversation(
             customer_email=customer_email,
             message_count=0,
             event_count=0,
-            memory={},
+            memory=ConversationMemory().to_json(),
             created_at=moment,
             updated_at=moment,
         )
@@ -262,8 +263,18 @@ class ConversationUnit:
         self._update(event_count=seq)
 
     def set(self, **fields: Any) -> None:
-        """Update other columns (language, customer id, handoff fields, memory, summary)."""
+        """Update other columns (language, customer id, handoff fields, summary)."""
+        assert "memory" not in fields, "the memory changes through remember()"
         self._update(**fields)
+
+    def remember(self, memory: ConversationMemory) -> None:
+        """Store the conversation's memory (changed through its named operations)."""
+        self.connection.execute(
+            update(conversations)
+            .where(conversations.c.id == self.conversation.id)
+            .values(updated_at=now(), memory=memory.to_json())
+        )
+        self.conversation = replace(self.conversation, memory=memory)
 
     def _update(self, **fields: Any) -> None:
         self.connection.execute(

@@ -15,21 +15,14 @@ from typing import Any
 import yaml
 
 from tandem.types import SUPPORTED_LANGUAGES, Language
+from tandem.understanding.topics import INTENTS, OUT_OF_SCOPE
 
 #: The shipped catalogue.
 CATALOGUE_DIR = Path(__file__).parent / "catalogue"
 
-#: The label of everything the assistant does not handle.
-OUT_OF_SCOPE = "oos"
-
-#: Intent names other packages depend on; every language file must have all of them.
-INTENTS: tuple[str, ...] = (
-    "where_is_my_order", "delivery_time", "return_item", "refund_status", "cancel_order",
-    "change_address", "change_payment_method", "exchange_item", "payment_problem",
-    "double_charge", "invoice", "warranty", "opening_hours", "complaint", "talk_to_person",
-    "greeting", "thanks", "goodbye", "affirm", "deny", "reject_answer", OUT_OF_SCOPE,
-)  # fmt: skip
-
+#: The intents (every language file must have all of them) and the out-of-scope label come
+#: from the one list, catalogue/intents.yaml (tandem.understanding.topics).
+__all__ = ["INTENTS", "OUT_OF_SCOPE", "Catalogue", "CatalogueError", "load_catalogue"]
 
 _DATE_LISTS = (
     "today", "yesterday", "day_before_yesterday", "days_ago", "weeks_ago", "last_weekday",

@@ -2,48 +2,54 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol, TypeVar, runtime_checkable
 
 from tandem.answering.replies import Replies, Reply
-from tandem.commerce.model import CommerceBackend, Customer, Order
+from tandem.commerce.actions import Done, ShopAction
+from tandem.commerce.model import Customer, Order, ShopReader
+from tandem.domain.decision import Outcome
+from tandem.domain.flow_records import FlowRecord
 from tandem.understanding.result import Understanding
 
-FlowData = dict[str, Any]  # a flow's own JSON-serialisable state between turns
+__all__ = ["Flow", "FlowTurn", "Outcome", "Performs", "Plan", "order_items", "pick_order"]
 
-
-class Outcome(StrEnum):
-    """What a turn achieved; the handoff policy and the metrics read it."""
-
-    ANSWERED = "answered"  # a useful, grounded answer
-    ASKED = "asked"  # asked for a missing detail (identity, which order, a confirmation)
-    RESOLVED = "resolved"  # performed an action and confirmed it
-    SMALL_TALK = "small_talk"  # greeting, thanks, goodbye
-    DECLINED = "declined"  # the customer changed their mind or let a confirmation go
-    NOT_UNDERSTOOD = "not_understood"
-    ACTION_FAILED = "action_failed"  # the shop refused or failed
-    BUSINESS_RULE = "business_rule"  # a shop rule forbids what the customer needs
+R = TypeVar("R", bound=FlowRecord)
 
 
 @dataclass(frozen=True, slots=True)
 class FlowTurn:
     understanding: Understanding
     customer: Customer | None
-    data: FlowData  # empty when the flow starts
-    shop: CommerceBackend
+    record: FlowRecord | None  # the flow's state from its last turn; None when it starts
+    shop: ShopReader  # reading only: a flow proposes changes, the turn performs them
     replies: Replies
     today: dt.date
     previous_reply: str = ""
 
+    def state(self, kind: type[R]) -> R:
+        """The flow's record as its own type (a fresh one when the flow starts)."""
+        if isinstance(self.record, kind):
+            return self.record
+        return kind(order_id=self.record.order_id) if self.record else kind()
+
+    def with_record(self, record: FlowRecord) -> FlowTurn:
+        return dataclasses.replace(self, record=record)
+
 
 @dataclass(frozen=True, slots=True)
-class Step:
+class Plan:
+    """What a flow proposes for one message: what to say, the state to keep and the shop change
+    to make. Nothing is performed: the turn performs `action` only when the policy lets the AI
+    answer, and the same plan can be shown to an agent as a suggestion."""
+
     replies: tuple[Reply, ...]
     outcome: Outcome
-    data: FlowData | None = None  # the state to keep; None when the flow is finished
-    detail: dict[str, str] = field(default_factory=dict)  # facts for the handoff card
+    record: FlowRecord | None = None  # the state to keep; None when the flow is finished
+    detail: dict[str, str] = field(default_factory=dict)  # facts for the decided event
+    action: ShopAction | None = None  # the change to make, once decided
 
 
 class Flow(Protocol):
@@ -58,7 +64,14 @@ class Flow(Protocol):
     @property
     def needs_customer(self) -> bool: ...
 
-    def step(self, turn: FlowTurn) -> Step: ...
+    def step(self, turn: FlowTurn) -> Plan: ...
+
+
+@runtime_checkable
+class Performs(Protocol):
+    """A flow whose plans carry shop actions: it words the result once the turn performed it."""
+
+    def performed(self, turn: FlowTurn, action: ShopAction, done: Done) -> Plan: ...
 
 
 def order_items(order: Order) -> str:
@@ -75,7 +88,7 @@ def recent_orders(orders: list[Order], limit: int = 4) -> str:
     return ", ".join(f"{order.id} ({order_items(order)})" for order in newest)
 
 
-def pick_order(turn: FlowTurn, wanted: frozenset[str]) -> Order | Step:
+def pick_order(turn: FlowTurn, wanted: frozenset[str]) -> Order | Plan:
     """The order the customer means: named in the message, or the only one that fits.
 
     `wanted` lists the statuses this flow can act on, to choose among several orders. An order
@@ -83,25 +96,24 @@ def pick_order(turn: FlowTurn, wanted: frozenset[str]) -> Order | Step:
     """
     assert turn.customer is not None
     orders = turn.shop.orders_of(turn.customer.id)
-    named = turn.understanding.slots.order_ids or tuple(
-        value for value in [turn.data.get("order_id")] if value
-    )
+    kept = turn.record.order_id if turn.record else None
+    named = turn.understanding.slots.order_ids or tuple(value for value in [kept] if value)
     if named:
         mine: dict[str, Order] = {order.id: order for order in orders}
         if named[0] in mine:
             return mine[named[0]]
-        return Step(
+        return Plan(
             (turn.replies.say("order_not_found", order_id=named[0], orders=recent_orders(orders)),),
             Outcome.ASKED,
-            dict(turn.data),
+            turn.record,
         )
     if not orders:
-        return Step((turn.replies.say("no_orders"),), Outcome.ANSWERED)
+        return Plan((turn.replies.say("no_orders"),), Outcome.ANSWERED)
     fitting = [order for order in orders if order.status.value in wanted] or orders
     if len(fitting) == 1:
         return fitting[0]
-    return Step(
+    return Plan(
         (turn.replies.say("order_pick", orders=recent_orders(fitting)),),
         Outcome.ASKED,
-        dict(turn.data),
+        turn.record,
     )

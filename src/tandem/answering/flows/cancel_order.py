@@ -5,16 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tandem.answering.flows.base import FlowTurn, Outcome, Step, order_items
-from tandem.answering.flows.confirm import (
-    action_failed,
-    ask_confirmation,
-    confirmation,
-    open_order,
-    refused,
-)
+from tandem.answering.flows.base import FlowTurn, Outcome, Plan, order_items
+from tandem.answering.flows.confirm import ask_confirmation, confirmation, open_order, refused
 from tandem.answering.flows.money import money
-from tandem.commerce.model import CommerceError, Order, OrderStatus, RefundStatus
+from tandem.commerce.actions import CancelOrder, Done, ShopAction
+from tandem.commerce.model import Order, OrderStatus, RefundStatus
+from tandem.domain.flow_records import CancelRecord
 
 UNSHIPPED = frozenset({OrderStatus.PENDING.value, OrderStatus.PROCESSING.value})
 
@@ -25,55 +21,57 @@ class CancelOrderFlow:
     intents: frozenset[str] = frozenset({"cancel_order"})
     needs_customer: bool = True
 
-    def step(self, turn: FlowTurn) -> Step:
-        opened = open_order(turn, self.intents, UNSHIPPED, self._blocked)
-        if isinstance(opened, Step):
+    def step(self, turn: FlowTurn) -> Plan:
+        opened = open_order(turn, CancelRecord, self.intents, UNSHIPPED, self._blocked)
+        if isinstance(opened, Plan):
             return opened
-        picked, data = opened
+        picked, record = opened
 
-        def ask() -> Step:
+        def ask() -> Plan:
             return ask_confirmation(
                 turn,
                 "cancel_confirm",
-                data,
+                record,
                 order_id=picked.id,
                 items=order_items(picked),
                 total=money(turn.replies, picked.total, picked.currency),
             )
 
-        if data.get("confirm"):
-            return confirmation(turn, lambda: self._cancel(turn, picked), ask)
+        if record.confirm:
+            return confirmation(turn, record, lambda: self._cancel(picked), ask)
         return ask()
 
-    def _blocked(self, turn: FlowTurn, order: Order) -> Step | None:
+    def _blocked(self, turn: FlowTurn, order: Order) -> Plan | None:
         return None if order.status.value in UNSHIPPED else self._not_cancellable(turn, order)
 
     @staticmethod
-    def _not_cancellable(turn: FlowTurn, order: Order) -> Step:
+    def _not_cancellable(turn: FlowTurn, order: Order) -> Plan:
         key = {
             OrderStatus.SHIPPED: "cancel_shipped",
             OrderStatus.DELIVERED: "cancel_delivered",
         }.get(order.status, "cancel_closed")
-        return refused(turn, key, order.id, "not_cancellable", status=order.status.value)
+        return refused(
+            turn, CancelRecord, key, order.id, "not_cancellable", status=order.status.value
+        )
 
     @staticmethod
-    def _cancel(turn: FlowTurn, order: Order) -> Step:
-        try:
-            cancelled = turn.shop.cancel_order(order.id)
-        except CommerceError as error:
-            return action_failed(turn, order.id, error)
-        before = {refund.id for refund in order.refunds}
-        refunds = [r for r in cancelled.refunds if r.id not in before]
+    def _cancel(order: Order) -> Plan:
+        action = CancelOrder(order.id, tuple(refund.id for refund in order.refunds))
+        return Plan((), Outcome.RESOLVED, detail={"order_id": order.id}, action=action)
+
+    def performed(self, turn: FlowTurn, action: ShopAction, done: Done) -> Plan:
+        order_id = action.order_id
+        refunds = done.refunds
         say, date = turn.replies.say, turn.replies.date
-        if refunds and refunds[0].status is not RefundStatus.PAID:
+        if refunds and refunds[0].status is not RefundStatus.PAID and done.order is not None:
             total = sum((refund.amount for refund in refunds), Decimal(0))
             reply = say(
                 "cancel_done_refund",
-                order_id=order.id,
-                amount=money(turn.replies, total, order.currency),
+                order_id=order_id,
+                amount=money(turn.replies, total, done.order.currency),
                 method=turn.replies.phrase("payment_method", refunds[0].method),
                 expected_on=date(max(r.expected_at for r in refunds)),
             )
         else:
-            reply = say("cancel_done", order_id=order.id)
-        return Step((reply,), Outcome.RESOLVED, detail={"order_id": order.id})
+            reply = say("cancel_done", order_id=order_id)
+        return Plan((reply,), Outcome.RESOLVED, detail={"order_id": order_id})

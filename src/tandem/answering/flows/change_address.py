@@ -6,20 +6,22 @@ The new address is read from the message: a street with its house number ("Keize
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
-from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step
+from tandem.answering.flows.base import FlowTurn, Outcome, Plan
 from tandem.answering.flows.confirm import (
-    action_failed,
     ask_confirmation,
     business_rule,
     confirmation,
     open_order,
     refused,
 )
+from tandem.commerce.actions import ChangeAddress, Done, ShopAction
 from tandem.commerce.addresses import validated_address
 from tandem.commerce.model import Address, CommerceError, Order, OrderStatus
+from tandem.domain.flow_records import AddressRecord, Postal
 
 UNSHIPPED = frozenset({OrderStatus.PENDING.value, OrderStatus.PROCESSING.value})
 _POSTCODE = re.compile(
@@ -38,62 +40,57 @@ class ChangeAddressFlow:
     intents: frozenset[str] = frozenset({"change_address"})
     needs_customer: bool = True
 
-    def step(self, turn: FlowTurn) -> Step:
-        opened = open_order(turn, self.intents, UNSHIPPED, self._blocked)
-        if isinstance(opened, Step):
+    def step(self, turn: FlowTurn) -> Plan:
+        opened = open_order(turn, AddressRecord, self.intents, UNSHIPPED, self._blocked)
+        if isinstance(opened, Plan):
             return opened
-        picked, data = opened
-        if data.get("confirm"):
-            new = Address(**data["address"])
+        picked, record = opened
+        if record.confirm and record.address is not None:
+            new = Address(**dataclasses.asdict(record.address))
             return confirmation(
                 turn,
-                lambda: self._change(turn, picked, new),
-                lambda: self._ask(turn, picked, data, new),
-            )
+                record,
+                lambda: Plan(
+                    (), Outcome.RESOLVED, detail={"order_id": picked.id},
+                    action=ChangeAddress(picked.id, new),
+                ),
+                lambda: self._ask(turn, picked, record, new),
+            )  # fmt: skip
         address = read_address(turn.understanding.text, picked.shipping_address.country)
         if isinstance(address, str):
             reply = turn.replies.say(address, avoid=turn.previous_reply, order_id=picked.id)
-            return Step((reply,), Outcome.ASKED, data)
-        return self._ask(turn, picked, data, address)
+            return Plan((reply,), Outcome.ASKED, record)
+        return self._ask(turn, picked, record, address)
 
-    def _blocked(self, turn: FlowTurn, order: Order) -> Step | None:
+    def _blocked(self, turn: FlowTurn, order: Order) -> Plan | None:
         return None if order.status.value in UNSHIPPED else self._too_late(turn, order)
 
     @staticmethod
-    def _too_late(turn: FlowTurn, order: Order) -> Step:
+    def _too_late(turn: FlowTurn, order: Order) -> Plan:
         if order.status is OrderStatus.SHIPPED:
             return business_rule(turn, "address_shipped", order.id, "already_shipped")
-        return refused(turn, "address_closed", order.id, "order_closed", status=order.status.value)
+        return refused(
+            turn, AddressRecord, "address_closed", order.id, "order_closed",
+            status=order.status.value,
+        )  # fmt: skip
 
     @staticmethod
-    def _ask(turn: FlowTurn, order: Order, data: FlowData, address: Address) -> Step:
+    def _ask(turn: FlowTurn, order: Order, record: AddressRecord, address: Address) -> Plan:
+        postal = Postal(address.street, address.postcode, address.city, address.country)
         return ask_confirmation(
             turn,
             "address_confirm",
-            data
-            | {
-                "address": {
-                    "street": address.street,
-                    "postcode": address.postcode,
-                    "city": address.city,
-                    "country": address.country,
-                }
-            },
+            dataclasses.replace(record, address=postal),
             order_id=order.id,
             old=_one_line(order.shipping_address),
             new=_one_line(address),
         )
 
-    @staticmethod
-    def _change(turn: FlowTurn, order: Order, address: Address) -> Step:
-        try:
-            changed = turn.shop.change_address(order.id, address)
-        except CommerceError as error:
-            return action_failed(turn, order.id, error)
-        reply = turn.replies.say(
-            "address_done", order_id=order.id, new=_one_line(changed.shipping_address)
-        )
-        return Step((reply,), Outcome.RESOLVED, detail={"order_id": order.id})
+    def performed(self, turn: FlowTurn, action: ShopAction, done: Done) -> Plan:
+        assert isinstance(action, ChangeAddress)
+        address = done.order.shipping_address if done.order else action.address
+        reply = turn.replies.say("address_done", order_id=action.order_id, new=_one_line(address))
+        return Plan((reply,), Outcome.RESOLVED, detail={"order_id": action.order_id})
 
 
 def read_address(text: str, country: str) -> Address | str:

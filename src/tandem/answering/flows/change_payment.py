@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
-from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step
+from tandem.answering.flows.base import FlowTurn, Outcome, Plan
 from tandem.answering.flows.confirm import (
-    action_failed,
     ask_confirmation,
     business_rule,
     confirmation,
@@ -16,7 +16,9 @@ from tandem.answering.flows.confirm import (
 )
 from tandem.answering.flows.money import money
 from tandem.answering.replies import Reply
-from tandem.commerce.model import PAYMENT_METHODS, CommerceError, Order, OrderStatus
+from tandem.commerce.actions import ChangePaymentMethod, Done, ShopAction
+from tandem.commerce.model import PAYMENT_METHODS, Order, OrderStatus
+from tandem.domain.flow_records import PaymentRecord
 
 UNSHIPPED = frozenset({OrderStatus.PENDING.value, OrderStatus.PROCESSING.value})
 #: How customers name the shop's payment methods.
@@ -34,32 +36,39 @@ class ChangePaymentFlow:
     intents: frozenset[str] = frozenset({"change_payment_method"})
     needs_customer: bool = True
 
-    def step(self, turn: FlowTurn) -> Step:
-        opened = open_order(turn, self.intents, UNSHIPPED, self._blocked)
-        if isinstance(opened, Step):
+    def step(self, turn: FlowTurn) -> Plan:
+        opened = open_order(turn, PaymentRecord, self.intents, UNSHIPPED, self._blocked)
+        if isinstance(opened, Plan):
             return opened
-        picked, data = opened
-        if data.get("confirm"):
-            method = str(data["method"])
+        picked, record = opened
+        if record.confirm and record.method:
+            method = record.method
+            action = ChangePaymentMethod(
+                picked.id, method, tuple(refund.id for refund in picked.refunds)
+            )
             return confirmation(
                 turn,
-                lambda: self._change(turn, picked, method),
-                lambda: self._ask(turn, picked, data, method),
+                record,
+                lambda: Plan((), Outcome.RESOLVED, detail={"order_id": picked.id}, action=action),
+                lambda: self._ask(turn, picked, record, method),
             )
         offered = offered_methods(picked)
         wanted = [m for m in wanted_methods(turn.understanding.text) if m in offered]
         if not wanted:
-            return Step((self._offer(turn, picked, offered),), Outcome.ASKED, data)
-        return self._ask(turn, picked, data, wanted[0])
+            return Plan((self._offer(turn, picked, offered),), Outcome.ASKED, record)
+        return self._ask(turn, picked, record, wanted[0])
 
-    def _blocked(self, turn: FlowTurn, order: Order) -> Step | None:
+    def _blocked(self, turn: FlowTurn, order: Order) -> Plan | None:
         return None if order.status.value in UNSHIPPED else self._too_late(turn, order)
 
     @staticmethod
-    def _too_late(turn: FlowTurn, order: Order) -> Step:
+    def _too_late(turn: FlowTurn, order: Order) -> Plan:
         if order.status is OrderStatus.SHIPPED:
             return business_rule(turn, "payment_shipped", order.id, "already_shipped")
-        return refused(turn, "payment_closed", order.id, "order_closed", status=order.status.value)
+        return refused(
+            turn, PaymentRecord, "payment_closed", order.id, "order_closed",
+            status=order.status.value,
+        )  # fmt: skip
 
     @staticmethod
     def _offer(turn: FlowTurn, order: Order, offered: list[str]) -> Reply:
@@ -73,38 +82,35 @@ class ChangePaymentFlow:
         )
 
     @staticmethod
-    def _ask(turn: FlowTurn, order: Order, data: FlowData, method: str) -> Step:
+    def _ask(turn: FlowTurn, order: Order, record: PaymentRecord, method: str) -> Plan:
         phrase = turn.replies.phrase
         return ask_confirmation(
             turn,
             "payment_confirm",
-            data | {"method": method},
+            dataclasses.replace(record, method=method),
             order_id=order.id,
             old=phrase("payment_method", order.payment_method),
             new=phrase("payment_method", method),
             total=money(turn.replies, order.total, order.currency),
         )
 
-    @staticmethod
-    def _change(turn: FlowTurn, order: Order, method: str) -> Step:
-        try:
-            changed = turn.shop.change_payment_method(order.id, method)
-        except CommerceError as error:
-            return action_failed(turn, order.id, error)
+    def performed(self, turn: FlowTurn, action: ShopAction, done: Done) -> Plan:
+        assert isinstance(action, ChangePaymentMethod)
         say, phrase = turn.replies.say, turn.replies.phrase
-        fields = {"order_id": order.id, "new": phrase("payment_method", method)}
-        refunds = [r for r in changed.refunds if r not in order.refunds]
-        if refunds:
+        fields = {"order_id": action.order_id, "new": phrase("payment_method", action.method)}
+        if done.refunds and done.order is not None:
+            refund = done.refunds[0]
             reply = say(
                 "payment_done_refund",
                 **fields,
-                amount=money(turn.replies, refunds[0].amount, order.currency),
-                old=phrase("payment_method", refunds[0].method),
-                expected_on=turn.replies.date(refunds[0].expected_at),
+                amount=money(turn.replies, refund.amount, done.order.currency),
+                old=phrase("payment_method", refund.method),
+                expected_on=turn.replies.date(refund.expected_at),
             )
         else:
             reply = say("payment_done", **fields)
-        return Step((reply,), Outcome.RESOLVED, detail={"order_id": order.id, "method": method})
+        detail = {"order_id": action.order_id, "method": action.method}
+        return Plan((reply,), Outcome.RESOLVED, detail=detail)
 
 
 def offered_methods(order: Order) -> list[str]:

@@ -5,9 +5,10 @@ Before shipping, or after delivery within the return window; only variants in st
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step
+from tandem.answering.flows.base import FlowTurn, Outcome, Plan
 from tandem.answering.flows.confirm import (
     action_failed,
     ask_confirmation,
@@ -17,7 +18,9 @@ from tandem.answering.flows.confirm import (
     refused,
 )
 from tandem.answering.flows.items import named_lines, wanted_variant, with_order_of_items
+from tandem.commerce.actions import Done, ExchangeItem, ShopAction
 from tandem.commerce.model import RETURN_WINDOW_DAYS, CommerceError, Order, OrderLine, OrderStatus
+from tandem.domain.flow_records import ExchangeRecord
 
 EXCHANGEABLE = frozenset(
     {OrderStatus.PENDING.value, OrderStatus.PROCESSING.value, OrderStatus.DELIVERED.value}
@@ -31,27 +34,30 @@ class ExchangeItemFlow:
     intents: frozenset[str] = frozenset({"exchange_item"})
     needs_customer: bool = True
 
-    def step(self, turn: FlowTurn) -> Step:
-        turn = with_order_of_items(turn, EXCHANGEABLE)
-        opened = open_order(turn, self.intents, EXCHANGEABLE, self._blocked)
-        if isinstance(opened, Step):
+    def step(self, turn: FlowTurn) -> Plan:
+        turn = with_order_of_items(turn, ExchangeRecord, EXCHANGEABLE)
+        opened = open_order(turn, ExchangeRecord, self.intents, EXCHANGEABLE, self._blocked)
+        if isinstance(opened, Plan):
             return opened
-        picked, data = opened
-        line = self._line(turn, picked, data)
-        if isinstance(line, Step):
+        picked, record = opened
+        line = self._line(turn, picked, record)
+        if isinstance(line, Plan):
             return line
-        data["variant_id"] = line.variant_id
-        if data.get("confirm"):
-            new = (str(data["new_id"]), str(data["new_name"]), True)
+        record = dataclasses.replace(
+            record, variant_id=line.variant_id, item=line.product_name, old_name=line.variant_name
+        )
+        if record.confirm and record.new_id and record.new_name:
+            new = (record.new_id, record.new_name, True)
             return confirmation(
                 turn,
-                lambda: self._exchange(turn, picked, line, new),
-                lambda: self._ask(turn, picked, data, line, new),
+                record,
+                lambda: _propose(picked, line, new),
+                lambda: self._ask(turn, picked, record, line, new),
             )
-        return self._choose(turn, picked, data, line)
+        return self._choose(turn, picked, record, line)
 
     @staticmethod
-    def _blocked(turn: FlowTurn, order: Order) -> Step | None:
+    def _blocked(turn: FlowTurn, order: Order) -> Plan | None:
         delivered = order.delivered_at.date() if order.delivered_at else None
         if delivered and (turn.today - delivered).days > RETURN_WINDOW_DAYS:
             return business_rule(
@@ -65,13 +71,15 @@ class ExchangeItemFlow:
         if order.status.value in EXCHANGEABLE:
             return None
         key = "exchange_in_transit" if order.status is OrderStatus.SHIPPED else "exchange_closed"
-        return refused(turn, key, order.id, "not_exchangeable", status=order.status.value)
+        return refused(
+            turn, ExchangeRecord, key, order.id, "not_exchangeable", status=order.status.value
+        )
 
     @staticmethod
-    def _line(turn: FlowTurn, order: Order, data: FlowData) -> OrderLine | Step:
+    def _line(turn: FlowTurn, order: Order, record: ExchangeRecord) -> OrderLine | Plan:
         lines = [line for line in order.lines if line.quantity > line.returned_quantity]
         named = [w.line for w in named_lines(turn.understanding.text, order)]
-        known = [line for line in lines if line.variant_id == data.get("variant_id")]
+        known = [line for line in lines if line.variant_id == record.variant_id]
         chosen = [line for line in named if line in lines] or known or lines
         if len(chosen) == 1:
             return chosen[0]
@@ -80,9 +88,11 @@ class ExchangeItemFlow:
             order_id=order.id,
             items=", ".join(f"{line.product_name} ({line.variant_name})" for line in lines),
         )
-        return Step((reply,), Outcome.ASKED, data)
+        return Plan((reply,), Outcome.ASKED, record)
 
-    def _choose(self, turn: FlowTurn, order: Order, data: FlowData, line: OrderLine) -> Step:
+    def _choose(
+        self, turn: FlowTurn, order: Order, record: ExchangeRecord, line: OrderLine
+    ) -> Plan:
         try:
             variants = turn.shop.variants_of(line.product_id)
         except CommerceError as error:
@@ -91,7 +101,7 @@ class ExchangeItemFlow:
         in_stock = [v for v in variants if v[2]]
         said = _closest(wanted_variant(turn.understanding.text, variants), line.variant_id)
         if said is not None and said[2]:
-            return self._ask(turn, order, data, line, said)
+            return self._ask(turn, order, record, line, said)
         if not in_stock:
             return business_rule(
                 turn, "exchange_none_in_stock", order.id, "out_of_stock", item=line.product_name
@@ -104,32 +114,41 @@ class ExchangeItemFlow:
             wanted=said[1] if said else "",
             variants=", ".join(v[1] for v in in_stock),
         )
-        return Step((reply,), Outcome.ASKED, data)
+        return Plan((reply,), Outcome.ASKED, record)
 
     @staticmethod
-    def _ask(turn: FlowTurn, order: Order, data: FlowData, line: OrderLine, new: Variant) -> Step:
+    def _ask(
+        turn: FlowTurn, order: Order, record: ExchangeRecord, line: OrderLine, new: Variant
+    ) -> Plan:
         return ask_confirmation(
             turn,
             "exchange_confirm",
-            data | {"new_id": new[0], "new_name": new[1]},
+            dataclasses.replace(record, new_id=new[0], new_name=new[1]),
             order_id=order.id,
             item=line.product_name,
             old=line.variant_name,
             new=new[1],
         )
 
-    @staticmethod
-    def _exchange(turn: FlowTurn, order: Order, line: OrderLine, new: Variant) -> Step:
-        try:
-            turn.shop.exchange_item(order.id, line.variant_id, new[0])
-        except CommerceError as error:
-            return action_failed(turn, order.id, error)
-        delivered = order.status is OrderStatus.DELIVERED
+    def performed(self, turn: FlowTurn, action: ShopAction, done: Done) -> Plan:
+        assert isinstance(action, ExchangeItem)
+        record = turn.state(ExchangeRecord)
+        delivered = done.order is not None and done.order.status is OrderStatus.DELIVERED
         key = "exchange_done_delivered" if delivered else "exchange_done"
         reply = turn.replies.say(
-            key, order_id=order.id, item=line.product_name, old=line.variant_name, new=new[1]
+            key,
+            order_id=action.order_id,
+            item=record.item or "",
+            old=record.old_name or "",
+            new=record.new_name or action.new_variant_id,
         )
-        return Step((reply,), Outcome.RESOLVED, detail={"order_id": order.id, "variant": new[0]})
+        detail = {"order_id": action.order_id, "variant": action.new_variant_id}
+        return Plan((reply,), Outcome.RESOLVED, detail=detail)
+
+
+def _propose(order: Order, line: OrderLine, new: Variant) -> Plan:
+    action = ExchangeItem(order.id, line.variant_id, new[0])
+    return Plan((), Outcome.RESOLVED, detail={"order_id": order.id}, action=action)
 
 
 def _closest(candidates: list[Variant], current_id: str) -> Variant | None:

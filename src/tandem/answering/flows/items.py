@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process, utils
 
 from tandem.answering.flows.base import FlowTurn
 from tandem.commerce.model import Order, OrderLine
+from tandem.domain.flow_records import FlowRecord
 
 #: rapidfuzz ratio (0..100) for a message word to count as a product word.
 SIMILARITY = 80
@@ -119,10 +120,13 @@ def _quantity(before: list[str]) -> int | None:
     return None
 
 
-def with_order_of_items(turn: FlowTurn, statuses: frozenset[str]) -> FlowTurn:
+def with_order_of_items(
+    turn: FlowTurn, kind: type[FlowRecord], statuses: frozenset[str]
+) -> FlowTurn:
     """The turn with the order it is about remembered, when no order is named but the message
     names items that only one of the customer's orders (in `statuses`) has."""
-    if turn.customer is None or turn.understanding.slots.order_ids or turn.data.get("order_id"):
+    kept = turn.record.order_id if turn.record else None
+    if turn.customer is None or turn.understanding.slots.order_ids or kept:
         return turn
     text = turn.understanding.text
     orders = [
@@ -132,4 +136,4 @@ def with_order_of_items(turn: FlowTurn, statuses: frozenset[str]) -> FlowTurn:
     ]
     if len(orders) != 1:
         return turn
-    return replace(turn, data=turn.data | {"order_id": orders[0].id})
+    return turn.with_record(replace(turn.state(kind), order_id=orders[0].id))

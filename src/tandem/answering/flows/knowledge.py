@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tandem.answering.flows.base import FlowTurn, Outcome, Step
+from tandem.answering.flows.base import FlowTurn, Outcome, Plan
 from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.answering.links import checked_link
 
@@ -25,11 +25,11 @@ class KnowledgeFlow:
     )
     needs_customer: bool = False
 
-    def step(self, turn: FlowTurn) -> Step:
+    def step(self, turn: FlowTurn) -> Plan:
         u = turn.understanding
         hits = self.knowledge.search(u.text, turn.replies.language, limit=1)
         if not hits or hits[0].score < MIN_SCORE or hits[0].similarity < MIN_SIMILARITY:
-            return Step((), Outcome.NOT_UNDERSTOOD, detail={"intent": u.intent})
+            return Plan((), Outcome.NOT_UNDERSTOOD, detail={"intent": u.intent})
         hit = hits[0]
         link = checked_link(self.knowledge, turn.replies.language, hit.article.slug)
         fields = {"passage": quote(hit.passage), "title": hit.article.title}
@@ -38,7 +38,7 @@ class KnowledgeFlow:
             if link
             else turn.replies.say("knowledge_answer_unlinked", avoid=turn.previous_reply, **fields)
         )
-        return Step((reply,), Outcome.ANSWERED, detail={"article": hit.article.id})
+        return Plan((reply,), Outcome.ANSWERED, detail={"article": hit.article.id})
 
 
 def quote(passage: str) -> str:

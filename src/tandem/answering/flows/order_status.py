@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tandem.answering.flows.base import FlowTurn, Outcome, Step, order_items, pick_order
+from tandem.answering.flows.base import FlowTurn, Outcome, Plan, order_items, pick_order
 from tandem.answering.replies import Reply
 from tandem.commerce.model import Order, OrderStatus
+from tandem.domain.flow_records import OrderStatusRecord
 
 OPEN = frozenset({OrderStatus.PENDING, OrderStatus.PROCESSING, OrderStatus.SHIPPED})
 
@@ -17,11 +18,12 @@ class OrderStatusFlow:
     intents: frozenset[str] = frozenset({"where_is_my_order"})
     needs_customer: bool = True
 
-    def step(self, turn: FlowTurn) -> Step:
+    def step(self, turn: FlowTurn) -> Plan:
+        turn = turn.with_record(turn.state(OrderStatusRecord))
         picked = pick_order(turn, frozenset(status.value for status in OPEN))
-        if isinstance(picked, Step):
+        if isinstance(picked, Plan):
             return picked
-        return Step(
+        return Plan(
             (self._status_reply(turn, picked),), Outcome.ANSWERED, detail={"order_id": picked.id}
         )
 

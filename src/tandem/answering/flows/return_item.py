@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tandem.answering.flows.base import FlowData, FlowTurn, Outcome, Step
+from tandem.answering.flows.base import FlowTurn, Outcome, Plan
 from tandem.answering.flows.confirm import (
-    action_failed,
     ask_confirmation,
     business_rule,
     confirmation,
@@ -16,10 +16,13 @@ from tandem.answering.flows.confirm import (
 )
 from tandem.answering.flows.items import left, named_lines, with_order_of_items
 from tandem.answering.flows.money import money
-from tandem.commerce.model import RETURN_WINDOW_DAYS, CommerceError, Order, OrderStatus
+from tandem.commerce.actions import Done, ShopAction, StartReturn
+from tandem.commerce.model import RETURN_WINDOW_DAYS, Order, OrderStatus
+from tandem.domain.flow_records import ReturnRecord
 
 Selection = dict[str, int]  # variant id -> how many to return
 RETURN_REASON = "Return started in the chat"
+DELIVERED = frozenset({OrderStatus.DELIVERED.value})
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,28 +31,27 @@ class ReturnItemFlow:
     intents: frozenset[str] = frozenset({"return_item"})
     needs_customer: bool = True
 
-    def step(self, turn: FlowTurn) -> Step:
-        turn = with_order_of_items(turn, frozenset({OrderStatus.DELIVERED.value}))
-        opened = open_order(
-            turn, self.intents, frozenset({OrderStatus.DELIVERED.value}), self._blocked
-        )
-        if isinstance(opened, Step):
+    def step(self, turn: FlowTurn) -> Plan:
+        turn = with_order_of_items(turn, ReturnRecord, DELIVERED)
+        opened = open_order(turn, ReturnRecord, self.intents, DELIVERED, self._blocked)
+        if isinstance(opened, Plan):
             return opened
-        picked, data = opened
-        if data.get("confirm"):
-            selection: Selection = data["selection"]
+        picked, record = opened
+        if record.confirm:
+            selection: Selection = dict(record.selection)
             return confirmation(
                 turn,
-                lambda: self._return(turn, picked, selection),
-                lambda: self._ask(turn, picked, data, selection),
+                record,
+                lambda: _propose(picked, selection),
+                lambda: self._ask(turn, picked, record, selection),
             )
         chosen = self._selection(turn, picked)
-        if isinstance(chosen, Step):
-            return Step(chosen.replies, chosen.outcome, data)
-        return self._ask(turn, picked, data, chosen)
+        if isinstance(chosen, Plan):
+            return dataclasses.replace(chosen, record=record)
+        return self._ask(turn, picked, record, chosen)
 
     @staticmethod
-    def _blocked(turn: FlowTurn, order: Order) -> Step | None:
+    def _blocked(turn: FlowTurn, order: Order) -> Plan | None:
         if order.status is OrderStatus.DELIVERED and order.delivered_at:
             days = (turn.today - order.delivered_at.date()).days
             if days > RETURN_WINDOW_DAYS:
@@ -68,10 +70,10 @@ class ReturnItemFlow:
             OrderStatus.PROCESSING: "return_not_shipped",
             OrderStatus.SHIPPED: "return_in_transit",
         }.get(order.status, "return_nothing_left")
-        return refused(turn, key, order.id, "not_returnable")
+        return refused(turn, ReturnRecord, key, order.id, "not_returnable")
 
     @staticmethod
-    def _selection(turn: FlowTurn, order: Order) -> Selection | Step:
+    def _selection(turn: FlowTurn, order: Order) -> Selection | Plan:
         """What to return: the items named (with their quantities), else everything left."""
         named = named_lines(turn.understanding.text, order)
         if not named:
@@ -85,37 +87,44 @@ class ReturnItemFlow:
                     item=wanted.line.product_name,
                     ordered=left(wanted.line),
                 )
-                return Step((reply,), Outcome.ASKED)
+                return Plan((reply,), Outcome.ASKED)
         return {w.line.variant_id: w.quantity or left(w.line) for w in named if left(w.line)}
 
     @staticmethod
-    def _ask(turn: FlowTurn, order: Order, data: FlowData, selection: Selection) -> Step:
+    def _ask(turn: FlowTurn, order: Order, record: ReturnRecord, selection: Selection) -> Plan:
         return ask_confirmation(
             turn,
             "return_confirm",
-            data | {"selection": selection},
+            dataclasses.replace(record, selection=tuple(selection.items())),
             order_id=order.id,
             items=_items(order, selection),
             amount=money(turn.replies, _amount(order, selection), order.currency),
             method=turn.replies.phrase("payment_method", order.payment_method),
         )
 
-    @staticmethod
-    def _return(turn: FlowTurn, order: Order, selection: Selection) -> Step:
-        variants = [variant for variant, count in selection.items() for _ in range(count)]
-        try:
-            refund = turn.shop.start_return(order.id, variants, RETURN_REASON)
-        except CommerceError as error:
-            return action_failed(turn, order.id, error)
+    def performed(self, turn: FlowTurn, action: ShopAction, done: Done) -> Plan:
+        assert isinstance(action, StartReturn) and done.refunds
+        refund = done.refunds[0]
+        record = turn.state(ReturnRecord)
+        order = turn.shop.order(action.order_id)
+        selection = dict(record.selection)
+        items = _items(order, selection) if order else ""
         reply = turn.replies.say(
             "return_done",
-            order_id=order.id,
-            items=_items(order, selection),
-            amount=money(turn.replies, refund.amount, order.currency),
+            order_id=action.order_id,
+            items=items,
+            amount=money(turn.replies, refund.amount, order.currency if order else "EUR"),
             method=turn.replies.phrase("payment_method", refund.method),
             expected_on=turn.replies.date(refund.expected_at),
         )
-        return Step((reply,), Outcome.RESOLVED, detail={"order_id": order.id, "refund": refund.id})
+        detail = {"order_id": action.order_id, "refund": refund.id}
+        return Plan((reply,), Outcome.RESOLVED, detail=detail)
+
+
+def _propose(order: Order, selection: Selection) -> Plan:
+    variants = tuple(variant for variant, count in selection.items() for _ in range(count))
+    action = StartReturn(order.id, variants, RETURN_REASON)
+    return Plan((), Outcome.RESOLVED, detail={"order_id": order.id}, action=action)
 
 
 def _items(order: Order, selection: Selection) -> str:

@@ -19,6 +19,7 @@ from tandem.commerce.demo.reading import load_customer, load_orders, money, utc
 from tandem.commerce.demo.rows import REFUND_BUSINESS_DAYS, add_business_days
 from tandem.commerce.demo.tables import (
     shop_customers,
+    shop_idempotency,
     shop_order_lines,
     shop_orders,
     shop_payments,
@@ -97,9 +98,11 @@ class DemoShop:
 
     # Actions
 
-    def cancel_order(self, order_id: OrderId) -> Order:
+    def cancel_order(self, order_id: OrderId, *, idempotency_key: str | None = None) -> Order:
         with transaction(self._engine) as connection:
             order = self._locked_order(connection, order_id)
+            if self._done_before(connection, idempotency_key, order.id):
+                return load_orders(connection, shop_orders.c.id == order.id)[0]
             if order.status not in _UNSHIPPED:
                 raise CommerceError(
                     f"Order {order.id} is {order.status} and can no longer be cancelled.",
@@ -115,19 +118,32 @@ class DemoShop:
             )
             return load_orders(connection, shop_orders.c.id == order.id)[0]
 
-    def start_return(self, order_id: OrderId, variant_ids: list[str], reason: str) -> Refund:
+    def start_return(
+        self, order_id: OrderId, variant_ids: list[str], reason: str, *,
+        idempotency_key: str | None = None,
+    ) -> Refund:
         with transaction(self._engine) as connection:
             order = self._locked_order(connection, order_id)
+            earlier = self._done_before(connection, idempotency_key, order.id)
+            if earlier:
+                refunds = load_orders(connection, shop_orders.c.id == order.id)[0].refunds
+                return next(refund for refund in refunds if refund.id == earlier)
             self._check_returnable(order)
             amount = self._take_back(connection, order.id, Counter(variant_ids))
             days = RETURN_TRANSIT_BUSINESS_DAYS + REFUND_BUSINESS_DAYS
-            return self._add_refund(
+            refund = self._add_refund(
                 connection, order, amount, RefundStatus.REQUESTED, reason, days
             )
+            self._remember(connection, idempotency_key, refund.id)
+            return refund
 
-    def change_address(self, order_id: OrderId, address: Address) -> Order:
+    def change_address(
+        self, order_id: OrderId, address: Address, *, idempotency_key: str | None = None
+    ) -> Order:
         with transaction(self._engine) as connection:
             order = self._locked_order(connection, order_id)
+            if self._done_before(connection, idempotency_key, order.id):
+                return load_orders(connection, shop_orders.c.id == order.id)[0]
             self._check_unshipped(order, "the delivery address")
             new = validated_address(address)
             if new.country != order.country:
@@ -143,9 +159,13 @@ class DemoShop:
             )
             return load_orders(connection, shop_orders.c.id == order.id)[0]
 
-    def change_payment_method(self, order_id: OrderId, method: str) -> Order:
+    def change_payment_method(
+        self, order_id: OrderId, method: str, *, idempotency_key: str | None = None
+    ) -> Order:
         with transaction(self._engine) as connection:
             order = self._locked_order(connection, order_id)
+            if self._done_before(connection, idempotency_key, order.id):
+                return load_orders(connection, shop_orders.c.id == order.id)[0]
             self._check_unshipped(order, "the payment method")
             method = _payment_method(method, order)
             self._settle_payments(connection, order, f"Payment method changed to {method}")
@@ -166,9 +186,14 @@ class DemoShop:
             )
             return load_orders(connection, shop_orders.c.id == order.id)[0]
 
-    def exchange_item(self, order_id: OrderId, variant_id: str, new_variant_id: str) -> Order:
+    def exchange_item(
+        self, order_id: OrderId, variant_id: str, new_variant_id: str, *,
+        idempotency_key: str | None = None,
+    ) -> Order:
         with transaction(self._engine) as connection:
             order = self._locked_order(connection, order_id)
+            if self._done_before(connection, idempotency_key, order.id):
+                return load_orders(connection, shop_orders.c.id == order.id)[0]
             self._check_exchangeable(order)
             lines = {line.variant_id: line for line in self._lines(connection, order.id)}
             line = lines.get(variant_id)
@@ -190,6 +215,30 @@ class DemoShop:
             return load_orders(connection, shop_orders.c.id == order.id)[0]
 
     # Rules and bookkeeping
+
+    @staticmethod
+    def _done_before(connection: Connection, key: str | None, order_id: str) -> str | None:
+        """What an earlier call with this key produced; else None, and this call claims the
+        key (the order row is locked, so a second call with it waits and then finds it)."""
+        if key is None:
+            return None
+        found: str | None = connection.execute(
+            select(shop_idempotency.c.result_id).where(shop_idempotency.c.key == key)
+        ).scalar()
+        if found is None:
+            connection.execute(
+                insert(shop_idempotency).values(key=key, result_id=order_id, created_at=_utc_now())
+            )
+        return found
+
+    @staticmethod
+    def _remember(connection: Connection, key: str | None, result_id: str) -> None:
+        if key is not None:
+            connection.execute(
+                update(shop_idempotency)
+                .where(shop_idempotency.c.key == key)
+                .values(result_id=result_id)
+            )
 
     def _locked_order(self, connection: Connection, order_id: OrderId) -> Row[Any]:
         query = select(shop_orders).where(shop_orders.c.id == _key(order_id)).with_for_update()

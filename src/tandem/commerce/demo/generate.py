@@ -17,7 +17,7 @@ from tandem.commerce.demo import catalogue as cat
 from tandem.commerce.demo.histories import add_random_order
 from tandem.commerce.demo.personas import PERSONA_STOCK, add_personas
 from tandem.commerce.demo.rows import Row, ShopRows, at
-from tandem.commerce.demo.tables import SHOP_TABLES, shop_orders
+from tandem.commerce.demo.tables import SHOP_TABLES, shop_idempotency, shop_orders
 from tandem.storage.db import transaction
 
 SEED = 20_24_06
@@ -41,6 +41,7 @@ def seed(engine: Engine, today: dt.date | None = None, *, reset: bool = False) -
     """Fill the demo shop unless it holds data; ``reset`` first empties it and regenerates."""
     with transaction(engine) as connection:
         if reset:
+            connection.execute(delete(shop_idempotency))
             for table in reversed(SHOP_TABLES):
                 connection.execute(delete(table))
         elif connection.execute(select(func.count()).select_from(shop_orders)).scalar_one():

@@ -110,6 +110,16 @@ shop_refunds = Table(
     Column("expected_at", Date, nullable=False),
 )
 
+#: Changes already made, by the idempotency key they were asked with, and what they produced
+#: (the order id, or the refund id of a return): the same key again changes nothing.
+shop_idempotency = Table(
+    "shop_idempotency",
+    metadata,
+    Column("key", String(160), primary_key=True),
+    Column("result_id", String(32), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 #: Parents before children: insert in this order, delete in reverse.
 SHOP_TABLES = (
     shop_customers,

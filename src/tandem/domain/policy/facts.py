@@ -11,18 +11,13 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 
 from tandem.domain.conversation import State
+from tandem.understanding.topics import INTENTS as CATALOGUE_INTENTS
 
-#: The intent catalogue's names; "oos" means out of scope.
-INTENTS: frozenset[str] = frozenset(
-    {
-        "where_is_my_order", "delivery_time", "return_item", "refund_status", "cancel_order",
-        "change_address", "change_payment_method", "exchange_item", "payment_problem",
-        "double_charge", "invoice", "warranty", "opening_hours", "complaint", "talk_to_person",
-        "greeting", "thanks", "goodbye", "affirm", "deny", "reject_answer", "oos",
-    }
-)  # fmt: skip
+#: The intent catalogue's names (catalogue/intents.yaml); "oos" means out of scope.
+INTENTS: frozenset[str] = frozenset(CATALOGUE_INTENTS)
 
 #: Order statuses as the commerce interface reports them, and "none" when no order is in play.
+#: (A test ties it to tandem.commerce.model.OrderStatus.)
 ORDER_STATUSES: frozenset[str] = frozenset(
     {"none", "pending", "processing", "shipped", "delivered", "cancelled", "returned"}
 )

@@ -1,0 +1,75 @@
+"""The record of each AI turn's decision, and of each shop action performed after one.
+
+Written as events (kinds ``decided`` and ``performed``) in the conversation's timeline, which
+agents and leads see; the handoff card and the metrics read their facts from these, never from
+a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from tandem.domain.decision import Decision
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """One decision of the policy on one customer message."""
+
+    message: int  # the offset of the customer message decided on
+    topic: str
+    intent: str
+    confidence: float
+    action: str  # the policy's action: answer, clarify, offer_human, handoff, ticket
+    reason: str
+    rule: str
+    outcome: str | None  # what the AI's answer achieved (answered, asked...); None: no answer
+    turn_outcome: str  # how the turn ended for the policy's memory
+    policy_version: int
+    order_id: str | None  # the order in question, chosen once in this turn
+    flow: str | None = None  # the flow that answered
+    shop_action: str | None = None  # the shop change the answer proposes (performed after)
+    stage: str = "plan"  # "plan": on the AI's answer; "action_result": after the shop action
+    error: str | None = None  # a shop refusal the answer reported
+
+    @classmethod
+    def of(cls, decision: Decision, **facts: Any) -> Decided:
+        return cls(
+            action=decision.action.value,
+            reason=decision.reason.value,
+            rule=decision.rule,
+            policy_version=decision.policy_version,
+            **facts,
+        )
+
+    def to_detail(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_detail(cls, detail: Mapping[str, Any]) -> Decided:
+        names = cls.__dataclass_fields__
+        return cls(**{key: value for key, value in detail.items() if key in names})
+
+
+@dataclass(frozen=True, slots=True)
+class Performed:
+    """A shop action performed after a decision: once per idempotency key."""
+
+    message: int
+    key: str  # the idempotency key: conversation, message and action
+    kind: str  # cancel_order, start_return, ...
+    order_id: str
+    topic: str
+    ok: bool
+    error: str | None = None  # the shop's error code when it refused or failed
+    refund: str | None = None  # a refund the action started
+
+    def to_detail(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_detail(cls, detail: Mapping[str, Any]) -> Performed:
+        names = cls.__dataclass_fields__
+        return cls(**{key: value for key, value in detail.items() if key in names})

@@ -1,0 +1,272 @@
+"""Phase 1 of a turn, without the conversation's lock: look at the conversation as it stands,
+understand the message, load the customer and the order in question once, let the flow propose
+its plan and the optional LLM word it. Nothing is written and nothing in the shop changes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, select
+
+from tandem.answering.assistant import Answer, AssistantTurn
+from tandem.answering.replies import Reply
+from tandem.commerce.model import Customer, Order
+from tandem.commerce.reading import TurnShop
+from tandem.desk.queue import expected_wait_minutes
+from tandem.domain.conversation import Actor, EventKind, State
+from tandem.domain.decided import Decided, Performed
+from tandem.domain.decision import Action, Outcome
+from tandem.domain.policy.engine import Engine as PolicyEngine
+from tandem.domain.turns import Attempt, Surroundings, turn_facts
+from tandem.services.agents import agents_online
+from tandem.services.runtime import Runtime
+from tandem.storage.conversations import (
+    ConversationRecord,
+    EventRecord,
+    MessageRecord,
+    events_of,
+    find_conversation,
+    now,
+)
+from tandem.storage.tables import conversations, messages
+from tandem.types import CustomerId, OrderId
+from tandem.understanding.result import Context, Understanding
+from tandem.understanding.topics import topic_of
+
+#: Outcomes whose replies the optional LLM may reword (never questions, refusals or errors).
+REWORDABLE = frozenset({Outcome.ANSWERED, Outcome.RESOLVED})
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The conversation as the turn found it; phase 2 checks that it still stands."""
+
+    record: ConversationRecord
+    earlier_texts: tuple[str, ...]
+    earlier_frustration: tuple[float, ...]
+    events: tuple[EventRecord, ...]
+    policy: PolicyEngine
+    agents_online: int
+    waiting: int  # conversations in the queue
+
+    @property
+    def version(self) -> tuple[int, int, State]:
+        record = self.record
+        return (record.message_count, record.event_count, record.state)
+
+    def decided(self) -> list[Decided]:
+        return [Decided.from_detail(e.detail) for e in self.events if e.kind is EventKind.DECIDED]
+
+    def performed(self) -> list[Performed]:
+        kind = EventKind.PERFORMED
+        return [Performed.from_detail(e.detail) for e in self.events if e.kind is kind]
+
+    def recorded_orders(self) -> list[str]:
+        """Order ids the conversation's decisions and actions were about, first seen first."""
+        ids = [d.order_id for d in self.decided()] + [p.order_id for p in self.performed()]
+        return list(dict.fromkeys(i for i in ids if i))
+
+
+@dataclass(frozen=True, slots=True)
+class Thought:
+    """Everything phase 1 prepared for one message."""
+
+    snapshot: Snapshot
+    message: MessageRecord
+    understanding: Understanding
+    customer: Customer | None  # known before the message, or identified by it
+    shop: TurnShop
+    turn: AssistantTurn
+    answer: Answer | None  # None: the policy will not let the AI answer
+    attempt: Attempt | None
+    order: Order | None  # the order in question, chosen once
+    request_human: bool
+
+    def around(self, runtime: Runtime, online: int, queued: int) -> Surroundings:
+        return surroundings(
+            runtime, self.snapshot.record, self.customer, self.order,
+            asked_for_human=self.request_human, online=online, queued=queued,
+        )  # fmt: skip
+
+    @property
+    def topic(self) -> str:
+        return topic_for(self.understanding.intent, self.answer, self.snapshot.record)
+
+
+def look(runtime: Runtime, connection: Connection, conversation_id: str) -> Snapshot:
+    record = find_conversation(connection, conversation_id)
+    assert record is not None, "the conversation was stored before its turn"
+    rows = connection.execute(
+        select(messages.c.text, messages.c.frustration)
+        .where(
+            messages.c.conversation_id == conversation_id,
+            messages.c.author == Actor.CUSTOMER.value,
+            messages.c.intent.is_not(None),
+        )
+        .order_by(messages.c.offset.desc())
+        .limit(5)
+    ).all()
+    return Snapshot(
+        record,
+        tuple(row.text for row in reversed(rows)),
+        tuple(row.frustration or 0.0 for row in reversed(rows)),
+        tuple(events_of(connection, conversation_id)),
+        runtime.policies.current(connection),
+        agents_online(connection),
+        waiting(connection),
+    )
+
+
+def waiting(connection: Connection) -> int:
+    query = select(func.count()).where(conversations.c.state == State.QUEUED.value)
+    return int(connection.execute(query).scalar_one())
+
+
+def think(
+    runtime: Runtime, snapshot: Snapshot, message: MessageRecord, request_human: bool
+) -> Thought:
+    record = snapshot.record
+    shop = TurnShop(runtime.shop)
+    customer = shop.customer(CustomerId(record.customer_id)) if record.customer_id else None
+    understanding = runtime.understander.understand(
+        message.text, _context(snapshot, shop, customer)
+    )
+    today = dt.date.today()
+    turn = AssistantTurn(
+        understanding, understanding.language, customer, record.memory, today, shop
+    )
+    thought = Thought(
+        snapshot, message, understanding, customer, shop, turn, None, None, None, request_human
+    )
+    if record.state is not State.AI:
+        return thought
+    named = _named_order(thought)
+    thought = dataclasses.replace(thought, order=_own_order(shop, customer, named))
+    if not _may_answer(runtime, thought):
+        return thought
+    started = time.perf_counter()
+    answer = _warmer(runtime, understanding, runtime.assistant.respond(turn))
+    attempt = _attempt_of(answer, time.perf_counter() - started)
+    customer = answer.customer or customer
+    order = _own_order(shop, customer, answer.detail.get("order_id") or named)
+    return dataclasses.replace(
+        thought, answer=answer, attempt=attempt, customer=customer, order=order
+    )
+
+
+def surroundings(
+    runtime: Runtime,
+    record: ConversationRecord,
+    customer: Customer | None,
+    order: Order | None,
+    *,
+    asked_for_human: bool,
+    online: int,
+    queued: int,
+) -> Surroundings:
+    """What the policy knows beyond the message: `online` agents, `queued` conversations."""
+    settings = runtime.settings
+    return Surroundings(
+        state=record.state,
+        agents_online=online,
+        expected_wait_minutes=expected_wait_minutes(queued, online) or 0,
+        office_hours=settings.hours.open_at(now().astimezone(settings.zone)),
+        asked_for_human=asked_for_human,
+        awaiting_details=record.memory.awaiting_details,
+        customer_tier=customer.tier if customer else None,
+        order_amount=float(order.total) if order else 0.0,
+        order_status=order.status.value if order else "none",
+        answer_budget_ms=settings.answer_budget_ms,
+    )
+
+
+def topic_for(intent: str, answer: Answer | None, record: ConversationRecord) -> str:
+    """The topic of a turn: the flow's, when one answered or is open; else the intent's."""
+    flow = answer.flow_name if answer else None
+    flow = flow or (record.memory.flow.name if record.memory.flow else None)
+    if flow is not None and topic_of(intent) in ("conversation", "out_of_scope"):
+        return FLOW_TOPICS.get(flow, topic_of(intent))
+    return topic_of(intent)
+
+
+#: The topic each built-in flow serves when the message itself is a "yes" or an order number.
+FLOW_TOPICS = {
+    "order_status": topic_of("where_is_my_order"),
+    "cancel_order": topic_of("cancel_order"),
+    "return_item": topic_of("return_item"),
+    "refund_status": topic_of("refund_status"),
+    "change_address": topic_of("change_address"),
+    "change_payment": topic_of("change_payment_method"),
+    "exchange_item": topic_of("exchange_item"),
+}
+
+
+def _context(snapshot: Snapshot, shop: TurnShop, customer: Customer | None) -> Context:
+    known: tuple[tuple[str, str], ...] = ()
+    if customer is not None and snapshot.record.memory.flow is not None:
+        lines = (line for order in shop.orders_of(customer.id) for line in order.lines)
+        known = tuple(dict.fromkeys((line.product_id, line.product_name) for line in lines))
+    return Context(
+        language=snapshot.record.language,
+        previous_customer_texts=snapshot.earlier_texts,
+        previous_frustration=snapshot.earlier_frustration,
+        today=dt.date.today(),
+        known_products=known,
+    )
+
+
+def _named_order(thought: Thought) -> str | None:
+    slots = thought.understanding.slots
+    flow = thought.snapshot.record.memory.flow
+    kept = flow.record.order_id if flow is not None and flow.record is not None else None
+    return slots.order_ids[0] if slots.order_ids else kept
+
+
+def _own_order(shop: TurnShop, customer: Customer | None, order_id: str | None) -> Order | None:
+    """The identified customer's order with this id; never someone else's."""
+    if customer is None or not order_id:
+        return None
+    order = shop.order(OrderId(order_id))
+    return order if order is not None and order.customer_id == customer.id else None
+
+
+def _may_answer(runtime: Runtime, thought: Thought) -> bool:
+    """Will the policy let the AI answer at all (on what is known before it tries)?"""
+    snapshot = thought.snapshot
+    around = thought.around(runtime, snapshot.agents_online, snapshot.waiting)
+    facts = turn_facts(snapshot.record.memory.turn, thought.understanding, around)
+    return thought.snapshot.policy.decide(facts).action in (Action.ANSWER, Action.OFFER_HUMAN)
+
+
+def _warmer(runtime: Runtime, understanding: Understanding, answer: Answer) -> Answer:
+    """The optional LLM may reword a grounded answer; its wording is used only when it invents
+    nothing (every number, id, date and link checked), else the template stands."""
+    if answer.outcome not in REWORDABLE or not answer.replies:
+        return answer
+    return dataclasses.replace(answer, replies=reworded(runtime, understanding, answer))
+
+
+def reworded(runtime: Runtime, understanding: Understanding, answer: Answer) -> tuple[Reply, ...]:
+    facts = list(answer.detail.values())
+    language = understanding.language
+    return tuple(
+        Reply(reply.key, runtime.writer.rephrase(language, reply.text, facts) or reply.text)
+        for reply in answer.replies
+    )
+
+
+def _attempt_of(answer: Answer, seconds: float) -> Attempt:
+    key = "|".join(reply.key for reply in answer.replies) + "|" + answer.detail.get("order_id", "")
+    if answer.action is not None:
+        key += "|" + answer.action.kind
+    return Attempt(
+        key,
+        action_failed=answer.outcome is Outcome.ACTION_FAILED,
+        answer_ms=round(seconds * 1000),
+        understood=answer.outcome is not Outcome.NOT_UNDERSTOOD,
+        shop_rule_refused=answer.outcome is Outcome.BUSINESS_RULE,
+        asks=answer.outcome is Outcome.ASKED,
+    )
