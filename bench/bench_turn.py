@@ -119,25 +119,29 @@ class SlowShop:
         self._wait()
         return self.shop.orders_of(customer_id)
 
-    def cancel_order(self, order_id: OrderId) -> Order:
+    def cancel_order(self, order_id: OrderId, **key: str | None) -> Order:
         self._wait()
-        return self.shop.cancel_order(order_id)
+        return self.shop.cancel_order(order_id, **key)
 
-    def start_return(self, order_id: OrderId, variant_ids: list[str], reason: str) -> Refund:
+    def start_return(
+        self, order_id: OrderId, variant_ids: list[str], reason: str, **key: str | None
+    ) -> Refund:
         self._wait()
-        return self.shop.start_return(order_id, variant_ids, reason)
+        return self.shop.start_return(order_id, variant_ids, reason, **key)
 
-    def change_address(self, order_id: OrderId, address: Address) -> Order:
+    def change_address(self, order_id: OrderId, address: Address, **key: str | None) -> Order:
         self._wait()
-        return self.shop.change_address(order_id, address)
+        return self.shop.change_address(order_id, address, **key)
 
-    def change_payment_method(self, order_id: OrderId, method: str) -> Order:
+    def change_payment_method(self, order_id: OrderId, method: str, **key: str | None) -> Order:
         self._wait()
-        return self.shop.change_payment_method(order_id, method)
+        return self.shop.change_payment_method(order_id, method, **key)
 
-    def exchange_item(self, order_id: OrderId, variant_id: str, new_variant_id: str) -> Order:
+    def exchange_item(
+        self, order_id: OrderId, variant_id: str, new_variant_id: str, **key: str | None
+    ) -> Order:
         self._wait()
-        return self.shop.exchange_item(order_id, variant_id, new_variant_id)
+        return self.shop.exchange_item(order_id, variant_id, new_variant_id, **key)
 
     def variants_of(self, product_id: str) -> list[tuple[str, str, bool]]:
         self._wait()

@@ -69,7 +69,9 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
 ]
 
 
-def make_handler(shop: CommerceBackend, token: str) -> type[BaseHTTPRequestHandler]:
+def make_handler(
+    shop: CommerceBackend, token: str, hold: Callable[[str], None] | None = None
+) -> type[BaseHTTPRequestHandler]:
     class ShopHandler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             self._serve("GET")
@@ -84,6 +86,8 @@ def make_handler(shop: CommerceBackend, token: str) -> type[BaseHTTPRequestHandl
             pass  # keep test output clean
 
         def _serve(self, method: str) -> None:
+            if hold is not None:
+                hold(self.path)  # a slow shop: the test decides how long this request takes
             if self.headers.get("Authorization") != f"Bearer {token}":
                 self._send(401, {"error": {"code": "unavailable", "message": "Bad token."}})
                 return
@@ -119,9 +123,12 @@ def make_handler(shop: CommerceBackend, token: str) -> type[BaseHTTPRequestHandl
 
 
 @contextmanager
-def serving(shop: CommerceBackend, token: str) -> Iterator[str]:
-    """Serve ``shop`` on a free local port for the duration; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(shop, token))
+def serving(
+    shop: CommerceBackend, token: str, hold: Callable[[str], None] | None = None
+) -> Iterator[str]:
+    """Serve ``shop`` on a free local port for the duration; yields the base URL. ``hold`` is
+    called with each request's path before it is answered (to make the shop slow)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(shop, token, hold))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -11,25 +11,21 @@ from sqlalchemy import Engine
 
 from tandem.answering.assistant import Assistant
 from tandem.answering.flows.base import Flow
-from tandem.answering.flows.cancel_order import CancelOrderFlow
-from tandem.answering.flows.change_address import ChangeAddressFlow
-from tandem.answering.flows.change_payment import ChangePaymentFlow
-from tandem.answering.flows.exchange_item import ExchangeItemFlow
-from tandem.answering.flows.knowledge import KnowledgeFlow
-from tandem.answering.flows.order_status import OrderStatusFlow
-from tandem.answering.flows.refund_status import RefundStatusFlow
-from tandem.answering.flows.return_item import ReturnItemFlow
+from tandem.answering.flows.registry import FlowParts, build_flows
 from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.answering.llm import NoLlm, Writer, writer
 from tandem.commerce.backends import ShopOptions, make_backend
 from tandem.commerce.model import CommerceBackend
 from tandem.config import Settings
+from tandem.desk import summary
+from tandem.desk.summary import WORDINGS
 from tandem.domain.policy.engine import Engine as PolicyEngine
 from tandem.domain.policy.loader import load_policy
 from tandem.services.policies import ActivePolicy, ensure_default
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
 from tandem.understanding.result import Context, Understanding
+from tandem.understanding.topics import check_names
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +35,15 @@ class Understands(Protocol):
 
 
 def default_flows(knowledge: KnowledgeBase) -> list[Flow]:
-    """The built-in flows, in the order the assistant considers them."""
-    return [
-        OrderStatusFlow(),
-        CancelOrderFlow(),
-        ReturnItemFlow(),
-        RefundStatusFlow(),
-        ChangeAddressFlow(),
-        ChangePaymentFlow(),
-        ExchangeItemFlow(),
-        KnowledgeFlow(knowledge),
-    ]
+    """The registered flows (the built-ins first), in the order the assistant considers them;
+    a flow naming an intent the catalogue does not know stops the start."""
+    return build_flows(FlowParts(knowledge))
+
+
+def check_wordings() -> None:
+    """The summaries' wordings may only name intents of the catalogue."""
+    for language, wording in WORDINGS.items():
+        check_names(wording.intents, f"{summary.__file__} ({language} wording)")
 
 
 @dataclass
@@ -84,6 +78,7 @@ def assemble(
 ) -> Runtime:
     """A runtime from its parts (the server builds them in build_runtime; tests bring their own)."""
     ensure_default(engine)
+    check_wordings()
     return Runtime(
         settings,
         engine,

@@ -146,12 +146,14 @@ def think(
     named = _named_order(thought)
     thought = dataclasses.replace(thought, order=_own_order(shop, customer, named))
     if not _may_answer(runtime, thought):
+        _load_recorded(snapshot, shop, customer)
         return thought
     started = time.perf_counter()
     answer = _warmer(runtime, understanding, runtime.assistant.respond(turn))
     attempt = _attempt_of(answer, time.perf_counter() - started)
     customer = answer.customer or customer
     order = _own_order(shop, customer, answer.detail.get("order_id") or named)
+    _load_recorded(snapshot, shop, customer)
     return dataclasses.replace(
         thought, answer=answer, attempt=attempt, customer=customer, order=order
     )
@@ -216,6 +218,14 @@ def _context(snapshot: Snapshot, shop: TurnShop, customer: Customer | None) -> C
         today=dt.date.today(),
         known_products=known,
     )
+
+
+def _load_recorded(snapshot: Snapshot, shop: TurnShop, customer: Customer | None) -> None:
+    """Read the orders the conversation recorded so far (one call), should the turn hand over:
+    the card states them from these reads, never from a shop call under the lock."""
+    loaded = shop.loaded()
+    if customer is not None and any(i not in loaded for i in snapshot.recorded_orders()):
+        shop.orders_of(customer.id)
 
 
 def _named_order(thought: Thought) -> str | None:

@@ -75,14 +75,19 @@ def take_turn(
     """The AI's turn on `message`, which is already stored."""
     with reading(runtime.engine) as connection:
         snapshot = look(runtime, connection, conversation_id)
+    fresh: Snapshot | None = snapshot  # reused by the first attempt while it is current
     if snapshot.record.memory.pending is not None:
         _perform(runtime, conversation_id, None)  # an earlier turn's agreed action comes first
-    if any(d.message == message.offset for d in snapshot.decided()):
+        fresh = None
+    if any(d.message == message.offset and d.stage == "plan" for d in snapshot.decided()):
         return AiTurn([], None, snapshot.record.state)  # decided already (a re-run)
     for attempt in range(RETHINKS + 1):
         try:
-            written = _think_and_write(runtime, conversation_id, message, request_human, attempt)
+            written = _think_and_write(
+                runtime, conversation_id, message, request_human, attempt, fresh
+            )
         except _Changed:
+            fresh = None
             continue
         break
     turn = written.turn
@@ -95,15 +100,21 @@ def take_turn(
 
 
 def _think_and_write(
-    runtime: Runtime, conversation_id: str, message: MessageRecord, asked: bool, attempt: int
+    runtime: Runtime,
+    conversation_id: str,
+    message: MessageRecord,
+    asked: bool,
+    attempt: int,
+    snapshot: Snapshot | None,
 ) -> _Written:
     if attempt == RETHINKS:  # the last resort: think under the lock
         with transaction(runtime.engine) as connection:
             unit = ConversationUnit.load(connection, conversation_id)
             snapshot = look(runtime, connection, conversation_id)
             return _write(runtime, unit, think(runtime, snapshot, message, asked), final=True)
-    with reading(runtime.engine) as connection:
-        snapshot = look(runtime, connection, conversation_id)
+    if snapshot is None:
+        with reading(runtime.engine) as connection:
+            snapshot = look(runtime, connection, conversation_id)
     thought = think(runtime, snapshot, message, asked)
     with transaction(runtime.engine) as connection:
         unit = ConversationUnit.load(connection, conversation_id)
@@ -123,9 +134,9 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
         return _Written(while_queued(runtime, unit, thought), None, thought)
     if record.state is not State.AI:
         return _Written(AiTurn([], None, record.state), None, thought)  # a person owns it
-    connection = unit.connection
-    around = thought.around(runtime, agents_online(connection), waiting(connection))
-    policy = runtime.policies.current(connection)
+    snapshot = thought.snapshot  # current: the conversation is as it was (checked above)
+    around = thought.around(runtime, snapshot.agents_online, snapshot.waiting)
+    policy = snapshot.policy
     tried: list[Attempt] = []
 
     def attempt() -> Attempt:
