@@ -48,22 +48,32 @@ def _order(shop: CommerceBackend, key: str, _: Any, __: Any) -> Any:
     return wire.order_json(order)
 
 
+def _once(query: dict[str, list[str]]) -> str | None:
+    """The request's Idempotency-Key header (put with the query by the handler)."""
+    return query.get(IDEMPOTENCY, [None])[0]  # type: ignore[list-item]
+
+
+IDEMPOTENCY = "\0idempotency-key"  # never a real query parameter
+
 ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
     ("GET", re.compile(r"/customers"), _customer_by_email),
     ("GET", re.compile(r"/customers/([^/]+)"), _customer),
     ("GET", re.compile(r"/customers/([^/]+)/orders"), lambda shop, key, _, __: {
         "orders": [wire.order_json(o) for o in shop.orders_of(CustomerId(key))]}),
     ("GET", re.compile(r"/orders/([^/]+)"), _order),
-    ("POST", re.compile(r"/orders/([^/]+)/cancel"), lambda shop, key, _, __: wire.order_json(
-        shop.cancel_order(OrderId(key)))),
-    ("POST", re.compile(r"/orders/([^/]+)/returns"), lambda shop, key, body, _: wire.refund_json(
-        shop.start_return(OrderId(key), body["variant_ids"], body["reason"]))),
-    ("PATCH", re.compile(r"/orders/([^/]+)/address"), lambda shop, key, body, _: wire.order_json(
-        shop.change_address(OrderId(key), wire.to_address(body)))),
-    ("PATCH", re.compile(r"/orders/([^/]+)/payment-method"), lambda shop, key, body, _: (
-        wire.order_json(shop.change_payment_method(OrderId(key), body["method"])))),
-    ("POST", re.compile(r"/orders/([^/]+)/exchange"), lambda shop, key, body, _: wire.order_json(
-        shop.exchange_item(OrderId(key), body["variant_id"], body["new_variant_id"]))),
+    ("POST", re.compile(r"/orders/([^/]+)/cancel"), lambda shop, key, _, q: wire.order_json(
+        shop.cancel_order(OrderId(key), idempotency_key=_once(q)))),
+    ("POST", re.compile(r"/orders/([^/]+)/returns"), lambda shop, key, body, q: wire.refund_json(
+        shop.start_return(OrderId(key), body["variant_ids"], body["reason"],
+                          idempotency_key=_once(q)))),
+    ("PATCH", re.compile(r"/orders/([^/]+)/address"), lambda shop, key, body, q: wire.order_json(
+        shop.change_address(OrderId(key), wire.to_address(body), idempotency_key=_once(q)))),
+    ("PATCH", re.compile(r"/orders/([^/]+)/payment-method"), lambda shop, key, body, q: (
+        wire.order_json(shop.change_payment_method(
+            OrderId(key), body["method"], idempotency_key=_once(q))))),
+    ("POST", re.compile(r"/orders/([^/]+)/exchange"), lambda shop, key, body, q: wire.order_json(
+        shop.exchange_item(OrderId(key), body["variant_id"], body["new_variant_id"],
+                           idempotency_key=_once(q)))),
     ("GET", re.compile(r"/products/([^/]+)/variants"), lambda shop, key, _, __: {"variants": [
         {"id": i, "name": n, "in_stock": s} for i, n, s in shop.variants_of(key)]}),
 ]
@@ -98,7 +108,10 @@ def make_handler(
                 match = pattern.fullmatch(url.path)
                 if verb == method and match:
                     key = unquote(match.group(1)) if pattern.groups else ""
-                    self._answer(handler, key, body, parse_qs(url.query))
+                    query = parse_qs(url.query)
+                    if self.headers.get("Idempotency-Key"):
+                        query[IDEMPOTENCY] = [self.headers["Idempotency-Key"]]
+                    self._answer(handler, key, body, query)
                     return
             self._send(404, {"error": {"code": "not_found", "message": "No such route."}})
 

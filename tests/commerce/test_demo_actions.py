@@ -180,3 +180,12 @@ def test_that_variants_list_stock_and_unknown_products_are_refused(shop: DemoSho
     assert ("hoodie-xl-green", "XL / green", False) in variants
     with refused(Code.NOT_FOUND):
         shop.variants_of("spaceship")
+
+
+def test_that_a_cancellation_asked_again_with_its_key_changes_nothing_more(shop: DemoShop) -> None:
+    order_id = OrderId("TD-1003")
+    first = shop.cancel_order(order_id, idempotency_key="conversation:2:cancel_order")
+    again = shop.cancel_order(order_id, idempotency_key="conversation:2:cancel_order")
+    assert again == first and first.status is OrderStatus.CANCELLED
+    with pytest.raises(CommerceError):  # without the key it is a second, refused cancellation
+        shop.cancel_order(order_id)

@@ -135,3 +135,16 @@ def test_that_answers_we_cannot_read_are_clear_errors(
 def test_that_a_shop_url_without_a_scheme_is_refused() -> None:
     with pytest.raises(ValueError, match="http"):
         HttpShop("shop.example.com", "t")
+
+
+def test_that_an_action_asked_twice_with_one_idempotency_key_changes_the_shop_once(
+    remote: HttpShop, shop: DemoShop
+) -> None:
+    order = OrderId("TD-1002")
+    before = len(shop.order(order).refunds)  # type: ignore[union-attr]
+    first = remote.start_return(order, ["hoodie-m-grey"], "Too small", idempotency_key="c1:4:r")
+    again = remote.start_return(order, ["hoodie-m-grey"], "Too small", idempotency_key="c1:4:r")
+    assert again == first
+    assert len(shop.order(order).refunds) == before + 1  # type: ignore[union-attr]
+    other = remote.start_return(order, ["socks-36-40-grey"], "Too big", idempotency_key="c1:6:r")
+    assert other.id != first.id

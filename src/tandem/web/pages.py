@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from tandem.domain.errors import NotFound
@@ -52,5 +53,11 @@ def help_article(
 
 
 @router.get("/widget.js")
-def widget() -> FileResponse:
-    return FileResponse(STATIC / "widget.js", media_type="text/javascript")
+def widget() -> Response:
+    """The widget as one script for a shop's page: the shared API client, then the widget."""
+    return Response(widget_script(), media_type="text/javascript")
+
+
+@functools.cache
+def widget_script() -> str:
+    return "\n".join((STATIC / name).read_text("utf-8") for name in ("api.js", "widget.js"))

@@ -30,40 +30,12 @@
 
   // ---- API ---------------------------------------------------------------------------------
 
-  function ApiError(status, code, message) {
-    this.status = status;
-    this.code = code;
-    this.message = message;
-  }
-
-  function api(method, path, body) {
-    var headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (session.token) headers.Authorization = "Bearer " + session.token;
-    return fetch(API + path, {
-      method: method,
-      headers: headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }).then(
-      function (res) {
-        return res.text().then(function (raw) {
-          var data = null;
-          try {
-            data = raw ? JSON.parse(raw) : null;
-          } catch (e) {
-            data = null;
-          }
-          if (res.ok) return data;
-          var err = (data && data.error) || {};
-          if (res.status === 401 && path !== "/login") signedOut();
-          throw new ApiError(res.status, err.code || "http_" + res.status, err.message || "Request failed (" + res.status + ")");
-        });
-      },
-      function () {
-        throw new ApiError(0, "network", "Cannot reach the server.");
-      }
-    );
-  }
+  // One shared client (static/api.js); a 401 outside the login signs the agent out.
+  var api = TandemApi.client(API, {
+    token: function () { return session.token; },
+    unauthorized: function (path) { if (path !== "/login") signedOut(); },
+    offline: function () { return "Cannot reach the server."; },
+  });
 
   function showError(node, message) {
     node.textContent = message || "";

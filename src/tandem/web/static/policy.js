@@ -18,21 +18,8 @@
     return node;
   }
 
-  function api(method, path, body) {
-    var headers = { Accept: "application/json", Authorization: "Bearer " + token };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    return fetch(API + path, {
-      method: method,
-      headers: headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }).then(function (res) {
-      return res.json().catch(function () { return {}; }).then(function (data) {
-        if (res.ok) return data;
-        var error = (data && data.error) || {};
-        throw { status: res.status, message: error.message || "Request failed (" + res.status + ")", problems: error.problems };
-      });
-    });
-  }
+  // One shared client (static/api.js): the console's login, the error's problems kept.
+  var api = TandemApi.client(API, { token: function () { return token; } });
 
   function fail(message) {
     $("page-error").textContent = message;

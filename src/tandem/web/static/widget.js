@@ -437,40 +437,13 @@
 
   // ---- API ---------------------------------------------------------------------------------
 
-  function ApiError(status, code, message) {
-    this.status = status;
-    this.code = code;
-    this.message = message;
-  }
-
-  function api(method, path, body) {
-    var headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (conv && conv.token) headers.Authorization = "Bearer " + conv.token;
-    return fetch(API + path, {
-      method: method,
-      headers: headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "omit",
-    }).then(
-      function (res) {
-        return res.text().then(function (raw) {
-          var data = null;
-          try {
-            data = raw ? JSON.parse(raw) : null;
-          } catch (e) {
-            data = null;
-          }
-          if (res.ok) return data;
-          var err = (data && data.error) || {};
-          throw new ApiError(res.status, err.code || "http_" + res.status, err.message || t("offline"));
-        });
-      },
-      function () {
-        throw new ApiError(0, "network", t("offline"));
-      }
-    );
-  }
+  // One shared client (api.js, served in front of this file as /widget.js).
+  var api = TandemApi.client(API, {
+    token: function () { return conv && conv.token; },
+    failed: function () { return t("offline"); },
+    offline: function () { return t("offline"); },
+    credentials: "omit",
+  });
 
   // ---- conversation lifecycle --------------------------------------------------------------
 
