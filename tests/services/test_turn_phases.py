@@ -23,13 +23,18 @@ from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.http import HttpShop
 from tandem.commerce.model import CommerceBackend, Order
 from tandem.config import Settings
-from tandem.domain.conversation import EventKind
+from tandem.domain.conversation import Actor, EventKind
 from tandem.domain.decided import Decided, Performed
 from tandem.services.conversations import post_customer_message, start_conversation
 from tandem.services.runtime import Runtime, Understands, assemble
 from tandem.services.turn import take_turn
-from tandem.storage.conversations import events_of, find_conversation
-from tandem.storage.db import reading
+from tandem.storage.conversations import (
+    ConversationUnit,
+    events_of,
+    find_conversation,
+    messages_after,
+)
+from tandem.storage.db import reading, transaction
 from tandem.types import OrderId
 
 TOKEN = "shop-token-for-tests"
@@ -257,3 +262,31 @@ def client_runtime(runtime: Runtime, agent_token: str) -> Runtime:
     return runtime
 
 
+
+
+def test_that_two_runs_of_one_turn_at_the_same_moment_decide_and_answer_it_once(
+    recorded: Runtime,
+) -> None:
+    chat = start_conversation(recorded, None, "james@example.com")
+    with transaction(recorded.engine) as connection:
+        stored = ConversationUnit.load(connection, chat.conversation.id).say(
+            Actor.CUSTOMER, "Where is my order TD-2002?"
+        )
+    gate = threading.Barrier(2)
+
+    def run() -> None:
+        gate.wait()
+        take_turn(recorded, chat.conversation.id, stored)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    with reading(recorded.engine) as connection:
+        events = events_of(connection, chat.conversation.id)
+        said = messages_after(connection, chat.conversation.id, stored.offset)
+    decided = [e for e in events if e.kind is EventKind.DECIDED]
+    assert len(decided) == 1
+    assert len(said) == 1 and "TD-2002" in said[0].text

@@ -13,13 +13,16 @@ from enum import StrEnum
 from statistics import fmean
 
 from tandem.answering.flows.base import order_items
-from tandem.commerce.model import CommerceErrorCode, Customer, Order
-from tandem.desk.next_step import label, next_step
+from tandem.commerce.model import Customer, Order
+from tandem.desk.next_step import next_step
+from tandem.desk.steps import AiStep
 from tandem.desk.summary import Request, extractive_summary
 from tandem.domain.conversation import Actor
 from tandem.domain.decision import Decision, Outcome, Priority, Reason
 from tandem.domain.turns import TREND_WINDOW
 from tandem.types import Language
+
+__all__ = ["AiStep", "CardMessage", "HandoffCard", "build_card"]
 
 TREND_STEP = 0.15  # a change in frustration smaller than this is "steady"
 
@@ -32,21 +35,6 @@ class CardMessage:
     confidence: float | None = None
     frustration: float | None = None
     order_ids: tuple[str, ...] = ()  # order ids named in the message
-
-
-@dataclass(frozen=True, slots=True)
-class AiStep:
-    """One thing the AI tried: a flow turn's topic (the intent it served) and outcome."""
-
-    intent: str
-    outcome: Outcome
-    order_id: str | None = None
-    error: CommerceErrorCode | None = None  # why the shop refused or failed
-    topic: str | None = None  # the turn's topic (catalogue/intents.yaml); else the intent's
-
-    @property
-    def subject(self) -> str:
-        return label(self.topic, self.intent) + (f" of {self.order_id}" if self.order_id else "")
 
 
 class Trend(StrEnum):

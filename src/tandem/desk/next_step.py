@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from tandem.commerce.model import Order, PaymentStatus
+from tandem.desk.steps import AiStep
 from tandem.domain.decision import Decision, Outcome, Reason
-from tandem.understanding.topics import CATALOGUE
-
-if TYPE_CHECKING:
-    from tandem.desk.card import AiStep
 
 _STEPS: dict[Reason, str] = {
     Reason.CUSTOMER_REQUEST: "Greet the customer; they asked for a person.",
@@ -24,13 +20,6 @@ _STEPS: dict[Reason, str] = {
     Reason.ROUTINE: "Answer their latest message.",
 }
 _UNIDENTIFIED = " They are not identified: ask for their order number and email first."
-
-
-def label(topic: str | None, intent: str) -> str:
-    """What the AI was doing, as an agent reads it: the topic's label (catalogue/intents.yaml)."""
-    if topic is not None and topic in CATALOGUE.topics:
-        return CATALOGUE.topics[topic]
-    return CATALOGUE.label(intent)
 
 
 def next_step(

@@ -79,8 +79,8 @@ def take_turn(
     if snapshot.record.memory.pending is not None:
         _perform(runtime, conversation_id, None)  # an earlier turn's agreed action comes first
         fresh = None
-    if any(d.message == message.offset and d.stage == "plan" for d in snapshot.decided()):
-        return AiTurn([], None, snapshot.record.state)  # decided already (a re-run)
+    if _decided_already(snapshot, message):
+        return AiTurn([], None, snapshot.record.state)
     for attempt in range(RETHINKS + 1):
         try:
             written = _think_and_write(
@@ -127,6 +127,8 @@ def _think_and_write(
 def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bool) -> _Written:
     """Phase 2, under the lock: decide on the plan and store everything it leads to."""
     u, record = thought.understanding, unit.conversation
+    if _decided_already(thought.snapshot, thought.message):  # the snapshot is current here
+        return _Written(AiTurn([], None, record.state), None, thought)
     unit.note_understanding(thought.message, u)
     if u.language != record.language:
         unit.set(language=u.language)
@@ -156,6 +158,11 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     _record_decision(unit, thought, answer, turn)
     sent = [unit.say(Actor.AI, reply.text) for reply in _shown(answer)]
     return _Written(_act(runtime, unit, thought, turn, sent, pending), pending, thought)
+
+
+def _decided_already(snapshot: Snapshot, message: MessageRecord) -> bool:
+    """A turn on this message was decided before (this is a retry or a recovery)."""
+    return any(d.message == message.offset and d.stage == "plan" for d in snapshot.decided())
 
 
 def _tried(thought: Thought, final: bool) -> Attempt:

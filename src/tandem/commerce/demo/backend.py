@@ -15,11 +15,11 @@ from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 
 from tandem.commerce import identity
 from tandem.commerce.addresses import validated_address
+from tandem.commerce.demo.idempotency import done_before, remember
 from tandem.commerce.demo.reading import load_customer, load_orders, money, utc
 from tandem.commerce.demo.rows import REFUND_BUSINESS_DAYS, add_business_days
 from tandem.commerce.demo.tables import (
     shop_customers,
-    shop_idempotency,
     shop_order_lines,
     shop_orders,
     shop_payments,
@@ -101,7 +101,7 @@ class DemoShop:
     def cancel_order(self, order_id: OrderId, *, idempotency_key: str | None = None) -> Order:
         with transaction(self._engine) as connection:
             order = self._locked_order(connection, order_id)
-            if self._done_before(connection, idempotency_key, order.id):
+            if done_before(connection, idempotency_key, order.id):
                 return load_orders(connection, shop_orders.c.id == order.id)[0]
             if order.status not in _UNSHIPPED:
                 raise CommerceError(
@@ -124,7 +124,7 @@ class DemoShop:
     ) -> Refund:
         with transaction(self._engine) as connection:
             order = self._locked_order(connection, order_id)
-            earlier = self._done_before(connection, idempotency_key, order.id)
+            earlier = done_before(connection, idempotency_key, order.id)
             if earlier:
                 refunds = load_orders(connection, shop_orders.c.id == order.id)[0].refunds
                 return next(refund for refund in refunds if refund.id == earlier)
@@ -134,7 +134,7 @@ class DemoShop:
             refund = self._add_refund(
                 connection, order, amount, RefundStatus.REQUESTED, reason, days
             )
-            self._remember(connection, idempotency_key, refund.id)
+            remember(connection, idempotency_key, refund.id)
             return refund
 
     def change_address(
@@ -142,7 +142,7 @@ class DemoShop:
     ) -> Order:
         with transaction(self._engine) as connection:
             order = self._locked_order(connection, order_id)
-            if self._done_before(connection, idempotency_key, order.id):
+            if done_before(connection, idempotency_key, order.id):
                 return load_orders(connection, shop_orders.c.id == order.id)[0]
             self._check_unshipped(order, "the delivery address")
             new = validated_address(address)
@@ -164,7 +164,7 @@ class DemoShop:
     ) -> Order:
         with transaction(self._engine) as connection:
             order = self._locked_order(connection, order_id)
-            if self._done_before(connection, idempotency_key, order.id):
+            if done_before(connection, idempotency_key, order.id):
                 return load_orders(connection, shop_orders.c.id == order.id)[0]
             self._check_unshipped(order, "the payment method")
             method = _payment_method(method, order)
@@ -192,7 +192,7 @@ class DemoShop:
     ) -> Order:
         with transaction(self._engine) as connection:
             order = self._locked_order(connection, order_id)
-            if self._done_before(connection, idempotency_key, order.id):
+            if done_before(connection, idempotency_key, order.id):
                 return load_orders(connection, shop_orders.c.id == order.id)[0]
             self._check_exchangeable(order)
             lines = {line.variant_id: line for line in self._lines(connection, order.id)}
@@ -215,30 +215,6 @@ class DemoShop:
             return load_orders(connection, shop_orders.c.id == order.id)[0]
 
     # Rules and bookkeeping
-
-    @staticmethod
-    def _done_before(connection: Connection, key: str | None, order_id: str) -> str | None:
-        """What an earlier call with this key produced; else None, and this call claims the
-        key (the order row is locked, so a second call with it waits and then finds it)."""
-        if key is None:
-            return None
-        found: str | None = connection.execute(
-            select(shop_idempotency.c.result_id).where(shop_idempotency.c.key == key)
-        ).scalar()
-        if found is None:
-            connection.execute(
-                insert(shop_idempotency).values(key=key, result_id=order_id, created_at=_utc_now())
-            )
-        return found
-
-    @staticmethod
-    def _remember(connection: Connection, key: str | None, result_id: str) -> None:
-        if key is not None:
-            connection.execute(
-                update(shop_idempotency)
-                .where(shop_idempotency.c.key == key)
-                .values(result_id=result_id)
-            )
 
     def _locked_order(self, connection: Connection, order_id: OrderId) -> Row[Any]:
         query = select(shop_orders).where(shop_orders.c.id == _key(order_id)).with_for_update()
