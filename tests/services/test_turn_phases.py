@@ -25,8 +25,10 @@ from tandem.commerce.model import CommerceBackend, Order
 from tandem.config import Settings
 from tandem.domain.conversation import Actor, EventKind
 from tandem.domain.decided import Decided, Performed
+from tandem.services import agents, desk
 from tandem.services.conversations import post_customer_message, start_conversation
 from tandem.services.runtime import Runtime, Understands, assemble
+from tandem.services.suggestions import suggest
 from tandem.services.turn import take_turn
 from tandem.storage.conversations import (
     ConversationUnit,
@@ -290,3 +292,24 @@ def test_that_two_runs_of_one_turn_at_the_same_moment_decide_and_answer_it_once(
     decided = [e for e in events if e.kind is EventKind.DECIDED]
     assert len(decided) == 1
     assert len(said) == 1 and "TD-2002" in said[0].text
+
+
+def test_that_an_agent_can_see_the_ais_plan_as_a_suggestion_and_nothing_is_performed(
+    recorded: Runtime, recording: RecordingShop, agent_token: str
+) -> None:
+    chat = start_conversation(recorded, None, "james@example.com")
+    post_customer_message(recorded, chat.conversation.id, chat.token, "Please cancel TD-2002")
+    post_customer_message(
+        recorded, chat.conversation.id, chat.token, "no wait, I want to talk to a person"
+    )
+    anna = agents.authenticate(recorded.engine, agent_token)
+    assert desk.take(recorded, anna, chat.conversation.id).conversation.state.value == "human"
+    post_customer_message(recorded, chat.conversation.id, chat.token, "yes")
+
+    suggestion = suggest(recorded, chat.conversation.id)
+
+    assert suggestion is not None and suggestion.flow == "cancel_order"
+    assert suggestion.action is not None
+    assert (suggestion.action["kind"], suggestion.action["order_id"]) == ("cancel_order", "TD-2002")
+    assert recording.changes() == []
+    assert _order(recording.shop, "TD-2002").status.value != "cancelled"

@@ -19,6 +19,7 @@ from tandem.desk.queue import expected_wait_minutes
 from tandem.domain.conversation import Actor, EventKind, State
 from tandem.domain.decided import Decided, Performed
 from tandem.domain.decision import Action, Outcome
+from tandem.domain.errors import NotFound
 from tandem.domain.policy.engine import Engine as PolicyEngine
 from tandem.domain.turns import Attempt, Surroundings, turn_facts
 from tandem.services.agents import agents_online
@@ -98,7 +99,8 @@ class Thought:
 
 def look(runtime: Runtime, connection: Connection, conversation_id: str) -> Snapshot:
     record = find_conversation(connection, conversation_id)
-    assert record is not None, "the conversation was stored before its turn"
+    if record is None:
+        raise NotFound("no conversation with this id")
     rows = connection.execute(
         select(messages.c.text, messages.c.frustration)
         .where(
