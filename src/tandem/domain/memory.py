@@ -51,6 +51,8 @@ class ConversationMemory:
     last_reply: str = ""  # the AI's last words, so it never says the identical thing twice
     order_id: str | None = None  # the order in question, as the last decision recorded it
     pending: PendingAction | None = None
+    decided: int = 0  # the offset of the last customer message the AI decided on
+    orders: tuple[str, ...] = ()  # every order recorded as the order in question, in order
     version: int = SCHEMA_VERSION
 
     # The named operations: the only ways the memory changes.
@@ -65,9 +67,11 @@ class ConversationMemory:
         said: str | None,
         order_id: str | None,
         pending: PendingAction | None = None,
+        message: int = 0,
     ) -> ConversationMemory:
-        """After the AI decided on a message: its turn memory, the flow left open, its last
+        """After the AI decided on `message`: its turn memory, the flow left open, its last
         words (None: it said nothing), the order in question and an action to perform."""
+        known = self.orders if not order_id or order_id in self.orders else (*self.orders, order_id)
         return dataclasses.replace(
             self,
             turn=turn,
@@ -75,6 +79,8 @@ class ConversationMemory:
             last_reply=self.last_reply if said is None else said,
             order_id=order_id or self.order_id,
             pending=pending,
+            decided=max(self.decided, message),
+            orders=known,
         )
 
     def after_action(self, said: str | None, turn: TurnMemory | None = None) -> ConversationMemory:
@@ -111,6 +117,8 @@ class ConversationMemory:
             "last_reply": self.last_reply,
             "order_id": self.order_id,
             "pending": None if self.pending is None else _pending_json(self.pending),
+            "decided": self.decided,
+            "orders": list(self.orders),
         }
 
     @classmethod
@@ -124,6 +132,8 @@ class ConversationMemory:
                 str(data["last_reply"]),
                 data["order_id"],
                 _pending(data.get("pending")),
+                int(data.get("decided", 0)),
+                tuple(str(order) for order in data.get("orders", ())),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise InvalidInput(f"stored conversation memory is malformed: {error}") from error

@@ -16,8 +16,7 @@ from tandem.answering.replies import Reply
 from tandem.commerce.model import Customer, Order
 from tandem.commerce.reading import TurnShop
 from tandem.desk.queue import expected_wait_minutes
-from tandem.domain.conversation import Actor, EventKind, State
-from tandem.domain.decided import Decided, Performed
+from tandem.domain.conversation import Actor, State
 from tandem.domain.decision import Action, Outcome
 from tandem.domain.errors import NotFound
 from tandem.domain.policy.engine import Engine as PolicyEngine
@@ -26,9 +25,7 @@ from tandem.services.agents import agents_online
 from tandem.services.runtime import Runtime
 from tandem.storage.conversations import (
     ConversationRecord,
-    EventRecord,
     MessageRecord,
-    events_of,
     find_conversation,
     now,
 )
@@ -48,7 +45,6 @@ class Snapshot:
     record: ConversationRecord
     earlier_texts: tuple[str, ...]
     earlier_frustration: tuple[float, ...]
-    events: tuple[EventRecord, ...]
     policy: PolicyEngine
     agents_online: int
     waiting: int  # conversations in the queue
@@ -58,17 +54,9 @@ class Snapshot:
         record = self.record
         return (record.message_count, record.event_count, record.state)
 
-    def decided(self) -> list[Decided]:
-        return [Decided.from_detail(e.detail) for e in self.events if e.kind is EventKind.DECIDED]
-
-    def performed(self) -> list[Performed]:
-        kind = EventKind.PERFORMED
-        return [Performed.from_detail(e.detail) for e in self.events if e.kind is kind]
-
-    def recorded_orders(self) -> list[str]:
-        """Order ids the conversation's decisions and actions were about, first seen first."""
-        ids = [d.order_id for d in self.decided()] + [p.order_id for p in self.performed()]
-        return list(dict.fromkeys(i for i in ids if i))
+    def decided(self, message: MessageRecord) -> bool:
+        """The AI decided on this message (or a later one) before: a retry or a recovery."""
+        return self.record.memory.decided >= message.offset
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +103,6 @@ def look(runtime: Runtime, connection: Connection, conversation_id: str) -> Snap
         record,
         tuple(row.text for row in reversed(rows)),
         tuple(row.frustration or 0.0 for row in reversed(rows)),
-        tuple(events_of(connection, conversation_id)),
         runtime.policies.current(connection),
         agents_online(connection),
         waiting(connection),
@@ -226,7 +213,7 @@ def _load_recorded(snapshot: Snapshot, shop: TurnShop, customer: Customer | None
     """Read the orders the conversation recorded so far (one call), should the turn hand over:
     the card states them from these reads, never from a shop call under the lock."""
     loaded = shop.loaded()
-    if customer is not None and any(i not in loaded for i in snapshot.recorded_orders()):
+    if customer is not None and any(i not in loaded for i in snapshot.record.memory.orders):
         shop.orders_of(customer.id)
 
 

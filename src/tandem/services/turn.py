@@ -79,7 +79,7 @@ def take_turn(
     if snapshot.record.memory.pending is not None:
         _perform(runtime, conversation_id, None)  # an earlier turn's agreed action comes first
         fresh = None
-    if _decided_already(snapshot, message):
+    if snapshot.decided(message):  # a retry, or a recovery: nothing is decided twice
         return AiTurn([], None, snapshot.record.state)
     for attempt in range(RETHINKS + 1):
         try:
@@ -111,7 +111,9 @@ def _think_and_write(
         with transaction(runtime.engine) as connection:
             unit = ConversationUnit.load(connection, conversation_id)
             snapshot = look(runtime, connection, conversation_id)
-            return _write(runtime, unit, think(runtime, snapshot, message, asked), final=True)
+            thought = think(runtime, snapshot, message, asked)
+            with unit.batched():
+                return _write(runtime, unit, thought, final=True)
     if snapshot is None:
         with reading(runtime.engine) as connection:
             snapshot = look(runtime, connection, conversation_id)
@@ -121,13 +123,14 @@ def _think_and_write(
         record = unit.conversation
         if (record.message_count, record.event_count, record.state) != snapshot.version:
             raise _Changed()
-        return _write(runtime, unit, thought, final=False)
+        with unit.batched():
+            return _write(runtime, unit, thought, final=False)
 
 
 def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bool) -> _Written:
     """Phase 2, under the lock: decide on the plan and store everything it leads to."""
     u, record = thought.understanding, unit.conversation
-    if _decided_already(thought.snapshot, thought.message):  # the snapshot is current here
+    if thought.snapshot.decided(thought.message):  # the snapshot is current here
         return _Written(AiTurn([], None, record.state), None, thought)
     unit.note_understanding(thought.message, u)
     if u.language != record.language:
@@ -153,16 +156,13 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     said = _said(answer)
     flow = answer.flow if answer is not None else record.memory.flow
     order_id = thought.order.id if thought.order else None
-    unit.remember(record.memory.after_turn(turn.memory, flow, said, order_id, pending))
+    offset = thought.message.offset
+    memory = record.memory.after_turn(turn.memory, flow, said, order_id, pending, offset)
+    unit.remember(memory)
     unit.set(policy_version=turn.decision.policy_version)
     _record_decision(unit, thought, answer, turn)
     sent = [unit.say(Actor.AI, reply.text) for reply in _shown(answer)]
     return _Written(_act(runtime, unit, thought, turn, sent, pending), pending, thought)
-
-
-def _decided_already(snapshot: Snapshot, message: MessageRecord) -> bool:
-    """A turn on this message was decided before (this is a retry or a recovery)."""
-    return any(d.message == message.offset and d.stage == "plan" for d in snapshot.decided())
 
 
 def _tried(thought: Thought, final: bool) -> Attempt:
@@ -269,7 +269,8 @@ def _perform(runtime: Runtime, conversation_id: str, thought: Thought | None) ->
         unit = ConversationUnit.load(connection, conversation_id)
         if unit.conversation.memory.pending != pending:
             return AiTurn([], None, unit.conversation.state)  # another turn recorded it
-        return _record_performed(runtime, unit, thought, pending, answer)
+        with unit.batched():
+            return _record_performed(runtime, unit, thought, pending, answer)
 
 
 def _record_performed(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -149,6 +151,7 @@ class ConversationUnit:
     def __init__(self, connection: Connection, record: ConversationRecord) -> None:
         self.connection = connection
         self.conversation = record
+        self._batch: dict[str, Any] | None = None
 
     @classmethod
     def load(cls, connection: Connection, conversation_id: str) -> ConversationUnit:
@@ -269,23 +272,39 @@ class ConversationUnit:
 
     def remember(self, memory: ConversationMemory) -> None:
         """Store the conversation's memory (changed through its named operations)."""
-        self.connection.execute(
-            update(conversations)
-            .where(conversations.c.id == self.conversation.id)
-            .values(updated_at=now(), memory=memory.to_json())
-        )
+        self._update(memory=memory.to_json())
         self.conversation = replace(self.conversation, memory=memory)
 
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Collect the changes to the conversation's row and write them as one UPDATE at the
+        end (messages and events are still inserted at once, in order)."""
+        self._batch = {}
+        try:
+            yield
+            fields, self._batch = self._batch, None
+            if fields:
+                self._write(fields)
+        finally:
+            self._batch = None
+
     def _update(self, **fields: Any) -> None:
+        if self._batch is not None:
+            self._batch.update(fields)
+        else:
+            self._write(fields)
+        known = {k: v for k, v in fields.items() if k in ConversationRecord.__dataclass_fields__}
+        known.pop("memory", None)  # kept typed by remember()
+        if "state" in known:
+            known["state"] = State(known["state"])
+        self.conversation = replace(self.conversation, **known)
+
+    def _write(self, fields: dict[str, Any]) -> None:
         self.connection.execute(
             update(conversations)
             .where(conversations.c.id == self.conversation.id)
             .values(updated_at=now(), **fields)
         )
-        known = {k: v for k, v in fields.items() if k in ConversationRecord.__dataclass_fields__}
-        if "state" in known:
-            known["state"] = State(known["state"])
-        self.conversation = replace(self.conversation, **known)
 
 
 def agent_name(connection: Connection, agent_id: str) -> str | None:
