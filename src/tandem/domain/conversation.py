@@ -36,6 +36,8 @@ class EventKind(StrEnum):
     CLOSED = "closed"  # ai|human|queued -> closed
     RATED = "rated"
     DECIDED = "decided"  # a policy decision that did not change the owner (kept for audit)
+    # A card number, CVV or IBAN was masked before storing; detail names the kinds, never values.
+    SENSITIVE_DATA_MASKED = "sensitive_data_masked"
 
 
 #: The rule table: (from, to) -> the event kind that records it, and who may cause it.

@@ -16,6 +16,8 @@ from tandem.domain.errors import (
     NotFound,
     Unauthorized,
 )
+from tandem.security.redaction import redact
+from tandem.services.privacy import record_masking
 from tandem.services.runtime import Runtime
 from tandem.services.secrets import new_token, token_hash, token_matches
 from tandem.services.turn import Handoff, hand_over_after_crash, run_ai_turn
@@ -95,25 +97,29 @@ def check_access(runtime: Runtime, conversation_id: str, token: str) -> Conversa
 def post_customer_message(
     runtime: Runtime, conversation_id: str, token: str, text: str, request_human: bool = False
 ) -> TurnResult:
-    """Store the customer's words first (own transaction), then let the AI take its turn."""
-    text = clean_text(text, runtime.settings.max_message_chars)
+    """Store the customer's words first (own transaction, payment details masked), then let
+    the AI take its turn."""
+    masked = redact(clean_text(text, runtime.settings.max_message_chars))
     with transaction(runtime.engine) as connection:
         unit = _authorised(connection, conversation_id, token)
         if unit.conversation.state is State.CLOSED:
             raise ConversationClosed()
-        stored = unit.say(Actor.CUSTOMER, text)
+        stored = unit.say(Actor.CUSTOMER, masked.text)
+        notices = record_masking(unit, Actor.CUSTOMER, masked.found, stored)
     try:
         with transaction(runtime.engine) as connection:
             unit = _authorised(connection, conversation_id, token)
             turn = run_ai_turn(runtime, unit, stored, request_human)
-            return TurnResult(unit.conversation.state, [stored, *turn.replies], turn.handoff)
+            said = [stored, *notices, *turn.replies]
+            return TurnResult(unit.conversation.state, said, turn.handoff)
     except Exception:
         # The message is safe; never leave the customer without an answer: hand over.
         log.exception("the AI turn failed for conversation %s", conversation_id)
         with transaction(runtime.engine) as connection:
             unit = _authorised(connection, conversation_id, token)
             turn = hand_over_after_crash(runtime, unit)
-            return TurnResult(unit.conversation.state, [stored, *turn.replies], turn.handoff)
+            said = [stored, *notices, *turn.replies]
+            return TurnResult(unit.conversation.state, said, turn.handoff)
 
 
 def read_messages(
@@ -131,10 +137,10 @@ def rate(
 ) -> tuple[int, str | None]:
     if not 1 <= score <= 5:
         raise InvalidInput("score must be a whole number from 1 to 5")
-    if comment is not None:
-        comment = (
-            clean_text(comment, runtime.settings.max_message_chars) if comment.strip() else None
-        )
+    masked = None
+    if comment is not None and comment.strip():
+        masked = redact(clean_text(comment, runtime.settings.max_message_chars))
+    comment = masked.text if masked else None
     with transaction(runtime.engine) as connection:
         unit = _authorised(connection, conversation_id, token)
         if connection.execute(
@@ -147,4 +153,6 @@ def rate(
             )
         )
         unit.record_event(EventKind.RATED, Actor.CUSTOMER, detail={"score": score})
+        if masked is not None:
+            record_masking(unit, Actor.CUSTOMER, masked.found)
     return score, comment
