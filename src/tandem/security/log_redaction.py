@@ -23,7 +23,7 @@ HIDDEN_EMAIL = "[email]"
 
 _TOKEN = re.compile(r"(\b\w*token=)[^&\s\"'#;,]+", re.IGNORECASE)
 _BEARER = re.compile(r"(\bBearer\s+)[\w.~+/=-]+", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 _TRACEBACKS = logging.Formatter()
 
 

@@ -52,6 +52,7 @@ MASKS = re.compile(r"\[(?:card|IBAN [A-Z]{2})[^\]\n]*\]|\[•••\]")
 #: Card numbers are 13 to 19 digits long; a group shorter than 3 digits is never part of one.
 CARD_DIGITS = range(13, 20)
 _MIN_GROUP = 3
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # a digit doubled, its digits summed (Luhn)
 _DIGIT_RUN = re.compile(r"[0-9]+(?:[ -][0-9]+)*")
 
 _CVV_WORDS = (
@@ -96,13 +97,9 @@ def redact(text: str) -> Redacted:
 
 def luhn_valid(digits: str) -> bool:
     """The Luhn checksum of a string of ASCII digits."""
-    total = 0
-    for position, character in enumerate(reversed(digits)):
-        value = ord(character) - 48
-        if position % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
+    odd = sum(map(int, digits[-1::-2]))
+    even = sum(_DOUBLED[int(digit)] for digit in digits[-2::-2])
+    return (odd + even) % 10 == 0
 
 
 def iban_valid(iban: str) -> bool:
@@ -120,6 +117,8 @@ def _mask_cards(text: str, found: set[Sensitive]) -> str:
     pieces: list[str] = []
     done = 0
     for run in _DIGIT_RUN.finditer(text):
+        if len(run[0]) - run[0].count(" ") - run[0].count("-") < CARD_DIGITS[0]:
+            continue  # too few digits for a card: most numbers in a message stop here
         for start, end, last_four in _card_spans(text, run):
             pieces += [text[done:start], f"[card {HIDDEN * 4} {last_four}]"]
             done = end
@@ -139,7 +138,10 @@ def _card_spans(text: str, run: re.Match[str]) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     first = 0
     while first < len(groups):
-        for last in range(len(groups) - 1, first - 1, -1):
+        if len(groups[first]) < _MIN_GROUP or not clear[first]:
+            first += 1  # no card number starts here
+            continue
+        for last in reversed(_reachable(groups, first)):
             window = groups[first : last + 1]
             if not all(clear[first : last + 1]) or not _grouped_like_a_card(window):
                 continue
@@ -150,6 +152,19 @@ def _card_spans(text: str, run: re.Match[str]) -> list[tuple[int, int, str]]:
                 break
         first += 1
     return spans
+
+
+def _reachable(groups: list[str], first: int) -> list[int]:
+    """The groups a card number starting at ``first`` could end at (13 to 19 digits), so a long
+    run of groups costs no more than a short one."""
+    lasts, digits = [], 0
+    for last in range(first, len(groups)):
+        digits += len(groups[last])
+        if digits > CARD_DIGITS[-1]:
+            break
+        if digits in CARD_DIGITS:
+            lasts.append(last)
+    return lasts
 
 
 def _grouped_like_a_card(groups: list[str]) -> bool:
