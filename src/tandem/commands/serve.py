@@ -53,5 +53,6 @@ def run(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        proxy_headers=False,  # X-Forwarded-For only from TANDEM_FORWARDED_ALLOW_IPS (create_app)
     )
     return 0
