@@ -76,8 +76,9 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = Field(
         "",
         description=(
-            "Comma-separated addresses of your reverse proxies: only from these is "
-            "X-Forwarded-For believed for the client's address. Empty: the TCP peer is the client."
+            "Comma-separated addresses or networks (10.0.0.0/8) of your reverse proxies: only "
+            "from these is X-Forwarded-For believed for the client's address (verification "
+            "lock, limits). Empty: the TCP peer is the client."
         ),
     )
     verification_max_failures: int = Field(

@@ -108,22 +108,23 @@ class VerificationGuard:
         address = address_key(self.client) if self.client is not None else None
         self.log.hold([order] if address is None else [order, address])
         moment = self.clock()
-        locked = self._locked_for(order, address, moment)
+        since = moment - self.limits.memory
+        histories = [self.log.of_order(order, since)]
+        if address is not None:
+            histories.append(self.log.of_address(address, since))
+        locked = self._locked_for(histories, moment)
         if locked is not None:
             return Checked(None, locked)
         found = check()
         if found is not None:
             return Checked(found)
-        self.log.add(order, address, moment, forget_before=moment - self.limits.memory)
-        return Checked(None, self._locked_for(order, address, moment))
+        self.log.add(order, address, moment, forget_before=since)
+        return Checked(None, self._locked_for([[*h, moment] for h in histories], moment))
 
     def _locked_for(
-        self, order: str, address: str | None, moment: dt.datetime
+        self, histories: list[list[dt.datetime]], moment: dt.datetime
     ) -> dt.timedelta | None:
-        since = moment - self.limits.memory
-        ends = [locked_until(self.log.of_order(order, since), self.limits)]
-        if address is not None:
-            ends.append(locked_until(self.log.of_address(address, since), self.limits))
+        ends = (locked_until(failures, self.limits) for failures in histories)
         latest = max((end for end in ends if end is not None), default=None)
         return latest - moment if latest is not None and latest > moment else None
 
