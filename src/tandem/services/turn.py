@@ -78,11 +78,11 @@ def run_ai_turn(
         TurnMemory.from_json(record.memory["turn"]) if "turn" in record.memory else TurnMemory()
     )
     answers: list[Answer] = []
+    limits = VerificationLimits.of(runtime.settings)
+    guard = VerificationGuard(FailureRecords(unit.connection), limits, client)  # per order, address
 
     def attempt() -> Attempt:
         started = time.perf_counter()
-        limits = VerificationLimits.of(runtime.settings)
-        guard = VerificationGuard(FailureRecords(unit.connection), limits, client)
         turn = AssistantTurn(
             understanding, understanding.language, customer, record.memory, dt.date.today(), guard
         )
