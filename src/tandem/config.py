@@ -7,17 +7,23 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tandem.desk.hours import OfficeHours
 from tandem.domain.errors import InvalidInput
 
+#: The shortest identity secret accepted: 256 bits, the HMAC-SHA256 key size.
+MIN_SECRET_BYTES = 32
+
 Port = Annotated[int, Field(ge=1, le=65535)]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TANDEM_", extra="forbid", frozen=True)
+    # Errors never echo the value given: it may be a secret (TANDEM_IDENTITY_SECRET, keys).
+    model_config = SettingsConfigDict(
+        env_prefix="TANDEM_", extra="forbid", frozen=True, hide_input_in_errors=True
+    )
 
     database_url: str = Field(
         "sqlite:///var/tandem.db",
@@ -59,6 +65,38 @@ class Settings(BaseSettings):
             "'*' allows any: the API uses bearer tokens, never cookies."
         ),
     )
+    identity_secret: SecretStr | None = Field(
+        None,
+        description=(
+            "Secret (at least 32 bytes) your shop signs its signed-in customer's e-mail with "
+            "(customer_signature, see docs/widget.md). Unset: every customer is a guest who "
+            "verifies in the chat; with the demo on, a random secret for this process."
+        ),
+    )
+    forwarded_allow_ips: str = Field(
+        "",
+        description=(
+            "Comma-separated addresses or networks (10.0.0.0/8) of your reverse proxies: only "
+            "from these is X-Forwarded-For believed for the client's address (verification "
+            "lock, limits). Empty: the TCP peer is the client."
+        ),
+    )
+    verification_max_failures: int = Field(
+        5,
+        ge=1,
+        description=(
+            "Failed in-chat verifications (order number + postcode or e-mail) of one order, or "
+            "from one client address, within the window that lock it."
+        ),
+    )
+    verification_window_minutes: float = Field(
+        15.0, gt=0, description="The window in which failed verifications are counted."
+    )
+    verification_lock_minutes: float = Field(
+        15.0,
+        gt=0,
+        description="How long an order or address stays locked for verification once locked.",
+    )
     timezone: str = Field(
         "Europe/Amsterdam", description="The support team's time zone (office hours, promises)."
     )
@@ -95,6 +133,18 @@ class Settings(BaseSettings):
         4.0, gt=0, description="Seconds to wait for the LLM before using the template answer."
     )
     log_level: str = Field("info", description="Log level: debug, info, warning or error.")
+
+    @field_validator("identity_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None  # TANDEM_IDENTITY_SECRET= (empty) means: not set
+        if len(value.get_secret_value().encode("utf-8")) < MIN_SECRET_BYTES:
+            raise ValueError(
+                f"TANDEM_IDENTITY_SECRET must be at least {MIN_SECRET_BYTES} bytes; make one "
+                "with: python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        return value
 
     @field_validator("office_hours")
     @classmethod

@@ -6,6 +6,7 @@ import datetime as dt
 
 from tandem.answering.assistant import Answer, Assistant, AssistantTurn
 from tandem.commerce.model import Customer
+from tandem.security.verification import MemoryFailureLog, VerificationGuard, VerificationLimits
 from tandem.services.runtime import Understands
 from tandem.understanding.result import Context
 
@@ -22,6 +23,7 @@ class Chat:
         self.memory: dict[str, object] = {}
         self.customer: Customer | None = None
         self.texts: list[str] = []
+        self.verification = VerificationGuard(MemoryFailureLog(), VerificationLimits(), None)
 
     def say(self, text: str) -> Answer:
         understanding = self._understander.understand(
@@ -29,7 +31,14 @@ class Chat:
         )
         self.texts.append(text)
         answer = self._assistant.respond(
-            AssistantTurn(understanding, understanding.language, self.customer, self.memory, TODAY)
+            AssistantTurn(
+                understanding,
+                understanding.language,
+                self.customer,
+                self.memory,
+                TODAY,
+                self.verification,
+            )
         )
         self.memory = answer.memory
         self.customer = answer.customer or self.customer

@@ -34,7 +34,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import update
 
-from conftest import DEMO_PASSWORD
+from conftest import DEMO_PASSWORD, sign
 from scenarios.chat import Chat, Desk
 from services.audit import Stored, check_record, stored
 from tandem.domain.conversation import Actor, State
@@ -149,7 +149,8 @@ class Conversations(RuleBasedStateMachine):
         email=st.sampled_from(CUSTOMERS),
     )
     def start(self, language: str | None, email: str | None) -> ChatRef:
-        started = conversations.start_conversation(self.runtime, language, email)
+        signature = sign(email) if email else None
+        started = conversations.start_conversation(self.runtime, language, email, signature)
         assert started.conversation.state is State.AI
         assert [m.author for m in started.messages] == [Actor.AI]
         chat = ChatRef(started.conversation.id, started.token)

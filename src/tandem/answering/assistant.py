@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,7 @@ from tandem.answering.identity import Partial
 from tandem.answering.replies import Reply, replies
 from tandem.commerce.identity import verify
 from tandem.commerce.model import CommerceBackend, Customer
+from tandem.security.verification import VerificationGuard
 from tandem.types import Language, OrderId
 from tandem.understanding.result import Understanding
 
@@ -30,6 +32,7 @@ class AssistantTurn:
     customer: Customer | None
     memory: dict[str, Any]  # the assistant's part of the conversation memory
     today: dt.date
+    verification: VerificationGuard  # counts failed verifications across conversations
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +104,18 @@ class Assistant:
         partial = Partial(**data.get("identity", {})).with_slots(turn.understanding.slots)
         say = replies(turn.language).say
         if partial.order_id and partial.proof:
-            customer = verify(self.shop, OrderId(partial.order_id), partial.proof)
-            if customer is not None:
-                return customer
-            reply, partial = say("identify_failed"), Partial()
+            order_id, proof = OrderId(partial.order_id), partial.proof
+            checked = turn.verification.attempt(
+                order_id, lambda: verify(self.shop, order_id, proof)
+            )
+            if checked.found is not None:
+                return checked.found
+            if checked.locked_for is not None:  # the same words whether the answer was right
+                minutes = max(1, math.ceil(checked.locked_for.total_seconds() / 60))
+                reply = say("identify_locked", minutes=minutes)
+            else:
+                reply = say("identify_failed")
+            partial = Partial()
         elif partial.order_id:
             reply = say("identify_ask_second", avoid=turn.memory.get("last_reply", ""))
         elif partial.proof:

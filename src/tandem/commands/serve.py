@@ -57,5 +57,6 @@ def run(args: argparse.Namespace) -> int:
         port=settings.port,
         log_level=settings.log_level,
         log_config=protected(LOGGING_CONFIG),
+        proxy_headers=False,  # X-Forwarded-For only from TANDEM_FORWARDED_ALLOW_IPS (create_app)
     )
     return 0

@@ -25,6 +25,7 @@ from tandem.commerce.model import CommerceBackend
 from tandem.config import Settings
 from tandem.domain.policy.engine import Engine as PolicyEngine
 from tandem.domain.policy.loader import load_policy
+from tandem.security.identity import IdentityCheck, identity_check
 from tandem.services.policies import ActivePolicy, ensure_default
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
@@ -61,6 +62,7 @@ class Runtime:
     assistant: Assistant
     knowledge: KnowledgeBase  # the help centre, also served as pages at /help/{language}/{slug}
     writer: Writer = field(default_factory=NoLlm)  # the optional LLM, or none
+    identity: IdentityCheck = field(default_factory=IdentityCheck)  # the shop's signatures
 
 
 def make_shop(settings: Settings) -> CommerceBackend:
@@ -100,6 +102,7 @@ def assemble(
         Assistant(shop, default_flows(knowledge)),
         knowledge,
         writer(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout),
+        identity_check(settings),
     )
 
 

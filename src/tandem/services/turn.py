@@ -26,12 +26,14 @@ from tandem.domain.turns import (
     decide_turn,
     turn_facts,
 )
+from tandem.security.verification import VerificationGuard, VerificationLimits
 from tandem.services.agents import agents_online
 from tandem.services.cards import handoff_card, remember_step
 from tandem.services.runtime import Runtime
 from tandem.storage.conversations import ConversationUnit, MessageRecord, now
 from tandem.storage.tables import conversations, messages
-from tandem.types import CustomerId, Language, OrderId
+from tandem.storage.verification import FailureRecords
+from tandem.types import ClientAddress, CustomerId, Language, OrderId
 from tandem.understanding.result import Context, Understanding
 
 #: Outcomes whose replies the optional LLM may reword (never questions, refusals or errors).
@@ -54,7 +56,11 @@ class AiTurn:
 
 
 def run_ai_turn(
-    runtime: Runtime, unit: ConversationUnit, message: MessageRecord, request_human: bool = False
+    runtime: Runtime,
+    unit: ConversationUnit,
+    message: MessageRecord,
+    request_human: bool = False,
+    client: ClientAddress | None = None,
 ) -> AiTurn:
     record = unit.conversation
     customer = runtime.shop.customer(CustomerId(record.customer_id)) if record.customer_id else None
@@ -72,11 +78,13 @@ def run_ai_turn(
         TurnMemory.from_json(record.memory["turn"]) if "turn" in record.memory else TurnMemory()
     )
     answers: list[Answer] = []
+    limits = VerificationLimits.of(runtime.settings)
+    guard = VerificationGuard(FailureRecords(unit.connection), limits, client)  # per order, address
 
     def attempt() -> Attempt:
         started = time.perf_counter()
         turn = AssistantTurn(
-            understanding, understanding.language, customer, record.memory, dt.date.today()
+            understanding, understanding.language, customer, record.memory, dt.date.today(), guard
         )
         answers.append(_warmer(runtime, understanding.language, runtime.assistant.respond(turn)))
         return _attempt_of(answers[0], time.perf_counter() - started)

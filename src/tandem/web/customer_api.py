@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from tandem.services import conversations as service
-from tandem.web.deps import RuntimeDep, TokenDep
+from tandem.web.deps import ClientDep, RuntimeDep, TokenDep
 from tandem.web.schemas import (
     Conversation,
     MessagesOut,
@@ -33,7 +33,9 @@ router = APIRouter(prefix="/api/v1/conversations", tags=["customer"])
 def start(runtime: RuntimeDep, body: StartConversation | None = None) -> Conversation:
     """Open a conversation; the reply holds the AI's greeting and the token for later calls."""
     body = body or StartConversation()
-    started = service.start_conversation(runtime, body.language, body.customer_email)
+    started = service.start_conversation(
+        runtime, body.language, body.customer_email, body.customer_signature
+    )
     record = started.conversation
     return Conversation(
         id=record.id,
@@ -45,10 +47,16 @@ def start(runtime: RuntimeDep, body: StartConversation | None = None) -> Convers
 
 
 @router.post("/{conversation_id}/messages", response_model=TurnOut)
-def send(conversation_id: str, body: SendMessage, runtime: RuntimeDep, token: TokenDep) -> TurnOut:
+def send(
+    conversation_id: str,
+    body: SendMessage,
+    runtime: RuntimeDep,
+    token: TokenDep,
+    client: ClientDep,
+) -> TurnOut:
     """Store the customer's message, then return it with every reply it caused."""
     result = service.post_customer_message(
-        runtime, conversation_id, token, body.text, body.request_human
+        runtime, conversation_id, token, body.text, body.request_human, client=client
     )
     return TurnOut(
         state=result.state.value,
