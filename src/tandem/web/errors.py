@@ -15,8 +15,11 @@ from tandem.domain.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    RetryLater,
     TandemError,
+    TooManyRequests,
     Unauthorized,
+    Unavailable,
 )
 
 log = logging.getLogger(__name__)
@@ -27,6 +30,8 @@ STATUS: dict[type[TandemError], int] = {
     Unauthorized: 401,
     Forbidden: 403,
     Conflict: 409,
+    TooManyRequests: 429,
+    Unavailable: 503,
 }
 
 
@@ -43,7 +48,12 @@ def _status(error: TandemError) -> int:
 
 async def _tandem_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, TandemError)
-    return JSONResponse(error_body(error.code, error.message), status_code=_status(error))
+    headers = None
+    if isinstance(error, RetryLater):
+        headers = {"Retry-After": str(error.retry_after_seconds)}
+    return JSONResponse(
+        error_body(error.code, error.message), status_code=_status(error), headers=headers
+    )
 
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
