@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import limits
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tandem.desk.hours import OfficeHours
 from tandem.domain.errors import InvalidInput
+from tandem.security.limits import tiers
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -118,6 +118,14 @@ class Settings(BaseSettings):
             "(counted)."
         ),
     )
+    refusal_pause_seconds: float = Field(
+        1.0,
+        ge=0,
+        description=(
+            "A 429 or 503 is answered after this pause (never longer than its Retry-After), so "
+            "a client that ignores Retry-After sends about one request a second, not hundreds."
+        ),
+    )
     login_hash_queue: int = Field(
         4,
         ge=0,
@@ -179,10 +187,7 @@ class Settings(BaseSettings):
     )
     @classmethod
     def _readable_limits(cls, value: str) -> str:
-        try:
-            limits.parse_many(value)
-        except ValueError:
-            raise ValueError(f"write limits like '5/minute; 20/hour', not {value!r}") from None
+        tiers(value)  # its ValueError says how to write one
         return value
 
     @field_validator("redis_url")

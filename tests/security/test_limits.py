@@ -9,55 +9,55 @@ import redis
 
 from tandem.config import Settings
 from tandem.domain.errors import TooManyRequests, Unavailable
-from tandem.security.limits import Limiter, RateLimits, Scope, rules
+from tandem.security.limits import Limiter, RateLimits, Scope, Tier, tiers
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
 
 
 def test_that_a_limiter_refuses_past_its_limit_and_says_how_long_to_wait() -> None:
-    limiter, tiers = Limiter(), rules("2/minute")
-    assert limiter.hit(Scope.CONVERSATION, "203.0.113.7", tiers) is None
-    assert limiter.hit(Scope.CONVERSATION, "203.0.113.7", tiers) is None
-    wait = limiter.hit(Scope.CONVERSATION, "203.0.113.7", tiers)
+    limiter, limit = Limiter(), tiers("2/minute")
+    assert limiter.hit(Scope.CONVERSATION, "203.0.113.7", limit) is None
+    assert limiter.hit(Scope.CONVERSATION, "203.0.113.7", limit) is None
+    wait = limiter.hit(Scope.CONVERSATION, "203.0.113.7", limit)
     assert wait is not None and 55 <= wait <= 60
-    assert limiter.hit(Scope.CONVERSATION, "198.51.100.2", tiers) is None  # another key
-    assert limiter.hit(Scope.PERSON, "203.0.113.7", tiers) is None  # another scope
+    assert limiter.hit(Scope.CONVERSATION, "198.51.100.2", limit) is None  # another key
+    assert limiter.hit(Scope.PERSON, "203.0.113.7", limit) is None  # another scope
 
 
 def test_that_the_wait_grows_with_each_tier_for_whoever_keeps_trying() -> None:
-    limiter, tiers = Limiter(), rules("2/minute; 1/second")  # written in any order
-    assert limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers) is None
-    assert limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers) == 1
+    limiter, limit = Limiter(), tiers("2/minute; 1/second")  # written in any order
+    assert limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", limit) is None
+    assert limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", limit) == 1
     time.sleep(1.05)
-    assert limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers) is None
-    wait = limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers)
+    assert limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", limit) is None
+    wait = limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", limit)
     assert wait is not None and wait > 50
 
 
 def test_that_a_cleared_count_starts_again() -> None:
-    limiter, tiers = Limiter(), rules("1/minute")
-    assert limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers) is None
-    limiter.clear(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers)
-    assert limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers) is None
+    limiter, limit = Limiter(), tiers("1/minute")
+    assert limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", limit) is None
+    limiter.clear(Scope.LOGIN_ACCOUNT, "anna@tandem.example")
+    assert limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", limit) is None
 
 
 def test_that_two_limiters_on_redis_share_their_counts(redis_url: str, key_prefix: str) -> None:
     """Two limiters on one Redis are two processes: one's attempts count for the other."""
     first, second = Limiter(redis_url, key_prefix), Limiter(redis_url, key_prefix)
-    tiers = rules("3/minute")
-    assert first.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers) is None
-    assert second.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers) is None
-    assert first.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers) is None
-    wait = second.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers)
+    limit = tiers("3/minute")
+    assert first.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", limit) is None
+    assert second.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", limit) is None
+    assert first.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", limit) is None
+    wait = second.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", limit)
     assert wait is not None and 55 <= wait <= 60
-    second.clear(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers)
-    assert first.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers) is None
+    second.clear(Scope.LOGIN_ACCOUNT, "anna@tandem.example")
+    assert first.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", limit) is None
 
 
 def test_that_redis_holds_no_email_or_address_in_clear(redis_url: str, key_prefix: str) -> None:
     limiter = Limiter(redis_url, key_prefix)
-    limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", rules("3/minute"))
-    limiter.hit(Scope.LOGIN_ADDRESS, "203.0.113.7", rules("3/minute"))
+    limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", tiers("3/minute"))
+    limiter.hit(Scope.LOGIN_ADDRESS, "203.0.113.7", tiers("3/minute"))
     client = redis.Redis.from_url(redis_url)
     keys = [key.decode() for key in client.scan_iter(match=f"{key_prefix}*")]
     client.close()
@@ -120,6 +120,16 @@ def test_that_rate_limits_off_keeps_only_the_per_account_login_limit() -> None:
         limits.login_attempt("anna@tandem.example", "203.0.113.7")
 
 
-def test_that_an_unreadable_limit_is_refused_at_start() -> None:
+def test_that_limits_are_read_as_tiers_of_a_count_per_a_span() -> None:
+    assert tiers("5/minute; 10/15 minutes, 20 per hour;1/day") == (
+        Tier(5, 60),
+        Tier(10, 900),
+        Tier(20, 3600),
+        Tier(1, 86400),
+    )
+
+
+@pytest.mark.parametrize("written", ["five a minute", "0/minute", "5/0 minutes", "5/week", ""])
+def test_that_an_unreadable_limit_is_refused_at_start(written: str) -> None:
     with pytest.raises(ValueError, match="5/minute"):
-        Settings(login_limit_per_account="five a minute")
+        Settings(login_limit_per_account=written)

@@ -25,8 +25,8 @@ ATTACKER, NEIGHBOUR = "203.0.113.7", "198.51.100.2"
 
 
 def limited(runtime: Runtime, **settings: Any) -> Runtime:
-    """The runtime with other limit settings (and fresh counts)."""
-    changed = runtime.settings.model_copy(update=settings)
+    """The runtime with other limit settings (and fresh counts); refusals without a pause."""
+    changed = runtime.settings.model_copy(update={"refusal_pause_seconds": 0.0, **settings})
     return dataclasses.replace(runtime, settings=changed, limits=RateLimits(changed))
 
 

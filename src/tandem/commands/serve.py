@@ -53,5 +53,8 @@ def run(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        # X-Forwarded-* only from TANDEM_TRUSTED_PROXIES (uvicorn would trust 127.0.0.1 unasked)
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
     return 0

@@ -6,9 +6,9 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 
 from tandem.domain.errors import Conflict, InvalidInput, Unauthorized
 from tandem.services.secrets import (
@@ -99,18 +99,13 @@ def login(runtime: Runtime, email: str, password: str, address: str) -> tuple[st
     """Check the password and open a session.
 
     The rate limits count the attempt first, so a locked account or address costs no hashing
-    (and a correct password is refused while locked). An unknown email and a wrong password get
-    the same error after the same work: one Argon2 check, against a dummy hash when there is no
-    account. The check runs through the hashing gate and outside any transaction."""
+    (and a correct password is refused while locked). The check runs through the hashing gate,
+    outside any transaction; an unknown email and a wrong password get the same error after the
+    same work."""
     email = email.strip().lower()
     runtime.limits.login_attempt(email, address)
-    with reading(runtime.engine) as connection:
-        row = connection.execute(
-            select(agents).where(agents.c.email == email, agents.c.active)
-        ).first()
-    stored = dummy_hash() if row is None else str(row.password_hash)
-    matches = runtime.hashing.run(lambda: password_matches(password, stored))
-    if row is None or not matches:
+    row = runtime.hashing.run(lambda: _verified(runtime.engine, email, password))
+    if row is None:
         raise Unauthorized("unknown email or wrong password")
     runtime.limits.login_succeeded(email)
     token, moment = new_token(), now()
@@ -125,6 +120,17 @@ def login(runtime: Runtime, email: str, password: str, address: str) -> tuple[st
             )
         )
     return token, _to_agent(row)
+
+
+def _verified(engine: Engine, email: str, password: str) -> Row[Any] | None:
+    """The active agent with this email and password, or None: one Argon2 check either way
+    (against a dummy hash when there is no such agent)."""
+    with reading(engine) as connection:
+        row = connection.execute(
+            select(agents).where(agents.c.email == email, agents.c.active)
+        ).first()
+    stored = dummy_hash() if row is None else str(row.password_hash)
+    return row if password_matches(password, stored) and row is not None else None
 
 
 def authenticate(engine: Engine, token: str) -> Agent:
