@@ -9,7 +9,7 @@ import redis
 
 from tandem.config import Settings
 from tandem.domain.errors import TooManyRequests, Unavailable
-from tandem.security.limits import Limiter, RateLimits, Scope, Tier, tiers
+from tandem.security.limits import Limiter, MemoryWindows, RateLimits, Scope, Tier, tiers
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
 
@@ -39,6 +39,22 @@ def test_that_a_cleared_count_starts_again() -> None:
     assert limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", limit) is None
     limiter.clear(Scope.LOGIN_ACCOUNT, "anna@tandem.example")
     assert limiter.hit(Scope.LOGIN_ACCOUNT, "anna@tandem.example", limit) is None
+
+
+def test_that_memory_forgets_keys_whose_attempts_left_every_window() -> None:
+    """A flood of made-up emails leaves no lasting trace in memory."""
+    windows = MemoryWindows(sweep_seconds=0.0)
+    for n in range(100):
+        windows.hit(f"nobody-{n}@example.com", tiers("1/second"))
+    assert len(windows) == 100
+    time.sleep(1.05)
+    windows.hit("anna@tandem.example", tiers("1/second"))
+    assert len(windows) == 1
+
+
+def test_that_rate_limits_off_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TANDEM_RATE_LIMITS", "off")
+    assert Settings().rate_limits is False
 
 
 def test_that_two_limiters_on_redis_share_their_counts(redis_url: str, key_prefix: str) -> None:

@@ -61,6 +61,19 @@ def test_that_an_account_is_refused_for_a_minute_after_five_wrong_passwords(
     assert 1 <= retry_after(client, ANNA, "wrong-password") <= 60
 
 
+def test_that_a_refusal_is_held_back_a_moment(runtime: Runtime) -> None:
+    """A client that ignores Retry-After and asks again at once is slowed to a trickle."""
+    runtime = limited(runtime, conversation_limit_per_address="1/minute")
+    paused = dataclasses.replace(
+        runtime, settings=runtime.settings.model_copy(update={"refusal_pause_seconds": 0.3})
+    )
+    with client_at(paused, ATTACKER) as client:
+        assert client.post("/api/v1/conversations", json={}).status_code == 201
+        begin = time.perf_counter()
+        assert client.post("/api/v1/conversations", json={}).status_code == 429
+        assert time.perf_counter() - begin >= 0.3
+
+
 def test_that_a_correct_password_is_refused_while_the_account_is_locked(
     agents_ready: Runtime,
 ) -> None:

@@ -86,10 +86,15 @@ class Windows(Protocol):
 class MemoryWindows:
     """This process's windows: per key the moments of its newest attempts."""
 
-    def __init__(self) -> None:
+    def __init__(self, sweep_seconds: float = SWEEP_SECONDS) -> None:
         self._keys: dict[str, tuple[float, list[float]]] = {}  # key: (forget after, moments)
         self._lock = threading.Lock()
-        self._next_sweep = time.monotonic() + SWEEP_SECONDS
+        self._sweep_seconds = sweep_seconds
+        self._next_sweep = time.monotonic() + sweep_seconds
+
+    def __len__(self) -> int:
+        """How many keys are remembered."""
+        return len(self._keys)
 
     def hit(self, key: str, tiers: Tiers) -> int | None:
         now = time.monotonic()
@@ -111,7 +116,7 @@ class MemoryWindows:
 
     def _sweep(self, now: float) -> None:
         self._keys = {key: kept for key, kept in self._keys.items() if kept[0] > now}
-        self._next_sweep = now + SWEEP_SECONDS
+        self._next_sweep = now + self._sweep_seconds
 
 
 def _full(moments: list[float], tier: Tier, now: float) -> bool:
