@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,11 +13,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tandem.desk.hours import OfficeHours
 from tandem.domain.errors import InvalidInput
+from tandem.security.limits import tiers
 
 #: The shortest identity secret accepted: 256 bits, the HMAC-SHA256 key size.
 MIN_SECRET_BYTES = 32
 
 Port = Annotated[int, Field(ge=1, le=65535)]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class Settings(BaseSettings):
@@ -73,14 +76,6 @@ class Settings(BaseSettings):
             "verifies in the chat; with the demo on, a random secret for this process."
         ),
     )
-    forwarded_allow_ips: str = Field(
-        "",
-        description=(
-            "Comma-separated addresses or networks (10.0.0.0/8) of your reverse proxies: only "
-            "from these is X-Forwarded-For believed for the client's address (verification "
-            "lock, limits). Empty: the TCP peer is the client."
-        ),
-    )
     verification_max_failures: int = Field(
         5,
         ge=1,
@@ -114,6 +109,69 @@ class Settings(BaseSettings):
         4000, ge=1, description="An AI answer slower than this hands over (reason too_slow)."
     )
     session_hours: int = Field(12, ge=1, description="How long an agent login stays valid.")
+    redis_url: str = Field(
+        "",
+        description=(
+            "Redis (redis://host:6379/0). When set, rate limits are counted there and shared by "
+            "every process; empty: each process counts in its own memory."
+        ),
+    )
+    rate_limits: bool = Field(
+        True,
+        description=(
+            "The per-address limits (logins, opening conversations, asking for a person). "
+            "'off' only for load tests sent from one address: the per-account login limit "
+            "stays on."
+        ),
+    )
+    login_limit_per_account: str = Field(
+        "5/minute; 10/15 minutes; 20/hour; 50/day",
+        description=(
+            "Login attempts per account email (a success starts the count again). Each tier is "
+            "a moving window, so the wait grows: about a minute after 5 attempts, then 15 "
+            "minutes, an hour, a day. A correct password is refused during the wait too."
+        ),
+    )
+    login_limit_per_address: str = Field(
+        "20/minute; 200/hour",
+        description="Login attempts per client address, over all accounts (answered 429).",
+    )
+    conversation_limit_per_address: str = Field(
+        "20/minute; 200/hour",
+        description="Conversations a client address may open (answered 429 past it).",
+    )
+    person_limit_per_address: str = Field(
+        "3/minute; 10/hour",
+        description=(
+            "Requests for a person per client address: the widget's button (request_human, "
+            "answered 429 past the limit) and each hand-over a customer's message causes "
+            "(counted)."
+        ),
+    )
+    refusal_pause_seconds: float = Field(
+        1.0,
+        ge=0,
+        description=(
+            "A 429 or 503 is answered after this pause (never longer than its Retry-After), so "
+            "a client that ignores Retry-After sends about one request a second, not hundreds."
+        ),
+    )
+    login_hash_queue: int = Field(
+        4,
+        ge=0,
+        description=(
+            "Logins that may wait for their password check; one runs at a time, at the lowest "
+            "CPU priority. More are answered 429 (retry in a second)."
+        ),
+    )
+    trusted_proxies: str = Field(
+        "",
+        description=(
+            "Comma-separated addresses or networks (10.0.0.0/8) of your reverse proxies. Only "
+            "from them is X-Forwarded-For believed for the client's address (rate limits, the "
+            "verification lock); empty: the TCP peer is the client."
+        ),
+    )
     max_message_chars: int = Field(
         4000, ge=1, description="Longest customer or agent message accepted, in characters."
     )
@@ -164,6 +222,37 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
+    @field_validator(
+        "login_limit_per_account",
+        "login_limit_per_address",
+        "conversation_limit_per_address",
+        "person_limit_per_address",
+    )
+    @classmethod
+    def _readable_limits(cls, value: str) -> str:
+        tiers(value)  # its ValueError says how to write one
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "redis+unix://")):
+            raise ValueError("a Redis URL starts with redis://, rediss:// or redis+unix://")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        try:
+            _networks(value)
+        except ValueError:
+            raise ValueError(f"not addresses or networks: {value!r}") from None
+        return value
+
+    @property
+    def proxy_networks(self) -> tuple[Network, ...]:
+        return _networks(self.trusted_proxies)
+
     @property
     def hours(self) -> OfficeHours:
         return OfficeHours.parse(self.office_hours)
@@ -171,6 +260,11 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def _networks(text: str) -> tuple[Network, ...]:
+    parts = (part.strip() for part in text.split(","))
+    return tuple(ipaddress.ip_network(part, strict=False) for part in parts if part)
 
 
 @functools.cache

@@ -3,6 +3,7 @@ across conversations, and a locked order reveals nothing, not even to the right 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Iterator
@@ -196,8 +197,9 @@ def test_that_a_customer_who_gets_it_right_before_the_limit_is_identified(
 @pytest.fixture
 def behind_proxy(runtime: Runtime) -> Iterator[TestClient]:
     """The app behind a reverse proxy at 10.0.0.1 that Tandem is told to trust."""
-    settings = runtime.settings.model_copy(update={"forwarded_allow_ips": "10.0.0.1"})
-    with TestClient(create_app(settings, runtime), client=("10.0.0.1", 1)) as client:
+    settings = runtime.settings.model_copy(update={"trusted_proxies": "10.0.0.1"})
+    proxied = dataclasses.replace(runtime, settings=settings)
+    with TestClient(create_app(settings, proxied), client=("10.0.0.1", 1)) as client:
         yield client
 
 

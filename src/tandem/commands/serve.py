@@ -57,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
         port=settings.port,
         log_level=settings.log_level,
         log_config=protected(LOGGING_CONFIG),
-        proxy_headers=False,  # X-Forwarded-For only from TANDEM_FORWARDED_ALLOW_IPS (create_app)
+        # X-Forwarded-* only from TANDEM_TRUSTED_PROXIES (uvicorn would trust 127.0.0.1 unasked)
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
     return 0

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tandem.config import Settings
 from tandem.services.runtime import Runtime, build_runtime
@@ -40,9 +39,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         allow_methods=["GET", "POST"],
         allow_headers=["Authorization", "Content-Type"],
     )
-    proxies = [ip.strip() for ip in settings.forwarded_allow_ips.split(",") if ip.strip()]
-    if proxies:  # only then is X-Forwarded-For believed, and only from these peers
-        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     app.include_router(customer_api.router)
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)
