@@ -24,6 +24,7 @@ from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.demo.generate import seed
 from tandem.config import Settings
+from tandem.security.identity import signature
 from tandem.services.policies import ensure_default
 from tandem.services.runtime import Understands, assemble
 from tandem.storage.db import make_engine
@@ -34,6 +35,8 @@ from tandem.web.app import create_app
 CONVERSATIONS = Path(__file__).with_name("conversations")
 #: The bench's own trained models (trained on first use).
 MODELS = Path("var/bench-models")
+#: The secret the bench's "shop" signs its signed-in customers with (TANDEM_IDENTITY_SECRET).
+SECRET = "bench-identity-secret-of-32-bytes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +66,9 @@ def run(script: Script, template: Path, work: Path, parts: tuple[Understands, Kn
         shutil.copy(template / name, work / name)
     engine = make_engine(f"sqlite:///{work / 'tandem.db'}")
     shop_engine = make_engine(f"sqlite:///{work / 'shop.db'}")
-    settings = Settings(database_url=str(engine.url), shop_database_url=str(shop_engine.url))
+    settings = Settings(
+        database_url=str(engine.url), shop_database_url=str(shop_engine.url), identity_secret=SECRET
+    )
     shop = DemoShop(shop_engine)
     runtime = assemble(settings, engine, shop, parts[0], parts[1])
     transcript: list[str] = []
@@ -72,6 +77,7 @@ def run(script: Script, template: Path, work: Path, parts: tuple[Understands, Kn
         body: dict[str, Any] = {"language": script.language}
         if script.customer_email:
             body["customer_email"] = script.customer_email
+            body["customer_signature"] = signature(SECRET.encode(), script.customer_email)
         started = client.post("/api/v1/conversations", json=body).json()
         headers = {"Authorization": f"Bearer {started['token']}"}
         for text in script.turns:

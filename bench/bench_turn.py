@@ -38,6 +38,7 @@ from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.demo.generate import seed
 from tandem.commerce.model import Address, CommerceBackend, Customer, Order, Refund
 from tandem.config import Settings
+from tandem.security.identity import signature
 from tandem.services.conversations import Started, post_customer_message, start_conversation
 from tandem.services.runtime import Runtime, assemble
 from tandem.storage.db import make_engine
@@ -47,6 +48,8 @@ from tandem.understanding.pipeline import load_or_train
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "var" / "models"
+#: The secret the bench's "shop" signs its signed-in customers with (TANDEM_IDENTITY_SECRET).
+SECRET = "bench-identity-secret-of-32-bytes"
 
 #: (customer email or None, message): routine turns the AI answers itself.
 MIX = (
@@ -61,12 +64,19 @@ MIX = (
 )
 
 
+def sign(email: str) -> str:
+    """What the shop's server does for its signed-in customer."""
+    return signature(SECRET.encode(), email)
+
+
 @contextmanager
 def demo_runtime(slow_shop_ms: int = 0) -> Iterator[Runtime]:
     """A runtime on fresh SQLite files with the demo shop seeded (optionally a slow shop)."""
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(
-            database_url=f"sqlite:///{folder}/t.db", shop_database_url=f"sqlite:///{folder}/s.db"
+            database_url=f"sqlite:///{folder}/t.db",
+            shop_database_url=f"sqlite:///{folder}/s.db",
+            identity_secret=SECRET,
         )
         engine, shop_engine = (
             make_engine(settings.database_url),
@@ -87,7 +97,7 @@ def in_process(turns: int) -> list[float]:
         timings = []
         for _ in range(turns):
             email, text = rng.choice(MIX)
-            started = start_conversation(runtime, None, email)
+            started = start_conversation(runtime, None, email, sign(email) if email else None)
             begin = time.perf_counter()
             post_customer_message(runtime, started.conversation.id, started.token, text)
             timings.append((time.perf_counter() - begin) * 1000)
@@ -166,7 +176,7 @@ def slow_shop(conversations: int, shop_ms: int) -> tuple[float, float]:
         chats = []
         for index in range(conversations):
             email, text = SLOW_MIX[index % len(SLOW_MIX)]
-            chats.append((start_conversation(runtime, None, email), text))
+            chats.append((start_conversation(runtime, None, email, sign(email)), text))
         slowest = [0.0]
         gate = threading.Barrier(conversations + 1)
 
@@ -199,6 +209,7 @@ def start_server(folder: str, port: int) -> subprocess.Popen[bytes]:
         "TANDEM_PORT": str(port),
         "TANDEM_MODEL_DIR": str(MODELS),
         "TANDEM_LOG_LEVEL": "warning",
+        "TANDEM_IDENTITY_SECRET": SECRET,
         "OMP_NUM_THREADS": "1",
     }
     command = ["taskset", "-c", "0", sys.executable, "-m", "tandem.cli", "serve"]
@@ -225,7 +236,9 @@ async def load(base: str, seconds: float, concurrency: int) -> tuple[int, int, l
             while time.perf_counter() < deadline:
                 email, _ = rng.choice(MIX)
                 own = [text for who, text in MIX if who == email]
-                body = {"customer_email": email} if email else {}
+                body = {}
+                if email:
+                    body = {"customer_email": email, "customer_signature": sign(email)}
                 chat = (await client.post("/api/v1/conversations", json=body)).json()
                 headers = {"Authorization": f"Bearer {chat['token']}"}
                 for text in rng.sample(own, len(own)):  # each question once

@@ -20,6 +20,7 @@ from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.demo.generate import seed
 from tandem.config import Settings
+from tandem.security.identity import signature
 from tandem.services.demo_agents import ensure_demo_agents
 from tandem.services.runtime import Runtime, Understands, assemble
 from tandem.storage.db import make_engine
@@ -30,6 +31,18 @@ from tandem.web.app import create_app
 POSTGRES_URL = os.environ.get("TANDEM_TEST_DATABASE_URL", "")
 DEMO_PASSWORD = "demo-password-for-tests"
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+#: The shop's shared secret in tests (TANDEM_IDENTITY_SECRET): 32 bytes, the least accepted.
+IDENTITY_SECRET = "tests-identity-secret-32-bytes!!"
+
+
+def sign(email: str) -> str:
+    """The signature the shop's server makes for its signed-in customer's address."""
+    return signature(IDENTITY_SECRET.encode(), email)
+
+
+def signed(email: str) -> dict[str, str]:
+    """A start body (POST /api/v1/conversations) for the shop's signed-in customer."""
+    return {"customer_email": email, "customer_signature": sign(email)}
 
 
 @pytest.fixture(scope="session")
@@ -122,6 +135,7 @@ def runtime(
     settings = Settings(
         database_url=engine.url.render_as_string(hide_password=False),
         shop_database_url=shop_engine.url.render_as_string(hide_password=False),
+        identity_secret=IDENTITY_SECRET,
     )
     return assemble(settings, engine, DemoShop(shop_engine), understander, knowledge)
 

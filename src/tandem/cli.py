@@ -7,6 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 #: Each module exposes ``register(subparsers)`` and sets ``func`` on its parser(s).
 COMMAND_MODULES: tuple[str, ...] = (
     "tandem.commands.serve",
@@ -28,7 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except ValidationError as error:
+        if error.title != "Settings":
+            raise
+        problems = (f"  TANDEM_{str(e['loc'][0]).upper()}: {e['msg']}" for e in error.errors())
+        print("tandem: the configuration is not valid:", *problems, sep="\n", file=sys.stderr)
+        return 2
     return code
 
 

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tandem.commerce.backends import BACKENDS
 from tandem.desk.hours import OfficeHours
 from tandem.domain.errors import InvalidInput
+from tandem.security.limits import tiers
+
+#: The shortest identity secret accepted: 256 bits, the HMAC-SHA256 key size.
+MIN_SECRET_BYTES = 32
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 LogLevel = Literal["debug", "info", "warning", "error"]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TANDEM_", extra="forbid", frozen=True)
+    # Errors never echo the value given: it may be a secret (TANDEM_IDENTITY_SECRET, keys).
+    model_config = SettingsConfigDict(
+        env_prefix="TANDEM_", extra="forbid", frozen=True, hide_input_in_errors=True
+    )
 
     database_url: str = Field(
         "sqlite:///var/tandem.db",
@@ -65,6 +74,30 @@ class Settings(BaseSettings):
             "'*' allows any: the API uses bearer tokens, never cookies."
         ),
     )
+    identity_secret: SecretStr | None = Field(
+        None,
+        description=(
+            "Secret (at least 32 bytes) your shop signs its signed-in customer's e-mail with "
+            "(customer_signature, see docs/widget.md). Unset: every customer is a guest who "
+            "verifies in the chat; with the demo on, a random secret for this process."
+        ),
+    )
+    verification_max_failures: int = Field(
+        5,
+        ge=1,
+        description=(
+            "Failed in-chat verifications (order number + postcode or e-mail) of one order, or "
+            "from one client address, within the window that lock it."
+        ),
+    )
+    verification_window_minutes: float = Field(
+        15.0, gt=0, description="The window in which failed verifications are counted."
+    )
+    verification_lock_minutes: float = Field(
+        15.0,
+        gt=0,
+        description="How long an order or address stays locked for verification once locked.",
+    )
     timezone: str = Field(
         "Europe/Amsterdam", description="The support team's time zone (office hours, promises)."
     )
@@ -82,6 +115,69 @@ class Settings(BaseSettings):
         4000, ge=1, description="An AI answer slower than this hands over (reason too_slow)."
     )
     session_hours: int = Field(12, ge=1, description="How long an agent login stays valid.")
+    redis_url: str = Field(
+        "",
+        description=(
+            "Redis (redis://host:6379/0). When set, rate limits are counted there and shared by "
+            "every process; empty: each process counts in its own memory."
+        ),
+    )
+    rate_limits: bool = Field(
+        True,
+        description=(
+            "The per-address limits (logins, opening conversations, asking for a person). "
+            "'off' only for load tests sent from one address: the per-account login limit "
+            "stays on."
+        ),
+    )
+    login_limit_per_account: str = Field(
+        "5/minute; 10/15 minutes; 20/hour; 50/day",
+        description=(
+            "Login attempts per account email (a success starts the count again). Each tier is "
+            "a moving window, so the wait grows: about a minute after 5 attempts, then 15 "
+            "minutes, an hour, a day. A correct password is refused during the wait too."
+        ),
+    )
+    login_limit_per_address: str = Field(
+        "20/minute; 200/hour",
+        description="Login attempts per client address, over all accounts (answered 429).",
+    )
+    conversation_limit_per_address: str = Field(
+        "20/minute; 200/hour",
+        description="Conversations a client address may open (answered 429 past it).",
+    )
+    person_limit_per_address: str = Field(
+        "3/minute; 10/hour",
+        description=(
+            "Requests for a person per client address: the widget's button (request_human, "
+            "answered 429 past the limit) and each hand-over a customer's message causes "
+            "(counted)."
+        ),
+    )
+    refusal_pause_seconds: float = Field(
+        1.0,
+        ge=0,
+        description=(
+            "A 429 or 503 is answered after this pause (never longer than its Retry-After), so "
+            "a client that ignores Retry-After sends about one request a second, not hundreds."
+        ),
+    )
+    login_hash_queue: int = Field(
+        4,
+        ge=0,
+        description=(
+            "Logins that may wait for their password check; one runs at a time, at the lowest "
+            "CPU priority. More are answered 429 (retry in a second)."
+        ),
+    )
+    trusted_proxies: str = Field(
+        "",
+        description=(
+            "Comma-separated addresses or networks (10.0.0.0/8) of your reverse proxies. Only "
+            "from them is X-Forwarded-For believed for the client's address (rate limits, the "
+            "verification lock); empty: the TCP peer is the client."
+        ),
+    )
     max_message_chars: int = Field(
         4000, ge=1, description="Longest customer or agent message accepted, in characters."
     )
@@ -110,6 +206,18 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown shop backend {value!r}; known: {known}")
         return value
 
+    @field_validator("identity_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None  # TANDEM_IDENTITY_SECRET= (empty) means: not set
+        if len(value.get_secret_value().encode("utf-8")) < MIN_SECRET_BYTES:
+            raise ValueError(
+                f"TANDEM_IDENTITY_SECRET must be at least {MIN_SECRET_BYTES} bytes; make one "
+                "with: python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        return value
+
     @field_validator("office_hours")
     @classmethod
     def _readable_hours(cls, value: str) -> str:
@@ -128,6 +236,37 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
+    @field_validator(
+        "login_limit_per_account",
+        "login_limit_per_address",
+        "conversation_limit_per_address",
+        "person_limit_per_address",
+    )
+    @classmethod
+    def _readable_limits(cls, value: str) -> str:
+        tiers(value)  # its ValueError says how to write one
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "redis+unix://")):
+            raise ValueError("a Redis URL starts with redis://, rediss:// or redis+unix://")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        try:
+            _networks(value)
+        except ValueError:
+            raise ValueError(f"not addresses or networks: {value!r}") from None
+        return value
+
+    @property
+    def proxy_networks(self) -> tuple[Network, ...]:
+        return _networks(self.trusted_proxies)
+
     @property
     def hours(self) -> OfficeHours:
         return OfficeHours.parse(self.office_hours)
@@ -135,6 +274,11 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def _networks(text: str) -> tuple[Network, ...]:
+    parts = (part.strip() for part in text.split(","))
+    return tuple(ipaddress.ip_network(part, strict=False) for part in parts if part)
 
 
 @functools.cache

@@ -14,3 +14,6 @@ OrderId = NewType("OrderId", str)
 Language = Literal["nl", "en"]
 SUPPORTED_LANGUAGES: tuple[Language, ...] = ("nl", "en")
 DEFAULT_LANGUAGE: Language = "en"
+
+#: The address a request came from (the TCP peer, or a trusted proxy's X-Forwarded-For).
+ClientAddress = NewType("ClientAddress", str)

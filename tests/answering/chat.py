@@ -13,6 +13,7 @@ from tandem.commerce.actions import Done, perform
 from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.model import CommerceError, Customer
 from tandem.domain.memory import ConversationMemory
+from tandem.security.verification import MemoryFailureLog, VerificationGuard, VerificationLimits
 from tandem.services.runtime import Understands
 from tandem.understanding.result import Context
 
@@ -29,14 +30,15 @@ class Chat:
         self.memory = ConversationMemory()
         self.customer: Customer | None = None
         self.texts: list[str] = []
+        self.verification = VerificationGuard(MemoryFailureLog(), VerificationLimits(), None)
 
     def say(self, text: str) -> Answer:
         understanding = self._understander.understand(
             text, Context(previous_customer_texts=tuple(self.texts[-5:]), today=TODAY)
         )
         self.texts.append(text)
-        language = understanding.language
-        turn = AssistantTurn(understanding, language, self.customer, self.memory, TODAY)
+        language, guard = understanding.language, self.verification
+        turn = AssistantTurn(understanding, language, self.customer, self.memory, TODAY, guard)
         answer = self._assistant.respond(turn)
         self.customer = answer.customer or self.customer
         if answer.action is not None and answer.flow_name is not None:
@@ -47,7 +49,9 @@ class Chat:
                 done = perform(shop, answer.action, f"chat-{id(self)}-{len(self.texts)}")
             except CommerceError as error:
                 done = error
-            turn = AssistantTurn(understanding, language, self.customer, self.memory, TODAY)
+            turn = AssistantTurn(
+                understanding, language, self.customer, self.memory, TODAY, guard
+            )
             performed = self._assistant.performed(
                 turn, answer.flow_name, answer.record, answer.action, done
             )

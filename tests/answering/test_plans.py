@@ -17,11 +17,14 @@ from tandem.commerce.actions import (
 from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.model import Customer
 from tandem.domain.memory import ConversationMemory
+from tandem.security.verification import MemoryFailureLog, VerificationGuard, VerificationLimits
 from tandem.services.runtime import Understands
 from tandem.understanding.result import Context
 
 from .chat import TODAY
 from .conftest import all_flows
+
+GUARD = VerificationGuard(MemoryFailureLog(), VerificationLimits(), None)
 
 CONVERSATIONS = [
     ["Ik wil bestelling TD-1003 annuleren, postcode 1012 AB", "ja"],
@@ -46,7 +49,7 @@ def test_that_no_flow_changes_the_shop_it_only_proposes_the_change(
         for text in texts:
             understanding = understander.understand(text, Context(today=TODAY))
             answer = assistant.respond(
-                AssistantTurn(understanding, understanding.language, customer, memory, TODAY)
+                AssistantTurn(understanding, understanding.language, customer, memory, TODAY, GUARD)
             )
             customer = answer.customer or customer
             memory = memory.after_turn(memory.turn, answer.flow, answer.last_words, None)
@@ -81,7 +84,7 @@ def test_that_a_customer_identified_only_by_the_flow_is_returned_with_the_answer
     text = "Waar is bestelling TD-1001? postcode 1012 AB"
     understanding = understander.understand(text, Context(today=TODAY))
     answer = assistant.respond(
-        AssistantTurn(understanding, "nl", None, ConversationMemory(), TODAY)
+        AssistantTurn(understanding, "nl", None, ConversationMemory(), TODAY, GUARD)
     )
     assert isinstance(answer.customer, Customer) and answer.customer.name.startswith("Emma")
     assert answer.action is None and "TD-1001" in answer.replies[-1].text

@@ -5,6 +5,7 @@ import dataclasses
 from fastapi.testclient import TestClient
 
 from chat_completions import chat_completions_server
+from conftest import signed
 from scenarios.chat import Chat, Desk
 from tandem.answering.llm import LlmClient
 from tandem.services.runtime import Runtime
@@ -12,7 +13,7 @@ from tandem.web.app import create_app
 
 
 def _taken_chat(client: TestClient, agent_token: str) -> tuple[Chat, Desk]:
-    chat = Chat(client, customer_email="emma@example.nl")
+    chat = Chat(client, **signed("emma@example.nl"))
     chat.say("Er is twee keer afgeschreven voor TD-1004, ik wil een medewerker")
     desk = Desk(client, agent_token)
     assert desk.post(f"conversations/{chat.id}/take").status_code == 200

@@ -1,5 +1,6 @@
 from fastapi.testclient import TestClient
 
+from conftest import signed
 from scenarios.chat import Chat, Desk
 
 
@@ -24,7 +25,7 @@ def test_that_an_agent_takes_a_queued_customer_and_the_customer_sees_the_answer(
 def test_that_the_ai_stays_silent_while_a_person_owns_the_conversation(
     client: TestClient, agent_token: str
 ) -> None:
-    chat = Chat(client, customer_email="emma@example.nl")
+    chat = Chat(client, **signed("emma@example.nl"))
     chat.say("medewerker aub")
     Desk(client, agent_token).post(f"conversations/{chat.id}/take")
     body = chat.say("waar is mijn bestelling TD-1001?")
@@ -35,7 +36,7 @@ def test_that_the_ai_stays_silent_while_a_person_owns_the_conversation(
 def test_that_a_handed_back_conversation_is_answered_by_the_ai_again(
     client: TestClient, agent_token: str
 ) -> None:
-    chat = Chat(client, customer_email="james@example.com")
+    chat = Chat(client, **signed("james@example.com"))
     chat.say("let me talk to an agent")
     desk = Desk(client, agent_token)
     desk.post(f"conversations/{chat.id}/take")

@@ -1,5 +1,6 @@
 from fastapi.testclient import TestClient
 
+from conftest import signed
 from scenarios.chat import Chat
 
 
@@ -25,7 +26,7 @@ def test_that_medewerker_aub_hands_over_at_once(client: TestClient, agent_token:
 
 
 def test_that_emma_logged_in_hears_where_her_parcel_is_in_dutch(client: TestClient) -> None:
-    chat = Chat(client, customer_email="emma@example.nl")
+    chat = Chat(client, **signed("emma@example.nl"))
     assert "Emma" in chat.greeting and "AI-assistent" in chat.greeting
     answer = chat.replies("waar is mijn bestelling TD-1001?")
     assert "TD-1001" in answer and "verzonden" in answer and "track-and-trace" in answer
@@ -40,7 +41,7 @@ def test_that_a_dutch_guest_identifies_with_order_number_and_postcode(client: Te
 
 
 def test_that_a_dutch_double_charge_goes_to_a_person(client: TestClient, agent_token: str) -> None:
-    chat = Chat(client, customer_email="emma@example.nl")
+    chat = Chat(client, **signed("emma@example.nl"))
     body = chat.say("er is twee keer geld van mijn rekening afgeschreven voor TD-1004")
     assert body["state"] == "queued"
     assert body["handoff"]["reason"] == "double_charge"

@@ -1,5 +1,6 @@
 from fastapi.testclient import TestClient
 
+from conftest import signed
 from scenarios.chat import Chat
 
 
@@ -23,7 +24,7 @@ def test_that_a_customer_asking_for_someone_real_is_handed_over_in_the_same_turn
 
 
 def test_that_james_logged_in_hears_that_his_order_is_being_prepared(client: TestClient) -> None:
-    chat = Chat(client, customer_email="james@example.com")
+    chat = Chat(client, **signed("james@example.com"))
     assert "James" in chat.greeting
     answer = chat.replies("Where is my order TD-2002?")
     assert "TD-2002" in answer and "prepared" in answer
@@ -51,7 +52,7 @@ def test_that_a_wrong_postcode_reveals_nothing_about_the_order(client: TestClien
 def test_that_another_customers_order_number_is_refused_without_revealing_it(
     client: TestClient,
 ) -> None:
-    chat = Chat(client, customer_email="james@example.com")
+    chat = Chat(client, **signed("james@example.com"))
     answer = chat.replies("where is order TD-1001?")
     assert "can't find an order TD-1001" in answer
     assert "shipped" not in answer and "Emma" not in answer

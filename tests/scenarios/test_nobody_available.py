@@ -5,7 +5,7 @@ import datetime as dt
 
 from fastapi.testclient import TestClient
 
-from conftest import DEMO_PASSWORD
+from conftest import DEMO_PASSWORD, signed
 from scenarios.chat import Chat, Desk
 from tandem.services.demo_agents import ensure_demo_agents
 from tandem.services.runtime import Runtime
@@ -35,7 +35,7 @@ def test_that_an_email_left_for_a_ticket_is_kept_and_confirmed(client: TestClien
 def test_that_a_known_customer_is_promised_an_email_at_their_own_address(
     client: TestClient,
 ) -> None:
-    chat = Chat(client, customer_email="james@example.com")
+    chat = Chat(client, **signed("james@example.com"))
     notice = chat.say("let me speak to a human")["messages"][-1]["text"]
     assert "james@example.com" in notice
 

@@ -34,7 +34,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import update
 
-from conftest import DEMO_PASSWORD
+from conftest import DEMO_PASSWORD, sign
 from scenarios.chat import Chat, Desk
 from services.audit import Stored, check_record, stored
 from tandem.domain.conversation import Actor, State
@@ -149,7 +149,8 @@ class Conversations(RuleBasedStateMachine):
         email=st.sampled_from(CUSTOMERS),
     )
     def start(self, language: str | None, email: str | None) -> ChatRef:
-        started = conversations.start_conversation(self.runtime, language, email)
+        signature = sign(email) if email else None
+        started = conversations.start_conversation(self.runtime, language, email, signature)
         assert started.conversation.state is State.AI
         assert [m.author for m in started.messages] == [Actor.AI]
         chat = ChatRef(started.conversation.id, started.token)
@@ -324,7 +325,7 @@ class Conversations(RuleBasedStateMachine):
 
 def test_that_customers_and_agents_in_any_order_keep_the_guarantees(runtime: Runtime) -> None:
     ensure_demo_agents(runtime.engine, DEMO_PASSWORD)
-    sessions = {email: login(runtime.engine, email, DEMO_PASSWORD, 1) for email in AGENTS}
+    sessions = {email: login(runtime, email, DEMO_PASSWORD, "in-process") for email in AGENTS}
     machine = type(
         "GuaranteedConversations",
         (Conversations,),
@@ -356,7 +357,7 @@ def test_that_a_hand_over_after_a_hand_back_keeps_no_old_ticket_promise(runtime:
     chat, token = started.conversation.id, started.token
     ticket = conversations.post_customer_message(runtime, chat, token, "hi", request_human=True)
     assert ticket.handoff is not None and ticket.handoff.ticket_promised_by is not None
-    _, anna = login(runtime.engine, AGENTS[0], DEMO_PASSWORD, 1)  # now someone is online
+    _, anna = login(runtime, AGENTS[0], DEMO_PASSWORD, "in-process")  # now someone is online
     desk.take(runtime, anna, chat)
     desk.hand_back(runtime, anna, chat)
     again = conversations.post_customer_message(runtime, chat, token, "hi", request_human=True)

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from chat_completions import chat_completions_server
 from commerce.recording import RecordingShop
 from commerce.shop_server import serving
+from conftest import IDENTITY_SECRET, sign
 from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.answering.llm import LlmClient
 from tandem.commerce.demo.backend import DemoShop
@@ -45,7 +46,10 @@ TOKEN = "shop-token-for-tests"
 def make_runtime(
     engine: Engine, shop: CommerceBackend, understander: Understands, knowledge: KnowledgeBase
 ) -> Runtime:
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        identity_secret=IDENTITY_SECRET,
+    )
     return assemble(settings, engine, shop, understander, knowledge)
 
 
@@ -127,7 +131,7 @@ def test_that_an_action_interrupted_after_the_shop_changed_is_not_performed_twic
 def test_that_a_decided_event_is_written_for_every_ai_turn_with_its_facts(
     recorded: Runtime,
 ) -> None:
-    chat = start_conversation(recorded, None, "emma@example.nl")
+    chat = start_conversation(recorded, None, "emma@example.nl", sign("emma@example.nl"))
     texts = ["hallo", "Ik wil bestelling TD-1003 annuleren", "ja", "bedankt!"]
     for text in texts:
         post_customer_message(recorded, chat.conversation.id, chat.token, text)
@@ -173,8 +177,8 @@ def test_that_a_slow_shop_for_one_conversation_does_not_delay_another(
     slow_shop: tuple[Runtime, threading.Event, threading.Event],
 ) -> None:
     runtime, held, release = slow_shop
-    james = start_conversation(runtime, None, "james@example.com")
-    emma = start_conversation(runtime, None, "emma@example.nl")
+    james = start_conversation(runtime, None, "james@example.com", sign("james@example.com"))
+    emma = start_conversation(runtime, None, "emma@example.nl", sign("emma@example.nl"))
     answers: list[str] = []
     slow = threading.Thread(
         target=lambda: answers.append(
@@ -206,7 +210,8 @@ def test_that_a_slow_llm_for_one_conversation_does_not_delay_another(runtime: Ru
         script.delay = 30  # until released
         llm = LlmClient(url, "small-model", "", timeout=30)
         slow_runtime = dataclasses.replace(runtime, writer=llm)
-        james = start_conversation(slow_runtime, None, "james@example.com")
+        email = "james@example.com"
+        james = start_conversation(slow_runtime, None, email, sign(email))
         guest = start_conversation(slow_runtime, "en", None)
         slow = threading.Thread(
             target=post_customer_message,
@@ -243,7 +248,7 @@ def test_that_the_cards_orders_are_the_orders_the_conversation_recorded(
         ("emma@example.nl", ["Waar is TD-1001?", "waar is mijn bestelling TD-2002?", "mens"]),
     ]
     for email, texts in cases:
-        chat = start_conversation(runtime, None, email)
+        chat = start_conversation(runtime, None, email, sign(email))
         for text in texts:
             post_customer_message(runtime, chat.conversation.id, chat.token, text)
         with reading(runtime.engine) as connection:
@@ -269,7 +274,7 @@ def client_runtime(runtime: Runtime, agent_token: str) -> Runtime:
 def test_that_two_runs_of_one_turn_at_the_same_moment_decide_and_answer_it_once(
     recorded: Runtime,
 ) -> None:
-    chat = start_conversation(recorded, None, "james@example.com")
+    chat = start_conversation(recorded, None, "james@example.com", sign("james@example.com"))
     with transaction(recorded.engine) as connection:
         stored = ConversationUnit.load(connection, chat.conversation.id).say(
             Actor.CUSTOMER, "Where is my order TD-2002?"
@@ -297,7 +302,7 @@ def test_that_two_runs_of_one_turn_at_the_same_moment_decide_and_answer_it_once(
 def test_that_an_agent_can_see_the_ais_plan_as_a_suggestion_and_nothing_is_performed(
     recorded: Runtime, recording: RecordingShop, agent_token: str
 ) -> None:
-    chat = start_conversation(recorded, None, "james@example.com")
+    chat = start_conversation(recorded, None, "james@example.com", sign("james@example.com"))
     post_customer_message(recorded, chat.conversation.id, chat.token, "Please cancel TD-2002")
     post_customer_message(
         recorded, chat.conversation.id, chat.token, "no wait, I want to talk to a person"

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from tandem.security.redaction import redact
 from tandem.understanding.catalogue import load_catalogue
 from tandem.understanding.result import Context, Slots
 from tandem.understanding.slots import SlotExtractor
@@ -112,3 +113,21 @@ def test_that_products_are_matched_against_the_customers_own(
     extractor: SlotExtractor, text: str, products: tuple[str, ...]
 ) -> None:
     assert slots(extractor, text).product_refs == products
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bestelling 4242 4242 4242 4242 kapot, cvv 123",
+        "order NL91 ABNA 0417 1643 00 postcode",
+        "refund € GB82 WEST 1234 5698 7654 32 on 4111-1111-1111-1111",
+    ],
+)
+def test_that_masked_payment_details_read_as_no_order_postcode_amount_or_date(
+    extractor: SlotExtractor, text: str
+) -> None:
+    masked = redact(text).text
+    assert "•" in masked
+    found = slots(extractor, masked)
+    assert (found.order_ids, found.postcodes, found.amounts, found.dates) == ((), (), (), ())
+    assert "•" not in extractor.mask(masked)  # intent is read from the words around them

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, Request, expect, sync_playwright
 
 if TYPE_CHECKING:
     from conftest import LiveServer
@@ -112,3 +112,33 @@ def test_that_the_help_link_in_an_answer_opens_the_article(
     expect(link).to_have_attribute("href", re.compile(r"^http://127\.0\.0\.1:\d+/help/nl/[a-z-]+$"))
     article = page.request.get(link.get_attribute("href") or "")
     assert article.status == 200 and "<h1>" in article.text()
+
+
+def test_that_the_widget_sends_the_shops_signature_so_the_signed_in_customer_is_known(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """The demo shop page signs on the server; the widget passes the signature on, and a
+    different customer on the same browser never resumes the previous one's conversation."""
+    page = browser.new_context().new_page()
+    started: list[Any] = []
+
+    def note(request: Request) -> None:
+        if request.method == "POST" and request.url.endswith("/api/v1/conversations"):
+            started.append(request.post_data_json)
+
+    page.on("request", note)
+    ai = page.locator("#tandem-panel .tw-msg-ai")
+    for who, name in (("james", "James"), ("emma", "Emma")):
+        page.goto(f"{live_server.base_url}/?as={who}&lang=en")
+        tag = page.locator("script[data-tandem-signature]")
+        signature = tag.get_attribute("data-tandem-signature") or ""
+        assert re.fullmatch(r"[0-9a-f]{64}", signature)
+        if who == "james":
+            page.get_by_role("button", name="Chat with us").click()
+        expect(ai.first).to_contain_text(f"Hi {name}")  # the greeting knows them
+        assert started[-1] == {
+            "language": "en",
+            "customer_email": tag.get_attribute("data-tandem-email"),
+            "customer_signature": signature,
+        }
+    assert len(started) == 2

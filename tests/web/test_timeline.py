@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from conftest import signed
 from scenarios.chat import Chat
 
 
 def test_that_the_agent_api_shows_each_decision_with_its_facts(
     client: TestClient, agent_token: str
 ) -> None:
-    chat = Chat(client, customer_email="james@example.com")
+    chat = Chat(client, **signed("james@example.com"))
     chat.say("Where is my order TD-2002?")
     chat.say("I want to talk to a person")
     headers = {"Authorization": f"Bearer {agent_token}"}

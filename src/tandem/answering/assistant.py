@@ -5,8 +5,10 @@ word the result (:meth:`Assistant.performed`)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from tandem.answering.flows.base import Flow, FlowTurn, Outcome, Performs, Plan
 from tandem.answering.flows.confirm import action_failed
@@ -16,6 +18,7 @@ from tandem.commerce.identity import verify
 from tandem.commerce.model import CommerceError, Customer, ShopReader
 from tandem.domain.flow_records import FlowRecord, Partial
 from tandem.domain.memory import ConversationMemory, OpenFlow
+from tandem.security.verification import Checked
 from tandem.types import Language, OrderId
 from tandem.understanding.result import Understanding
 
@@ -27,6 +30,14 @@ KNOWLEDGE = "knowledge"  # the flow that answers from the help centre, also as a
 NO_LOOKUP = frozenset({"affirm", "deny", "reject_answer", "talk_to_person", "complaint"})
 
 
+class Verifies(Protocol):
+    """Runs one verification attempt under the brute-force limits (security/verification.py)."""
+
+    def attempt(
+        self, order_id: str, check: Callable[[], Customer | None]
+    ) -> Checked[Customer]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class AssistantTurn:
     understanding: Understanding
@@ -34,6 +45,7 @@ class AssistantTurn:
     customer: Customer | None
     memory: ConversationMemory
     today: dt.date
+    verification: Verifies  # counts failed verifications across conversations
     shop: ShopReader | None = None  # the turn's reader (loads each thing once); default: own
 
 
@@ -140,10 +152,16 @@ class Assistant:
         partial = (identity or Partial()).with_slots(turn.understanding.slots)
         say = replies(turn.language).say
         if partial.order_id and partial.proof:
-            customer = verify(turn.shop or self.shop, OrderId(partial.order_id), partial.proof)
-            if customer is not None:
-                return customer
-            reply, partial = say("identify_failed"), Partial()
+            order_id, proof, shop = OrderId(partial.order_id), partial.proof, turn.shop or self.shop
+            checked = turn.verification.attempt(order_id, lambda: verify(shop, order_id, proof))
+            if checked.found is not None:
+                return checked.found
+            if checked.locked_for is not None:  # the same words whether the answer was right
+                minutes = max(1, math.ceil(checked.locked_for.total_seconds() / 60))
+                reply = say("identify_locked", minutes=minutes)
+            else:
+                reply = say("identify_failed")
+            partial = Partial()
         elif partial.order_id:
             reply = say("identify_ask_second", avoid=turn.memory.last_reply)
         elif partial.proof:

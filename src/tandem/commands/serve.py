@@ -6,8 +6,10 @@ import argparse
 import logging
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
 from tandem.config import get_settings
+from tandem.security.log_redaction import protect_handlers, protected
 from tandem.services.demo_agents import demo_password, ensure_demo_agents
 from tandem.services.runtime import build_runtime
 from tandem.storage.db import make_engine
@@ -29,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
+    protect_handlers(logging.getLogger())  # no token, email or card number in any log line
     print("Loading Tandem (migrations, models, shop)...", flush=True)
     runtime = build_runtime(settings)
     base = f"http://{settings.host}:{settings.port}"
@@ -53,5 +56,9 @@ def run(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        log_config=protected(LOGGING_CONFIG),
+        # X-Forwarded-* only from TANDEM_TRUSTED_PROXIES (uvicorn would trust 127.0.0.1 unasked)
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
     return 0

@@ -37,6 +37,8 @@ class EventKind(StrEnum):
     RATED = "rated"
     DECIDED = "decided"  # the policy's decision on one customer message (domain/decided.py)
     PERFORMED = "performed"  # a shop action performed after a decision, with its result
+    # A card number, CVV or IBAN was masked before storing; detail names the kinds, never values.
+    SENSITIVE_DATA_MASKED = "sensitive_data_masked"
 
 
 #: The rule table: (from, to) -> the event kind that records it, and who may cause it.

@@ -52,3 +52,25 @@ class ConversationClosed(Conflict):
 
 class NotOwner(Conflict):
     code = "not_owner"
+
+
+class RetryLater(TandemError):
+    """Refused for now; the same request may succeed after `retry_after_seconds`."""
+
+    code = "retry_later"
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = max(1, retry_after_seconds)
+
+
+class TooManyRequests(RetryLater):
+    """A rate limit: too many attempts from this address or for this account."""
+
+    code = "too_many_requests"
+
+
+class Unavailable(RetryLater):
+    """Something the request needs (e.g. the shared rate-limit store) cannot be reached."""
+
+    code = "unavailable"

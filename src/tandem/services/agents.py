@@ -6,11 +6,13 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 
 from tandem.domain.errors import Conflict, InvalidInput, Unauthorized
 from tandem.services.secrets import (
+    dummy_hash,
     hash_password,
     new_token,
     password_matches,
@@ -20,6 +22,9 @@ from tandem.storage.conversations import now
 from tandem.storage.db import reading, transaction
 from tandem.storage.tables import agent_sessions, agents
 from tandem.types import AgentId
+
+if TYPE_CHECKING:
+    from tandem.services.runtime import Runtime
 
 #: An agent counts as online when their console was active this recently.
 ONLINE_WINDOW = dt.timedelta(minutes=2)
@@ -90,25 +95,42 @@ def set_password(connection: Connection, email: str, password: str) -> None:
     )
 
 
-def login(engine: Engine, email: str, password: str, hours: int) -> tuple[str, Agent]:
-    """Check the password and open a session; the same error for unknown email or bad password."""
-    with transaction(engine) as connection:
-        row = connection.execute(
-            select(agents).where(agents.c.email == email.strip().lower(), agents.c.active)
-        ).first()
-        if row is None or not password_matches(password, row.password_hash):
-            raise Unauthorized("unknown email or wrong password")
-        token, moment = new_token(), now()
+def login(runtime: Runtime, email: str, password: str, address: str) -> tuple[str, Agent]:
+    """Check the password and open a session.
+
+    The rate limits count the attempt first, so a locked account or address costs no hashing
+    (and a correct password is refused while locked). The check runs through the hashing gate,
+    outside any transaction; an unknown email and a wrong password get the same error after the
+    same work."""
+    email = email.strip().lower()
+    runtime.limits.login_attempt(email, address)
+    row = runtime.hashing.run(lambda: _verified(runtime.engine, email, password))
+    if row is None:
+        raise Unauthorized("unknown email or wrong password")
+    runtime.limits.login_succeeded(email)
+    token, moment = new_token(), now()
+    with transaction(runtime.engine) as connection:
         connection.execute(
             insert(agent_sessions).values(
                 token_hash=token_hash(token),
                 agent_id=row.id,
                 created_at=moment,
-                expires_at=moment + dt.timedelta(hours=hours),
+                expires_at=moment + dt.timedelta(hours=runtime.settings.session_hours),
                 last_seen_at=moment,
             )
         )
-        return token, _to_agent(row)
+    return token, _to_agent(row)
+
+
+def _verified(engine: Engine, email: str, password: str) -> Row[Any] | None:
+    """The active agent with this email and password, or None: one Argon2 check either way
+    (against a dummy hash when there is no such agent)."""
+    with reading(engine) as connection:
+        row = connection.execute(
+            select(agents).where(agents.c.email == email, agents.c.active)
+        ).first()
+    stored = dummy_hash() if row is None else str(row.password_hash)
+    return row if password_matches(password, stored) and row is not None else None
 
 
 def authenticate(engine: Engine, token: str) -> Agent:

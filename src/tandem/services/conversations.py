@@ -16,7 +16,10 @@ from tandem.domain.errors import (
     NotFound,
     Unauthorized,
 )
+from tandem.security.identity import Vouch
+from tandem.security.redaction import redact
 from tandem.services.handoff import Handoff, hand_over_after_crash
+from tandem.services.privacy import record_masking
 from tandem.services.runtime import Runtime
 from tandem.services.secrets import new_token, token_hash, token_matches
 from tandem.services.turn import take_turn
@@ -32,7 +35,13 @@ from tandem.storage.conversations import (
 )
 from tandem.storage.db import reading, transaction
 from tandem.storage.tables import ratings
-from tandem.types import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, ConversationId, Language
+from tandem.types import (
+    DEFAULT_LANGUAGE,
+    SUPPORTED_LANGUAGES,
+    ClientAddress,
+    ConversationId,
+    Language,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,20 +61,26 @@ class TurnResult:
 
 
 def start_conversation(
-    runtime: Runtime, language: str | None, customer_email: str | None
+    runtime: Runtime,
+    language: str | None,
+    customer_email: str | None = None,
+    customer_signature: str | None = None,
 ) -> Started:
+    """Open a conversation; it is the shop's customer's only when the shop signed the address."""
     if language is not None and language not in SUPPORTED_LANGUAGES:
         raise InvalidInput(f"language must be one of {', '.join(SUPPORTED_LANGUAGES)}")
-    customer = runtime.shop.customer_by_email(customer_email) if customer_email else None
+    email, vouch = _vouched_email(runtime, customer_email, customer_signature)
+    customer = runtime.shop.customer_by_email(email) if email else None
     chosen: Language = DEFAULT_LANGUAGE
     if language in SUPPORTED_LANGUAGES:
         chosen = language
     elif customer is not None:
         chosen = customer.language
     token = new_token()
+    opened = {"identity": vouch.value} if vouch is not None else None
     with transaction(runtime.engine) as connection:
         record = create_conversation(
-            connection, ConversationId(str(uuid.uuid4())), token_hash(token), chosen, customer_email
+            connection, ConversationId(str(uuid.uuid4())), token_hash(token), chosen, email, opened
         )
         unit = ConversationUnit(connection, record)
         if customer is not None:
@@ -73,7 +88,26 @@ def start_conversation(
         greeting = runtime.assistant.greeting(chosen, customer)
         message = unit.say(Actor.AI, greeting.text)
         unit.remember(unit.conversation.memory.greeted(greeting.text))
-        return Started(unit.conversation, token, [message])
+    if vouch not in (None, Vouch.SIGNED):
+        log.warning(
+            "conversation %s: customer_email not vouched for (%s), so the customer is a guest; "
+            "check that the shop signs it with TANDEM_IDENTITY_SECRET (docs/widget.md)",
+            record.id,
+            vouch,
+        )
+    return Started(unit.conversation, token, [message])
+
+
+def _vouched_email(
+    runtime: Runtime, email: str | None, signature: str | None
+) -> tuple[str | None, Vouch | None]:
+    """The address when the shop signed it; else None (a guest), and what became of it."""
+    if not email:
+        if signature:
+            raise InvalidInput("customer_signature is only accepted with customer_email")
+        return None, None
+    vouch = runtime.identity.vouch(email, signature)
+    return (email if vouch is Vouch.SIGNED else None), vouch
 
 
 def _authorised(connection: Connection, conversation_id: str, token: str) -> ConversationUnit:
@@ -94,25 +128,37 @@ def check_access(runtime: Runtime, conversation_id: str, token: str) -> Conversa
 
 
 def post_customer_message(
-    runtime: Runtime, conversation_id: str, token: str, text: str, request_human: bool = False
+    runtime: Runtime,
+    conversation_id: str,
+    token: str,
+    text: str,
+    request_human: bool = False,
+    *,
+    client: ClientAddress | None = None,
 ) -> TurnResult:
-    """Store the customer's words first (own transaction), then let the AI take its turn."""
-    text = clean_text(text, runtime.settings.max_message_chars)
+    """Store the customer's words first (own transaction, payment details masked), then let
+    the AI take its turn.
+
+    `client` is where the request came from: failed verifications are counted per address.
+    """
+    masked = redact(clean_text(text, runtime.settings.max_message_chars))
     with transaction(runtime.engine) as connection:
         unit = _authorised(connection, conversation_id, token)
         if unit.conversation.state is State.CLOSED:
             raise ConversationClosed()
-        stored = unit.say(Actor.CUSTOMER, text)
+        stored = unit.say(Actor.CUSTOMER, masked.text)
+        notices = record_masking(unit, Actor.CUSTOMER, masked.found, stored)
     try:
-        turn = take_turn(runtime, conversation_id, stored, request_human)
-        return TurnResult(turn.state, [stored, *turn.replies], turn.handoff)
+        turn = take_turn(runtime, conversation_id, stored, request_human, client)
+        return TurnResult(turn.state, [stored, *notices, *turn.replies], turn.handoff)
     except Exception:
         # The message is safe; never leave the customer without an answer: hand over.
         log.exception("the AI turn failed for conversation %s", conversation_id)
         with transaction(runtime.engine) as connection:
             unit = _authorised(connection, conversation_id, token)
             turn = hand_over_after_crash(runtime, unit)
-            return TurnResult(unit.conversation.state, [stored, *turn.replies], turn.handoff)
+            said = [stored, *notices, *turn.replies]
+            return TurnResult(unit.conversation.state, said, turn.handoff)
 
 
 def read_messages(
@@ -130,10 +176,10 @@ def rate(
 ) -> tuple[int, str | None]:
     if not 1 <= score <= 5:
         raise InvalidInput("score must be a whole number from 1 to 5")
-    if comment is not None:
-        comment = (
-            clean_text(comment, runtime.settings.max_message_chars) if comment.strip() else None
-        )
+    masked = None
+    if comment is not None and comment.strip():
+        masked = redact(clean_text(comment, runtime.settings.max_message_chars))
+    comment = masked.text if masked else None
     with transaction(runtime.engine) as connection:
         unit = _authorised(connection, conversation_id, token)
         if connection.execute(
@@ -146,4 +192,6 @@ def rate(
             )
         )
         unit.record_event(EventKind.RATED, Actor.CUSTOMER, detail={"score": score})
+        if masked is not None:
+            record_masking(unit, Actor.CUSTOMER, masked.found)
     return score, comment

@@ -12,7 +12,9 @@ from tandem.desk.queue import Waiting, queue_order
 from tandem.domain.conversation import Actor, State
 from tandem.domain.decision import Priority
 from tandem.domain.errors import NotFound, NotOwner
+from tandem.security.redaction import redact
 from tandem.services.agents import Agent
+from tandem.services.privacy import record_masking
 from tandem.services.runtime import Runtime
 from tandem.services.validation import clean_text
 from tandem.storage.conversations import (
@@ -119,11 +121,13 @@ def take(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationVi
 
 
 def agent_say(runtime: Runtime, agent: Agent, conversation_id: str, text: str) -> MessageRecord:
-    text = clean_text(text, runtime.settings.max_message_chars)
+    masked = redact(clean_text(text, runtime.settings.max_message_chars))
     with transaction(runtime.engine) as connection:
         unit = ConversationUnit.load(connection, conversation_id)
         _require_owner(unit, agent)
-        return unit.say(Actor.AGENT, text, agent_id=agent.id)
+        said = unit.say(Actor.AGENT, masked.text, agent_id=agent.id)
+        record_masking(unit, Actor.AGENT, masked.found, said)
+        return said
 
 
 def hand_back(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationView:

@@ -21,6 +21,9 @@ from tandem.desk import summary
 from tandem.desk.summary import WORDINGS
 from tandem.domain.policy.engine import Engine as PolicyEngine
 from tandem.domain.policy.loader import load_policy
+from tandem.security.hashing import HashingGate
+from tandem.security.identity import IdentityCheck, identity_check
+from tandem.security.limits import RateLimits
 from tandem.services.policies import ActivePolicy, ensure_default
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
@@ -55,7 +58,10 @@ class Runtime:
     policies: ActivePolicy  # the active version in the database, checked every turn
     assistant: Assistant
     knowledge: KnowledgeBase  # the help centre, also served as pages at /help/{language}/{slug}
+    limits: RateLimits  # per account and per client address, in Redis or memory
+    hashing: HashingGate  # password checks one at a time, so floods cannot take the CPU
     writer: Writer = field(default_factory=NoLlm)  # the optional LLM, or none
+    identity: IdentityCheck = field(default_factory=IdentityCheck)  # the shop's signatures
 
 
 def make_shop(settings: Settings) -> CommerceBackend:
@@ -87,14 +93,21 @@ def assemble(
         ActivePolicy(),
         Assistant(shop, default_flows(knowledge)),
         knowledge,
-        writer(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout),
+        limits=RateLimits(settings),
+        hashing=HashingGate(settings.login_hash_queue),
+        writer=writer(
+            settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout
+        ),
+        identity=identity_check(settings),
     )
 
 
 def build_runtime(settings: Settings) -> Runtime:
     """Migrate the database and load the models; the server calls this once."""
+    from tandem.services.secrets import dummy_hash
     from tandem.understanding.pipeline import load_or_train
 
+    dummy_hash()  # made now, so the first unknown email takes no longer than a known one
     engine = make_engine(settings.database_url)
     upgrade(engine)
     knowledge = KnowledgeBase.load(extra=settings.knowledge_dir)

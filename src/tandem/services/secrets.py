@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -33,3 +34,9 @@ def password_matches(password: str, stored_hash: str) -> bool:
         return _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """A hash no password matches, checked for unknown accounts so they take as long as known."""
+    return _hasher.hash(secrets.token_urlsafe(32))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from tandem.commerce.actions import to_json
 from tandem.domain.conversation import Actor
+from tandem.security.verification import MemoryFailureLog, VerificationGuard, VerificationLimits
 from tandem.services.runtime import Runtime
 from tandem.services.thinking import look, think
 from tandem.storage.conversations import MessageRecord, messages_after
@@ -47,7 +48,9 @@ def suggest(runtime: Runtime, conversation_id: str) -> Suggestion | None:
     if not found:
         return None
     message: MessageRecord = found[0]
-    thought = think(runtime, snapshot, message, False)
+    limits = VerificationLimits.of(runtime.settings)
+    unrecorded = VerificationGuard(MemoryFailureLog(), limits, None)
+    thought = think(runtime, snapshot, message, False, unrecorded)  # a suggestion counts nothing
     answer = thought.answer or runtime.assistant.respond(thought.turn)
     return Suggestion(
         message.offset,

@@ -7,11 +7,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Engine, func, select
 
-from tandem.answering.assistant import Answer, AssistantTurn
+from tandem.answering.assistant import Answer, AssistantTurn, Verifies
 from tandem.answering.replies import Reply
 from tandem.commerce.model import Customer, Order
 from tandem.commerce.reading import TurnShop
@@ -21,6 +22,7 @@ from tandem.domain.decision import Action, Outcome
 from tandem.domain.errors import NotFound
 from tandem.domain.policy.engine import Engine as PolicyEngine
 from tandem.domain.turns import Attempt, Surroundings, turn_facts
+from tandem.security.verification import Checked, VerificationGuard, VerificationLimits
 from tandem.services.agents import agents_online
 from tandem.services.runtime import Runtime
 from tandem.storage.conversations import (
@@ -29,8 +31,10 @@ from tandem.storage.conversations import (
     find_conversation,
     now,
 )
+from tandem.storage.db import transaction
 from tandem.storage.tables import conversations, messages
-from tandem.types import CustomerId, OrderId
+from tandem.storage.verification import FailureRecords
+from tandem.types import ClientAddress, CustomerId, OrderId
 from tandem.understanding.result import Context, Understanding
 from tandem.understanding.topics import topic_of
 
@@ -115,7 +119,11 @@ def waiting(connection: Connection) -> int:
 
 
 def think(
-    runtime: Runtime, snapshot: Snapshot, message: MessageRecord, request_human: bool
+    runtime: Runtime,
+    snapshot: Snapshot,
+    message: MessageRecord,
+    request_human: bool,
+    verification: Verifies,
 ) -> Thought:
     record = snapshot.record
     shop = TurnShop(runtime.shop)
@@ -125,7 +133,7 @@ def think(
     )
     today = dt.date.today()
     turn = AssistantTurn(
-        understanding, understanding.language, customer, record.memory, today, shop
+        understanding, understanding.language, customer, record.memory, today, verification, shop
     )
     thought = Thought(
         snapshot, message, understanding, customer, shop, turn, None, None, None, request_human
@@ -146,6 +154,31 @@ def think(
     return dataclasses.replace(
         thought, answer=answer, attempt=attempt, customer=customer, order=order
     )
+
+
+def verifying(
+    runtime: Runtime, client: ClientAddress | None, connection: Connection | None = None
+) -> Verifies:
+    """The brute-force guard for this turn's verification attempts (security/verification.py).
+    Without a `connection` each attempt runs in its own short transaction: the turn thinks
+    outside the conversation's lock, but an attempt must read the count, check and record the
+    failure as one (the check then reads the shop inside it; only guests' attempts do)."""
+    limits = VerificationLimits.of(runtime.settings)
+    if connection is not None:
+        return VerificationGuard(FailureRecords(connection), limits, client)
+    return _GuardInTransaction(runtime.engine, limits, client)
+
+
+@dataclass(frozen=True, slots=True)
+class _GuardInTransaction:
+    engine: Engine
+    limits: VerificationLimits
+    client: ClientAddress | None
+
+    def attempt(self, order_id: str, check: Callable[[], Customer | None]) -> Checked[Customer]:
+        with transaction(self.engine) as connection:
+            guard = VerificationGuard(FailureRecords(connection), self.limits, self.client)
+            return guard.attempt(order_id, check)
 
 
 def surroundings(

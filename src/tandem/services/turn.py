@@ -42,11 +42,12 @@ from tandem.services.thinking import (
     look,
     reworded,
     think,
+    verifying,
     waiting,
 )
 from tandem.storage.conversations import ConversationUnit, MessageRecord, find_conversation
 from tandem.storage.db import reading, transaction
-from tandem.types import CustomerId
+from tandem.types import ClientAddress, CustomerId
 from tandem.understanding.result import Understanding
 
 __all__ = ["AiTurn", "Handoff", "take_turn"]
@@ -70,9 +71,14 @@ class _Written:
 
 
 def take_turn(
-    runtime: Runtime, conversation_id: str, message: MessageRecord, request_human: bool = False
+    runtime: Runtime,
+    conversation_id: str,
+    message: MessageRecord,
+    request_human: bool = False,
+    client: ClientAddress | None = None,
 ) -> AiTurn:
-    """The AI's turn on `message`, which is already stored."""
+    """The AI's turn on `message`, which is already stored. `client` is where the message came
+    from: failed verifications are counted per address."""
     with reading(runtime.engine) as connection:
         snapshot = look(runtime, connection, conversation_id)
     fresh: Snapshot | None = snapshot  # reused by the first attempt while it is current
@@ -83,9 +89,8 @@ def take_turn(
         return AiTurn([], None, snapshot.record.state)
     for attempt in range(RETHINKS + 1):
         try:
-            written = _think_and_write(
-                runtime, conversation_id, message, request_human, attempt, fresh
-            )
+            asked = _Asked(message, request_human, client)
+            written = _think_and_write(runtime, conversation_id, asked, attempt, fresh)
         except _Changed:
             fresh = None
             continue
@@ -99,25 +104,33 @@ def take_turn(
     return turn
 
 
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    message: MessageRecord
+    request_human: bool
+    client: ClientAddress | None
+
+
 def _think_and_write(
     runtime: Runtime,
     conversation_id: str,
-    message: MessageRecord,
-    asked: bool,
+    asked: _Asked,
     attempt: int,
     snapshot: Snapshot | None,
 ) -> _Written:
+    message, human = asked.message, asked.request_human
     if attempt == RETHINKS:  # the last resort: think under the lock
         with transaction(runtime.engine) as connection:
             unit = ConversationUnit.load(connection, conversation_id)
             snapshot = look(runtime, connection, conversation_id)
-            thought = think(runtime, snapshot, message, asked)
+            guard = verifying(runtime, asked.client, connection)
+            thought = think(runtime, snapshot, message, human, guard)
             with unit.batched():
                 return _write(runtime, unit, thought, final=True)
     if snapshot is None:
         with reading(runtime.engine) as connection:
             snapshot = look(runtime, connection, conversation_id)
-    thought = think(runtime, snapshot, message, asked)
+    thought = think(runtime, snapshot, message, human, verifying(runtime, asked.client))
     with transaction(runtime.engine) as connection:
         unit = ConversationUnit.load(connection, conversation_id)
         record = unit.conversation
@@ -334,7 +347,10 @@ def _neutral(runtime: Runtime, snapshot: Snapshot, pending: PendingAction) -> Th
     customer = shop.customer(CustomerId(record.customer_id)) if record.customer_id else None
     order = shop.order(from_json(pending.action).order_id)
     nothing = Understanding("", record.language, "affirm", 1.0, "affirm", 0.0, False, 0.0)
-    turn = AssistantTurn(nothing, record.language, customer, record.memory, dt.date.today(), shop)
+    guard = verifying(runtime, None)  # wording a result verifies nobody
+    turn = AssistantTurn(
+        nothing, record.language, customer, record.memory, dt.date.today(), guard, shop
+    )
     message = MessageRecord(0, pending.message, Actor.CUSTOMER, None, "", record.created_at)
     return Thought(snapshot, message, nothing, customer, shop, turn, None, None, order, False)
 

@@ -112,7 +112,9 @@ def create_conversation(
     token_hash: str,
     language: Language,
     customer_email: str | None,
+    opened: dict[str, str] | None = None,
 ) -> ConversationRecord:
+    """A new conversation owned by the AI; `opened` is the detail of its `opened` event."""
     moment = now()
     connection.execute(
         insert(conversations).values(
@@ -129,7 +131,7 @@ def create_conversation(
         )
     )
     unit = ConversationUnit.load(connection, conversation_id)
-    unit.record_event(EventKind.OPENED, Actor.CUSTOMER)
+    unit.record_event(EventKind.OPENED, Actor.CUSTOMER, detail=opened)
     return unit.conversation
 
 

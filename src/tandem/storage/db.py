@@ -14,13 +14,21 @@ from sqlalchemy.engine import make_url
 
 
 def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets WAL, foreign keys and write-locking (immediate) transactions."""
+    """An engine; SQLite gets WAL, foreign keys and write-locking (immediate) transactions.
+
+    Errors never show the statement's parameters (message texts, emails, token hashes): they
+    would end up in the error log.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        return create_engine(
+            url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

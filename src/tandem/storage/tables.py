@@ -138,3 +138,25 @@ policy_activations = Table(
     Column("activated_by", String(36), ForeignKey("agents.id")),  # null: the system, at start-up
     Column("activated_at", DateTime(timezone=True), nullable=False),
 )
+
+#: Failed in-chat verifications, per order and client address, across conversations (kept only
+#: as long as they can matter: the counting window plus the lock). See security/verification.py.
+verification_failures = Table(
+    "verification_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("order_key", String(64), nullable=False),  # the order number tried, upper case
+    Column("address_key", String(64)),  # SHA-256 of the client's address; null when unknown
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+)
+Index(
+    "ix_verification_failures_order",
+    verification_failures.c.order_key,
+    verification_failures.c.failed_at,
+)
+Index(
+    "ix_verification_failures_address",
+    verification_failures.c.address_key,
+    verification_failures.c.failed_at,
+)
+Index("ix_verification_failures_failed_at", verification_failures.c.failed_at)

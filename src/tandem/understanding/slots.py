@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from rapidfuzz import fuzz, process, utils
 
+from tandem.security.redaction import MASKS
 from tandem.understanding.catalogue import Catalogue
 from tandem.understanding.dates import DateFinder
 from tandem.understanding.result import Context, Slots
@@ -56,12 +57,13 @@ class SlotExtractor:
         self._dates = DateFinder(lang.dates for lang in catalogue.languages.values())
 
     def mask(self, text: str) -> str:
-        """The message without its identifiers (order numbers, emails, postcodes).
+        """The message without its identifiers (order numbers, emails, postcodes) and the masks
+        of payment details (``[card •••• 4242]``, see :mod:`tandem.security.redaction`).
 
         Intent is read from the words around them: "SW1A 1AA" alone asks for nothing, and
         "cancel TD-1003" asks the same as "cancel my order".
         """
-        for pattern in (_ORDER_ID, _EMAIL, _NL_POSTCODE, _UK_POSTCODE):
+        for pattern in (MASKS, _ORDER_ID, _EMAIL, _NL_POSTCODE, _UK_POSTCODE):
             text = pattern.sub(" ", text)
         return " ".join(text.split())
 

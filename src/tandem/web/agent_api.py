@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from tandem.services import agents as agent_service
 from tandem.services import desk
-from tandem.web.deps import AgentDep, RuntimeDep, TokenDep
+from tandem.web.deps import AgentDep, ClientDep, RuntimeDep, TokenDep
 from tandem.web.schemas import (
     AgentMessage,
     AgentOut,
@@ -30,11 +30,9 @@ def agent_out(agent: agent_service.Agent) -> AgentOut:
 
 
 @router.post("/login", response_model=LoginOut)
-def login(body: Login, runtime: RuntimeDep) -> LoginOut:
-    """Exchange email and password for a session token."""
-    token, agent = agent_service.login(
-        runtime.engine, body.email, body.password, runtime.settings.session_hours
-    )
+def login(body: Login, runtime: RuntimeDep, address: ClientDep) -> LoginOut:
+    """Exchange email and password for a session token (429 with Retry-After past the limits)."""
+    token, agent = agent_service.login(runtime, body.email, body.password, address)
     return LoginOut(token=token, agent=agent_out(agent))
 
 

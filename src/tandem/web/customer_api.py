@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from tandem.services import conversations as service
-from tandem.web.deps import RuntimeDep, TokenDep
+from tandem.web.deps import ClientDep, RuntimeDep, TokenDep
 from tandem.web.schemas import (
     Conversation,
     MessagesOut,
@@ -30,10 +30,15 @@ router = APIRouter(prefix="/api/v1/conversations", tags=["customer"])
 
 
 @router.post("", status_code=201, response_model=Conversation)
-def start(runtime: RuntimeDep, body: StartConversation | None = None) -> Conversation:
+def start(
+    runtime: RuntimeDep, client: ClientDep, body: StartConversation | None = None
+) -> Conversation:
     """Open a conversation; the reply holds the AI's greeting and the token for later calls."""
+    runtime.limits.conversation_opened(client)
     body = body or StartConversation()
-    started = service.start_conversation(runtime, body.language, body.customer_email)
+    started = service.start_conversation(
+        runtime, body.language, body.customer_email, body.customer_signature
+    )
     record = started.conversation
     return Conversation(
         id=record.id,
@@ -45,11 +50,24 @@ def start(runtime: RuntimeDep, body: StartConversation | None = None) -> Convers
 
 
 @router.post("/{conversation_id}/messages", response_model=TurnOut)
-def send(conversation_id: str, body: SendMessage, runtime: RuntimeDep, token: TokenDep) -> TurnOut:
-    """Store the customer's message, then return it with every reply it caused."""
+def send(
+    conversation_id: str,
+    body: SendMessage,
+    runtime: RuntimeDep,
+    token: TokenDep,
+    client: ClientDep,
+) -> TurnOut:
+    """Store the customer's message, then return it with every reply it caused.
+
+    Asking for a person is limited per address: the button's request_human past the limit is
+    answered 429 before anything is stored; a hand-over the words caused counts towards it."""
+    if body.request_human:
+        runtime.limits.person_asked(client)
     result = service.post_customer_message(
-        runtime, conversation_id, token, body.text, body.request_human
+        runtime, conversation_id, token, body.text, body.request_human, client=client
     )
+    if result.handoff is not None and not body.request_human:
+        runtime.limits.handed_over(client)
     return TurnOut(
         state=result.state.value,
         messages=[message_out(m) for m in result.messages],

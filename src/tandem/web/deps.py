@@ -1,16 +1,19 @@
-"""Request dependencies: the runtime, bearer tokens and the logged-in agent."""
+"""Request dependencies: the runtime, the client's address, bearer tokens, the logged-in agent."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from tandem.config import Network
 from tandem.domain.errors import Unauthorized
 from tandem.services.agents import Agent, authenticate
 from tandem.services.runtime import Runtime
+from tandem.types import ClientAddress
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -18,6 +21,43 @@ _bearer = HTTPBearer(auto_error=False)
 def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
+
+
+def client_address(request: Request) -> ClientAddress:
+    """The client's IP address, the one key of every per-address limit.
+
+    The connection's peer, unless that peer is one of TANDEM_TRUSTED_PROXIES: then the address
+    that proxy put in X-Forwarded-For (read from the right, skipping our own proxies), because
+    anything further left was written by the client and proves nothing."""
+    peer = request.client.host if request.client else "unknown"
+    proxies = get_runtime(request).settings.proxy_networks
+    if not proxies or not _within(peer, proxies):
+        return ClientAddress(peer)
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for")).split(",")
+    for entry in reversed([part.strip() for part in forwarded if part.strip()]):
+        if not _within(entry, proxies):
+            return ClientAddress(entry if _is_address(entry) else peer)
+    return ClientAddress(peer)
+
+
+def _within(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+async def _address(request: Request) -> ClientAddress:
+    return client_address(request)
 
 
 def bearer_token(
@@ -35,6 +75,8 @@ async def current_agent(
     return await run_in_threadpool(authenticate, runtime.engine, token)
 
 
+
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 TokenDep = Annotated[str, Depends(bearer_token)]
 AgentDep = Annotated[Agent, Depends(current_agent)]
+ClientDep = Annotated[ClientAddress, Depends(_address)]

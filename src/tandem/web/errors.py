@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -15,8 +16,11 @@ from tandem.domain.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    RetryLater,
     TandemError,
+    TooManyRequests,
     Unauthorized,
+    Unavailable,
 )
 
 log = logging.getLogger(__name__)
@@ -27,6 +31,8 @@ STATUS: dict[type[TandemError], int] = {
     Unauthorized: 401,
     Forbidden: 403,
     Conflict: 409,
+    TooManyRequests: 429,
+    Unavailable: 503,
 }
 
 
@@ -41,9 +47,23 @@ def _status(error: TandemError) -> int:
     return 400
 
 
-async def _tandem_error(_request: Request, error: Exception) -> JSONResponse:
+async def _tandem_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, TandemError)
-    return JSONResponse(error_body(error.code, error.message), status_code=_status(error))
+    headers = None
+    if isinstance(error, RetryLater):
+        headers = {"Retry-After": str(error.retry_after_seconds)}
+        await _pause(request, error)
+    return JSONResponse(
+        error_body(error.code, error.message), status_code=_status(error), headers=headers
+    )
+
+
+async def _pause(request: Request, refused: RetryLater) -> None:
+    """Hold a refusal back a moment: a flood that ignores Retry-After then slows to a trickle
+    instead of turning cheap refusals into hundreds of requests a second. Waiting here costs an
+    idle connection, not a thread."""
+    settings = request.app.state.runtime.settings
+    await anyio.sleep(min(settings.refusal_pause_seconds, refused.retry_after_seconds))
 
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:

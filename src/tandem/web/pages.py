@@ -25,13 +25,27 @@ DEMO_CUSTOMERS = {"emma": "emma@example.nl", "james": "james@example.com"}
 @shop_router.get("/", response_class=HTMLResponse)
 def shop(
     request: Request,
+    runtime: RuntimeDep,
     as_: Annotated[Literal["guest", "emma", "james"], Query(alias="as")] = "guest",
     lang: Literal["nl", "en"] | None = None,
 ) -> HTMLResponse:
+    """The demo shop; like a real shop's server it signs its signed-in customer's address.
+
+    It vouches only for the demo shop's own customers: with your shop behind Tandem
+    (shop_backend=http) its demo customers stay unsigned, so guests.
+    """
     email = DEMO_CUSTOMERS.get(as_)
+    signature = None
+    if email is not None and runtime.settings.shop_backend == "demo":
+        signature = runtime.identity.sign(email)
     language = lang or ("nl" if as_ == "emma" else "en")
     base_url = str(request.base_url).rstrip("/")
-    context = {"customer_email": email, "language": language, "base_url": base_url}
+    context = {
+        "customer_email": email,
+        "customer_signature": signature,
+        "language": language,
+        "base_url": base_url,
+    }
     return templates.TemplateResponse(request, "shop.html", context)
 
 

@@ -22,7 +22,20 @@ class Body(BaseModel):
 class StartConversation(Body):
     language: Literal["nl", "en"] | None = Field(None, description="Language to greet in.")
     customer_email: str | None = Field(
-        None, max_length=320, description="The shop's logged-in customer, if any."
+        None,
+        max_length=320,
+        description=(
+            "The shop's signed-in customer, if any. Believed only with a matching "
+            "customer_signature; otherwise the customer is a guest who verifies in the chat."
+        ),
+    )
+    customer_signature: str | None = Field(
+        None,
+        max_length=128,
+        description=(
+            "Lowercase hex HMAC-SHA256 of customer_email (its exact UTF-8 bytes) under "
+            "TANDEM_IDENTITY_SECRET, made by the shop's server (docs/widget.md)."
+        ),
     )
 
 

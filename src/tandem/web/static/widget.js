@@ -2,6 +2,8 @@
  *
  * Attributes on the script tag:
  *   data-tandem-email     the signed-in customer's e-mail (optional)
+ *   data-tandem-signature the shop server's HMAC-SHA256 of that e-mail (required with it;
+ *                         without a valid one the customer is a guest, see docs/widget.md)
  *   data-tandem-language  "nl" or "en" (optional; the server decides when absent)
  *   data-tandem-open      "true" to open the panel at once (optional)
  *
@@ -84,6 +86,7 @@
 
   var config = {
     email: script.getAttribute("data-tandem-email") || "",
+    signature: script.getAttribute("data-tandem-signature") || "",
     language: script.getAttribute("data-tandem-language") || "",
     open: script.getAttribute("data-tandem-open") === "true",
   };
@@ -468,6 +471,7 @@
     var body = {};
     if (config.language) body.language = config.language;
     if (config.email) body.customer_email = config.email;
+    if (config.email && config.signature) body.customer_signature = config.signature;
     var gen = generation;
     return api("POST", "", body).then(function (data) {
       if (gen !== generation) return;
