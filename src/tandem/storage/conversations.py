@@ -164,6 +164,7 @@ class ConversationUnit:
         text: str,
         agent_id: AgentId | None = None,
         understanding: Understanding | None = None,
+        client_message_id: str | None = None,
     ) -> MessageRecord:
         offset = self.conversation.message_count + 1
         moment = now()
@@ -174,6 +175,7 @@ class ConversationUnit:
             "agent_id": agent_id,
             "text": text,
             "created_at": moment,
+            "client_message_id": client_message_id,
         }
         if understanding is not None:
             values |= {
@@ -294,17 +296,20 @@ def messages_after(
         .order_by(messages.c.offset)
         .limit(limit)
     )
-    return [
-        MessageRecord(
-            row.id,
-            row.offset,
-            Actor(row.author),
-            row.agent_name,
-            row.text,
-            _utc(row.created_at) or now(),
-        )
-        for row in connection.execute(query)
-    ]
+    return [to_message(row) for row in connection.execute(query)]
+
+
+def to_message(row: Row[Any]) -> MessageRecord:
+    """A message from a row of ``messages`` joined with the author's ``agent_name``."""
+    m = row._mapping
+    return MessageRecord(
+        m["id"],
+        m["offset"],
+        Actor(m["author"]),
+        m["agent_name"],
+        m["text"],
+        _utc(m["created_at"]) or now(),
+    )
 
 
 def events_of(connection: Connection, conversation_id: str) -> list[EventRecord]:

@@ -8,6 +8,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
+from tandem.storage.locks import serialise
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -18,7 +20,10 @@ def alembic_config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate in one transaction; processes starting together take turns (advisory lock),
+    so the second finds the schema done instead of creating the same tables again."""
     config = alembic_config()
     with engine.begin() as connection:
+        serialise(connection, "migrations")
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

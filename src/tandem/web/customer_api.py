@@ -46,9 +46,10 @@ def start(runtime: RuntimeDep, body: StartConversation | None = None) -> Convers
 
 @router.post("/{conversation_id}/messages", response_model=TurnOut)
 def send(conversation_id: str, body: SendMessage, runtime: RuntimeDep, token: TokenDep) -> TurnOut:
-    """Store the customer's message, then return it with every reply it caused."""
+    """Store the customer's message, then return it with every reply it caused. A retry with
+    the same `client_message_id` stores nothing again and answers as the first time did."""
     result = service.post_customer_message(
-        runtime, conversation_id, token, body.text, body.request_human
+        runtime, conversation_id, token, body.text, body.request_human, body.client_message_id
     )
     return TurnOut(
         state=result.state.value,
