@@ -9,8 +9,9 @@ message that no turn ever answered, in a conversation the AI still owns. Such a 
 - re-runs its turn, once: the attempt is committed before the turn runs, so a message whose
   re-run kills the process again is never retried in a loop;
 - hands the conversation to a person with reason ``system_error`` instead when the re-run
-  fails, when an earlier re-run never finished, or when the message is older than
-  ``recovery_max_age_seconds`` (no late AI answer to a customer who waited that long).
+  fails, when an earlier re-run never finished (begun longer than the grace time ago), or
+  when the message is older than ``recovery_max_age_seconds`` (no late AI answer to a
+  customer who waited that long).
 
 Each conversation is handled under its lock and the turn checks the message's handled mark,
 so the job, a retry of the message and a turn in progress never answer it twice, in any
@@ -73,15 +74,19 @@ def recover_unanswered(runtime: Runtime, stopping: Callable[[], bool] = lambda: 
 
 def recover_conversation(runtime: Runtime, conversation_id: str) -> Recovery:
     """Answer this conversation's unanswered messages: re-run their turns once, or hand over."""
-    too_old = now() - dt.timedelta(seconds=runtime.settings.recovery_max_age_seconds)
+    settings = runtime.settings
+    moment = now()
+    too_old = moment - dt.timedelta(seconds=settings.recovery_max_age_seconds)
+    in_progress = moment - dt.timedelta(seconds=settings.recovery_grace_seconds)
     with transaction(runtime.engine) as connection:
         unit = ConversationUnit.load(connection, conversation_id)
         if unit.conversation.state is not State.AI:
             return Recovery.NOTHING
         pending = pending_messages(connection, conversation_id)
-        if not pending:
-            return Recovery.NOTHING
-        give_up = any(p.retried for p in pending) or pending[0].message.created_at < too_old
+        retried = [p.retried_at for p in pending if p.retried_at is not None]
+        if not pending or any(at > in_progress for at in retried):
+            return Recovery.NOTHING  # answered meanwhile, or a re-run is under way elsewhere
+        give_up = bool(retried) or pending[0].message.created_at < too_old
         if not give_up:
             mark_retried(connection, *(p.message.id for p in pending))
     if give_up:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Select, func, select, update
 
 from tandem.domain.conversation import Actor, State
-from tandem.storage.conversations import MessageRecord, now, to_message
+from tandem.storage.conversations import MessageRecord, as_utc, now, to_message
 from tandem.storage.tables import agents, conversations, messages
 from tandem.types import ConversationId
 
@@ -26,10 +26,10 @@ MAX_REPLIES = 50
 
 @dataclass(frozen=True, slots=True)
 class Pending:
-    """An unanswered customer message, and whether the recovery job already re-ran its turn."""
+    """An unanswered customer message, and when the recovery job began to re-run its turn."""
 
     message: MessageRecord
-    retried: bool
+    retried_at: dt.datetime | None
 
 
 def _named() -> Select[tuple[object, ...]]:
@@ -145,4 +145,4 @@ def pending_messages(connection: Connection, conversation_id: str) -> list[Pendi
         )
         .order_by(messages.c.offset)
     )
-    return [Pending(to_message(row), row.retried_at is not None) for row in rows]
+    return [Pending(to_message(row), as_utc(row.retried_at)) for row in rows]
