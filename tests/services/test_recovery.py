@@ -178,8 +178,8 @@ def test_that_two_recovery_runs_at_once_answer_each_message_once(
     runtime: Runtime, second_engine: Engine
 ) -> None:
     chats = [crash_after_storing(runtime)[0] for _ in range(4)]
-    time.sleep(0.3)
-    first = tuned(runtime, recovery_grace_seconds=0.2)
+    time.sleep(1.1)
+    first = tuned(runtime, recovery_grace_seconds=1.0)  # a re-run takes far less than this
     second = dataclasses.replace(first, engine=second_engine)
     together = threading.Barrier(2)
     results: list[Recovered] = []
