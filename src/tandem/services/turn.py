@@ -315,7 +315,14 @@ def hand_over_after_crash(runtime: Runtime, unit: ConversationUnit) -> AiTurn:
     if decision.action is Action.TICKET:
         ticket = dataclasses.replace(decision, cause=Reason.SYSTEM_ERROR)
         return _open_ticket(runtime, unit, ticket, None, [])
-    decision = Decision(Action.HANDOFF, Reason.SYSTEM_ERROR, "system_error", Priority.HIGH)
+    decision = dataclasses.replace(
+        decision,
+        action=Action.HANDOFF,
+        reason=Reason.SYSTEM_ERROR,
+        rule="system_error",
+        priority=Priority.HIGH,
+        cause=None,
+    )
     wait = around.expected_wait_minutes or None
     notice = _hand_over(runtime, unit, decision, _handoff_text(unit, decision, wait))
     return AiTurn([notice], _handoff(decision, wait))
