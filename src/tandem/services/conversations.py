@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from tandem.domain.conversation import Actor, EventKind, State
 from tandem.domain.errors import (
@@ -22,7 +24,7 @@ from tandem.services.privacy import record_masking
 from tandem.services.runtime import Runtime
 from tandem.services.secrets import new_token, token_hash, token_matches
 from tandem.services.turn import Handoff, hand_over_after_crash, run_ai_turn
-from tandem.services.validation import clean_text
+from tandem.services.validation import clean_client_message_id, clean_text
 from tandem.storage.conversations import (
     ConversationRecord,
     ConversationUnit,
@@ -34,6 +36,13 @@ from tandem.storage.conversations import (
 )
 from tandem.storage.db import reading, transaction
 from tandem.storage.tables import ratings
+from tandem.storage.unanswered import (
+    by_client_id,
+    is_handled,
+    mark_handled,
+    mark_handled_through,
+    replies_to,
+)
 from tandem.types import (
     DEFAULT_LANGUAGE,
     SUPPORTED_LANGUAGES,
@@ -132,35 +141,119 @@ def post_customer_message(
     token: str,
     text: str,
     request_human: bool = False,
+    client_message_id: str | None = None,
     *,
     client: ClientAddress | None = None,
 ) -> TurnResult:
     """Store the customer's words first (own transaction, payment details masked), then let
     the AI take its turn.
 
-    `client` is where the request came from: failed verifications are counted per address.
+    A retry with the same ``client_message_id`` stores nothing: it gets the message stored
+    the first time and the replies to it (its turn runs now if it never did). `client` is
+    where the request came from: failed verifications are counted per address.
     """
+    stored, notices = store_customer_message(
+        runtime, conversation_id, token, text, client_message_id
+    )
+    result = answer_customer_message(runtime, conversation_id, stored, request_human, client)
+    if not notices:
+        return result
+    return dataclasses.replace(result, messages=[stored, *notices, *result.messages[1:]])
+
+
+def store_customer_message(
+    runtime: Runtime,
+    conversation_id: str,
+    token: str,
+    text: str,
+    client_message_id: str | None = None,
+) -> tuple[MessageRecord, list[MessageRecord]]:
+    """The customer's message (payment details masked), committed on its own with the notice
+    about them; or the one stored earlier under this client id (and no notice)."""
     masked = redact(clean_text(text, runtime.settings.max_message_chars))
-    with transaction(runtime.engine) as connection:
-        unit = _authorised(connection, conversation_id, token)
-        if unit.conversation.state is State.CLOSED:
-            raise ConversationClosed()
-        stored = unit.say(Actor.CUSTOMER, masked.text)
-        notices = record_masking(unit, Actor.CUSTOMER, masked.found, stored)
+    if client_message_id is not None:
+        client_message_id = clean_client_message_id(client_message_id)
+        earlier = _stored_earlier(runtime, conversation_id, token, client_message_id)
+        if earlier is not None:
+            return earlier, []
     try:
         with transaction(runtime.engine) as connection:
             unit = _authorised(connection, conversation_id, token)
-            turn = run_ai_turn(runtime, unit, stored, request_human, client)
-            said = [stored, *notices, *turn.replies]
-            return TurnResult(unit.conversation.state, said, turn.handoff)
-    except Exception:
-        # The message is safe; never leave the customer without an answer: hand over.
-        log.exception("the AI turn failed for conversation %s", conversation_id)
+            if unit.conversation.state is State.CLOSED:
+                raise ConversationClosed()
+            stored = unit.say(Actor.CUSTOMER, masked.text, client_message_id=client_message_id)
+            return stored, record_masking(unit, Actor.CUSTOMER, masked.found, stored)
+    except IntegrityError:
+        # Two identical retries at once: the other one stored it first.
+        if client_message_id is None:
+            raise
+        earlier = _stored_earlier(runtime, conversation_id, token, client_message_id)
+        if earlier is None:
+            raise
+        return earlier, []
+
+
+def _stored_earlier(
+    runtime: Runtime, conversation_id: str, token: str, client_message_id: str
+) -> MessageRecord | None:
+    check_access(runtime, conversation_id, token)
+    with reading(runtime.engine) as connection:
+        return by_client_id(connection, conversation_id, client_message_id)
+
+
+def answer_customer_message(
+    runtime: Runtime,
+    conversation_id: str,
+    message: MessageRecord,
+    request_human: bool = False,
+    client: ClientAddress | None = None,
+) -> TurnResult:
+    """The AI's turn for a stored customer message, once: a message whose turn already ran
+    (a concurrent retry, the recovery job) gets the replies that turn gave. If the turn fails,
+    a person takes over (reason system_error): never a customer left without an answer."""
+    try:
         with transaction(runtime.engine) as connection:
-            unit = _authorised(connection, conversation_id, token)
-            turn = hand_over_after_crash(runtime, unit)
-            said = [stored, *notices, *turn.replies]
-            return TurnResult(unit.conversation.state, said, turn.handoff)
+            unit = ConversationUnit.load(connection, conversation_id)
+            if is_handled(connection, message.id):
+                return _replayed(unit, message)
+            turn = run_ai_turn(runtime, unit, message, request_human, client)
+            mark_handled(connection, message.id)
+            return TurnResult(unit.conversation.state, [message, *turn.replies], turn.handoff)
+    except Exception:
+        log.exception("the AI turn failed for conversation %s", conversation_id)
+        return hand_over_unanswered(runtime, conversation_id, message)
+
+
+def hand_over_unanswered(
+    runtime: Runtime, conversation_id: str, message: MessageRecord
+) -> TurnResult:
+    """A person takes over a message the AI could not answer (and any unanswered before it)."""
+    with transaction(runtime.engine) as connection:
+        unit = ConversationUnit.load(connection, conversation_id)
+        if is_handled(connection, message.id):
+            return _replayed(unit, message)
+        turn = hand_over_after_crash(runtime, unit)
+        mark_handled_through(connection, conversation_id, message.offset)
+        return TurnResult(unit.conversation.state, [message, *turn.replies], turn.handoff)
+
+
+def _replayed(unit: ConversationUnit, message: MessageRecord) -> TurnResult:
+    """A handled message with the replies to it, as its turn returned them (the expected wait
+    of a hand-over is not kept: it is null here)."""
+    record = unit.conversation
+    replies = replies_to(unit.connection, record.id, message)
+    latest = (replies[-1] if replies else message).offset == record.message_count
+    handoff = None
+    handed_over_now = record.queued_at is not None and record.queued_at >= message.created_at
+    if record.state is State.QUEUED and record.handoff_reason and latest and handed_over_now:
+        handoff = Handoff(
+            record.handoff_reason,
+            record.handoff_rule or "",
+            record.handoff_priority or "",
+            None,
+            record.ticket_promised_by,
+        )
+    return TurnResult(record.state, [message, *replies], handoff)
 
 
 def read_messages(

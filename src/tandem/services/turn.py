@@ -307,7 +307,8 @@ def _handoff(decision: Decision, wait: int | None, promised: dt.datetime | None 
 
 
 def hand_over_after_crash(runtime: Runtime, unit: ConversationUnit) -> AiTurn:
-    """The AI failed unexpectedly: a person takes over, or, when nobody can, a ticket.
+    """The AI failed unexpectedly: a person takes over (reason system_error), or, when
+    nobody can, a ticket.
 
     The active policy decides as for a failed action, so its rules for when nobody is
     available apply here too; a policy that would let the AI carry on is overruled.
@@ -320,9 +321,16 @@ def hand_over_after_crash(runtime: Runtime, unit: ConversationUnit) -> AiTurn:
     facts = turn_facts(TurnMemory(), nothing, around, failed)
     decision = runtime.policies.current(unit.connection).decide(facts)
     if decision.action is Action.TICKET:
-        return _open_ticket(runtime, unit, decision, None, [])
-    if decision.action is not Action.HANDOFF:
-        decision = Decision(Action.HANDOFF, Reason.ACTION_FAILED, "system_error", Priority.HIGH)
+        ticket = dataclasses.replace(decision, cause=Reason.SYSTEM_ERROR)
+        return _open_ticket(runtime, unit, ticket, None, [])
+    decision = dataclasses.replace(
+        decision,
+        action=Action.HANDOFF,
+        reason=Reason.SYSTEM_ERROR,
+        rule="system_error",
+        priority=Priority.HIGH,
+        cause=None,
+    )
     wait = around.expected_wait_minutes or None
     notice = _hand_over(runtime, unit, decision, _handoff_text(unit, decision, wait))
     return AiTurn([notice], _handoff(decision, wait))
