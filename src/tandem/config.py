@@ -184,6 +184,30 @@ class Settings(BaseSettings):
     stream_poll_seconds: float = Field(
         0.5, gt=0, description="How often the live stream checks for new messages."
     )
+    recovery_interval_seconds: float = Field(
+        30.0,
+        gt=0,
+        description=(
+            "How often a server looks for customer messages a crash left unanswered (also once "
+            "at start); one process at a time does it."
+        ),
+    )
+    recovery_grace_seconds: float = Field(
+        60.0,
+        ge=0,
+        description=(
+            "A customer message without its AI turn is picked up again once it is this old, so "
+            "a turn still in progress is never raced: the turn is re-run once."
+        ),
+    )
+    recovery_max_age_seconds: float = Field(
+        900.0,
+        gt=0,
+        description=(
+            "An unanswered message older than this gets no late AI answer: a person takes over "
+            "(reason system_error), as when the re-run fails."
+        ),
+    )
     llm_url: str = Field(
         "",
         description=(

@@ -36,7 +36,7 @@ def test_that_checking_a_broken_policy_prints_each_problem_as_file_and_line(
         "did you mean 'complaint'?",
         f"{policy}:7: unknown reason 'routin'; known: action_failed, business_rule, complaint, "
         "customer_request, double_charge, frustration, no_agent_available, not_understood, "
-        "out_of_hours, payment_problem, repeated_failure, routine, too_slow",
+        "out_of_hours, payment_problem, repeated_failure, routine, system_error, too_slow",
     ]
 
 

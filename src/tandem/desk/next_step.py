@@ -15,6 +15,7 @@ _STEPS: dict[Reason, str] = {
     Reason.NOT_UNDERSTOOD: "The AI did not understand: read the messages and ask what they need.",
     Reason.REPEATED_FAILURE: "The AI failed twice: answer the question yourself, in full.",
     Reason.TOO_SLOW: "The AI was too slow: answer their latest message.",
+    Reason.SYSTEM_ERROR: "Tandem failed while answering: answer their latest message yourself.",
     Reason.OUT_OF_HOURS: "Answer the ticket within the promised time.",
     Reason.NO_AGENT_AVAILABLE: "Answer the ticket within the promised time.",
     Reason.ROUTINE: "Answer their latest message.",

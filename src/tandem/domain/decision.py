@@ -25,6 +25,7 @@ class Reason(StrEnum):
     NOT_UNDERSTOOD = "not_understood"
     REPEATED_FAILURE = "repeated_failure"
     ACTION_FAILED = "action_failed"
+    SYSTEM_ERROR = "system_error"  # Tandem itself failed (a crash); a person takes over
     TOO_SLOW = "too_slow"
     BUSINESS_RULE = "business_rule"
     OUT_OF_HOURS = "out_of_hours"

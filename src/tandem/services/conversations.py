@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from tandem.domain.conversation import Actor, EventKind, State
 from tandem.domain.errors import (
@@ -22,8 +24,8 @@ from tandem.services.handoff import Handoff, hand_over_after_crash
 from tandem.services.privacy import record_masking
 from tandem.services.runtime import Runtime
 from tandem.services.secrets import new_token, token_hash, token_matches
-from tandem.services.turn import take_turn
-from tandem.services.validation import clean_text
+from tandem.services.turn import finish_pending, take_turn
+from tandem.services.validation import clean_client_message_id, clean_text
 from tandem.storage.conversations import (
     ConversationRecord,
     ConversationUnit,
@@ -35,6 +37,12 @@ from tandem.storage.conversations import (
 )
 from tandem.storage.db import reading, transaction
 from tandem.storage.tables import ratings
+from tandem.storage.unanswered import (
+    by_client_id,
+    is_handled,
+    mark_handled_through,
+    replies_to,
+)
 from tandem.types import (
     DEFAULT_LANGUAGE,
     SUPPORTED_LANGUAGES,
@@ -133,32 +141,144 @@ def post_customer_message(
     token: str,
     text: str,
     request_human: bool = False,
+    client_message_id: str | None = None,
     *,
     client: ClientAddress | None = None,
 ) -> TurnResult:
     """Store the customer's words first (own transaction, payment details masked), then let
     the AI take its turn.
 
-    `client` is where the request came from: failed verifications are counted per address.
+    A retry with the same ``client_message_id`` stores nothing: it gets the message stored
+    the first time and the replies to it (its turn runs now if it never did). `client` is
+    where the request came from: failed verifications are counted per address.
     """
+    stored, notices = store_customer_message(
+        runtime, conversation_id, token, text, client_message_id
+    )
+    result = answer_customer_message(runtime, conversation_id, stored, request_human, client)
+    if not notices:
+        return result
+    return dataclasses.replace(result, messages=[stored, *notices, *result.messages[1:]])
+
+
+def store_customer_message(
+    runtime: Runtime,
+    conversation_id: str,
+    token: str,
+    text: str,
+    client_message_id: str | None = None,
+) -> tuple[MessageRecord, list[MessageRecord]]:
+    """The customer's message (payment details masked), committed on its own with the notice
+    about them; or the one stored earlier under this client id (and no notice)."""
     masked = redact(clean_text(text, runtime.settings.max_message_chars))
-    with transaction(runtime.engine) as connection:
-        unit = _authorised(connection, conversation_id, token)
-        if unit.conversation.state is State.CLOSED:
-            raise ConversationClosed()
-        stored = unit.say(Actor.CUSTOMER, masked.text)
-        notices = record_masking(unit, Actor.CUSTOMER, masked.found, stored)
+    if client_message_id is not None:
+        client_message_id = clean_client_message_id(client_message_id)
+        earlier = _stored_earlier(runtime, conversation_id, token, client_message_id)
+        if earlier is not None:
+            return earlier, []
     try:
-        turn = take_turn(runtime, conversation_id, stored, request_human, client)
-        return TurnResult(turn.state, [stored, *notices, *turn.replies], turn.handoff)
-    except Exception:
-        # The message is safe; never leave the customer without an answer: hand over.
-        log.exception("the AI turn failed for conversation %s", conversation_id)
         with transaction(runtime.engine) as connection:
             unit = _authorised(connection, conversation_id, token)
-            turn = hand_over_after_crash(runtime, unit)
-            said = [stored, *notices, *turn.replies]
-            return TurnResult(unit.conversation.state, said, turn.handoff)
+            if unit.conversation.state is State.CLOSED:
+                raise ConversationClosed()
+            stored = unit.say(Actor.CUSTOMER, masked.text, client_message_id=client_message_id)
+            return stored, record_masking(unit, Actor.CUSTOMER, masked.found, stored)
+    except IntegrityError:
+        # Two identical retries at once: the other one stored it first.
+        if client_message_id is None:
+            raise
+        earlier = _stored_earlier(runtime, conversation_id, token, client_message_id)
+        if earlier is None:
+            raise
+        return earlier, []
+
+
+def _stored_earlier(
+    runtime: Runtime, conversation_id: str, token: str, client_message_id: str
+) -> MessageRecord | None:
+    check_access(runtime, conversation_id, token)
+    with reading(runtime.engine) as connection:
+        return by_client_id(connection, conversation_id, client_message_id)
+
+
+def answer_customer_message(
+    runtime: Runtime,
+    conversation_id: str,
+    message: MessageRecord,
+    request_human: bool = False,
+    client: ClientAddress | None = None,
+) -> TurnResult:
+    """The AI's turn for a stored customer message, once: a message whose turn already ran
+    (a concurrent retry, the recovery job) gets the replies that turn gave. If the turn fails,
+    a person takes over (reason system_error): never a customer left without an answer."""
+    try:
+        replayed = _replay_if_handled(runtime, conversation_id, message)
+        if replayed is not None:
+            return replayed
+        turn = take_turn(runtime, conversation_id, message, request_human, client)
+        if turn.again:  # its turn ran before (a concurrent retry, the recovery job)
+            return _replay_if_handled(runtime, conversation_id, message) or TurnResult(
+                turn.state, [message], None
+            )
+        return TurnResult(turn.state, [message, *turn.replies], turn.handoff)
+    except Exception:
+        log.exception("the AI turn failed for conversation %s", conversation_id)
+        _finish_pending(runtime, conversation_id)
+        return hand_over_unanswered(runtime, conversation_id, message)
+
+
+def _finish_pending(runtime: Runtime, conversation_id: str) -> None:
+    """A turn that failed after the policy agreed to a shop action: record what the shop did
+    (asked again with the same key) before anything else, so the card and the customer know."""
+    try:
+        finish_pending(runtime, conversation_id)
+    except Exception:
+        log.exception("the agreed action of conversation %s stays pending", conversation_id)
+
+
+def hand_over_unanswered(
+    runtime: Runtime, conversation_id: str, message: MessageRecord
+) -> TurnResult:
+    """A person takes over a message the AI could not answer (and any unanswered before it)."""
+    with transaction(runtime.engine) as connection:
+        unit = ConversationUnit.load(connection, conversation_id)
+        if is_handled(connection, message.id):
+            return _replayed(unit, message)
+        turn = hand_over_after_crash(runtime, unit)
+        mark_handled_through(connection, conversation_id, message.offset)
+        return TurnResult(unit.conversation.state, [message, *turn.replies], turn.handoff)
+
+
+def _replay_if_handled(
+    runtime: Runtime, conversation_id: str, message: MessageRecord
+) -> TurnResult | None:
+    """The replies a handled message got, as its turn returned them; None when unhandled."""
+    with reading(runtime.engine) as connection:
+        if not is_handled(connection, message.id):
+            return None
+        record = find_conversation(connection, conversation_id)
+        if record is None:
+            raise NotFound("no conversation with this id")
+        return _replayed(ConversationUnit(connection, record), message)
+
+
+def _replayed(unit: ConversationUnit, message: MessageRecord) -> TurnResult:
+    """A handled message with the replies to it, as its turn returned them (the expected wait
+    of a hand-over is not kept: it is null here)."""
+    record = unit.conversation
+    replies = replies_to(unit.connection, record.id, message)
+    latest = (replies[-1] if replies else message).offset == record.message_count
+    handoff = None
+    handed_over_now = record.queued_at is not None and record.queued_at >= message.created_at
+    if record.state is State.QUEUED and record.handoff_reason and latest and handed_over_now:
+        handoff = Handoff(
+            record.handoff_reason,
+            record.handoff_rule or "",
+            record.handoff_priority or "",
+            None,
+            record.ticket_promised_by,
+        )
+    return TurnResult(record.state, [message, *replies], handoff)
 
 
 def read_messages(

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, select
 
 from tandem.services.agents import Role, create_agent, set_password
 from tandem.storage.db import transaction
+from tandem.storage.locks import serialise
 from tandem.storage.tables import agents
 
 #: (email, name, role, languages)
@@ -25,6 +26,7 @@ def demo_password(configured: str) -> str:
 def ensure_demo_agents(engine: Engine, password: str) -> list[tuple[str, str, Role]]:
     """Create the demo agents, or give the existing ones this password."""
     with transaction(engine) as connection:
+        serialise(connection, "demo agents")  # two servers starting together create them once
         for email, name, role, languages in DEMO_AGENTS:
             exists = connection.execute(select(agents.c.id).where(agents.c.email == email)).first()
             if exists:

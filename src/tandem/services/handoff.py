@@ -6,6 +6,7 @@ by the crash path; the card is built from what the turn already loaded and recor
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ class AiTurn:
     replies: list[MessageRecord]
     handoff: Handoff | None
     state: State = State.AI
+    again: bool = False  # the message's turn had run before: nothing new was decided
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +137,8 @@ def _handoff(decision: Decision, wait: int | None, promised: dt.datetime | None 
 
 
 def hand_over_after_crash(runtime: Runtime, unit: ConversationUnit) -> AiTurn:
-    """The AI failed unexpectedly: a person takes over, or, when nobody can, a ticket.
+    """The AI failed unexpectedly: a person takes over (reason system_error), or, when
+    nobody can, a ticket.
 
     The active policy decides as for a failed action, so its rules for when nobody is
     available apply here too; a policy that would let the AI carry on is overruled. The card
@@ -151,7 +154,16 @@ def hand_over_after_crash(runtime: Runtime, unit: ConversationUnit) -> AiTurn:
     )  # fmt: skip
     facts = turn_facts(TurnMemory(), nothing, around, Attempt("", action_failed=True))
     decision = snapshot.policy.decide(facts)
-    if decision.action not in (Action.HANDOFF, Action.TICKET):
-        decision = Decision(Action.HANDOFF, Reason.ACTION_FAILED, "system_error", Priority.HIGH)
+    if decision.action is Action.TICKET:
+        decision = dataclasses.replace(decision, cause=Reason.SYSTEM_ERROR)
+    else:  # the policy's team and version kept
+        decision = dataclasses.replace(
+            decision,
+            action=Action.HANDOFF,
+            reason=Reason.SYSTEM_ERROR,
+            rule="system_error",
+            priority=Priority.HIGH,
+            cause=None,
+        )
     wait = around.expected_wait_minutes or None
     return hand_over(runtime, unit, decision, Known(None, {}), wait)

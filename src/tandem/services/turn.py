@@ -21,6 +21,8 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
+
 from tandem.answering.assistant import Answer, AssistantTurn
 from tandem.answering.replies import Reply, replies
 from tandem.commerce.actions import Done, from_json, perform, to_json
@@ -47,10 +49,11 @@ from tandem.services.thinking import (
 )
 from tandem.storage.conversations import ConversationUnit, MessageRecord, find_conversation
 from tandem.storage.db import reading, transaction
+from tandem.storage.unanswered import mark_handled, mark_handled_through
 from tandem.types import ClientAddress, CustomerId
 from tandem.understanding.result import Understanding
 
-__all__ = ["AiTurn", "Handoff", "take_turn"]
+__all__ = ["AiTurn", "Handoff", "finish_pending", "take_turn"]
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +89,9 @@ def take_turn(
         _perform(runtime, conversation_id, None)  # an earlier turn's agreed action comes first
         fresh = None
     if snapshot.decided(message):  # a retry, or a recovery: nothing is decided twice
-        return AiTurn([], None, snapshot.record.state)
+        with transaction(runtime.engine) as connection:
+            mark_handled(connection, message.id)
+        return AiTurn([], None, snapshot.record.state, again=True)
     for attempt in range(RETHINKS + 1):
         try:
             asked = _Asked(message, request_human, client)
@@ -126,7 +131,7 @@ def _think_and_write(
             guard = verifying(runtime, asked.client, connection)
             thought = think(runtime, snapshot, message, human, guard)
             with unit.batched():
-                return _write(runtime, unit, thought, final=True)
+                return _handled(connection, _write(runtime, unit, thought, final=True))
     if snapshot is None:
         with reading(runtime.engine) as connection:
             snapshot = look(runtime, connection, conversation_id)
@@ -137,14 +142,22 @@ def _think_and_write(
         if (record.message_count, record.event_count, record.state) != snapshot.version:
             raise _Changed()
         with unit.batched():
-            return _write(runtime, unit, thought, final=False)
+            return _handled(connection, _write(runtime, unit, thought, final=False))
+
+
+def _handled(connection: Connection, written: _Written) -> _Written:
+    """The message's handled mark (storage/unanswered.py), committed with its turn; a turn with
+    an action still to perform is handled once the action's result is recorded."""
+    if written.pending is None:
+        mark_handled(connection, written.thought.message.id)
+    return written
 
 
 def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bool) -> _Written:
     """Phase 2, under the lock: decide on the plan and store everything it leads to."""
     u, record = thought.understanding, unit.conversation
     if thought.snapshot.decided(thought.message):  # the snapshot is current here
-        return _Written(AiTurn([], None, record.state), None, thought)
+        return _Written(AiTurn([], None, record.state, again=True), None, thought)
     unit.note_understanding(thought.message, u)
     if u.language != record.language:
         unit.set(language=u.language)
@@ -259,6 +272,12 @@ def _act(
     return AiTurn(sent, None, unit.conversation.state)
 
 
+def finish_pending(runtime: Runtime, conversation_id: str) -> AiTurn:
+    """Perform and record an action the policy agreed to whose turn did not finish (the same
+    idempotency key: a shop that already changed changes nothing more)."""
+    return _perform(runtime, conversation_id, None)
+
+
 def _perform(runtime: Runtime, conversation_id: str, thought: Thought | None) -> AiTurn:
     """Phase 3: perform the pending action outside the lock, then record what happened.
     `thought`: the turn's own, or None when an earlier turn's action is finished now."""
@@ -300,6 +319,7 @@ def _record_performed(
         None if ok else answer.detail.get("error"), answer.detail.get("refund"),
     )  # fmt: skip
     unit.record_event(EventKind.PERFORMED, Actor.AI, detail=result.to_detail())
+    mark_handled_through(unit.connection, unit.conversation.id, pending.message)
     memory = unit.conversation.memory
     if unit.conversation.state is not State.AI:  # a person took over meanwhile: they see it
         unit.remember(memory.after_action(None))

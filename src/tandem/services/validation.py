@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tandem.domain.errors import InvalidInput
 
 
@@ -18,3 +20,15 @@ def clean_text(text: str, max_chars: int) -> str:
     if len(text) > max_chars:
         raise InvalidInput(f"the message is longer than {max_chars} characters ({len(text)})")
     return text.strip()
+
+
+#: A client's id for one message: 1 to 64 letters, digits and ``. _ : -`` (a UUID fits).
+CLIENT_MESSAGE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def clean_client_message_id(value: str) -> str:
+    if not CLIENT_MESSAGE_ID.fullmatch(value):
+        raise InvalidInput(
+            "client_message_id must be 1 to 64 letters, digits, '.', '_', ':' or '-'"
+        )
+    return value

@@ -72,7 +72,7 @@ class EventRecord:
     created_at: dt.datetime
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands back naive datetimes; everything we store is UTC."""
     if value is None or value.tzinfo is not None:
         return value
@@ -94,15 +94,15 @@ def to_conversation(row: Row[Any]) -> ConversationRecord:
         handoff_reason=m["handoff_reason"],
         handoff_rule=m["handoff_rule"],
         handoff_priority=m["handoff_priority"],
-        queued_at=_utc(m["queued_at"]),
+        queued_at=as_utc(m["queued_at"]),
         policy_version=m["policy_version"],
         summary=m["summary"],
         card=m["card"],
-        ticket_promised_by=_utc(m["ticket_promised_by"]),
+        ticket_promised_by=as_utc(m["ticket_promised_by"]),
         contact_email=m["contact_email"],
         memory=ConversationMemory.from_json(m["memory"] or {}),
-        created_at=_utc(m["created_at"]) or now(),
-        closed_at=_utc(m["closed_at"]),
+        created_at=as_utc(m["created_at"]) or now(),
+        closed_at=as_utc(m["closed_at"]),
     )
 
 
@@ -170,6 +170,7 @@ class ConversationUnit:
         text: str,
         agent_id: AgentId | None = None,
         understanding: Understanding | None = None,
+        client_message_id: str | None = None,
     ) -> MessageRecord:
         offset = self.conversation.message_count + 1
         moment = now()
@@ -180,6 +181,7 @@ class ConversationUnit:
             "agent_id": agent_id,
             "text": text,
             "created_at": moment,
+            "client_message_id": client_message_id,
         }
         if understanding is not None:
             values |= {
@@ -326,17 +328,20 @@ def messages_after(
         .order_by(messages.c.offset)
         .limit(limit)
     )
-    return [
-        MessageRecord(
-            row.id,
-            row.offset,
-            Actor(row.author),
-            row.agent_name,
-            row.text,
-            _utc(row.created_at) or now(),
-        )
-        for row in connection.execute(query)
-    ]
+    return [to_message(row) for row in connection.execute(query)]
+
+
+def to_message(row: Row[Any]) -> MessageRecord:
+    """A message from a row of ``messages`` joined with the author's ``agent_name``."""
+    m = row._mapping
+    return MessageRecord(
+        m["id"],
+        m["offset"],
+        Actor(m["author"]),
+        m["agent_name"],
+        m["text"],
+        as_utc(m["created_at"]) or now(),
+    )
 
 
 def events_of(connection: Connection, conversation_id: str) -> list[EventRecord]:
@@ -358,7 +363,7 @@ def events_of(connection: Connection, conversation_id: str) -> list[EventRecord]
             row.reason,
             row.rule,
             dict(row.detail or {}),
-            _utc(row.created_at) or now(),
+            as_utc(row.created_at) or now(),
         )
         for row in connection.execute(query)
     ]

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from tandem.storage.schema import metadata
@@ -63,7 +64,26 @@ messages = Table(
     Column("intent", String(48)),
     Column("confidence", Float),
     Column("frustration", Float),
+    # The client's own id for a customer message: a retry with the same id stores nothing.
+    Column("client_message_id", String(64)),
+    # When the AI's turn for a customer message committed (null: the turn never ran).
+    Column("handled_at", DateTime(timezone=True)),
+    # When the recovery job re-ran the turn of an unanswered message (it does so once).
+    Column("retried_at", DateTime(timezone=True)),
     UniqueConstraint("conversation_id", "offset", name="uq_messages_conversation_offset"),
+)
+Index(
+    "uq_messages_client_message_id",
+    messages.c.conversation_id,
+    messages.c.client_message_id,
+    unique=True,
+)
+_UNHANDLED = text("handled_at IS NULL AND author = 'customer'")
+Index(
+    "ix_messages_unhandled",
+    messages.c.created_at,
+    sqlite_where=_UNHANDLED,
+    postgresql_where=_UNHANDLED,
 )
 
 events = Table(

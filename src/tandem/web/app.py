@@ -1,15 +1,17 @@
-"""create_app(): the ASGI application."""
+"""create_app(): the ASGI application, and the periodic jobs it runs while it serves."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from tandem.config import Settings
+from tandem.services.jobs import Scheduler, periodic_jobs
 from tandem.services.runtime import Runtime, build_runtime
 from tandem.web import agent_api, customer_api, errors, lead_api, pages, policy_page
 
@@ -20,8 +22,13 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.runtime = runtime or build_runtime(settings)
-        yield
-        app.state.runtime.engine.dispose()
+        jobs = Scheduler(app.state.runtime, periodic_jobs(app.state.runtime.settings))
+        jobs.start()
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(jobs.stop)
+            app.state.runtime.engine.dispose()
 
     app = FastAPI(
         title="Tandem",

@@ -57,14 +57,21 @@ def send(
     token: TokenDep,
     client: ClientDep,
 ) -> TurnOut:
-    """Store the customer's message, then return it with every reply it caused.
+    """Store the customer's message, then return it with every reply it caused. A retry with
+    the same `client_message_id` stores nothing again and answers as the first time did.
 
     Asking for a person is limited per address: the button's request_human past the limit is
     answered 429 before anything is stored; a hand-over the words caused counts towards it."""
     if body.request_human:
         runtime.limits.person_asked(client)
     result = service.post_customer_message(
-        runtime, conversation_id, token, body.text, body.request_human, client=client
+        runtime,
+        conversation_id,
+        token,
+        body.text,
+        body.request_human,
+        body.client_message_id,
+        client=client,
     )
     if result.handoff is not None and not body.request_human:
         runtime.limits.handed_over(client)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.services.desk import ConversationView, QueueItem
 from tandem.services.turn import Handoff
+from tandem.services.validation import CLIENT_MESSAGE_ID
 from tandem.storage.conversations import EventRecord, MessageRecord
 
 StateName = Literal["ai", "queued", "human", "closed"]
@@ -42,6 +43,15 @@ class StartConversation(Body):
 class SendMessage(Body):
     text: str = Field(description="What the customer wrote (1..4000 characters).")
     request_human: bool = Field(False, description="Set by the widget's 'talk to a person' button.")
+    client_message_id: str | None = Field(
+        None,
+        pattern=f"^{CLIENT_MESSAGE_ID.pattern}$",
+        description=(
+            "Your own id for this message (1..64 letters, digits, '.', '_', ':', '-'; e.g. a "
+            "UUID). Send it again when you retry after a lost response: the message is stored "
+            "once, and the retry gets the stored message and the replies to it."
+        ),
+    )
 
 
 class AgentMessage(Body):

@@ -19,6 +19,7 @@ from tandem.commerce.demo.personas import PERSONA_STOCK, add_personas
 from tandem.commerce.demo.rows import Row, ShopRows, at
 from tandem.commerce.demo.tables import SHOP_TABLES, shop_idempotency, shop_orders
 from tandem.storage.db import transaction
+from tandem.storage.locks import serialise
 
 SEED = 20_24_06
 CUSTOMER_COUNT = 220
@@ -40,6 +41,7 @@ class SeedSummary:
 def seed(engine: Engine, today: dt.date | None = None, *, reset: bool = False) -> SeedSummary:
     """Fill the demo shop unless it holds data; ``reset`` first empties it and regenerates."""
     with transaction(engine) as connection:
+        serialise(connection, "demo shop")  # two servers starting together seed it once
         if reset:
             connection.execute(delete(shop_idempotency))
             for table in reversed(SHOP_TABLES):

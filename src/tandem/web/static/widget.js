@@ -22,6 +22,7 @@
   var OPEN_KEY = "tandem.open:" + BASE;
   var POLL_MS = 2000;
   var STREAM_RETRY_MS = 15000;
+  var SEND_RETRY_MS = [1000, 3000]; // a send that failed on the way is tried again after these
 
   var LABELS = {
     en: {
@@ -555,6 +556,45 @@
   // ---- sending -----------------------------------------------------------------------------
 
   var sending = false;
+  // The message being sent and its id: every retry of the same text sends the same id, so the
+  // server stores it once even when only the response was lost.
+  var pending = null; // {conversation, text, id}
+
+  function newMessageId() {
+    var bytes = new Uint8Array(16);
+    if (window.crypto && window.crypto.getRandomValues) {
+      window.crypto.getRandomValues(bytes);
+    } else {
+      for (var i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+    }
+    return Array.prototype.map
+      .call(bytes, function (b) {
+        return (b + 256).toString(16).slice(1);
+      })
+      .join("");
+  }
+
+  function messageId(text) {
+    if (!pending || pending.conversation !== conv.id || pending.text !== text) {
+      pending = { conversation: conv.id, text: text, id: newMessageId() };
+    }
+    return pending.id;
+  }
+
+  function mayRetry(err) {
+    return err.status === 0 || err.status >= 500; // the network, or the server: maybe stored
+  }
+
+  function post(path, body, attempt) {
+    return api("POST", path, body).catch(function (err) {
+      if (!mayRetry(err) || attempt >= SEND_RETRY_MS.length) throw err;
+      return new Promise(function (resolve) {
+        setTimeout(resolve, SEND_RETRY_MS[attempt]);
+      }).then(function () {
+        return post(path, body, attempt + 1);
+      });
+    });
+  }
 
   function sendText(text, fromInput, requestHuman) {
     text = text.trim();
@@ -570,18 +610,21 @@
     clearError();
     ensureConversation()
       .then(function () {
-        var body = { text: text };
+        var body = { text: text, client_message_id: messageId(text) };
         if (requestHuman) body.request_human = true; // the button is an explicit request
-        return api("POST", "/" + encodeURIComponent(conv.id) + "/messages", body);
+        return post("/" + encodeURIComponent(conv.id) + "/messages", body, 0);
       })
       .then(
         function (data) {
+          pending = null;
           if (fromInput && input.value.trim() === text) input.value = "";
           addMessages(data.messages);
           setState(data.state, data.handoff);
         },
         function (err) {
-          // What the customer typed stays in the input so nothing is lost.
+          // What the customer typed stays in the input so nothing is lost; sending it again
+          // reuses its id when it may have been stored.
+          if (!mayRetry(err)) pending = null;
           showError(err.message);
         }
       )
