@@ -28,6 +28,7 @@ from tandem.domain.conversation import Actor, EventKind
 from tandem.domain.decided import Decided, Performed
 from tandem.services import agents, desk
 from tandem.services.conversations import post_customer_message, start_conversation
+from tandem.services.recovery import recover_unanswered
 from tandem.services.runtime import Runtime, Understands, assemble
 from tandem.services.suggestions import suggest
 from tandem.services.turn import take_turn
@@ -318,3 +319,43 @@ def test_that_an_agent_can_see_the_ais_plan_as_a_suggestion_and_nothing_is_perfo
     assert (suggestion.action["kind"], suggestion.action["order_id"]) == ("cancel_order", "TD-2002")
     assert recording.changes() == []
     assert _order(recording.shop, "TD-2002").status.value != "cancelled"
+
+
+class DiesBeforeTheShopChanges(RecordingShop):
+    """The process dies (once) as the turn asks the shop to change: after its decision."""
+
+    died = False
+
+    def start_return(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+        if not self.died:
+            self.died = True
+            raise SystemExit("kill -9")
+        return super().start_return(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_that_recovery_performs_an_agreed_action_whose_turn_died_once_with_its_key(
+    engine: Engine, shop_engine: Engine, understander: Understands, knowledge: KnowledgeBase
+) -> None:
+    shop = DiesBeforeTheShopChanges(DemoShop(shop_engine))
+    runtime = make_runtime(engine, shop, understander, knowledge)
+    runtime = dataclasses.replace(
+        runtime, settings=runtime.settings.model_copy(update={"recovery_grace_seconds": 0})
+    )
+    before = len(_order(shop.shop, "TD-1002").refunds)
+    chat = start_conversation(runtime, "nl", None)
+    post_customer_message(
+        runtime, chat.conversation.id, chat.token, "Ik wil TD-1002 retourneren, postcode 1012 AB"
+    )
+    with pytest.raises(SystemExit):
+        post_customer_message(runtime, chat.conversation.id, chat.token, "ja graag")
+
+    assert recover_unanswered(runtime).rerun == 1
+
+    assert len(_order(shop.shop, "TD-1002").refunds) == before + 1
+    with reading(runtime.engine) as connection:
+        events = events_of(connection, chat.conversation.id)
+        said = messages_after(connection, chat.conversation.id, 0)
+    performed = [Performed.from_detail(e.detail) for e in events if e.kind is EventKind.PERFORMED]
+    assert [(p.kind, p.ok) for p in performed] == [("start_return", True)]
+    assert "retourlabel" in said[-1].text
+    assert recover_unanswered(runtime).rerun == 0  # nothing left unanswered
