@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tandem.services.desk import ConversationView, QueueItem
 from tandem.services.turn import Handoff
 from tandem.storage.conversations import EventRecord, MessageRecord
+from tandem.web.inputs import Text
 
 StateName = Literal["ai", "queued", "human", "closed"]
 Author = Literal["customer", "ai", "agent", "system"]
@@ -21,28 +22,28 @@ class Body(BaseModel):
 
 class StartConversation(Body):
     language: Literal["nl", "en"] | None = Field(None, description="Language to greet in.")
-    customer_email: str | None = Field(
+    customer_email: Text | None = Field(
         None, max_length=320, description="The shop's logged-in customer, if any."
     )
 
 
 class SendMessage(Body):
-    text: str = Field(description="What the customer wrote (1..4000 characters).")
+    text: Text = Field(description="What the customer wrote (1..4000 characters).")
     request_human: bool = Field(False, description="Set by the widget's 'talk to a person' button.")
 
 
 class AgentMessage(Body):
-    text: str = Field(description="The agent's reply (1..4000 characters).")
+    text: Text = Field(description="The agent's reply (1..4000 characters).")
 
 
 class RatingIn(Body):
     score: int = Field(description="1 (bad) to 5 (great).")
-    comment: str | None = Field(None, max_length=4000)
+    comment: Text | None = Field(None, max_length=4000)
 
 
 class Login(Body):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=200)
+    email: Text = Field(max_length=320)
+    password: Text = Field(max_length=200)
 
 
 class Message(BaseModel):
