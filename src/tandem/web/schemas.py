@@ -37,7 +37,10 @@ class AgentMessage(Body):
 
 
 class RatingIn(Body):
-    score: int = Field(description="1 (bad) to 5 (great).")
+    score: int = Field(
+        description="1 (bad) to 5 (great).",
+        json_schema_extra={"minimum": 1, "maximum": 5},  # checked by the service, clearly
+    )
     comment: Text | None = Field(None, max_length=4000)
 
 
