@@ -9,9 +9,8 @@ the same requests every run, a few seconds per operation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import traceback
+from dataclasses import dataclass
 
 import pytest
 import schemathesis
@@ -19,10 +18,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
-from schemathesis.config import SchemathesisConfig
 from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
 from schemathesis.schemas import APIOperation
-from schemathesis.specs.openapi.schemas import OpenApiSchema
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -30,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from conftest import DEMO_PASSWORD
 from scenarios.chat import Chat
