@@ -112,3 +112,23 @@ def test_that_the_help_link_in_an_answer_opens_the_article(
     expect(link).to_have_attribute("href", re.compile(r"^http://127\.0\.0\.1:\d+/help/nl/[a-z-]+$"))
     article = page.request.get(link.get_attribute("href") or "")
     assert article.status == 200 and "<h1>" in article.text()
+
+
+def test_that_no_page_breaks_its_content_security_policy(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """Console, policy page, help page and shop (with the widget) run under their strict CSP."""
+    violations: list[str] = []
+    page = browser.new_context().new_page()
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    for path in ("/console", "/console/policy", "/help/en/returns", "/?lang=en"):
+        page.goto(f"{live_server.base_url}{path}")
+        page.wait_for_load_state("networkidle")
+    hero = page.locator(".hero").evaluate("e => getComputedStyle(e).backgroundImage")
+    assert "gradient" in hero  # the shop's stylesheet loaded
+    page.get_by_role("button", name="Chat with us").click()
+    expect(page.locator("#tandem-panel .tw-msg-ai").first).to_be_visible()
+    assert violations == []
