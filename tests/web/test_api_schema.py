@@ -168,3 +168,30 @@ def test_that_every_generated_request_gets_an_answer_the_schema_documents(
             except Exception as failure:  # collect every operation's failure, then report all
                 failures.append(f"{operation.label} ({scenario}):\n{_described(failure)}")
     assert not failures, "\n\n".join(failures)
+
+
+def test_that_the_schema_documents_the_error_body_and_the_limits(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    components = schema["components"]["schemas"]
+    assert set(components["ErrorDetail"]["required"]) == {"code", "message"}
+    assert "HTTPValidationError" not in components  # FastAPI's default 422 is not what we send
+    operations = {
+        (method.upper(), path): operation
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
+    for (method, path), operation in operations.items():
+        documented = operation["responses"]
+        if "requestBody" in operation:
+            assert {"413", "422"} <= set(documented), (method, path)
+        for status, answer in documented.items():
+            if status < "400" or (method, path, status) == ("POST", "/api/v1/policies", "422"):
+                continue  # the policy's 422 may also list the problems, line by line
+            ref = answer["content"]["application/json"]["schema"]["$ref"]
+            assert ref.endswith("/ErrorBody"), (method, path, status)
+    for key in (
+        ("POST", "/api/v1/agent/login"),
+        ("POST", "/api/v1/conversations"),
+        ("POST", "/api/v1/conversations/{conversation_id}/messages"),
+    ):
+        assert "Retry-After" in operations[key]["responses"]["429"]["headers"], key
