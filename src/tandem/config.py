@@ -68,10 +68,12 @@ class Settings(BaseSettings):
     shop_url: str = Field("", description="Base URL of your shop's REST API (shop_backend=http).")
     shop_token: str = Field("", description="Bearer token for your shop's REST API.")
     cors_origins: str = Field(
-        "*",
+        "",
         description=(
-            "Comma-separated origins whose pages may call the API (the widget on your shop). "
-            "'*' allows any: the API uses bearer tokens, never cookies."
+            "Comma-separated origins of shop pages that embed the widget from another origin "
+            "(e.g. 'https://shop.example'); only the customer API answers them. Empty: same "
+            "origin only. '*' allows any page (safe, as the API uses no cookies, but any site "
+            "can then run your widget)."
         ),
     )
     identity_secret: SecretStr | None = Field(
@@ -97,6 +99,11 @@ class Settings(BaseSettings):
         15.0,
         gt=0,
         description="How long an order or address stays locked for verification once locked.",
+    )
+    max_body_bytes: int = Field(
+        65536,
+        ge=1024,
+        description="Largest request body accepted, in bytes; larger ones get 413 unread.",
     )
     timezone: str = Field(
         "Europe/Amsterdam", description="The support team's time zone (office hours, promises)."

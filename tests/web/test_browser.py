@@ -142,3 +142,23 @@ def test_that_the_widget_sends_the_shops_signature_so_the_signed_in_customer_is_
             "customer_signature": signature,
         }
     assert len(started) == 2
+
+
+def test_that_no_page_breaks_its_content_security_policy(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """Console, policy page, help page and shop (with the widget) run under their strict CSP."""
+    violations: list[str] = []
+    page = browser.new_context().new_page()
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    for path in ("/console", "/console/policy", "/help/en/returns", "/?lang=en"):
+        page.goto(f"{live_server.base_url}{path}")
+        page.wait_for_load_state("networkidle")
+    hero = page.locator(".hero").evaluate("e => getComputedStyle(e).backgroundImage")
+    assert "gradient" in hero  # the shop's stylesheet loaded
+    page.get_by_role("button", name="Chat with us").click()
+    expect(page.locator("#tandem-panel .tw-msg-ai").first).to_be_visible()
+    assert violations == []

@@ -302,6 +302,8 @@ def rate(
     comment = masked.text if masked else None
     with transaction(runtime.engine) as connection:
         unit = _authorised(connection, conversation_id, token)
+        if unit.conversation.state is not State.CLOSED:
+            raise Conflict("a conversation can be rated once it is closed")
         if connection.execute(
             select(ratings.c.score).where(ratings.c.conversation_id == conversation_id)
         ).first():

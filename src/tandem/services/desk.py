@@ -11,9 +11,9 @@ from tandem.answering.replies import replies
 from tandem.desk.queue import Waiting, queue_order
 from tandem.domain.conversation import Actor, State
 from tandem.domain.decision import Priority
-from tandem.domain.errors import NotFound, NotOwner
+from tandem.domain.errors import Forbidden, NotFound, NotOwner
 from tandem.security.redaction import redact
-from tandem.services.agents import Agent
+from tandem.services.agents import Agent, Role
 from tandem.services.privacy import record_masking
 from tandem.services.runtime import Runtime
 from tandem.services.validation import clean_text
@@ -141,16 +141,23 @@ def hand_back(runtime: Runtime, agent: Agent, conversation_id: str) -> Conversat
 
 
 def close(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationView:
+    """An agent closes a conversation they own; a lead any (Forbidden otherwise)."""
     with transaction(runtime.engine) as connection:
         unit = ConversationUnit.load(connection, conversation_id)
-        if unit.conversation.state is State.HUMAN:
-            _require_owner(unit, agent)
+        _require_may_close(unit.conversation, agent)
         unit.move(State.CLOSED, Actor.AGENT, "closed_by_agent", agent_id=agent.id)
         unit.say(Actor.SYSTEM, replies(unit.conversation.language).say("closed").text)
         connection.execute(
             update(agents).where(agents.c.id == agent.id).values(last_closed_at=now())
         )
         return _view(runtime, connection, unit.conversation)
+
+
+def _require_may_close(record: ConversationRecord, agent: Agent) -> None:
+    if agent.role is Role.LEAD or record.state is State.CLOSED:  # closing twice: 409 below
+        return
+    if record.state is not State.HUMAN or record.agent_id != agent.id:
+        raise Forbidden("only the agent who took this conversation, or a lead, can close it")
 
 
 def _require_owner(unit: ConversationUnit, agent: Agent) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from tandem.services import agents as agent_service
 from tandem.services import desk
 from tandem.web.deps import AgentDep, ClientDep, RuntimeDep, TokenDep
+from tandem.web.errors import documented
+from tandem.web.inputs import AfterQuery, ConversationIdPath
 from tandem.web.schemas import (
     AgentMessage,
     AgentOut,
@@ -23,50 +25,58 @@ from tandem.web.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
+CONVERSATION = "/conversations/{conversation_id}"
 
 
 def agent_out(agent: agent_service.Agent) -> AgentOut:
     return AgentOut(id=agent.id, name=agent.name, email=agent.email, role=agent.role.value)
 
 
-@router.post("/login", response_model=LoginOut)
+@router.post("/login", response_model=LoginOut, responses=documented(400, 401, 413, 422, 429, 503))
 def login(body: Login, runtime: RuntimeDep, address: ClientDep) -> LoginOut:
     """Exchange email and password for a session token (429 with Retry-After past the limits)."""
     token, agent = agent_service.login(runtime, body.email, body.password, address)
     return LoginOut(token=token, agent=agent_out(agent))
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, responses=documented(401))
 def logout(runtime: RuntimeDep, token: TokenDep, _agent: AgentDep) -> None:
     agent_service.logout(runtime.engine, token)
 
 
-@router.get("/me", response_model=AgentOut)
+@router.get("/me", response_model=AgentOut, responses=documented(401))
 def me(agent: AgentDep) -> AgentOut:
     return agent_out(agent)
 
 
-@router.get("/queue", response_model=QueueOut)
+@router.get("/queue", response_model=QueueOut, responses=documented(401))
 def queue(runtime: RuntimeDep, _agent: AgentDep) -> QueueOut:
     """Conversations waiting for a person, most urgent and longest waiting first."""
     return QueueOut(conversations=[queue_item_out(item) for item in desk.queue(runtime)])
 
 
-@router.get("/conversations", response_model=QueueOut)
-def my_conversations(runtime: RuntimeDep, agent: AgentDep, mine: bool = True) -> QueueOut:
+@router.get("/conversations", response_model=QueueOut, responses=documented(401))
+def my_conversations(runtime: RuntimeDep, agent: AgentDep) -> QueueOut:
     """The conversations this agent owns."""
     return QueueOut(conversations=[queue_item_out(item) for item in desk.mine(runtime, agent)])
 
 
-@router.get("/conversations/{conversation_id}", response_model=ConversationDetail)
-def conversation(conversation_id: str, runtime: RuntimeDep, _agent: AgentDep) -> ConversationDetail:
+@router.get(CONVERSATION, response_model=ConversationDetail, responses=documented(401, 404, 422))
+def conversation(
+    conversation_id: ConversationIdPath, runtime: RuntimeDep, _agent: AgentDep
+) -> ConversationDetail:
     """A conversation in full: handoff card, messages and the timeline of events."""
     return detail_out(desk.view(runtime, conversation_id))
 
 
-@router.get("/conversations/{conversation_id}/messages", response_model=MessagesOut)
+@router.get(
+    f"{CONVERSATION}/messages", response_model=MessagesOut, responses=documented(401, 404, 422)
+)
 def messages(
-    conversation_id: str, runtime: RuntimeDep, _agent: AgentDep, after: int = Query(0, ge=0)
+    conversation_id: ConversationIdPath,
+    runtime: RuntimeDep,
+    _agent: AgentDep,
+    after: AfterQuery = 0,
 ) -> MessagesOut:
     view = desk.view(runtime, conversation_id)
     found = [m for m in view.messages if m.offset > after]
@@ -75,32 +85,57 @@ def messages(
     )
 
 
-@router.post("/conversations/{conversation_id}/take", response_model=ConversationDetail)
-def take(conversation_id: str, runtime: RuntimeDep, agent: AgentDep) -> ConversationDetail:
+@router.post(
+    f"{CONVERSATION}/take",
+    response_model=ConversationDetail,
+    responses=documented(401, 404, 409, 422),
+)
+def take(
+    conversation_id: ConversationIdPath, runtime: RuntimeDep, agent: AgentDep
+) -> ConversationDetail:
     """Take a waiting conversation; 409 when another agent was first."""
     return detail_out(desk.take(runtime, agent, conversation_id))
 
 
-@router.post("/conversations/{conversation_id}/messages", status_code=201, response_model=Message)
+@router.post(
+    f"{CONVERSATION}/messages",
+    status_code=201,
+    response_model=Message,
+    responses=documented(400, 401, 404, 409, 413, 422),
+)
 def reply(
-    conversation_id: str, body: AgentMessage, runtime: RuntimeDep, agent: AgentDep
+    conversation_id: ConversationIdPath, body: AgentMessage, runtime: RuntimeDep, agent: AgentDep
 ) -> Message:
     return message_out(desk.agent_say(runtime, agent, conversation_id, body.text))
 
 
-@router.post("/conversations/{conversation_id}/draft", response_model=DraftOut)
-def draft(conversation_id: str, runtime: RuntimeDep, agent: AgentDep) -> DraftOut:
+@router.post(
+    f"{CONVERSATION}/draft", response_model=DraftOut, responses=documented(401, 404, 409, 422)
+)
+def draft(conversation_id: ConversationIdPath, runtime: RuntimeDep, agent: AgentDep) -> DraftOut:
     """An AI-drafted reply to approve or edit (needs TANDEM_LLM_URL; `text` is null without)."""
     return DraftOut(text=desk.draft(runtime, agent, conversation_id))
 
 
-@router.post("/conversations/{conversation_id}/hand-back", response_model=ConversationDetail)
-def hand_back(conversation_id: str, runtime: RuntimeDep, agent: AgentDep) -> ConversationDetail:
+@router.post(
+    f"{CONVERSATION}/hand-back",
+    response_model=ConversationDetail,
+    responses=documented(401, 404, 409, 422),
+)
+def hand_back(
+    conversation_id: ConversationIdPath, runtime: RuntimeDep, agent: AgentDep
+) -> ConversationDetail:
     """Give the conversation back to the AI."""
     return detail_out(desk.hand_back(runtime, agent, conversation_id))
 
 
-@router.post("/conversations/{conversation_id}/close", response_model=ConversationDetail)
-def close(conversation_id: str, runtime: RuntimeDep, agent: AgentDep) -> ConversationDetail:
-    """Close the conversation; the customer is asked for a rating."""
+@router.post(
+    f"{CONVERSATION}/close",
+    response_model=ConversationDetail,
+    responses=documented(401, 403, 404, 409, 422),
+)
+def close(
+    conversation_id: ConversationIdPath, runtime: RuntimeDep, agent: AgentDep
+) -> ConversationDetail:
+    """Close a conversation you own (a lead: any); the customer is asked for a rating."""
     return detail_out(desk.close(runtime, agent, conversation_id))

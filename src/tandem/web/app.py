@@ -7,13 +7,14 @@ from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from tandem.config import Settings
 from tandem.services.jobs import Scheduler, periodic_jobs
 from tandem.services.runtime import Runtime, build_runtime
 from tandem.web import agent_api, customer_api, errors, lead_api, pages, policy_page
+from tandem.web.body_limit import BodyLimit
+from tandem.web.headers import SecurityHeaders, WidgetCors, cors_origins
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
@@ -39,13 +40,12 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     if runtime is not None:
         app.state.runtime = runtime
     errors.install(app)
-    origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=origins,
-        allow_methods=["GET", "POST"],
-        allow_headers=["Authorization", "Content-Type"],
-    )
+    # The last added runs first: headers on every answer, CORS on the widget's, then the limit.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    origins = cors_origins(settings.cors_origins)
+    if origins:
+        app.add_middleware(WidgetCors, origins=origins)
+    app.add_middleware(SecurityHeaders)
     app.include_router(customer_api.router)
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)

@@ -6,12 +6,14 @@ import json
 from collections.abc import AsyncIterator
 
 import anyio
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from tandem.services import conversations as service
 from tandem.web.deps import ClientDep, RuntimeDep, TokenDep
+from tandem.web.errors import documented
+from tandem.web.inputs import AfterQuery, ConversationIdPath, TokenQuery
 from tandem.web.schemas import (
     Conversation,
     MessagesOut,
@@ -29,7 +31,9 @@ KEEP_ALIVE_SECONDS = 15.0  # a comment line keeps proxies from closing a quiet s
 router = APIRouter(prefix="/api/v1/conversations", tags=["customer"])
 
 
-@router.post("", status_code=201, response_model=Conversation)
+@router.post(
+    "", status_code=201, response_model=Conversation, responses=documented(400, 413, 422, 429)
+)
 def start(
     runtime: RuntimeDep, client: ClientDep, body: StartConversation | None = None
 ) -> Conversation:
@@ -49,9 +53,13 @@ def start(
     )
 
 
-@router.post("/{conversation_id}/messages", response_model=TurnOut)
+@router.post(
+    "/{conversation_id}/messages",
+    response_model=TurnOut,
+    responses=documented(400, 401, 404, 409, 413, 422, 429),
+)
 def send(
-    conversation_id: str,
+    conversation_id: ConversationIdPath,
     body: SendMessage,
     runtime: RuntimeDep,
     token: TokenDep,
@@ -82,29 +90,45 @@ def send(
     )
 
 
-@router.get("/{conversation_id}/messages", response_model=MessagesOut)
+@router.get(
+    "/{conversation_id}/messages", response_model=MessagesOut, responses=documented(401, 404, 422)
+)
 def read(
-    conversation_id: str, runtime: RuntimeDep, token: TokenDep, after: int = Query(0, ge=0)
+    conversation_id: ConversationIdPath, runtime: RuntimeDep, token: TokenDep, after: AfterQuery = 0
 ) -> MessagesOut:
     """Messages after offset `after` (0: all)."""
     record, found = service.read_messages(runtime, conversation_id, token, after)
     return MessagesOut(state=record.state.value, messages=[message_out(m) for m in found])
 
 
-@router.post("/{conversation_id}/rating", status_code=201, response_model=RatingOut)
-def rate(conversation_id: str, body: RatingIn, runtime: RuntimeDep, token: TokenDep) -> RatingOut:
-    """Rate the conversation from 1 to 5, once."""
+@router.post(
+    "/{conversation_id}/rating",
+    status_code=201,
+    response_model=RatingOut,
+    responses=documented(400, 401, 404, 409, 413, 422),
+)
+def rate(
+    conversation_id: ConversationIdPath, body: RatingIn, runtime: RuntimeDep, token: TokenDep
+) -> RatingOut:
+    """Rate the conversation from 1 to 5, once it is closed (409 before, and the second time)."""
     score, comment = service.rate(runtime, conversation_id, token, body.score, body.comment)
     return RatingOut(score=score, comment=comment)
 
 
-@router.get("/{conversation_id}/stream", response_class=StreamingResponse)
+@router.get(
+    "/{conversation_id}/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "The event stream."},
+        **documented(401, 404, 422),
+    },
+)
 async def stream(
-    conversation_id: str,
+    conversation_id: ConversationIdPath,
     request: Request,
     runtime: RuntimeDep,
-    token: str = Query(description="The conversation token (EventSource cannot send headers)."),
-    after: int = Query(0, ge=0),
+    token: TokenQuery,
+    after: AfterQuery = 0,
 ) -> StreamingResponse:
     """Server-sent events: `message` for each new message, `state` when the owner changes."""
     await run_in_threadpool(service.check_access, runtime, conversation_id, token)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from tandem.domain.errors import (
@@ -34,6 +36,46 @@ STATUS: dict[type[TandemError], int] = {
     TooManyRequests: 429,
     Unavailable: 503,
 }
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="What went wrong, for programs: e.g. not_found, invalid_input.")
+    message: str = Field(description="What went wrong, for people.")
+    request_id: str | None = Field(
+        None, description="Only on 500: the id under which the error was logged."
+    )
+
+
+class ErrorBody(BaseModel):
+    """Every error answer has this shape (a 422 from the policy API adds `problems`)."""
+
+    error: ErrorDetail
+
+
+Responses = dict[int | str, dict[str, Any]]
+
+WHEN: dict[int, str] = {
+    400: "The body is not valid JSON in UTF-8.",
+    401: "No token, or a wrong or expired one.",
+    403: "The agent's role may not do this.",
+    404: "There is no such resource.",
+    409: "The resource's state does not allow this now.",
+    413: "The body is larger than TANDEM_MAX_BODY_BYTES; it was not read.",
+    422: "An input is not valid; the message names it and says why.",
+    429: "Too many requests; try again after `Retry-After` seconds.",
+    503: "A service Tandem needs (Redis for the login limits) is down; retry after `Retry-After`.",
+}
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+
+
+def documented(*statuses: int) -> Responses:
+    """The OpenAPI entries for the error answers a route can give (every route lists its own)."""
+    entries: Responses = {}
+    for status in statuses:
+        entries[status] = {"model": ErrorBody, "description": WHEN[status]}
+        if status in (429, 503):
+            entries[status]["headers"] = _RETRY_AFTER
+    return entries
 
 
 def error_body(code: str, message: str, **extra: str) -> dict[str, dict[str, str]]:

@@ -7,7 +7,6 @@ problem and its line in ``error.problems``; nothing is stored and the active ver
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -16,17 +15,19 @@ from pydantic import BaseModel, Field
 from tandem.domain.policy import InvalidPolicy, Problem
 from tandem.services import policies
 from tandem.web.deps import AgentDep, RuntimeDep
+from tandem.web.errors import ErrorBody, Responses, documented
+from tandem.web.inputs import Text, VersionPath
 
 router = APIRouter(prefix="/api/v1/policies", tags=["policies"])
-_MAX_POLICY_CHARS = 200_000
+_MAX_POLICY_CHARS = 50_000  # the shipped policy is 6,000; a body is at most 64 kB
 
 
 class PolicyText(BaseModel):
-    text: str = Field(max_length=_MAX_POLICY_CHARS, description="The policy YAML.")
+    text: Text = Field(max_length=_MAX_POLICY_CHARS, description="The policy YAML.")
 
 
 class NewVersion(PolicyText):
-    note: str | None = Field(None, max_length=500, description="What changed, for the history.")
+    note: Text | None = Field(None, max_length=500, description="What changed, for the history.")
     activate: bool = Field(False, description="Activate it at once (else only store it).")
 
 
@@ -80,9 +81,13 @@ class RejectedBody(BaseModel):
     error: Rejection
 
 
-_Responses = dict[int | str, dict[str, Any]]
-_REJECTED: _Responses = {422: {"model": RejectedBody, "description": "The policy is invalid."}}
-_LEADS_ONLY: _Responses = {403: {"description": "Only support leads may use this."}}
+_LEADS_ONLY = documented(401, 403)
+_REJECTED: Responses = {
+    422: {
+        "model": RejectedBody | ErrorBody,
+        "description": "The policy is invalid (with every problem), or another input is.",
+    }
+}
 
 
 def _problems(problems: tuple[Problem, ...]) -> list[ProblemOut]:
@@ -122,20 +127,29 @@ def history(runtime: RuntimeDep, agent: AgentDep) -> HistoryOut:
     return _history_out(policies.history(runtime.engine, agent))
 
 
-@router.get("/{version}", response_model=VersionText, responses=_LEADS_ONLY)
-def version_text(version: int, runtime: RuntimeDep, agent: AgentDep) -> VersionText:
+@router.get(
+    "/{version}", response_model=VersionText, responses={**_LEADS_ONLY, **documented(404, 422)}
+)
+def version_text(version: VersionPath, runtime: RuntimeDep, agent: AgentDep) -> VersionText:
     """One version's YAML, exactly as it was saved."""
     return VersionText(version=version, text=policies.text_of(runtime.engine, version, agent))
 
 
-@router.post("/check", response_model=CheckOut, responses=_LEADS_ONLY)
+@router.post(
+    "/check", response_model=CheckOut, responses={**_LEADS_ONLY, **documented(400, 413, 422)}
+)
 def check(body: PolicyText, agent: AgentDep) -> CheckOut:
     """Validate a policy without storing it: every problem, with its line."""
     problems = policies.check(body.text, agent)
     return CheckOut(valid=not problems, problems=_problems(problems))
 
 
-@router.post("", status_code=201, response_model=Saved, responses={**_REJECTED, **_LEADS_ONLY})
+@router.post(
+    "",
+    status_code=201,
+    response_model=Saved,
+    responses={**_LEADS_ONLY, **documented(400, 409, 413), **_REJECTED},
+)
 def save(body: NewVersion, runtime: RuntimeDep, agent: AgentDep) -> Saved | JSONResponse:
     """Store a new version (the next number); with ``activate`` it decides from the next turn."""
     try:
@@ -145,13 +159,17 @@ def save(body: NewVersion, runtime: RuntimeDep, agent: AgentDep) -> Saved | JSON
     return Saved(version=version, active=body.activate)
 
 
-@router.post("/{version}/activate", response_model=HistoryOut, responses=_LEADS_ONLY)
-def activate(version: int, runtime: RuntimeDep, agent: AgentDep) -> HistoryOut:
+@router.post(
+    "/{version}/activate",
+    response_model=HistoryOut,
+    responses={**_LEADS_ONLY, **documented(404, 422)},
+)
+def activate(version: VersionPath, runtime: RuntimeDep, agent: AgentDep) -> HistoryOut:
     """Make this version decide every conversation's next turn, in every worker."""
     return _history_out(policies.activate(runtime.engine, version, agent))
 
 
-@router.post("/rollback", response_model=HistoryOut, responses=_LEADS_ONLY)
+@router.post("/rollback", response_model=HistoryOut, responses={**_LEADS_ONLY, **documented(409)})
 def rollback(runtime: RuntimeDep, agent: AgentDep) -> HistoryOut:
     """Activate the version that was active before the current one (409 if there is none)."""
     return _history_out(policies.rollback(runtime.engine, agent))

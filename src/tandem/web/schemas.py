@@ -11,6 +11,7 @@ from tandem.services.desk import ConversationView, QueueItem
 from tandem.services.turn import Handoff
 from tandem.services.validation import CLIENT_MESSAGE_ID
 from tandem.storage.conversations import EventRecord, MessageRecord
+from tandem.web.inputs import Text
 
 StateName = Literal["ai", "queued", "human", "closed"]
 Author = Literal["customer", "ai", "agent", "system"]
@@ -22,7 +23,7 @@ class Body(BaseModel):
 
 class StartConversation(Body):
     language: Literal["nl", "en"] | None = Field(None, description="Language to greet in.")
-    customer_email: str | None = Field(
+    customer_email: Text | None = Field(
         None,
         max_length=320,
         description=(
@@ -30,7 +31,7 @@ class StartConversation(Body):
             "customer_signature; otherwise the customer is a guest who verifies in the chat."
         ),
     )
-    customer_signature: str | None = Field(
+    customer_signature: Text | None = Field(
         None,
         max_length=128,
         description=(
@@ -41,7 +42,7 @@ class StartConversation(Body):
 
 
 class SendMessage(Body):
-    text: str = Field(description="What the customer wrote (1..4000 characters).")
+    text: Text = Field(description="What the customer wrote (1..4000 characters).")
     request_human: bool = Field(False, description="Set by the widget's 'talk to a person' button.")
     client_message_id: str | None = Field(
         None,
@@ -55,17 +56,20 @@ class SendMessage(Body):
 
 
 class AgentMessage(Body):
-    text: str = Field(description="The agent's reply (1..4000 characters).")
+    text: Text = Field(description="The agent's reply (1..4000 characters).")
 
 
 class RatingIn(Body):
-    score: int = Field(description="1 (bad) to 5 (great).")
-    comment: str | None = Field(None, max_length=4000)
+    score: int = Field(
+        description="1 (bad) to 5 (great).",
+        json_schema_extra={"minimum": 1, "maximum": 5},  # checked by the service, clearly
+    )
+    comment: Text | None = Field(None, max_length=4000)
 
 
 class Login(Body):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=200)
+    email: Text = Field(max_length=320)
+    password: Text = Field(max_length=200)
 
 
 class Message(BaseModel):

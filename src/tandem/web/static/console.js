@@ -169,7 +169,7 @@
   function refreshLists() {
     if (listsBusy || !session.token) return;
     listsBusy = true;
-    Promise.all([api("GET", "/queue"), api("GET", "/conversations?mine=true")]).then(
+    Promise.all([api("GET", "/queue"), api("GET", "/conversations")]).then(
       function (results) {
         listsBusy = false;
         listsFetchedAt = Date.now();
@@ -240,7 +240,9 @@
     var state = open.state;
     $("take").hidden = state !== "queued";
     $("hand-back").hidden = state !== "human";
-    $("close").hidden = state === "closed" || state === "ai";
+    var lead = !!(session.agent && session.agent.role === "lead");
+    // An agent closes what they own; a lead may close any open conversation.
+    $("close").hidden = state === "closed" || !(lead || (state === "human" && mine()));
     var canReply = state === "human" && mine();
     var text = $("reply-text");
     text.disabled = !canReply;
