@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
 from pydantic import ValidationError
 
@@ -20,9 +21,31 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+DESCRIPTION = """\
+Tandem is self-hostable customer service where an AI assistant and a human team work in
+tandem: the assistant answers routine questions in the customer's language and acts on the
+shop's data, explainable handoff rules decide when a person takes over, and agents work the
+queue in the console. Settings come from TANDEM_* environment variables (see
+docs/configuration.md)."""
+
+
+def _version() -> str:
+    try:
+        return version("tandem")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tandem", description=__doc__)
-    subparsers = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="tandem",
+        description=DESCRIPTION,
+        epilog="Run 'tandem COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"tandem {_version()}")
+    subparsers = parser.add_subparsers(
+        title="commands", dest="command", required=True, metavar="COMMAND"
+    )
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser

@@ -92,7 +92,6 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/widget.js"): everyone(200),
     ("GET", "/openapi.json"): everyone(200),
     ("GET", "/docs"): everyone(200),
-    ("GET", "/docs/oauth2-redirect"): everyone(200),
     ("GET", "/redoc"): everyone(200),
 }
 

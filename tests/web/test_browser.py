@@ -162,3 +162,85 @@ def test_that_no_page_breaks_its_content_security_policy(
     page.get_by_role("button", name="Chat with us").click()
     expect(page.locator("#tandem-panel .tw-msg-ai").first).to_be_visible()
     assert violations == []
+
+
+@pytest.mark.parametrize("width", [320, 390, 430])
+def test_that_a_customer_on_a_phone_can_type_and_send_and_the_chat_stays_open(
+    browser: Browser, live_server: LiveServer, width: int
+) -> None:
+    context = browser.new_context(
+        viewport={"width": width, "height": 700}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.base_url}/?lang=en")
+    launcher = page.get_by_role("button", name="Chat with us")
+    launcher.tap()
+    panel = page.locator("#tandem-panel")
+    expect(panel.locator(".tw-msg-ai").first).to_be_visible()
+    expect(launcher).to_be_hidden()  # it would cover the Send button
+
+    message = page.get_by_role("textbox", name="Your message")
+    message.tap()
+    message.fill("where is my order?")
+    send = page.get_by_role("button", name="Send", exact=True)
+    box = send.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert box["y"] + box["height"] <= 700
+    send.tap(timeout=5000)  # fails when something else would get the tap
+    expect(panel.locator(".tw-msg-customer").first).to_contain_text("where is my order?")
+    expect(message).to_have_value("")
+    expect(panel).to_be_visible()
+    assert panel.evaluate("p => p.getBoundingClientRect().width") == width
+    if width == 390:
+        page.screenshot(path=f"/tmp/tandem-widget-{width}.png")
+    page.get_by_role("button", name="Close chat").tap()
+    expect(panel).to_be_hidden()
+    expect(launcher).to_be_visible()
+    context.close()
+
+
+def test_that_the_desktop_widget_keeps_its_launcher_beside_the_open_panel(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.goto(f"{live_server.base_url}/?lang=en")
+    page.get_by_role("button", name="Chat with us").click()
+    panel = page.locator("#tandem-panel")
+    expect(panel.locator(".tw-msg-ai").first).to_be_visible()
+    message = page.get_by_role("textbox", name="Your message")
+    message.fill("where is my order?")
+    page.get_by_role("button", name="Send", exact=True).click(timeout=5000)
+    expect(panel.locator(".tw-msg-customer").first).to_contain_text("where is my order?")
+    expect(page.get_by_role("button", name="Chat with us")).to_be_visible()
+    page.screenshot(path="/tmp/tandem-widget-desktop.png")
+
+
+def test_that_the_api_documentation_renders_without_any_other_site(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """/docs and /redoc must work offline: every request to another host is blocked."""
+    base = live_server.base_url
+    page = browser.new_context().new_page()
+    elsewhere: list[str] = []
+    violations: list[str] = []
+
+    def block(route: Any) -> None:
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", block)
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto(f"{base}/docs")
+    expect(page.get_by_text("/api/v1/conversations", exact=True).first).to_be_visible()
+    assert violations == []  # Swagger UI runs under the strict page policy
+    page.goto(f"{base}/redoc")
+    expect(page.get_by_text("/api/v1/conversations").first).to_be_attached()
+    assert elsewhere == []
+    # ReDoc's "powered by" logo is the only thing it would fetch from elsewhere; CSP stops it.
+    assert all("cdn.redoc.ly" in v for v in violations), violations

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from tandem.services.runtime import Runtime
 from tandem.web.app import create_app
+from tandem.web.headers import PAGE_POLICY
 
 PAGES = ["/", "/console", "/console/policy", "/help/en/returns", "/help/nl/retourneren"]
 SHOP = "https://shop.example"
@@ -69,9 +70,10 @@ def test_that_api_answers_are_not_sniffed_and_leak_no_referrer(client: TestClien
     assert response.headers["referrer-policy"] == "no-referrer"
 
 
-def test_that_the_api_documentation_may_not_be_framed(client: TestClient) -> None:
-    response = client.get("/docs")
-    assert response.headers["content-security-policy"] == "frame-ancestors 'none'"
+def test_that_the_api_documentation_runs_under_the_strict_page_policy(client: TestClient) -> None:
+    assert client.get("/docs").headers["content-security-policy"] == PAGE_POLICY
+    redoc = client.get("/redoc").headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in redoc and "script-src 'self';" in redoc
 
 
 def test_that_by_default_no_other_origin_may_call_the_api(client: TestClient) -> None:

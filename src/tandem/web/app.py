@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from tandem.config import Settings
 from tandem.services.jobs import Scheduler, periodic_jobs
 from tandem.services.runtime import Runtime, build_runtime
-from tandem.web import agent_api, customer_api, errors, lead_api, pages, policy_page
+from tandem.web import agent_api, api_docs, customer_api, errors, lead_api, pages, policy_page
 from tandem.web.body_limit import BodyLimit
 from tandem.web.headers import SecurityHeaders, WidgetCors, cors_origins
 
@@ -36,6 +36,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         version="1",
         description="Customer service where an AI assistant and a human team work in tandem.",
         lifespan=lifespan,
+        docs_url=None,  # api_docs serves /docs and /redoc without a CDN
+        redoc_url=None,
     )
     if runtime is not None:
         app.state.runtime = runtime
@@ -51,6 +53,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(lead_api.router)
     app.include_router(pages.router)
     app.include_router(policy_page.router)
+    api_docs.install(app)
     if settings.demo:
         app.include_router(pages.shop_router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")

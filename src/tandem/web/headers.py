@@ -3,9 +3,10 @@
 - Every response: ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-referrer``.
 - Every HTML page Tandem renders (console, policy page, help pages, demo shop): a
   Content-Security-Policy that allows only Tandem's own scripts, styles and API (no inline
-  script or style) and ``frame-ancestors 'none'`` (no other site may frame them). The API
-  documentation pages (FastAPI's Swagger UI and ReDoc, which load from a CDN and use inline
-  script) only get ``frame-ancestors 'none'``.
+  script or style) and ``frame-ancestors 'none'`` (no other site may frame them). That
+  includes /docs (Swagger UI, served from our own files by tandem.web.api_docs). /redoc gets
+  the same policy except that ReDoc needs inline styles (it injects <style> elements) and a
+  blob: worker for its search.
 - widget.js and widget.css carry no CSP and no framing rule: shops embed them.
 - CORS only on the customer API that the widget calls, for the origins in
   ``TANDEM_CORS_ORIGINS`` (none by default: same origin only). The agent and lead APIs are
@@ -30,8 +31,10 @@ PAGE_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-FRAMING_ONLY = "frame-ancestors 'none'"
-API_DOCS = ("/docs", "/redoc")
+REDOC_POLICY = PAGE_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'; worker-src blob:"
+)
+REDOC = "/redoc"
 WIDGET_API = "/api/v1/conversations"
 
 
@@ -49,7 +52,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = _local_path(scope).startswith(API_DOCS)
+        policy = REDOC_POLICY if _local_path(scope).startswith(REDOC) else PAGE_POLICY
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -57,7 +60,7 @@ class SecurityHeaders:
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["Referrer-Policy"] = "no-referrer"
                 if headers.get("content-type", "").startswith("text/html"):
-                    headers["Content-Security-Policy"] = FRAMING_ONLY if docs else PAGE_POLICY
+                    headers["Content-Security-Policy"] = policy
                     headers["X-Frame-Options"] = "DENY"
             await send(message)
 
