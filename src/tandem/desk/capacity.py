@@ -31,11 +31,19 @@ MAX_ANSWER_WITHIN_SECONDS = 24 * 3600.0
 LARGEST_MAX_AGENTS = 100_000
 
 
-def _check(name: str, value: float, low: float, high: float, low_included: bool) -> None:
+def check_number(name: str, value: float, low: float, high: float, low_included: bool) -> None:
+    """Raise InvalidInput unless `value` is a finite number from `low` (or just above) to `high`."""
     ok = math.isfinite(value) and (value >= low if low_included else value > low)
     if not ok or value > high:
         bound = f"{'at least' if low_included else 'more than'} {low:g}"
         raise InvalidInput(f"{name} must be a number {bound} and at most {high:g}, not {value!r}")
+
+
+def check_agents(name: str, value: int, low: int) -> None:
+    """Raise InvalidInput unless `value` is a whole number of agents from `low` to the largest."""
+    check_number(name, value, low, LARGEST_MAX_AGENTS, True)
+    if value != int(value):
+        raise InvalidInput(f"{name} must be a whole number, not {value!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +54,10 @@ class Concurrency:
     slowdown: float = DEFAULT_SLOWDOWN
 
     def __post_init__(self) -> None:
-        _check("chats at once", self.chats, 1, MAX_CHATS_AT_ONCE, True)
+        check_number("chats at once", self.chats, 1, MAX_CHATS_AT_ONCE, True)
         if self.chats != int(self.chats):
             raise InvalidInput(f"chats at once must be a whole number, not {self.chats!r}")
-        _check("the slowdown per extra chat", self.slowdown, 0.0, MAX_SLOWDOWN, True)
+        check_number("the slowdown per extra chat", self.slowdown, 0.0, MAX_SLOWDOWN, True)
 
     def speed(self, k: int) -> float:
         """Chats one agent finishes per handle time with k chats open: k / (1 + slowdown·(k-1))."""
@@ -66,10 +74,10 @@ class Workload:
     concurrency: Concurrency = Concurrency()
 
     def __post_init__(self) -> None:
-        _check("arrivals per hour", self.arrivals_per_hour, 0.0, MAX_ARRIVALS_PER_HOUR, True)
-        _check("the handle time in minutes", self.handle_minutes, 0.0, MAX_MINUTES, False)
+        check_number("arrivals per hour", self.arrivals_per_hour, 0.0, MAX_ARRIVALS_PER_HOUR, True)
+        check_number("the handle time in minutes", self.handle_minutes, 0.0, MAX_MINUTES, False)
         if self.patience_minutes is not None:
-            _check("the patience in minutes", self.patience_minutes, 0.0, MAX_MINUTES, False)
+            check_number("the patience in minutes", self.patience_minutes, 0.0, MAX_MINUTES, False)
 
     @property
     def model(self) -> Model:
@@ -79,7 +87,13 @@ class Workload:
     def load(self) -> float:
         """Offered load in agents' worth of work at full concurrency (Erlangs when one chat)."""
         chats = self.concurrency.chats
-        return self.arrivals_per_hour / 60.0 * self.handle_minutes / self.concurrency.speed(chats)
+        # Multiplied before dividing, so a whole load (120/h × 30 min = 60) comes out whole.
+        return self.arrivals_per_hour * self.handle_minutes / 60.0 / self.concurrency.speed(chats)
+
+    @property
+    def arrival_rate(self) -> float:
+        """Chats per minute, derived from `load` so that load == agents is judged unstable."""
+        return self.load * self.concurrency.speed(self.concurrency.chats) / self.handle_minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +108,7 @@ class Target:
         if not (math.isfinite(level) and 0.0 < level < 1.0):
             raise InvalidInput(f"the service level must be between 0 and 1, not {level!r}")
         within = self.answer_within_seconds
-        _check("answer within (seconds)", within, 0.0, MAX_ANSWER_WITHIN_SECONDS, True)
+        check_number("answer within (seconds)", within, 0.0, MAX_ANSWER_WITHIN_SECONDS, True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +157,7 @@ class Staffing:
 
 def evaluate(workload: Workload, agents: int, answer_within_seconds: float) -> Performance:
     """What `agents` achieve for `workload`, answering within the given seconds."""
-    _check("agents", agents, 0, LARGEST_MAX_AGENTS, True)
+    check_agents("agents", agents, 0)
     if workload.arrivals_per_hour == 0.0:
         return _idle(workload, agents)
     if agents == 0:
@@ -155,7 +169,7 @@ def staff(
     workload: Workload, target: Target, max_agents: int = DEFAULT_MAX_AGENTS
 ) -> Staffing:
     """The fewest agents (up to `max_agents`) whose service level meets the target."""
-    _check("the most agents", max_agents, 1, LARGEST_MAX_AGENTS, True)
+    check_agents("the most agents", max_agents, 1)
     if workload.arrivals_per_hour == 0.0:
         return Staffing(workload, target, _idle(workload, 0), True, max_agents)
     within = target.answer_within_seconds
@@ -187,8 +201,7 @@ def _lowest_stable(workload: Workload) -> int:
 
 def _walk(workload: Workload, target: Target, lowest: int, max_agents: int) -> Staffing:
     """Erlang C one agent at a time, the Erlang B recursion carried from each to the next."""
-    lam, handle = workload.arrivals_per_hour / 60.0, workload.handle_minutes
-    load = lam * handle
+    load = workload.load
     below = Below(1.0, 0.0)
     for n in range(1, lowest):
         below = below_step(below, n, load / n)
@@ -225,13 +238,13 @@ def _bisect(workload: Workload, target: Target, lowest: int, highest: int) -> in
 
 def _below(workload: Workload, agents: int) -> Below:
     """The Erlang B recursion over all chat slots, chats spread evenly over the agents."""
-    lam, handle = workload.arrivals_per_hour / 60.0, workload.handle_minutes
     concurrency = workload.concurrency
+    work = workload.load * concurrency.speed(concurrency.chats)  # λ·h
     below = Below(1.0, 0.0)
     for n in range(1, agents * concurrency.chats + 1):
         each, extra = divmod(n, agents)
         speed = extra * concurrency.speed(each + 1) + (agents - extra) * concurrency.speed(each)
-        below = below_step(below, n, lam * handle / speed)
+        below = below_step(below, n, work / speed)
     return below
 
 
@@ -240,7 +253,7 @@ def _performance(workload: Workload, agents: int, below: Below, within: float) -
     slots = agents * concurrency.chats
     full_rate = agents * concurrency.speed(concurrency.chats) / workload.handle_minutes
     seen: Outcome = outcome(
-        workload.arrivals_per_hour / 60.0,
+        workload.arrival_rate,
         below,
         slots,
         full_rate,
