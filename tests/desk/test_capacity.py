@@ -303,7 +303,9 @@ def test_that_the_slowdown_costs_agents_and_concurrency_saves_them() -> None:
     light = staff(Workload(120, 4.5, concurrency=Concurrency(3, 0.1)), target).agents
     heavy = staff(Workload(120, 4.5, concurrency=Concurrency(3, 0.6)), target).agents
     assert light < heavy < alone
-    none_at_all = Workload(120, 4.5, concurrency=Concurrency(3, 1.0))  # 3 chats, 3× as long
+    none_at_all = Workload(
+        120, 4.5, concurrency=Concurrency(3, 1.0)
+    )  # 3 chats, each 3 times as long
     assert none_at_all.load == pytest.approx(Workload(120, 4.5).load)
 
 

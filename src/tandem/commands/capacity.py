@@ -26,7 +26,8 @@ from tandem.domain.errors import InvalidInput
 EXAMPLE = """\
 Erlang C (customers wait as long as it takes), or Erlang A with --patience-minutes (customers
 give up after a mean patience). With --concurrency C an agent handles up to C chats at once,
-each taking (1 + SLOWDOWN·(k-1))× its handle time when the agent has k. Models: docs/capacity.md.
+each taking (1 + SLOWDOWN·(k-1)) times its handle time when the agent has k chats.
+Models and assumptions: docs/capacity.md.
 
   tandem capacity erlang --arrivals-per-hour 120 --handle-minutes 4.5 \\
       --answer-within 20s --service-level 0.8 [--patience-minutes 2] [--concurrency 2] [--json]
@@ -185,13 +186,13 @@ def _text(staffing: Staffing, simulated: SimulationResult | None) -> str:
         model += f", up to {workload.concurrency.chats} chats per agent"
     answer = seen.average_speed_of_answer_seconds
     lines = [
-        f"{model}: {workload.arrivals_per_hour:g} chats/hour × {workload.handle_minutes:g} min"
+        f"{model}: {workload.arrivals_per_hour:g} chats/hour of {workload.handle_minutes:g} min"
         f" = {workload.load:.2f} agents' worth of work",
         f"target: {target.service_level:.0%} answered within {target.answer_within_seconds:g} s"
         f" — {'met' if staffing.met else 'NOT met'} with {seen.agents} agents",
         f"  service level            {seen.service_level:7.2%}",
         f"  probability of waiting   {seen.probability_of_waiting:7.2%}",
-        f"  average speed of answer  "
+        "  average speed of answer  "
         + (f"{answer:7.1f} s" if math.isfinite(answer) else "  never (the queue keeps growing)"),
         f"  occupancy                {seen.occupancy:7.2%}",
     ]

@@ -48,7 +48,7 @@ def check_agents(name: str, value: int, low: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Concurrency:
-    """Up to `chats` chats per agent; with k at once each takes (1 + slowdown·(k-1))× as long."""
+    """Up to `chats` chats per agent; with k at once, each takes (1 + slowdown·(k-1))·h."""
 
     chats: int = 1
     slowdown: float = DEFAULT_SLOWDOWN
@@ -64,6 +64,9 @@ class Concurrency:
         return k / (1.0 + self.slowdown * (k - 1)) if k else 0.0
 
 
+ONE_AT_A_TIME = Concurrency()
+
+
 @dataclass(frozen=True, slots=True)
 class Workload:
     """Arrivals per hour, handle minutes of a chat handled alone, patience in minutes or None."""
@@ -71,7 +74,7 @@ class Workload:
     arrivals_per_hour: float
     handle_minutes: float
     patience_minutes: float | None = None
-    concurrency: Concurrency = Concurrency()
+    concurrency: Concurrency = ONE_AT_A_TIME
 
     def __post_init__(self) -> None:
         check_number("arrivals per hour", self.arrivals_per_hour, 0.0, MAX_ARRIVALS_PER_HOUR, True)
@@ -87,7 +90,7 @@ class Workload:
     def load(self) -> float:
         """Offered load in agents' worth of work at full concurrency (Erlangs when one chat)."""
         chats = self.concurrency.chats
-        # Multiplied before dividing, so a whole load (120/h × 30 min = 60) comes out whole.
+        # Multiplied before dividing, so a whole load (120/h of 30 min = 60) comes out whole.
         return self.arrivals_per_hour * self.handle_minutes / 60.0 / self.concurrency.speed(chats)
 
     @property
@@ -165,9 +168,7 @@ def evaluate(workload: Workload, agents: int, answer_within_seconds: float) -> P
     return _performance(workload, agents, _below(workload, agents), answer_within_seconds)
 
 
-def staff(
-    workload: Workload, target: Target, max_agents: int = DEFAULT_MAX_AGENTS
-) -> Staffing:
+def staff(workload: Workload, target: Target, max_agents: int = DEFAULT_MAX_AGENTS) -> Staffing:
     """The fewest agents (up to `max_agents`) whose service level meets the target."""
     check_agents("the most agents", max_agents, 1)
     if workload.arrivals_per_hour == 0.0:
@@ -178,10 +179,10 @@ def staff(
         return Staffing(workload, target, _overrun(workload, max_agents), False, max_agents)
     if workload.model == "erlang_c" and workload.concurrency.chats == 1:
         return _walk(workload, target, lowest, max_agents)
-    best = evaluate(workload, max_agents, within)
-    if best.service_level < target.service_level:
-        return Staffing(workload, target, best, False, max_agents)
     agents = _bisect(workload, target, lowest, max_agents)
+    if agents is None:
+        best = evaluate(workload, max_agents, within)
+        return Staffing(workload, target, best, False, max_agents)
     return Staffing(workload, target, evaluate(workload, agents, within), True, max_agents)
 
 
@@ -214,17 +215,20 @@ def _walk(workload: Workload, target: Target, lowest: int, max_agents: int) -> S
     return Staffing(workload, target, performance, False, max_agents)
 
 
-def _bisect(workload: Workload, target: Target, lowest: int, highest: int) -> int:
-    """The fewest agents in [lowest, highest] meeting the target, given `highest` does.
+def _bisect(workload: Workload, target: Target, lowest: int, highest: int) -> int | None:
+    """The fewest agents in [lowest, highest] meeting the target; None when even `highest` fails.
 
-    Gallops up from `lowest` (the answer is usually near it), then halves the last step.
+    Gallops up from `lowest` (the answer is usually near it), then halves the last step; the
+    service level grows with the agents, so about 2·log2(answer) evaluations.
     """
     within, goal = target.answer_within_seconds, target.service_level
     step, below_goal = 1, lowest - 1
     while True:
         probe = min(below_goal + step, highest)
-        if probe == highest or evaluate(workload, probe, within).service_level >= goal:
+        if evaluate(workload, probe, within).service_level >= goal:
             break
+        if probe == highest:
+            return None
         below_goal, step = probe, step * 2
     meets = probe
     while meets - below_goal > 1:

@@ -1,7 +1,7 @@
 """The queueing formulas behind capacity planning: Erlang B, C and A, with chat slots (pure maths).
 
 One birth-death picture covers all three models. Chats arrive at rate λ; `slots` chats can be
-in hand at once (agents × chats per agent); with n chats in hand they finish at rate μ(n), and
+in hand at once (agents * chats per agent); with n chats in hand they finish at rate μ(n), and
 with every slot taken at the constant rate a = μ(slots). A waiting customer gives up at rate
 θ = 1 / patience (Erlang A), or never (Erlang C). Times are in minutes. Erlang C is μ(n) = n/h.
 

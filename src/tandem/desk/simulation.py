@@ -21,7 +21,13 @@ from dataclasses import dataclass, field
 
 import simpy
 
-from tandem.desk.capacity import Concurrency, Workload, check_agents, check_number
+from tandem.desk.capacity import (
+    ONE_AT_A_TIME,
+    Concurrency,
+    Workload,
+    check_agents,
+    check_number,
+)
 from tandem.domain.errors import InvalidInput
 
 #: Simulating more customers than this in one run is refused (a bound on the run time).
@@ -63,7 +69,7 @@ class Scenario:
     handle_minutes: float
     answer_within_seconds: float
     patience_minutes: float | None = None
-    concurrency: Concurrency = Concurrency()
+    concurrency: Concurrency = ONE_AT_A_TIME
     classes: tuple[CustomerClass, ...] = EVERYONE
     handle_cv: float | None = None  # None: exponential handle times (as Erlang assumes)
     warm_up_minutes: float = 0.0  # customers arriving before this are not counted
