@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import subprocess
+import sys
 from decimal import Decimal, localcontext
 
 import numpy as np
@@ -323,3 +325,11 @@ def test_that_a_week_of_intervals_is_staffed_one_by_one() -> None:
     assert [answer.agents for answer in plan][:1] == [0]
     assert [answer.agents for answer in plan] == sorted(answer.agents for answer in plan)
     assert all(answer.met for answer in plan)
+
+
+def test_that_the_capacity_maths_imports_no_io_library_and_no_simulator() -> None:
+    probe = "import sys, tandem.desk.capacity; print(*{m.split('.')[0] for m in sys.modules})"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout.split()
+    assert not {"sqlalchemy", "fastapi", "starlette", "httpx", "simpy", "numpy"} & set(loaded)
