@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tandem.commands.policy",
     "tandem.commands.train",
     "tandem.commands.eval",
+    "tandem.commands.capacity",
 )
 
 

@@ -1,0 +1,208 @@
+"""`tandem capacity erlang ...`: agents needed for a workload and a service-level target."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from typing import Any
+
+from tandem.desk.capacity import (
+    DEFAULT_MAX_AGENTS,
+    DEFAULT_SLOWDOWN,
+    Concurrency,
+    Performance,
+    Staffing,
+    Target,
+    Workload,
+    evaluate,
+    staff,
+)
+from tandem.desk.simulation import SimulationResult, steady
+from tandem.domain.errors import InvalidInput
+
+EXAMPLE = """\
+Erlang C (customers wait as long as it takes), or Erlang A with --patience-minutes (customers
+give up after a mean patience). With --concurrency C an agent handles up to C chats at once,
+each taking (1 + SLOWDOWN·(k-1)) times its handle time when the agent has k chats.
+Models and assumptions: docs/capacity.md.
+
+  tandem capacity erlang --arrivals-per-hour 120 --handle-minutes 4.5 \\
+      --answer-within 20s --service-level 0.8 [--patience-minutes 2] [--concurrency 2] [--json]
+
+Exit code 2 on bad input, or when no staffing up to --max-agents meets the target (the best
+achievable is printed).
+"""
+
+_DURATION = re.compile(
+    r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*",
+    re.IGNORECASE,
+)
+_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("capacity", help="Capacity planning: agents needed.")
+    kinds = parser.add_subparsers(dest="kind", required=True)
+    erlang = kinds.add_parser(
+        "erlang",
+        help="Agents needed for one workload and a service-level target (Erlang C / A).",
+        description=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add = erlang.add_argument
+    add("--arrivals-per-hour", type=float, required=True, help="Chats arriving per hour.")
+    add("--handle-minutes", type=float, required=True, help="Handle time of a chat alone.")
+    add("--answer-within", type=duration, required=True, help="e.g. 20s, 1.5m (plain: seconds).")
+    add("--service-level", type=share, required=True, help="Share answered in time, e.g. 0.8.")
+    add("--patience-minutes", type=float, help="Mean patience before giving up (Erlang A).")
+    add("--concurrency", type=int, default=1, help="Chats one agent handles at once.")
+    add(
+        "--slowdown",
+        type=float,
+        default=DEFAULT_SLOWDOWN,
+        help="Extra handle time per extra chat at once (default: %(default)s).",
+    )
+    add("--agents", type=int, help="Evaluate this many agents instead of searching.")
+    add(
+        "--max-agents",
+        type=int,
+        default=DEFAULT_MAX_AGENTS,
+        help="Search no further than this (default: %(default)s).",
+    )
+    add("--simulate", type=int, metavar="CUSTOMERS", help="Check by simulating so many customers.")
+    add("--seed", type=int, default=0, help="The simulation's seed (default: %(default)s).")
+    add("--json", action="store_true", help="Print one JSON object.")
+    erlang.set_defaults(func=run_erlang)
+
+
+def duration(text: str) -> float:
+    """Seconds from '20s', '20', '1.5m', '2 min', '1h'."""
+    match = _DURATION.fullmatch(text)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 20s, 1.5m or 1h")
+    unit = (match.group(2) or "s")[0].lower()
+    return float(match.group(1)) * _SECONDS[unit]
+
+
+def share(text: str) -> float:
+    """A share from '0.8' or '80%'."""
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share like 0.8 or 80%") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be between 0 and 1 (exclusive)")
+    return value
+
+
+def run_erlang(args: argparse.Namespace) -> int:
+    try:
+        staffing = _answer(args)
+        simulated = _simulate(args, staffing)
+    except InvalidInput as error:
+        print(f"tandem capacity erlang: {error.message}", file=sys.stderr)
+        return 2
+    report = as_dict(staffing, simulated)
+    print(json.dumps(report) if args.json else _text(staffing, simulated))
+    problem = staffing.shortfall() if args.agents is None else None
+    if problem is not None:
+        print(f"tandem capacity erlang: the target cannot be met: {problem}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _answer(args: argparse.Namespace) -> Staffing:
+    if args.arrivals_per_hour <= 0 or not math.isfinite(args.arrivals_per_hour):
+        raise InvalidInput(f"arrivals per hour must be more than 0, not {args.arrivals_per_hour}")
+    workload = Workload(
+        args.arrivals_per_hour,
+        args.handle_minutes,
+        args.patience_minutes,
+        Concurrency(args.concurrency, args.slowdown),
+    )
+    target = Target(args.service_level, args.answer_within)
+    if args.agents is None:
+        return staff(workload, target, args.max_agents)
+    performance = evaluate(workload, args.agents, target.answer_within_seconds)
+    met = performance.service_level >= target.service_level
+    return Staffing(workload, target, performance, met, args.max_agents)
+
+
+def _simulate(args: argparse.Namespace, staffing: Staffing) -> SimulationResult | None:
+    if args.simulate is None:
+        return None
+    within = staffing.target.answer_within_seconds
+    return steady(staffing.workload, staffing.agents, within, args.simulate, args.seed)
+
+
+def as_dict(staffing: Staffing, simulated: SimulationResult | None = None) -> dict[str, Any]:
+    """The JSON answer: the staffing, what it achieves, and the simulation's check if any."""
+    workload, target = staffing.workload, staffing.target
+    report: dict[str, Any] = {
+        "model": workload.model,
+        "arrivals_per_hour": workload.arrivals_per_hour,
+        "handle_minutes": workload.handle_minutes,
+        "patience_minutes": workload.patience_minutes,
+        "concurrency": workload.concurrency.chats,
+        "slowdown": workload.concurrency.slowdown,
+        "offered_load": workload.load,
+        "target_service_level": target.service_level,
+        "answer_within_seconds": target.answer_within_seconds,
+        "target_met": staffing.met,
+        **_performance(staffing.performance),
+    }
+    if simulated is not None:
+        total = simulated.total
+        report["simulation"] = {
+            "customers": total.offered,
+            "service_level": total.service_level,
+            "average_speed_of_answer_seconds": total.average_speed_of_answer_seconds,
+            "abandonment": total.abandonment,
+            "occupancy": simulated.occupancy,
+        }
+    return report
+
+
+def _performance(performance: Performance) -> dict[str, Any]:
+    answer = performance.average_speed_of_answer_seconds
+    return {
+        "agents": performance.agents,
+        "stable": performance.stable,
+        "service_level": performance.service_level,
+        "probability_of_waiting": performance.probability_of_waiting,
+        "average_speed_of_answer_seconds": answer if math.isfinite(answer) else None,
+        "occupancy": performance.occupancy,
+        "abandonment": performance.abandonment,
+    }
+
+
+def _text(staffing: Staffing, simulated: SimulationResult | None) -> str:
+    workload, target, seen = staffing.workload, staffing.target, staffing.performance
+    model = "Erlang C" if workload.model == "erlang_c" else "Erlang A"
+    if workload.concurrency.chats > 1:
+        model += f", up to {workload.concurrency.chats} chats per agent"
+    answer = seen.average_speed_of_answer_seconds
+    lines = [
+        f"{model}: {workload.arrivals_per_hour:g} chats/hour of {workload.handle_minutes:g} min"
+        f" = {workload.load:.2f} agents' worth of work",
+        f"target: {target.service_level:.0%} answered within {target.answer_within_seconds:g} s"
+        f" — {'met' if staffing.met else 'NOT met'} with {seen.agents} agents",
+        f"  service level            {seen.service_level:7.2%}",
+        f"  probability of waiting   {seen.probability_of_waiting:7.2%}",
+        "  average speed of answer  "
+        + (f"{answer:7.1f} s" if math.isfinite(answer) else "  never (the queue keeps growing)"),
+        f"  occupancy                {seen.occupancy:7.2%}",
+    ]
+    if seen.abandonment is not None:
+        lines.append(f"  abandonment              {seen.abandonment:7.2%}")
+    if simulated is not None:
+        total = simulated.total
+        lines.append(
+            f"simulated ({total.offered:,} customers): service level {total.service_level:.2%},"
+            f" average speed of answer {total.average_speed_of_answer_seconds:.1f} s,"
+            f" abandonment {total.abandonment:.2%}, occupancy {simulated.occupancy:.2%}"
+        )
+    return "\n".join(lines)
