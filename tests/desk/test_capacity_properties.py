@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from hypothesis import given, settings
@@ -43,4 +44,4 @@ def test_that_more_agents_never_lower_the_service_level(
     workload = Workload(rate, handle, patience, chats)
     start = max(1, math.floor(workload.load) - 3)
     levels = [evaluate(workload, n, within).service_level for n in range(start, start + 12)]
-    assert all(b >= a - 1e-9 for a, b in zip(levels, levels[1:], strict=False))
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(levels))
