@@ -333,3 +333,11 @@ def test_that_the_capacity_maths_imports_no_io_library_and_no_simulator() -> Non
         [sys.executable, "-c", probe], check=True, capture_output=True, text=True
     ).stdout.split()
     assert not {"sqlalchemy", "fastapi", "starlette", "httpx", "simpy", "numpy"} & set(loaded)
+
+
+def test_that_an_erlang_b_small_enough_to_underflow_does_not_overflow_erlang_a() -> None:
+    """Found by hypothesis: B = 5e-324 made exp(-log B - log A) overflow (a crash)."""
+    workload = Workload(98, 108, 5, Concurrency(4, 2.0))
+    seen = evaluate(workload, 511, 0)
+    assert seen.service_level == 1.0 and seen.probability_of_waiting < 1e-300
+    assert seen.occupancy == pytest.approx(workload.arrival_rate * 108 / 511 / 4, rel=1e-9)

@@ -23,12 +23,12 @@ Model = Literal["erlang_c", "erlang_a"]
 DEFAULT_SLOWDOWN = 0.25
 #: No search goes beyond this many agents unless told (a bound, so no search runs away).
 DEFAULT_MAX_AGENTS = 10_000
-MAX_CHATS_AT_ONCE = 20
+MAX_CHATS_AT_ONCE = 10
 MAX_SLOWDOWN = 5.0
 MAX_ARRIVALS_PER_HOUR = 1_000_000.0
 MAX_MINUTES = 24 * 60.0  # handle time and patience: at most a day
 MAX_ANSWER_WITHIN_SECONDS = 24 * 3600.0
-LARGEST_MAX_AGENTS = 100_000
+LARGEST_MAX_AGENTS = 20_000
 
 
 def check_number(name: str, value: float, low: float, high: float, low_included: bool) -> None:
@@ -244,12 +244,14 @@ def _below(workload: Workload, agents: int) -> Below:
     """The Erlang B recursion over all chat slots, chats spread evenly over the agents."""
     concurrency = workload.concurrency
     work = workload.load * concurrency.speed(concurrency.chats)  # λ·h
-    below = Below(1.0, 0.0)
+    speeds = [concurrency.speed(k) for k in range(concurrency.chats + 2)]
+    blocking, busy = 1.0, 0.0  # below_step, inlined: this loop is the cost of an evaluation
     for n in range(1, agents * concurrency.chats + 1):
         each, extra = divmod(n, agents)
-        speed = extra * concurrency.speed(each + 1) + (agents - extra) * concurrency.speed(each)
-        below = below_step(below, n, work / speed)
-    return below
+        grown = work / (extra * speeds[each + 1] + (agents - extra) * speeds[each]) * blocking
+        blocking = grown / (1.0 + grown)
+        busy = busy * (1.0 - blocking) + n * blocking
+    return Below(blocking, busy)
 
 
 def _performance(workload: Workload, agents: int, below: Below, within: float) -> Performance:

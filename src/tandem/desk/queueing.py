@@ -93,9 +93,15 @@ def _with_patience(
     b = below.blocking
     if b <= 0.0:  # so few customers that no one ever waits (underflow)
         return Outcome(True, 0.0, 1.0, 0.0, 0.0, below.mean_busy)
-    # With q = 1 / (B·A): P(wait) = 1 / (1 + (1 - B)·q).
-    q = math.exp(-math.log(b) - log_a)
-    waiting = 1.0 / (1.0 + (1.0 - b) * q)
+    # With q = 1 / (B·A): P(wait) = 1 / (1 + (1 - B)·q), and q·P(wait) for the busy slots;
+    # q itself may be far beyond a float (B tiny), so only its inverse or itself when small.
+    log_q = -math.log(b) - log_a
+    if log_q > 0.0:
+        inverse = math.exp(-log_q)
+        waiting, q_waiting = inverse / (inverse + 1.0 - b), 1.0 / (inverse + 1.0 - b)
+    else:
+        q = math.exp(log_q)
+        waiting, q_waiting = 1.0 / (1.0 + (1.0 - b) * q), q / (1.0 + (1.0 - b) * q)
     served_if_waiting = (x / y) * -math.expm1(-log_a)
     abandonment = waiting * (1.0 - served_if_waiting)
     log_a1, mean_log = log_series(x + 1.0, y)
@@ -105,7 +111,7 @@ def _with_patience(
     level = 1.0 - waiting + waiting * within_if_waiting
     answered = 1.0 - abandonment
     answer_wait = waiting * served_if_waiting * mean_log / theta / answered if answered else 0.0
-    busy = (below.mean_busy * q + slots * -math.expm1(-log_a)) * waiting
+    busy = below.mean_busy * q_waiting + slots * -math.expm1(-log_a) * waiting
     return Outcome(True, waiting, _unit(level), answer_wait, _unit(abandonment), busy)
 
 

@@ -65,6 +65,8 @@ EVERYONE = (CustomerClass("all", 1.0),)
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
+    """What to simulate: a shift plan of stretches, the chats' handling and the customers."""
+
     stretches: tuple[Stretch, ...]
     handle_minutes: float
     answer_within_seconds: float
@@ -76,6 +78,7 @@ class Scenario:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        # The handle time, patience and concurrency are checked as a Workload's are.
         Workload(0.0, self.handle_minutes, self.patience_minutes, self.concurrency)
         check_number("answer within (seconds)", self.answer_within_seconds, 0.0, 86400.0, True)
         if not self.stretches or not self.classes:
