@@ -22,10 +22,7 @@ import argparse
 import multiprocessing
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -33,16 +30,14 @@ import uuid
 from collections import Counter
 from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event
-from pathlib import Path
 
 import httpx
 import redis
 
+from serving import free_port, start_server
 from tandem.config import Settings
 from tandem.security.limits import Limiter, RateLimits
 
-ROOT = Path(__file__).resolve().parent.parent
-MODELS = ROOT / "var" / "models"
 PASSWORD = "bench-password-1234"
 AGENTS = ("anna@tandem.example", "ben@tandem.example", "lisa@tandem.example")
 ROUNDS = 3  # quiet and flooded phases alternate
@@ -57,35 +52,6 @@ MESSAGES = (
     ("james@example.com", "When will I get my refund for TD-2003?"),
 )
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(folder: str, port: int) -> subprocess.Popen[bytes]:
-    env = os.environ | {
-        "TANDEM_DATABASE_URL": f"sqlite:///{folder}/t.db",
-        "TANDEM_SHOP_DATABASE_URL": f"sqlite:///{folder}/s.db",
-        "TANDEM_PORT": str(port),
-        "TANDEM_MODEL_DIR": str(MODELS),
-        "TANDEM_LOG_LEVEL": "warning",
-        "TANDEM_DEMO_PASSWORD": PASSWORD,
-        "TANDEM_RATE_LIMITS": "off",
-        "OMP_NUM_THREADS": "1",
-    }
-    env.pop("TANDEM_REDIS_URL", None)
-    command = ["taskset", "-c", "0", sys.executable, "-m", "tandem.cli", "serve"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    for _ in range(600):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/console", timeout=1)
-            return server
-        except httpx.TransportError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start")
 
 
 def customer(base: str, until: float, seed: int, answered: list[int]) -> None:
@@ -151,7 +117,12 @@ def over_http(seconds: float, customers: int, flooders: int) -> None:
     """Quiet and flooded phases taking turns, so a drift in the machine's load hits both."""
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
-        server = start_server(folder, port)
+        server = start_server(
+            folder,
+            port,
+            {"TANDEM_DEMO_PASSWORD": PASSWORD, "TANDEM_RATE_LIMITS": "off"},
+            unset=("TANDEM_REDIS_URL",),
+        )
         base = f"http://127.0.0.1:{port}"
         on, done = multiprocessing.Event(), multiprocessing.Event()
         receiving, sending = multiprocessing.Pipe(duplex=False)

@@ -20,10 +20,7 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -33,6 +30,7 @@ from pathlib import Path
 
 import httpx
 
+from serving import free_port, start_server
 from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.demo.generate import seed
@@ -196,33 +194,6 @@ def slow_shop(conversations: int, shop_ms: int) -> tuple[float, float]:
         return time.perf_counter() - begin, slowest[0]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(folder: str, port: int) -> subprocess.Popen[bytes]:
-    env = os.environ | {
-        "TANDEM_DATABASE_URL": f"sqlite:///{folder}/t.db",
-        "TANDEM_SHOP_DATABASE_URL": f"sqlite:///{folder}/s.db",
-        "TANDEM_PORT": str(port),
-        "TANDEM_MODEL_DIR": str(MODELS),
-        "TANDEM_LOG_LEVEL": "warning",
-        "TANDEM_IDENTITY_SECRET": SECRET,
-        "OMP_NUM_THREADS": "1",
-    }
-    command = ["taskset", "-c", "0", sys.executable, "-m", "tandem.cli", "serve"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    for _ in range(600):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/console", timeout=1)
-            return server
-        except httpx.TransportError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start")
-
 
 async def load(base: str, seconds: float, concurrency: int) -> tuple[int, int, list[float]]:
     limits = httpx.Limits(max_connections=concurrency)
@@ -259,7 +230,7 @@ async def load(base: str, seconds: float, concurrency: int) -> tuple[int, int, l
 def over_http(seconds: float, concurrency: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
-        server = start_server(folder, port)
+        server = start_server(folder, port, {"TANDEM_IDENTITY_SECRET": SECRET})
         try:
             os.sched_setaffinity(0, {1})
             done, failed, latencies = asyncio.run(

@@ -1,0 +1,47 @@
+"""One `tandem serve` process for the HTTP benchmarks: on SQLite in a folder, pinned to core 0."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+MODELS = Path(__file__).resolve().parent.parent / "var" / "models"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(
+    folder: str, port: int, settings: dict[str, str], unset: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
+    """The server on its own SQLite files, with `settings` (TANDEM_* names) on top and the
+    variables in `unset` removed; it returns once the console answers."""
+    env = {key: value for key, value in os.environ.items() if key not in unset}
+    env |= {
+        "TANDEM_DATABASE_URL": f"sqlite:///{folder}/t.db",
+        "TANDEM_SHOP_DATABASE_URL": f"sqlite:///{folder}/s.db",
+        "TANDEM_PORT": str(port),
+        "TANDEM_MODEL_DIR": str(MODELS),
+        "TANDEM_LOG_LEVEL": "warning",
+        "OMP_NUM_THREADS": "1",
+        **settings,
+    }
+    command = ["taskset", "-c", "0", sys.executable, "-m", "tandem.cli", "serve"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    for _ in range(600):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/console", timeout=1)
+            return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start")
