@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tandem.config import Settings
+from tandem.services.outbox import send_due
 from tandem.services.recovery import recover_unanswered
 from tandem.services.runtime import Runtime
 from tandem.storage.locks import exclusive
@@ -41,7 +42,10 @@ class Job:
 
 def periodic_jobs(settings: Settings) -> tuple[Job, ...]:
     """The registry: every periodic job a server runs."""
-    return (Job("recover-unanswered", settings.recovery_interval_seconds, recover_unanswered),)
+    jobs = [Job("recover-unanswered", settings.recovery_interval_seconds, recover_unanswered)]
+    if settings.mail_enabled:
+        jobs.append(Job("send-email", settings.email_interval_seconds, send_due))
+    return tuple(jobs)
 
 
 def run_job(runtime: Runtime, job: Job, stopping: Stopping = lambda: False) -> bool:

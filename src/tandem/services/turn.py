@@ -35,7 +35,14 @@ from tandem.domain.memory import PendingAction
 from tandem.domain.turns import Attempt, Turn, TurnOutcome, decide_turn
 from tandem.services.agents import agents_online
 from tandem.services.cards import transcript
-from tandem.services.handoff import AiTurn, Handoff, Known, hand_over, while_queued
+from tandem.services.handoff import (
+    AiTurn,
+    Handoff,
+    Known,
+    email_left,
+    hand_over,
+    while_waiting,
+)
 from tandem.services.runtime import Runtime
 from tandem.services.thinking import (
     REWORDABLE,
@@ -161,10 +168,12 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     unit.note_understanding(thought.message, u)
     if u.language != record.language:
         unit.set(language=u.language)
-    if record.state is State.QUEUED:
-        return _Written(while_queued(runtime, unit, thought), None, thought)
-    if record.state is not State.AI:
+    if record.state not in (State.AI, State.QUEUED):
         return _Written(AiTurn([], None, record.state), None, thought)  # a person owns it
+    if record.state is State.QUEUED:
+        noted = email_left(runtime, unit, thought)
+        if noted is not None:
+            return _Written(noted, None, thought)
     snapshot = thought.snapshot  # current: the conversation is as it was (checked above)
     around = thought.around(runtime, snapshot.agents_online, snapshot.waiting)
     policy = snapshot.policy
@@ -188,6 +197,9 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     unit.set(policy_version=turn.decision.policy_version)
     _record_decision(unit, thought, answer, turn)
     sent = [unit.say(Actor.AI, reply.text) for reply in _shown(answer)]
+    if record.state is State.QUEUED:  # waiting for a person: the AI helps, the place is kept
+        first = record.memory.turn.last_outcome is TurnOutcome.HANDED_OVER
+        return _Written(while_waiting(runtime, unit, turn, sent, first), pending, thought)
     return _Written(_act(runtime, unit, thought, turn, sent, pending), pending, thought)
 
 
@@ -265,9 +277,8 @@ def _act(
     elif turn.memory.last_outcome is TurnOutcome.OFFERED and pending is None:
         sent.append(unit.say(Actor.AI, text.say("offer_human").text))
     elif decision.action in (Action.HANDOFF, Action.TICKET):
-        wait = turn.facts.expected_wait_minutes or None
         known = Known(thought.customer, thought.shop.loaded())
-        handed = hand_over(runtime, unit, decision, known, wait)
+        handed = hand_over(runtime, unit, decision, known, turn.facts)
         return AiTurn([*sent, *handed.replies], handed.handoff, unit.conversation.state)
     return AiTurn(sent, None, unit.conversation.state)
 
@@ -321,13 +332,13 @@ def _record_performed(
     unit.record_event(EventKind.PERFORMED, Actor.AI, detail=result.to_detail())
     mark_handled_through(unit.connection, unit.conversation.id, pending.message)
     memory = unit.conversation.memory
-    if unit.conversation.state is not State.AI:  # a person took over meanwhile: they see it
+    if unit.conversation.state not in (State.AI, State.QUEUED):  # a person took over: they see it
         unit.remember(memory.after_action(None))
         return AiTurn([], None, unit.conversation.state)
     sent = [unit.say(Actor.AI, reply.text) for reply in answer.replies]
     said = sent[-1].text if sent else None
     if ok:
-        if pending.offer_human:
+        if pending.offer_human and unit.conversation.state is State.AI:
             text = replies(unit.conversation.language).say("offer_human").text
             sent.append(unit.say(Actor.AI, text))
         unit.remember(memory.after_action(said))
@@ -352,10 +363,11 @@ def _failed(
     turn = decide_turn(policy, memory.turn, thought.understanding, around, lambda: failed)
     unit.remember(memory.after_action(said, turn.memory))
     _record_decision(unit, thought, answer, turn, stage="action_result")
+    if unit.conversation.state is State.QUEUED:  # already waiting for a person: they see it
+        return while_waiting(runtime, unit, turn, sent, still=False)
     if turn.decision.action in (Action.HANDOFF, Action.TICKET):
         known = Known(thought.customer, thought.shop.loaded())
-        wait = turn.facts.expected_wait_minutes or None
-        handed = hand_over(runtime, unit, turn.decision, known, wait)
+        handed = hand_over(runtime, unit, turn.decision, known, turn.facts)
         return AiTurn([*sent, *handed.replies], handed.handoff, unit.conversation.state)
     return AiTurn(sent, None, unit.conversation.state)
 

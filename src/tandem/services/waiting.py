@@ -1,0 +1,77 @@
+"""Where a customer waiting for a person stands: in the queue (with the expected wait) or a
+ticket (with its promised answer time). The widget's header and the AI's reminders say this.
+
+Only live work counts towards a wait: conversations queued for a person now. A ticket waits
+for an answer by its promised time and never lengthens anyone's wait.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import Connection, func, select
+
+from tandem.answering.replies import Reply, replies
+from tandem.desk.queue import expected_wait_minutes
+from tandem.domain.conversation import State
+from tandem.services.agents import agents_online
+from tandem.storage.conversations import ConversationRecord
+from tandem.storage.tables import conversations
+
+
+class WaitKind(StrEnum):
+    QUEUE = "queue"  # a person picks it up as soon as one is free
+    TICKET = "ticket"  # a person answers by the promised time
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    kind: WaitKind
+    expected_wait_minutes: int | None  # the queue's; None when nobody is online to pick up
+    promised_by: dt.datetime | None  # the ticket's
+
+
+def live_queue(connection: Connection) -> int:
+    """Conversations queued for a person now (tickets not counted)."""
+    query = select(func.count()).where(
+        conversations.c.state == State.QUEUED.value,
+        conversations.c.ticket_promised_by.is_(None),
+    )
+    return int(connection.execute(query).scalar_one())
+
+
+def _ahead_of(connection: Connection, record: ConversationRecord) -> int:
+    """Live conversations queued before this one."""
+    query = select(func.count()).where(
+        conversations.c.state == State.QUEUED.value,
+        conversations.c.ticket_promised_by.is_(None),
+        conversations.c.id != record.id,
+    )
+    if record.queued_at is not None:
+        query = query.where(conversations.c.queued_at <= record.queued_at)
+    return int(connection.execute(query).scalar_one())
+
+
+def standing(connection: Connection, record: ConversationRecord) -> Standing | None:
+    """Where this conversation stands while it waits for a person; None when it does not."""
+    if record.state is not State.QUEUED:
+        return None
+    if record.ticket_promised_by is not None:
+        return Standing(WaitKind.TICKET, None, record.ticket_promised_by)
+    wait = expected_wait_minutes(_ahead_of(connection, record), agents_online(connection))
+    return Standing(WaitKind.QUEUE, wait, None)
+
+
+def reminder(record: ConversationRecord, where: Standing, zone: dt.tzinfo, still: bool) -> Reply:
+    """The AI's words on where the customer stands: `still` after an answer it gave while they
+    wait ("you keep your place"), else on its own (asked for a person again, or a message the
+    AI cannot answer: it is there for the person who takes over)."""
+    text = replies(record.language)
+    if where.promised_by is not None:
+        promised = text.moment(where.promised_by.astimezone(zone))
+        return text.say("still_ticket" if still else "queued_ticket", promised=promised)
+    minutes = where.expected_wait_minutes
+    prefix = "still_queued" if still else "queued"
+    return text.say(f"{prefix}_wait", minutes=minutes) if minutes else text.say(prefix)
