@@ -6,6 +6,7 @@ too. Each test run gets its own PostgreSQL schema, so concurrent runs never see 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import uuid
@@ -16,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
+from mail_server import Inbox, smtp_server
 from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.demo.generate import seed
@@ -138,6 +140,29 @@ def runtime(
         identity_secret=IDENTITY_SECRET,
     )
     return assemble(settings, engine, DemoShop(shop_engine), understander, knowledge)
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    """A real SMTP server on a free local port; `inbox.received` holds what it was sent."""
+    with smtp_server() as running:
+        yield running
+
+
+@pytest.fixture
+def mail_runtime(runtime: Runtime, inbox: Inbox) -> Runtime:
+    """The runtime with email on: ticket answers go to `inbox` as soon as they are due."""
+    mailing = dataclasses.replace(runtime)
+    mailing.settings = runtime.settings.model_copy(
+        update={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": inbox.port,
+            "smtp_security": "none",
+            "smtp_from": "Tandem Shop <help@shop.example>",
+            "email_after_minutes": 0.0,
+        }
+    )
+    return mailing
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from tandem.domain.conversation import State
 from tandem.services import conversations as service
+from tandem.services.runtime import Runtime
 from tandem.web.deps import ClientDep, RuntimeDep, TokenDep
 from tandem.web.errors import documented
 from tandem.web.inputs import AfterQuery, ConversationIdPath, TokenQuery
@@ -22,11 +24,17 @@ from tandem.web.schemas import (
     SendMessage,
     StartConversation,
     TurnOut,
+    WaitingOut,
     handoff_out,
     message_out,
+    waiting_out,
 )
 
 KEEP_ALIVE_SECONDS = 15.0  # a comment line keeps proxies from closing a quiet stream
+
+def _jsonable(waiting: WaitingOut | None) -> object:
+    return None if waiting is None else waiting.model_dump(mode="json")
+
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["customer"])
 
@@ -87,7 +95,15 @@ def send(
         state=result.state.value,
         messages=[message_out(m) for m in result.messages],
         handoff=handoff_out(result.handoff),
+        waiting=_waiting(runtime, conversation_id, result.state),
     )
+
+
+def _waiting(runtime: Runtime, conversation_id: str, state: State) -> WaitingOut | None:
+    """Where a conversation waiting for a person stands (the widget's header says it)."""
+    if state is not State.QUEUED:
+        return None
+    return waiting_out(service.standing_of(runtime, conversation_id))
 
 
 @router.get(
@@ -96,9 +112,14 @@ def send(
 def read(
     conversation_id: ConversationIdPath, runtime: RuntimeDep, token: TokenDep, after: AfterQuery = 0
 ) -> MessagesOut:
-    """Messages after offset `after` (0: all)."""
+    """Messages after offset `after` (0: all), and where the conversation stands while it waits
+    for a person."""
     record, found = service.read_messages(runtime, conversation_id, token, after)
-    return MessagesOut(state=record.state.value, messages=[message_out(m) for m in found])
+    return MessagesOut(
+        state=record.state.value,
+        messages=[message_out(m) for m in found],
+        waiting=_waiting(runtime, conversation_id, record.state),
+    )
 
 
 @router.post(
@@ -130,11 +151,12 @@ async def stream(
     token: TokenQuery,
     after: AfterQuery = 0,
 ) -> StreamingResponse:
-    """Server-sent events: `message` for each new message, `state` when the owner changes."""
+    """Server-sent events: `message` for each new message, `state` when the owner changes or,
+    while it waits for a person, where it stands changes (`waiting`, checked every 15 s)."""
     await run_in_threadpool(service.check_access, runtime, conversation_id, token)
 
     async def events() -> AsyncIterator[str]:
-        offset, state, quiet = after, "", 0
+        offset, state, quiet, told = after, "", 0, ""
         poll = runtime.settings.stream_poll_seconds
         while not await request.is_disconnected():
             record, found = await run_in_threadpool(
@@ -145,12 +167,19 @@ async def stream(
                 yield f"event: message\ndata: {message_out(message).model_dump_json()}\n\n"
             if record.state.value != state:
                 state = record.state.value
+                waiting = await run_in_threadpool(_waiting, runtime, conversation_id, record.state)
                 handoff = {"reason": record.handoff_reason} if record.handoff_reason else None
-                data = json.dumps({"state": state, "handoff": handoff})
-                yield f"event: state\ndata: {data}\n\n"
+                data = json.dumps(
+                    {"state": state, "handoff": handoff, "waiting": _jsonable(waiting)}
+                )
+                if data != told:
+                    told = data
+                    yield f"event: state\ndata: {data}\n\n"
             quiet = 0 if found else quiet + 1
             if quiet * poll >= KEEP_ALIVE_SECONDS:
                 quiet = 0
+                if state == "queued":
+                    state = ""  # where it stands is checked again on the next round
                 yield ": keep-alive\n\n"
             await anyio.sleep(poll)
 

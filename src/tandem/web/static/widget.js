@@ -33,8 +33,9 @@
       agent: "Agent",
       you: "You",
       stateAi: "AI assistant",
-      stateQueued: "Waiting for a person…",
-      stateQueuedWait: "Waiting for a person… (about {n} min)",
+      stateQueued: "In the queue: a person joins as soon as one is free",
+      stateQueuedWait: "In the queue: a person joins in about {n} min",
+      stateTicket: "A person answers here by {when}",
       stateHuman: "You're talking with {name}",
       aPerson: "a person",
       stateClosed: "This conversation is closed",
@@ -62,8 +63,9 @@
       agent: "Medewerker",
       you: "Jij",
       stateAi: "AI-assistent",
-      stateQueued: "Wachten op een medewerker…",
-      stateQueuedWait: "Wachten op een medewerker… (ongeveer {n} min)",
+      stateQueued: "In de wachtrij: een medewerker komt zo snel mogelijk",
+      stateQueuedWait: "In de wachtrij: over ongeveer {n} min komt een medewerker",
+      stateTicket: "Een medewerker antwoordt hier uiterlijk {when}",
       stateHuman: "Je praat met {name}",
       aPerson: "een medewerker",
       stateClosed: "Dit gesprek is gesloten",
@@ -96,7 +98,7 @@
 
   var conv = null; // {id, token, language}
   var state = null; // "ai" | "queued" | "human" | "closed"
-  var handoff = null;
+  var waiting = null; // while queued: {kind: "queue"|"ticket", expected_wait_minutes, promised_by}
   var agentName = "";
   var lastOffset = 0;
   var seen = {}; // message id -> true
@@ -263,10 +265,7 @@
     var text;
     if (!state) text = t("starting");
     else if (state === "ai") text = t("stateAi");
-    else if (state === "queued") {
-      var wait = handoff && handoff.expected_wait_minutes;
-      text = wait ? t("stateQueuedWait", { n: wait }) : t("stateQueued");
-    } else if (state === "human") text = t("stateHuman", { name: agentName || t("aPerson") });
+    else if (state === "queued") text = waitingText(); else if (state === "human") text = t("stateHuman", { name: agentName || t("aPerson") });
     else text = t("stateClosed");
     if (stateEl.textContent !== text) stateEl.textContent = text;
     panel.setAttribute("data-state", state || "starting");
@@ -349,15 +348,24 @@
     renderState();
   }
 
-  function setState(next, nextHandoff) {
-    if (nextHandoff !== undefined) {
-      // The stream's state event carries no wait estimate: keep the one the POST answer gave.
-      var wait = handoff && handoff.expected_wait_minutes;
-      handoff = nextHandoff;
-      if (handoff && wait && !handoff.expected_wait_minutes && (next || state) === "queued") {
-        handoff.expected_wait_minutes = wait;
+  // When a person will answer, as the server says: now-ish with the queue's wait, or a
+  // ticket's promised time (in the customer's own time zone).
+  function waitingText() {
+    if (waiting && waiting.kind === "ticket" && waiting.promised_by) {
+      var when = new Date(waiting.promised_by);
+      if (!isNaN(when.getTime())) {
+        var shown = when.toLocaleString(lang(), {
+          weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit",
+        });
+        return t("stateTicket", { when: shown });
       }
     }
+    var wait = waiting && waiting.expected_wait_minutes;
+    return wait ? t("stateQueuedWait", { n: wait }) : t("stateQueued");
+  }
+
+  function setState(next, nextWaiting) {
+    if (nextWaiting !== undefined) waiting = nextWaiting;
     if (!next || next === state) {
       renderState();
       return;
@@ -456,7 +464,7 @@
     stopFollowing();
     conv = null;
     state = null;
-    handoff = null;
+    waiting = null;
     agentName = "";
     lastOffset = 0;
     seen = {};
@@ -499,7 +507,7 @@
           return mayCreate ? create() : undefined;
         }
         addMessages(data.messages);
-        setState(data.state);
+        setState(data.state, data.waiting || null);
         follow();
       },
       function (err) {
@@ -601,7 +609,8 @@
     if (!text || sending) return;
     sending = true;
     sendBtn.disabled = true;
-    if (state === "ai" || !state) {
+    if (state === "ai" || state === "queued" || !state) {
+      // While the customer waits for a person the AI still answers what it can.
       typing.textContent = t("typing");
       typing.hidden = false;
       log.scrollTop = log.scrollHeight;
@@ -619,7 +628,7 @@
           pending = null;
           if (fromInput && input.value.trim() === text) input.value = "";
           addMessages(data.messages);
-          setState(data.state, data.handoff);
+          setState(data.state, data.waiting);
         },
         function (err) {
           // What the customer typed stays in the input so nothing is lost; sending it again
@@ -691,7 +700,7 @@
       if (gen !== generation) return;
       try {
         var data = JSON.parse(e.data);
-        setState(data.state, data.handoff);
+        setState(data.state, data.waiting);
       } catch (err) {
         /* ignore a malformed event */
       }
@@ -720,7 +729,7 @@
           busy = false;
           if (gen !== generation) return;
           addMessages(data.messages);
-          setState(data.state);
+          setState(data.state, data.waiting || null);
         },
         function () {
           busy = false;
