@@ -151,7 +151,8 @@ def inbox() -> Iterator[Inbox]:
 
 @pytest.fixture
 def mail_runtime(runtime: Runtime, inbox: Inbox) -> Runtime:
-    """The runtime with email on: ticket answers go to `inbox` as soon as they are due."""
+    """The runtime with email on: ticket answers are due at once and go to `inbox` when the
+    test runs the outbox (services/outbox.send_due)."""
     mailing = dataclasses.replace(runtime)
     mailing.settings = runtime.settings.model_copy(
         update={
@@ -160,6 +161,7 @@ def mail_runtime(runtime: Runtime, inbox: Inbox) -> Runtime:
             "smtp_security": "none",
             "smtp_from": "Tandem Shop <help@shop.example>",
             "email_after_minutes": 0.0,
+            "email_interval_seconds": 3600.0,  # the server's job runs at start only: tests send
         }
     )
     return mailing
