@@ -61,7 +61,7 @@ def test_that_a_customer_who_asks_for_a_person_gets_an_answer_from_the_agent_who
 
     message.fill("ik wil een mens spreken")
     message.press("Enter")
-    expect(widget.locator(".tw-state")).to_contain_text("Wachten op een medewerker")
+    expect(widget.locator(".tw-state")).to_contain_text("Een medewerker antwoordt hier uiterlijk")
     handoff_notice = widget.locator(".tw-msg").last  # what happens next, from the assistant
     expect(handoff_notice).not_to_have_class(re.compile("tw-msg-customer"))
     expect(customer.get_by_role("button", name="Praat met een medewerker")).to_be_disabled()

@@ -296,7 +296,7 @@ def standing_of(runtime: Runtime, conversation_id: str) -> Standing | None:
     """Where the conversation stands while it waits for a person (None when it does not)."""
     with reading(runtime.engine) as connection:
         record = find_conversation(connection, conversation_id)
-        return None if record is None else standing(connection, record)
+        return None if record is None else standing(connection, record, runtime.settings.zone)
 
 
 def rate(

@@ -162,10 +162,10 @@ def while_waiting(
     answered = bool(sent) and turn.decision.action in (Action.ANSWER, Action.OFFER_HUMAN)
     if answered and not still:
         return AiTurn(sent, None, record.state)
-    where = standing(unit.connection, record)
+    where = standing(unit.connection, record, runtime.settings.zone)
     if where is None:  # cannot happen under the lock; stay truthful anyway
         return AiTurn(sent, None, record.state)
-    said = reminder(record, where, runtime.settings.zone, still=answered)
+    said = reminder(record, where, still=answered)
     return AiTurn([*sent, unit.say(Actor.AI, said.text)], None, record.state)
 
 

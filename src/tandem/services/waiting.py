@@ -31,6 +31,7 @@ class Standing:
     kind: WaitKind
     expected_wait_minutes: int | None  # the queue's; None when nobody is online to pick up
     promised_by: dt.datetime | None  # the ticket's
+    promised_words: str | None = None  # the same moment as the AI says it (language, team zone)
 
 
 def live_queue(connection: Connection) -> int:
@@ -54,24 +55,29 @@ def _ahead_of(connection: Connection, record: ConversationRecord) -> int:
     return int(connection.execute(query).scalar_one())
 
 
-def standing(connection: Connection, record: ConversationRecord) -> Standing | None:
-    """Where this conversation stands while it waits for a person; None when it does not."""
+def standing(
+    connection: Connection, record: ConversationRecord, zone: dt.tzinfo
+) -> Standing | None:
+    """Where this conversation stands while it waits for a person; None when it does not.
+    `zone`: the support team's, in which promises are made."""
     if record.state is not State.QUEUED:
         return None
-    if record.ticket_promised_by is not None:
-        return Standing(WaitKind.TICKET, None, record.ticket_promised_by)
+    promised = record.ticket_promised_by
+    if promised is not None:
+        words = replies(record.language).moment(promised.astimezone(zone))
+        return Standing(WaitKind.TICKET, None, promised, words)
     wait = expected_wait_minutes(_ahead_of(connection, record), agents_online(connection))
     return Standing(WaitKind.QUEUE, wait, None)
 
 
-def reminder(record: ConversationRecord, where: Standing, zone: dt.tzinfo, still: bool) -> Reply:
+def reminder(record: ConversationRecord, where: Standing, still: bool) -> Reply:
     """The AI's words on where the customer stands: `still` after an answer it gave while they
     wait ("you keep your place"), else on its own (asked for a person again, or a message the
     AI cannot answer: it is there for the person who takes over)."""
     text = replies(record.language)
-    if where.promised_by is not None:
-        promised = text.moment(where.promised_by.astimezone(zone))
-        return text.say("still_ticket" if still else "queued_ticket", promised=promised)
+    if where.promised_words is not None:
+        key = "still_ticket" if still else "queued_ticket"
+        return text.say(key, promised=where.promised_words)
     minutes = where.expected_wait_minutes
     prefix = "still_queued" if still else "queued"
     return text.say(f"{prefix}_wait", minutes=minutes) if minutes else text.say(prefix)

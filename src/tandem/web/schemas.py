@@ -99,6 +99,13 @@ class WaitingOut(BaseModel):
         description="The queue's expected wait; null when nobody is online to pick it up."
     )
     promised_by: dt.datetime | None = Field(description="A ticket's promised answer time.")
+    promised_text: str | None = Field(
+        None,
+        description=(
+            "The promised time as the AI's messages say it: in the conversation's language and "
+            "the support team's time zone (so the header and the chat agree)."
+        ),
+    )
 
 
 class Conversation(BaseModel):
@@ -201,6 +208,7 @@ def waiting_out(where: Standing | None) -> WaitingOut | None:
         kind=where.kind.value,
         expected_wait_minutes=where.expected_wait_minutes,
         promised_by=where.promised_by,
+        promised_text=where.promised_words,
     )
 
 

@@ -349,16 +349,10 @@
   }
 
   // When a person will answer, as the server says: now-ish with the queue's wait, or a
-  // ticket's promised time (in the customer's own time zone).
+  // ticket's promised time in the same words as the chat's messages.
   function waitingText() {
-    if (waiting && waiting.kind === "ticket" && waiting.promised_by) {
-      var when = new Date(waiting.promised_by);
-      if (!isNaN(when.getTime())) {
-        var shown = when.toLocaleString(lang(), {
-          weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit",
-        });
-        return t("stateTicket", { when: shown });
-      }
+    if (waiting && waiting.kind === "ticket" && waiting.promised_text) {
+      return t("stateTicket", { when: waiting.promised_text });
     }
     var wait = waiting && waiting.expected_wait_minutes;
     return wait ? t("stateQueuedWait", { n: wait }) : t("stateQueued");
