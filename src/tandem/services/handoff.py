@@ -21,7 +21,7 @@ from tandem.domain.turns import Attempt, Turn, TurnMemory, turn_facts
 from tandem.services.cards import handoff_card
 from tandem.services.runtime import Runtime
 from tandem.services.thinking import Thought, look, surroundings
-from tandem.services.waiting import reminder, standing
+from tandem.services.waiting import last_ai_text, reminder, standing
 from tandem.storage.conversations import ConversationUnit, MessageRecord, now
 from tandem.understanding.result import Understanding
 
@@ -165,7 +165,7 @@ def while_waiting(
     where = standing(unit.connection, record, runtime.settings.zone)
     if where is None:  # cannot happen under the lock; stay truthful anyway
         return AiTurn(sent, None, record.state)
-    said = reminder(record, where, still=answered)
+    said = reminder(record, where, answered, last_ai_text(unit.connection, record.id))
     return AiTurn([*sent, unit.say(Actor.AI, said.text)], None, record.state)
 
 

@@ -15,10 +15,10 @@ from sqlalchemy import Connection, func, select
 
 from tandem.answering.replies import Reply, replies
 from tandem.desk.queue import expected_wait_minutes
-from tandem.domain.conversation import State
+from tandem.domain.conversation import Actor, State
 from tandem.services.agents import agents_online
 from tandem.storage.conversations import ConversationRecord
-from tandem.storage.tables import conversations
+from tandem.storage.tables import conversations, messages
 
 
 class WaitKind(StrEnum):
@@ -70,14 +70,28 @@ def standing(
     return Standing(WaitKind.QUEUE, wait, None)
 
 
-def reminder(record: ConversationRecord, where: Standing, still: bool) -> Reply:
+def last_ai_text(connection: Connection, conversation_id: str) -> str:
+    """The AI's last message in the conversation ("" when none): a reminder is never repeated
+    word for word."""
+    query = (
+        select(messages.c.text)
+        .where(messages.c.conversation_id == conversation_id, messages.c.author == Actor.AI.value)
+        .order_by(messages.c.offset.desc())
+        .limit(1)
+    )
+    return connection.execute(query).scalar_one_or_none() or ""
+
+
+def reminder(record: ConversationRecord, where: Standing, still: bool, avoid: str = "") -> Reply:
     """The AI's words on where the customer stands: `still` after an answer it gave while they
     wait ("you keep your place"), else on its own (asked for a person again, or a message the
     AI cannot answer: it is there for the person who takes over)."""
     text = replies(record.language)
     if where.promised_words is not None:
         key = "still_ticket" if still else "queued_ticket"
-        return text.say(key, promised=where.promised_words)
+        return text.say(key, avoid, promised=where.promised_words)
     minutes = where.expected_wait_minutes
     prefix = "still_queued" if still else "queued"
-    return text.say(f"{prefix}_wait", minutes=minutes) if minutes else text.say(prefix)
+    if minutes:
+        return text.say(f"{prefix}_wait", avoid, minutes=minutes)
+    return text.say(prefix, avoid)
