@@ -4,6 +4,7 @@ hand-over. Only live work counts in the wait; the queue shows why a person was w
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -11,6 +12,9 @@ from sqlalchemy import func, select
 
 from conftest import DEMO_PASSWORD, signed
 from scenarios.chat import Chat, Desk
+from services.test_recovery import Crashing
+from tandem.domain.conversation import Actor, State
+from tandem.services import conversations
 from tandem.services.demo_agents import ensure_demo_agents
 from tandem.services.runtime import Runtime
 from tandem.storage.db import reading
@@ -125,3 +129,16 @@ def test_that_a_long_queue_makes_a_ticket_that_says_the_wait_was_too_long(
     notice = _ai_said(body)
     assert notice.startswith("Al mijn collega's zijn bezig") and "36 minuten" in notice
     assert "(" not in notice
+
+
+def test_that_a_crash_while_waiting_still_tells_the_customer_where_they_stand(
+    runtime: Runtime,
+) -> None:
+    started = conversations.start_conversation(runtime, "en", None)
+    chat, token = started.conversation.id, started.token
+    conversations.post_customer_message(runtime, chat, token, "I want to talk to a person")
+    broken = dataclasses.replace(runtime, understander=Crashing())
+    result = conversations.post_customer_message(broken, chat, token, "hello? anyone?")
+    assert result.state is State.QUEUED and result.handoff is None
+    assert result.messages[-1].author is Actor.AI
+    assert "will answer here by" in result.messages[-1].text

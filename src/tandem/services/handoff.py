@@ -177,12 +177,19 @@ def hand_over_after_crash(runtime: Runtime, unit: ConversationUnit) -> AiTurn:
     """The AI failed unexpectedly: a person takes over (reason system_error), or, when
     nobody can, a ticket.
 
+    While the customer already waits for a person, they are told where they stand instead.
     The active policy decides as for a failed action, so its rules for when nobody is
     available apply here too; a policy that would let the AI carry on is overruled. The card
     states only what was recorded (no shop is asked: it may be why the turn failed).
     """
-    if unit.conversation.state is not State.AI:
-        return AiTurn([], None, unit.conversation.state)
+    record = unit.conversation
+    if record.state is State.QUEUED:  # already waiting for a person: say where they stand
+        where = standing(unit.connection, record, runtime.settings.zone)
+        if where is not None:
+            said = reminder(record, where, False, last_ai_text(unit.connection, record.id))
+            return AiTurn([unit.say(Actor.AI, said.text)], None, record.state)
+    if record.state is not State.AI:
+        return AiTurn([], None, record.state)
     snapshot = look(runtime, unit.connection, unit.conversation.id)
     nothing = Understanding("", unit.conversation.language, "oos", 0.0, "oos", 0.0, True, 0.0)
     around = surroundings(
