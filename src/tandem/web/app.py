@@ -39,6 +39,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             yield
         finally:
             await anyio.to_thread.run_sync(jobs.stop)
+            app.state.runtime.changes.close()
             app.state.runtime.engine.dispose()
 
     app = FastAPI(
