@@ -15,6 +15,8 @@ policy. A script:
       agent_online: true      # optional: an agent is logged in during the conversation
       card: {orders: [TD-1004], amounts: ["114.95"]}  # optional: facts the card must show
       unchanged: [TD-1003]    # optional: orders no turn may change (nothing was confirmed)
+      returned: {TD-1002: {hoodie-m-grey: 1, socks-36-40-grey: 0}}  # optional: returned
+                              # quantity per order line afterwards (partial returns)
 
     .venv/bin/python bench/bench_conversations.py [--verbose] [--only SUBSTRING]
 """
@@ -92,6 +94,7 @@ class Script:
     agent_online: bool = False
     card: CardExpectation | None = None
     unchanged: tuple[str, ...] = ()
+    returned: tuple[tuple[str, str, int], ...] = ()  # (order, variant, returned quantity)
 
 
 def load_scripts(folder: Path = CONVERSATIONS) -> list[Script]:
@@ -117,6 +120,11 @@ def load_scripts(folder: Path = CONVERSATIONS) -> list[Script]:
                                                                card.get("amounts") or ())
                     ),
                     tuple(raw.get("unchanged") or ()),
+                    tuple(
+                        (order, variant, int(quantity))
+                        for order, lines in (raw.get("returned") or {}).items()
+                        for variant, quantity in lines.items()
+                    ),
                 )
             )
     return scripts
@@ -165,12 +173,14 @@ def run(script: Script, template: Path, work: Path, parts: tuple[Understands, Kn
             )
             turns.append(Turn(text, replies, later["state"], turn["handoff"] is not None))
         detail = client.get(f"/api/v1/agent/conversations/{started['id']}", headers=lead).json()
-    changed = tuple(o for o in script.unchanged if _snapshot(shop_engine, o) != before[o])
+    problems = [f"{o} changed without confirmation" for o in script.unchanged
+                if _snapshot(shop_engine, o) != before[o]]
+    problems += _wrong_returns(shop_engine, script.returned)
     engine.dispose()
     shop_engine.dispose()
     return Transcript(
         script.name, script.language, script.expected, tuple(turns), script.situation,
-        script.card, detail.get("card"), detail.get("language"), greeting, changed,
+        script.card, detail.get("card"), detail.get("language"), greeting, tuple(problems),
     )
 
 
@@ -186,6 +196,20 @@ def _snapshot(engine: Engine, order: str) -> tuple[object, ...]:
                 (shop_refunds, shop_refunds.c.order_id),
             )
         )
+
+
+def _wrong_returns(engine: Engine, expected: tuple[tuple[str, str, int], ...]) -> list[str]:
+    problems = []
+    with reading(engine) as connection:
+        for order, variant, quantity in expected:
+            found = connection.execute(
+                select(shop_order_lines.c.returned_quantity).where(
+                    shop_order_lines.c.order_id == order, shop_order_lines.c.variant_id == variant
+                )
+            ).scalar()
+            if found != quantity:
+                problems.append(f"{order} {variant}: {found} returned, expected {quantity}")
+    return problems
 
 
 def prepare(directory: Path) -> None:

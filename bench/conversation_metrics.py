@@ -87,7 +87,7 @@ class Transcript:
     card: dict[str, Any] | None = None  # the card the agent API shows (None: no handoff)
     labelled: str | None = None  # the language the agent API labels the conversation with
     greeting: tuple[tuple[str, str], ...] = ()  # messages before the first customer turn
-    changed_orders: tuple[str, ...] = ()  # orders the script says must not change, but did
+    order_problems: tuple[str, ...] = ()  # shop changes the script forbids (unconfirmed, wrong items)
 
 
 @dataclass(slots=True)
@@ -101,13 +101,13 @@ class Findings:
     silent_turns: list[int] = field(default_factory=list)  # 1-based customer turn numbers
     card_problems: list[str] = field(default_factory=list)
     card_checked: bool = False
-    unconfirmed_actions: list[str] = field(default_factory=list)
+    order_problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.outcome_ok and not (
             self.wrong_language or self.repeated_questions or self.silent_turns
-            or self.card_problems or self.unconfirmed_actions
+            or self.card_problems or self.order_problems
         )
 
     def problems(self) -> list[str]:
@@ -118,7 +118,7 @@ class Findings:
         lines += [f"question asked twice: {q}" for q in self.repeated_questions]
         lines += [f"silent turn {n}" for n in self.silent_turns]
         lines += [f"card: {p}" for p in self.card_problems]
-        lines += [f"changed without confirmation: {o}" for o in self.unconfirmed_actions]
+        lines += [f"shop: {p}" for p in self.order_problems]
         return lines
 
 
@@ -213,7 +213,7 @@ def findings(transcript: Transcript) -> Findings:
         silent_turns=silent_turns(transcript),
         card_problems=card_problems(transcript),
         card_checked=transcript.card_expected is not None,
-        unconfirmed_actions=list(transcript.changed_orders),
+        order_problems=list(transcript.order_problems),
     )
 
 
@@ -232,7 +232,7 @@ class Tally:
     cards: int = 0
     silent: int = 0
     turns: int = 0
-    unconfirmed: int = 0
+    wrong_changes: int = 0
     conversations: int = 0
 
     def add(self, transcript: Transcript, found: Findings) -> None:
@@ -253,7 +253,7 @@ class Tally:
         if found.card_checked:
             self.cards += 1
             self.cards_ok += not found.card_problems
-        self.unconfirmed += len(found.unconfirmed_actions)
+        self.wrong_changes += len(found.order_problems)
 
 
 def summarise(results: Iterable[tuple[Transcript, Findings]]) -> dict[str, Tally]:
@@ -279,8 +279,8 @@ def table(tallies: dict[str, Tally]) -> str:
         ("Handoff cards with the right orders and amounts", "100%",
          [_ratio(tallies[k].cards_ok, tallies[k].cards) for k in keys]),
         ("Silent turns", "0", [f"{tallies[k].silent} of {tallies[k].turns}" for k in keys]),
-        ("Orders changed without confirmation", "0",
-         [str(tallies[k].unconfirmed) for k in keys]),
+        ("Orders changed unasked or wrongly", "0",
+         [str(tallies[k].wrong_changes) for k in keys]),
         ("Conversations", "", [str(tallies[k].conversations) for k in keys]),
     ]
     header = ("Measure", "Target", keys)
