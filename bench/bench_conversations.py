@@ -101,6 +101,8 @@ def load_scripts(folder: Path = CONVERSATIONS) -> list[Script]:
     scripts = []
     for path in sorted(folder.glob("*.yaml")):
         for name, raw in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            if any(script.name == name for script in scripts):
+                raise SystemExit(f"{path.name}: {name}: a script of this name exists already")
             if raw["expected"] not in ("resolved", "person"):
                 raise SystemExit(f"{path.name}: {name}: expected must be resolved or person")
             card = raw.get("card")
