@@ -40,7 +40,7 @@ from sqlalchemy import Engine, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from conversation_metrics import (  # noqa: E402
+from conversation_metrics import (
     CardExpectation,
     Findings,
     Transcript,
@@ -49,27 +49,26 @@ from conversation_metrics import (  # noqa: E402
     summarise,
     table,
 )
-
-from tandem.answering.knowledge.retrieval import KnowledgeBase  # noqa: E402
-from tandem.commerce.demo.backend import DemoShop  # noqa: E402
-from tandem.commerce.demo.generate import seed  # noqa: E402
-from tandem.commerce.demo.tables import (  # noqa: E402
+from tandem.answering.knowledge.retrieval import KnowledgeBase
+from tandem.commerce.demo.backend import DemoShop
+from tandem.commerce.demo.generate import seed
+from tandem.commerce.demo.tables import (
     shop_order_lines,
     shop_orders,
     shop_payments,
     shop_refunds,
 )
-from tandem.config import Settings  # noqa: E402
-from tandem.security.identity import signature  # noqa: E402
-from tandem.services.agents import Role, create_agent  # noqa: E402
-from tandem.services.policies import ensure_default  # noqa: E402
-from tandem.services.secrets import token_hash  # noqa: E402
-from tandem.services.runtime import Understands, assemble  # noqa: E402
-from tandem.storage.db import make_engine, reading, transaction  # noqa: E402
-from tandem.storage.migrate import upgrade  # noqa: E402
-from tandem.storage.tables import agent_sessions  # noqa: E402
-from tandem.understanding.pipeline import load_or_train  # noqa: E402
-from tandem.web.app import create_app  # noqa: E402
+from tandem.config import Settings
+from tandem.security.identity import signature
+from tandem.services.agents import Role, create_agent
+from tandem.services.policies import ensure_default
+from tandem.services.runtime import Understands, assemble
+from tandem.services.secrets import token_hash
+from tandem.storage.db import make_engine, reading, transaction
+from tandem.storage.migrate import upgrade
+from tandem.storage.tables import agent_sessions
+from tandem.understanding.pipeline import load_or_train
+from tandem.web.app import create_app
 
 CONVERSATIONS = Path(__file__).with_name("conversations")
 #: The bench's own trained models (trained on first use).

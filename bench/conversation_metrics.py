@@ -17,31 +17,37 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 #: Words that occur in Dutch text but not in English text (lower case).
-DUTCH_ONLY = frozenset(
+DUTCH_ONLY = _words(
     """
-    de het een je jij jou jouw uw wij jullie niet ook voor van met naar bij op aan om maar nog
-    wel kan kun kunt wil wilt heb hebt heeft hebben ik dat dit deze wat hoe waar wanneer
-    welke zijn zal zullen worden wordt werd geen graag bedankt dank hallo alleen mijn mij dan
-    toch helaas oké bestelling bestellingen betaling terugbetaling retour retourneren retourneer
-    annuleren geannuleerd verzonden bezorgd betaald onderweg collega collega's medewerker mailen
-    dagen werkdagen morgen vandaag uiterlijk maandag dinsdag woensdag donderdag vrijdag zaterdag
-    zondag januari februari maart mei juni juli augustus oktober sokken regenjas rugzak mok
-    overhemd oordopjes grijs groen zwart blauw bruin roze oker marineblauw maat adres
-    bezorgadres betaalmethode ontvangen geld terug binnen tot als zo zand
-    """.split()
+    de het een je jij jou jouw uw wij jullie niet ook voor van met naar bij op aan om maar
+    nog wel kan kun kunt wil wilt heb hebt heeft hebben ik dat dit deze wat hoe waar wanneer
+    welke zijn zal zullen worden wordt werd geen graag bedankt dank hallo alleen mijn mij
+    dan toch helaas oké bestelling bestellingen betaling terugbetaling retour retourneren
+    retourneer annuleren geannuleerd verzonden bezorgd betaald onderweg collega collega's
+    medewerker mailen dagen werkdagen morgen vandaag uiterlijk maandag dinsdag woensdag
+    donderdag vrijdag zaterdag zondag januari februari maart mei juni juli augustus oktober
+    sokken regenjas rugzak mok overhemd oordopjes grijs groen zwart blauw bruin roze oker
+    marineblauw maat adres bezorgadres betaalmethode ontvangen geld terug binnen tot als zo
+    zand
+    """
 )
 #: Words that occur in English text but not in Dutch text (lower case).
-ENGLISH_ONLY = frozenset(
+ENGLISH_ONLY = _words(
     """
-    the and your you yours with for not thanks thank please cancelled canceled
-    shipped delivered paid pending processing returned refund refunded return our will can
-    have has this that what when where how would could should which there here it its my
-    colleague colleagues available today tomorrow monday tuesday wednesday thursday friday
-    saturday sunday january february march may june july august october socks jacket
-    backpack mug linen leather wireless earbuds hooded sweatshirt size address payment money
-    within until only just to by at are grey gray green black white blue brown pink navy ochre sand
-    """.split()
+    the and your you yours with for not thanks thank please cancelled canceled shipped
+    delivered paid pending processing returned refund refunded return our will can have has
+    this that what when where how would could should which there here it its my colleague
+    colleagues available today tomorrow monday tuesday wednesday thursday friday saturday
+    sunday january february march may june july august october socks jacket backpack mug
+    linen leather wireless earbuds hooded sweatshirt size address payment money within until
+    only just to by at are grey gray green black white blue brown pink navy ochre sand
+    """
 )
 _OTHER_WORDS = {"nl": ENGLISH_ONLY, "en": DUTCH_ONLY}
 #: Text the language check skips: links, e-mail addresses, order ids, the demo personas' names
@@ -87,7 +93,7 @@ class Transcript:
     card: dict[str, Any] | None = None  # the card the agent API shows (None: no handoff)
     labelled: str | None = None  # the language the agent API labels the conversation with
     greeting: tuple[tuple[str, str], ...] = ()  # messages before the first customer turn
-    order_problems: tuple[str, ...] = ()  # shop changes the script forbids (unconfirmed, wrong items)
+    order_problems: tuple[str, ...] = ()  # shop changes the script forbids (unasked, wrong)
 
 
 @dataclass(slots=True)
