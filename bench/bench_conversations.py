@@ -157,7 +157,8 @@ def run(script: Script, template: Path, work: Path, parts: tuple[Understands, Kn
         started = client.post("/api/v1/conversations", json=body).json()
         conversation = f"/api/v1/conversations/{started['id']}"
         headers = {"Authorization": f"Bearer {started['token']}"}
-        greeting = tuple((m["author"], m["text"]) for m in started["messages"])
+        greeting = tuple((m["author"], m["text"]) for m in started["messages"]
+                         if script.start_language)
         seen = max((m["offset"] for m in started["messages"]), default=0)
         for text in script.turns:
             answer = client.post(f"{conversation}/messages", json={"text": text}, headers=headers)

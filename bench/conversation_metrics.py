@@ -53,7 +53,8 @@ _OTHER_WORDS = {"nl": ENGLISH_ONLY, "en": DUTCH_ONLY}
 #: Text the language check skips: links, e-mail addresses, order ids, the demo personas' names
 #: and addresses, and the parts of a product or place name that both languages use.
 _IGNORED = re.compile(
-    r"https?://\S+|\S+@\S+|\bTD-\d+\b|\bde Vries\b|\b[A-Z]\w*(?:straat|gracht|weg|laan|plein)\b"
+    r"https?://\S+|\S+@\S+|\bTD-\d+\b|track-and-trace|\bde Vries\b"
+    r"|\b[A-Z]\w*(?:straat|gracht|weg|laan|plein)\b"
     r"|\bBuckingham Gate\b|\bBaker Street\b|\bDowning Street\b",
 )
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -92,7 +93,9 @@ class Transcript:
     card_expected: CardExpectation | None = None
     card: dict[str, Any] | None = None  # the card the agent API shows (None: no handoff)
     labelled: str | None = None  # the language the agent API labels the conversation with
-    greeting: tuple[tuple[str, str], ...] = ()  # messages before the first customer turn
+    #: messages before the first customer turn, when the conversation was opened in `language`
+    #: (without a language the greeting cannot know it and is not checked)
+    greeting: tuple[tuple[str, str], ...] = ()
     order_problems: tuple[str, ...] = ()  # shop changes the script forbids (unasked, wrong)
 
 

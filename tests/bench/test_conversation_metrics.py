@@ -100,3 +100,7 @@ def test_the_table_reports_each_measure_per_language_and_overall() -> None:
     assert tallies["en"].resolved == 1 and tallies["nl"].reached == 1
     text = table(tallies)
     assert "Silent turns" in text and "1 of 1" in text and "1/1 (100%)" in text
+
+
+def test_dutch_track_and_trace_is_not_english() -> None:
+    assert other_language_words("nl", "met PostNL, track-and-trace-code 3SDEMO1001001") == []
