@@ -97,7 +97,7 @@ class Script:
 
 
 def load_scripts(folder: Path = CONVERSATIONS) -> list[Script]:
-    scripts = []
+    scripts: list[Script] = []
     for path in sorted(folder.glob("*.yaml")):
         for name, raw in yaml.safe_load(path.read_text(encoding="utf-8")).items():
             if any(script.name == name for script in scripts):

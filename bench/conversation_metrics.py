@@ -108,6 +108,7 @@ class Findings:
     wrong_language: list[str] = field(default_factory=list)  # "reply text [words]"
     repeated_questions: list[str] = field(default_factory=list)
     silent_turns: list[int] = field(default_factory=list)  # 1-based customer turn numbers
+    ask_and_hand_over: list[int] = field(default_factory=list)  # 1-based customer turn numbers
     card_problems: list[str] = field(default_factory=list)
     card_checked: bool = False
     order_problems: list[str] = field(default_factory=list)
@@ -116,6 +117,7 @@ class Findings:
     def ok(self) -> bool:
         return self.outcome_ok and not (
             self.wrong_language or self.repeated_questions or self.silent_turns
+            or self.ask_and_hand_over
             or self.card_problems or self.order_problems
         )
 
@@ -126,6 +128,7 @@ class Findings:
         lines += [f"wrong language: {line}" for line in self.wrong_language]
         lines += [f"question asked twice: {q}" for q in self.repeated_questions]
         lines += [f"silent turn {n}" for n in self.silent_turns]
+        lines += [f"turn {n} asks a question and hands over" for n in self.ask_and_hand_over]
         lines += [f"card: {p}" for p in self.card_problems]
         lines += [f"shop: {p}" for p in self.order_problems]
         return lines
@@ -185,6 +188,17 @@ def silent_turns(transcript: Transcript) -> list[int]:
     ]
 
 
+def ask_and_hand_over(transcript: Transcript) -> list[int]:
+    """Turns that hand over and, before the handoff message, still ask the customer something
+    (a confirmation nobody will read; 1-based)."""
+    return [
+        number
+        for number, turn in enumerate(transcript.turns, 1)
+        if turn.handoff
+        and any(questions(text) for author, text in turn.replies[:-1] if author == "ai")
+    ]
+
+
 def card_problems(transcript: Transcript) -> list[str]:
     """Where the handoff card's order ids and amounts disagree with the conversation."""
     expected = transcript.card_expected
@@ -220,6 +234,7 @@ def findings(transcript: Transcript) -> Findings:
         wrong_language=wrong_language(transcript),
         repeated_questions=repeated_questions(transcript),
         silent_turns=silent_turns(transcript),
+        ask_and_hand_over=ask_and_hand_over(transcript),
         card_problems=card_problems(transcript),
         card_checked=transcript.card_expected is not None,
         order_problems=list(transcript.order_problems),
@@ -240,6 +255,7 @@ class Tally:
     cards_ok: int = 0
     cards: int = 0
     silent: int = 0
+    ask_and_hand_over: int = 0
     turns: int = 0
     wrong_changes: int = 0
     conversations: int = 0
@@ -259,6 +275,7 @@ class Tally:
         self.repeated += len(found.repeated_questions)
         self.turns += len(transcript.turns)
         self.silent += len(found.silent_turns)
+        self.ask_and_hand_over += len(found.ask_and_hand_over)
         if found.card_checked:
             self.cards += 1
             self.cards_ok += not found.card_problems
@@ -288,6 +305,8 @@ def table(tallies: dict[str, Tally]) -> str:
         ("Handoff cards with the right orders and amounts", "100%",
          [_ratio(tallies[k].cards_ok, tallies[k].cards) for k in keys]),
         ("Silent turns", "0", [f"{tallies[k].silent} of {tallies[k].turns}" for k in keys]),
+        ("Turns that ask a question and hand over", "0",
+         [str(tallies[k].ask_and_hand_over) for k in keys]),
         ("Orders changed unasked or wrongly", "0",
          [str(tallies[k].wrong_changes) for k in keys]),
         ("Conversations", "", [str(tallies[k].conversations) for k in keys]),

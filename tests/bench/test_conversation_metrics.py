@@ -104,3 +104,13 @@ def test_the_table_reports_each_measure_per_language_and_overall() -> None:
 
 def test_dutch_track_and_trace_is_not_english() -> None:
     assert other_language_words("nl", "met PostNL, track-and-trace-code 3SDEMO1001001") == []
+
+
+def test_a_turn_may_not_ask_for_confirmation_and_hand_over() -> None:
+    asks = Turn("nee, geld terug", (
+        ("ai", "Zal ik de retour starten? (ja/nee)"),
+        ("ai", "Ik heb van dit gesprek een ticket gemaakt."),
+    ), "queued", True)
+    assert findings(transcript(asks, language="nl", expected="person")).ask_and_hand_over == [1]
+    only = Turn("human", (("ai", "Dank je. Een collega neemt het over."),), "queued", True)
+    assert findings(transcript(only, expected="person")).ask_and_hand_over == []
