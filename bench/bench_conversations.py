@@ -13,7 +13,8 @@ policy. A script:
       customer_email: ...     # optional: a signed-in shop customer
       start_language: null    # optional: the language the widget starts with (null: none)
       agent_online: true      # optional: an agent is logged in during the conversation
-      card: {orders: [TD-1004], amounts: ["114.95"]}  # optional: facts the card must show
+      card: {orders: [TD-1004], amounts: ["114.95"], reason: double_charge}  # optional: the
+                              # card's facts (orders exactly; amounts; handoff reason if given)
       unchanged: [TD-1003]    # optional: orders no turn may change (nothing was confirmed)
       returned: {TD-1002: {hoodie-m-grey: 1, socks-36-40-grey: 0}}  # optional: returned
                               # quantity per order line afterwards (partial returns)
@@ -117,8 +118,9 @@ def load_scripts(folder: Path = CONVERSATIONS) -> list[Script]:
                     raw.get("start_language", raw["language"]),
                     bool(raw.get("agent_online", False)),
                     None if card is None else CardExpectation(
-                        tuple(card.get("orders") or ()), tuple(str(a) for a in
-                                                               card.get("amounts") or ())
+                        tuple(card.get("orders") or ()),
+                        tuple(str(a) for a in card.get("amounts") or ()),
+                        card.get("reason"),
                     ),
                     tuple(raw.get("unchanged") or ()),
                     tuple(

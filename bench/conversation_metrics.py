@@ -77,10 +77,12 @@ class Turn:
 
 @dataclass(frozen=True, slots=True)
 class CardExpectation:
-    """The facts the handoff card must show: exactly these orders, and these amounts."""
+    """The facts the handoff card must show: exactly these orders, these amounts and, when
+    given, this handoff reason ("double_charge", "customer_request"...)."""
 
     orders: tuple[str, ...]
     amounts: tuple[str, ...] = ()
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +210,8 @@ def card_problems(transcript: Transcript) -> list[str]:
     if card is None:
         return ["no handoff card"]
     problems = []
+    if expected.reason is not None and card.get("reason") != expected.reason:
+        problems.append(f"reason {card.get('reason')}, expected {expected.reason}")
     listed = tuple(str(order.get("id")) for order in card.get("orders") or ())
     if sorted(listed) != sorted(expected.orders):
         problems.append(f"orders {list(listed)}, expected {list(expected.orders)}")

@@ -114,3 +114,11 @@ def test_a_turn_may_not_ask_for_confirmation_and_hand_over() -> None:
     assert findings(transcript(asks, language="nl", expected="person")).ask_and_hand_over == [1]
     only = Turn("human", (("ai", "Dank je. Een collega neemt het over."),), "queued", True)
     assert findings(transcript(only, expected="person")).ask_and_hand_over == []
+
+
+def test_the_card_must_give_the_handoff_reason_when_the_script_names_it() -> None:
+    turn = Turn("charged twice for TD-1004", (("ai", "A colleague checks it."),), "queued", True)
+    expected = CardExpectation(("TD-1004",), ("114.95",), "double_charge")
+    card = {**CARD, "reason": "no_agent_available"}
+    found = findings(transcript(turn, expected="person", card_expected=expected, card=card))
+    assert found.card_problems == ["reason no_agent_available, expected double_charge"]
