@@ -111,8 +111,10 @@ class Findings:
     repeated_questions: list[str] = field(default_factory=list)
     silent_turns: list[int] = field(default_factory=list)  # 1-based customer turn numbers
     ask_and_hand_over: list[int] = field(default_factory=list)  # 1-based customer turn numbers
-    card_problems: list[str] = field(default_factory=list)
+    card_problems: list[str] = field(default_factory=list)  # order ids and amounts
     card_checked: bool = False
+    card_reason: str | None = None  # the card's reason when it is not the expected one
+    reason_checked: bool = False
     order_problems: list[str] = field(default_factory=list)
 
     @property
@@ -120,7 +122,7 @@ class Findings:
         return self.outcome_ok and not (
             self.wrong_language or self.repeated_questions or self.silent_turns
             or self.ask_and_hand_over
-            or self.card_problems or self.order_problems
+            or self.card_problems or self.card_reason or self.order_problems
         )
 
     def problems(self) -> list[str]:
@@ -132,6 +134,8 @@ class Findings:
         lines += [f"silent turn {n}" for n in self.silent_turns]
         lines += [f"turn {n} asks a question and hands over" for n in self.ask_and_hand_over]
         lines += [f"card: {p}" for p in self.card_problems]
+        if self.card_reason:
+            lines.append(f"card: {self.card_reason}")
         lines += [f"shop: {p}" for p in self.order_problems]
         return lines
 
@@ -201,6 +205,15 @@ def ask_and_hand_over(transcript: Transcript) -> list[int]:
     ]
 
 
+def card_reason(transcript: Transcript) -> str | None:
+    """What is wrong with the card's reason (None: right, or not checked)."""
+    expected = transcript.card_expected
+    if expected is None or expected.reason is None:
+        return None
+    found = None if transcript.card is None else transcript.card.get("reason")
+    return None if found == expected.reason else f"reason {found}, expected {expected.reason}"
+
+
 def card_problems(transcript: Transcript) -> list[str]:
     """Where the handoff card's order ids and amounts disagree with the conversation."""
     expected = transcript.card_expected
@@ -210,8 +223,6 @@ def card_problems(transcript: Transcript) -> list[str]:
     if card is None:
         return ["no handoff card"]
     problems = []
-    if expected.reason is not None and card.get("reason") != expected.reason:
-        problems.append(f"reason {card.get('reason')}, expected {expected.reason}")
     listed = tuple(str(order.get("id")) for order in card.get("orders") or ())
     if sorted(listed) != sorted(expected.orders):
         problems.append(f"orders {list(listed)}, expected {list(expected.orders)}")
@@ -241,6 +252,9 @@ def findings(transcript: Transcript) -> Findings:
         ask_and_hand_over=ask_and_hand_over(transcript),
         card_problems=card_problems(transcript),
         card_checked=transcript.card_expected is not None,
+        card_reason=card_reason(transcript),
+        reason_checked=transcript.card_expected is not None
+        and transcript.card_expected.reason is not None,
         order_problems=list(transcript.order_problems),
     )
 
@@ -257,6 +271,8 @@ class Tally:
     wrong_language: int = 0
     repeated: int = 0
     cards_ok: int = 0
+    reasons_ok: int = 0
+    reasons: int = 0
     cards: int = 0
     silent: int = 0
     ask_and_hand_over: int = 0
@@ -283,6 +299,9 @@ class Tally:
         if found.card_checked:
             self.cards += 1
             self.cards_ok += not found.card_problems
+        if found.reason_checked:
+            self.reasons += 1
+            self.reasons_ok += found.card_reason is None
         self.wrong_changes += len(found.order_problems)
 
 
@@ -308,6 +327,8 @@ def table(tallies: dict[str, Tally]) -> str:
         ("Identical question asked twice", "0", [str(tallies[k].repeated) for k in keys]),
         ("Handoff cards with the right orders and amounts", "100%",
          [_ratio(tallies[k].cards_ok, tallies[k].cards) for k in keys]),
+        ("Handoff cards giving the real handoff reason", "100%",
+         [_ratio(tallies[k].reasons_ok, tallies[k].reasons) for k in keys]),
         ("Silent turns", "0", [f"{tallies[k].silent} of {tallies[k].turns}" for k in keys]),
         ("Turns that ask a question and hand over", "0",
          [str(tallies[k].ask_and_hand_over) for k in keys]),

@@ -121,4 +121,6 @@ def test_the_card_must_give_the_handoff_reason_when_the_script_names_it() -> Non
     expected = CardExpectation(("TD-1004",), ("114.95",), "double_charge")
     card = {**CARD, "reason": "no_agent_available"}
     found = findings(transcript(turn, expected="person", card_expected=expected, card=card))
-    assert found.card_problems == ["reason no_agent_available, expected double_charge"]
+    assert found.card_problems == [] and found.reason_checked
+    assert found.card_reason == "reason no_agent_available, expected double_charge"
+    assert summarise([(transcript(turn), found)])["all"].reasons_ok == 0
