@@ -58,7 +58,8 @@ def test_that_the_header_says_by_when_a_person_answers_a_ticket_and_the_wait_in_
         page.screenshot(path=str(shots / f"widget-ticket-{width}.png"))
 
     login = {"email": live_server.agent_email, "password": live_server.agent_password}
-    assert httpx.post(f"{base}/api/v1/agent/login", json=login).status_code == 200  # online now
+    signed_in = httpx.post(f"{base}/api/v1/agent/login", json=login, timeout=60)  # Argon2
+    assert signed_in.status_code == 200  # an agent is online now
     for width in (390, 1280):
         page = _ask_for_a_person(browser, base, width)
         expect(page.locator(state)).to_contain_text("In the queue: a person joins in about")
