@@ -34,12 +34,14 @@ def _ask_for_a_person(chromium: Browser, base: str, width: int) -> Page:
     return page
 
 
-def _routine_question(page: Page) -> None:
+def _routine_question(page: Page, where: str) -> None:
+    """A routine question while waiting: answered, and `where` the customer stands is said."""
     message = page.get_by_role("textbox", name="Your message")
     message.fill("how long does delivery take?")
     message.press("Enter")
     expect(page.locator("#tandem-panel .tw-msg-customer").last).to_contain_text("delivery")
-    expect(page.locator("#tandem-panel .tw-msg-ai").last).to_contain_text("colleague")
+    expect(page.locator("#tandem-panel .tw-msg-ai").last).to_contain_text(where)
+    expect(page.locator("#tandem-panel .tw-msg-ai").nth(-2)).to_contain_text("deliver")
 
 
 def test_that_the_header_says_by_when_a_person_answers_a_ticket_and_the_wait_in_the_queue(
@@ -53,7 +55,7 @@ def test_that_the_header_says_by_when_a_person_answers_a_ticket_and_the_wait_in_
     for width in (390, 1280):  # nobody online: a ticket
         page = _ask_for_a_person(browser, base, width)
         expect(page.locator(state)).to_contain_text("A person answers here by")
-        _routine_question(page)
+        _routine_question(page, "Your ticket stays open")
         expect(page.locator(state)).to_contain_text("A person answers here by")
         page.screenshot(path=str(shots / f"widget-ticket-{width}.png"))
 
@@ -63,6 +65,6 @@ def test_that_the_header_says_by_when_a_person_answers_a_ticket_and_the_wait_in_
     for width in (390, 1280):
         page = _ask_for_a_person(browser, base, width)
         expect(page.locator(state)).to_contain_text("In the queue: a person joins in about")
-        _routine_question(page)
+        _routine_question(page, "You keep your place in the queue")
         expect(page.locator(state)).to_contain_text("In the queue")
         page.screenshot(path=str(shots / f"widget-queued-{width}.png"))
