@@ -155,8 +155,10 @@ def change(connection: Connection, agent_id: str, changes: Changes, by: AgentId 
         values["role"] = changes.role.value
     if changes.active is not None:
         values["active"] = changes.active
-    leaves_leads = before.role is Role.LEAD and before.active and (
-        changes.role is Role.AGENT or changes.active is False
+    leaves_leads = (
+        before.role is Role.LEAD
+        and before.active
+        and (changes.role is Role.AGENT or changes.active is False)
     )
     if leaves_leads and _active_leads(connection) <= 1:
         raise Conflict("this is the last active lead: make another agent a lead first")
