@@ -228,6 +228,22 @@ class Settings(BaseSettings):
         4.0, gt=0, description="Seconds to wait for the LLM before using the template answer."
     )
     log_level: LogLevel = Field("info", description="Log level: debug, info, warning or error.")
+    log_format: Literal["json", "text"] = Field(
+        "json",
+        description=(
+            "Log lines as JSON objects (time, level, logger, message, request_id) or as text. "
+            "Message texts are never logged at info level."
+        ),
+    )
+    shutdown_grace_seconds: float = Field(
+        30.0,
+        ge=0,
+        le=600,
+        description=(
+            "On SIGTERM, how long the server waits for requests in flight (turns being "
+            "answered) to finish before it stops."
+        ),
+    )
 
     @field_validator("shop_backend")
     @classmethod
