@@ -254,6 +254,7 @@ def _record_decision(
         shop_action=answer.action.kind if answer is not None and answer.action else None,
         stage=stage,
         error=answer.detail.get("error") if answer is not None else None,
+        facts=dataclasses.asdict(turn.facts),
     )
     detail = decided.to_detail()
     unit.record_event(
@@ -406,4 +407,3 @@ def _summarise(runtime: Runtime, conversation_id: str) -> None:
         card = unit.conversation.card
         if unit.conversation.state is State.QUEUED and card is not None:
             unit.set(card=card | {"summary": summary}, summary=summary)
-
