@@ -1,5 +1,7 @@
-"""Questions the help centre answers (delivery, warranty, opening hours, invoices): the passage
-that answers best, briefly, with a checked link to its article."""
+"""Questions the help centre answers (delivery, warranty, opening hours, invoices, and general
+questions about returns, refunds, cancelling and paying): the passage that answers best,
+briefly, with a checked link to its article. No identification: nothing here is about the
+customer's own order."""
 
 from __future__ import annotations
 
@@ -21,7 +23,12 @@ class KnowledgeFlow:
     knowledge: KnowledgeBase
     name: str = "knowledge"
     intents: frozenset[str] = field(
-        default=frozenset({"delivery_time", "warranty", "opening_hours", "invoice"})
+        default=frozenset(
+            {
+                "delivery_time", "warranty", "opening_hours", "invoice",
+                "return_policy", "refund_policy", "cancellation_policy", "payment_options",
+            }
+        )  # fmt: skip
     )
     needs_customer: bool = False
 
