@@ -14,7 +14,9 @@ from tandem.domain.decision import Outcome
 from tandem.domain.flow_records import FlowRecord
 from tandem.understanding.result import Understanding
 
-__all__ = ["Flow", "FlowTurn", "Outcome", "Performs", "Plan", "order_items", "pick_order"]
+__all__ = [
+    "Flow", "FlowTurn", "Outcome", "Performs", "Plan", "SelectsItems", "order_items", "pick_order",
+]  # fmt: skip
 
 R = TypeVar("R", bound=FlowRecord)
 
@@ -72,6 +74,16 @@ class Performs(Protocol):
     """A flow whose plans carry shop actions: it words the result once the turn performed it."""
 
     def performed(self, turn: FlowTurn, action: ShopAction, done: Done) -> Plan: ...
+
+
+@runtime_checkable
+class SelectsItems(Protocol):
+    """A flow about some items of one order (a return, an exchange): while it is open, a message
+    that picks items of that order ("only the hoodie", "nee, niet de sokken") belongs to it,
+    whatever else the message reads like."""
+
+    @property
+    def selects_items(self) -> bool: ...
 
 
 def order_items(order: Order) -> str:
