@@ -291,7 +291,10 @@ def reworded(runtime: Runtime, understanding: Understanding, answer: Answer) -> 
 
 
 def _attempt_of(answer: Answer, seconds: float, last_reply: str | None) -> Attempt:
-    key = "|".join(reply.key for reply in answer.replies) + "|" + answer.detail.get("order_id", "")
+    # The same answer: the same templates about the same things (order, article, ...), so two
+    # help-centre answers from different articles are two answers, not one repeated.
+    about = ",".join(f"{name}={value}" for name, value in sorted(answer.detail.items()))
+    key = "|".join(reply.key for reply in answer.replies) + "|" + about
     if answer.action is not None:
         key += "|" + answer.action.kind
     return Attempt(

@@ -9,11 +9,15 @@ from dataclasses import dataclass, field
 
 from tandem.answering.flows.base import FlowTurn, Outcome, Plan
 from tandem.answering.knowledge.retrieval import KnowledgeBase
+from tandem.answering.knowledge.retrieval import KnowledgeHit
 from tandem.answering.links import checked_link
+from tandem.understanding.topics import topic_of
 
 #: Below these a hit does not answer the question (fused rank score, cosine similarity).
 MIN_SCORE = 0.75
 MIN_SIMILARITY = 0.2
+#: Hits considered: the best one whose article is about the message's topic answers.
+CANDIDATES = 3
 #: Longest quote; a longer passage is cut at the last sentence that fits.
 MAX_QUOTE = 360
 
@@ -34,10 +38,9 @@ class KnowledgeFlow:
 
     def step(self, turn: FlowTurn) -> Plan:
         u = turn.understanding
-        hits = self.knowledge.search(u.text, turn.replies.language, limit=1)
-        if not hits or hits[0].score < MIN_SCORE or hits[0].similarity < MIN_SIMILARITY:
+        hit = best_hit(self.knowledge.search(u.text, turn.replies.language, CANDIDATES), u.intent)
+        if hit is None:
             return Plan((), Outcome.NOT_UNDERSTOOD, detail={"intent": u.intent})
-        hit = hits[0]
         link = checked_link(self.knowledge, turn.replies.language, hit.article.slug)
         fields = {"passage": quote(hit.passage), "title": hit.article.title}
         reply = (
@@ -45,7 +48,21 @@ class KnowledgeFlow:
             if link
             else turn.replies.say("knowledge_answer_unlinked", avoid=turn.previous_reply, **fields)
         )
-        return Plan((reply,), Outcome.ANSWERED, detail={"article": hit.article.id})
+        # Which passage: two questions answered from one article are two different answers.
+        passage = hit.article.passages.index(hit.passage) + 1
+        return Plan((reply,), Outcome.ANSWERED, detail={"article": f"{hit.article.id}#{passage}"})
+
+
+def best_hit(hits: list[KnowledgeHit], intent: str) -> KnowledgeHit | None:
+    """The best hit whose article declares the intent's topic ("how much does sending a return
+    back cost" is about returns, though the refunds article mentions money back), else the best
+    hit; either only when it answers well enough."""
+    topic = topic_of(intent)
+    on_topic = [hit for hit in hits if topic in hit.article.topics]
+    for hit in (*on_topic[:1], *hits[:1]):
+        if hit.similarity >= MIN_SIMILARITY and (hit in on_topic or hit.score >= MIN_SCORE):
+            return hit
+    return None
 
 
 def quote(passage: str) -> str:
