@@ -32,6 +32,7 @@ class CustomerTurn:
     answer_key: str | None = None  # None: the intent and the order ids mentioned
     action_failed: bool = False
     answer_ms: int = DEFAULT_ANSWER_MS
+    repeats_question: bool = False  # the AI would ask what it asked last, word for word
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,13 @@ class Exchange:
 def _attempt(scripted: CustomerTurn, understanding: Understanding) -> Callable[[], Attempt]:
     """By default the same intent about the same orders gets the same answer."""
     key = scripted.answer_key or f"{understanding.intent}:{','.join(understanding.slots.order_ids)}"
-    attempt = Attempt(key, scripted.action_failed, scripted.answer_ms)
+    attempt = Attempt(
+        key,
+        scripted.action_failed,
+        scripted.answer_ms,
+        asks=scripted.repeats_question,
+        repeats_question=scripted.repeats_question,
+    )
     return lambda: attempt
 
 
