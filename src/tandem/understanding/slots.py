@@ -32,6 +32,8 @@ ORDER_PREFIX = "TD"
 PRODUCT_SIMILARITY = 80
 #: Share of a product name's words (of 3+ letters) a message must mention.
 PRODUCT_NAME_SHARE = 0.5
+#: A name word this long that no other known product has names the product alone ("sokken").
+DISTINCT_WORD = 5
 
 #: An order number written as one: "TD-1001", "td1001", "TD 1001", "#1001".
 _ORDER_ID = re.compile(rf"\b{ORDER_PREFIX}[\s-]?\d{{3,8}}\b|#\d{{3,8}}\b", re.IGNORECASE)
@@ -88,16 +90,29 @@ def postcodes(text: str) -> tuple[str, ...]:
 
 
 def products(text: str, known: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
-    """Ids of the known products whose id the text has, or at least half of their name's words
-    (each fuzzily, so "rain jaket" finds "Blue Rain Jacket")."""
+    """Ids of the known products whose id the text has, at least half of their name's words
+    (each fuzzily, so "rain jaket" finds "Blue Rain Jacket"), or a long word of their name that
+    no other known product's name has ("de sokken" finds "Merinowollen sokken (3 paar)")."""
     words = utils.default_process(text).split()
     found = [
         product_id
         for product_id, name in known
         if re.search(rf"(?<!\w){re.escape(product_id)}(?!\w)", text, re.IGNORECASE)
         or _name_share(name, words) >= PRODUCT_NAME_SHARE
+        or _distinct_word(name, [other for pid, other in known if pid != product_id], words)
     ]
     return _unique(found)
+
+
+def _distinct_word(name: str, others: list[str], words: list[str]) -> bool:
+    shared = {w for other in others for w in utils.default_process(other).split()}
+    own = [
+        w for w in utils.default_process(name).split() if len(w) >= DISTINCT_WORD and w not in shared
+    ]
+    return any(
+        process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=PRODUCT_SIMILARITY) is not None
+        for w in own
+    )
 
 
 def _name_share(name: str, words: list[str]) -> float:

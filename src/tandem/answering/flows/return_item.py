@@ -39,7 +39,11 @@ class ReturnItemFlow:
             return opened
         picked, record = opened
         if record.confirm and named_lines(turn.understanding.text, picked):
-            record = dataclasses.replace(record, confirm=False)  # other items: ask anew
+            chosen = self._selection(turn, picked)  # items picked again: ask about those
+            if isinstance(chosen, Plan):
+                return dataclasses.replace(chosen, record=record)
+            same = chosen == dict(record.selection)
+            return self._ask(turn, picked, dataclasses.replace(record, confirm=same), chosen)
         if record.confirm:
             selection: Selection = dict(record.selection)
             return confirmation(
