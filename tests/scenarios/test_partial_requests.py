@@ -119,3 +119,18 @@ def test_that_yes_or_no_with_no_question_open_asks_what_to_help_with(
     answer = _text(body)
     assert expected in answer and body["handoff"] is None and body["state"] == "ai", answer
     assert "TD-" not in answer  # no order looked up, nothing done
+
+
+def test_that_a_turn_handing_over_does_not_also_ask_the_drafted_question(
+    client: TestClient,
+) -> None:
+    """The same return asked for three times: the AI asks, asks once more in other words, then
+    hands over (the same answer twice) with the hand-over alone, not a third "shall I?"."""
+    chat = Chat(client, **signed("emma@example.nl"))
+    first = chat.replies("Ik wil de hoodie van TD-1002 terugsturen")
+    second = chat.replies("ik wil de hoodie van TD-1002 terugsturen zei ik")
+    assert "(ja/nee)" in first and "(ja/nee)" in second and first != second
+    body = chat.say("de hoodie van TD-1002 terugsturen")
+    answer = _text(body)
+    assert body["handoff"] is not None and body["handoff"]["rule"].startswith("same_answer")
+    assert "(ja/nee)" not in answer and "Zal ik" not in answer, answer

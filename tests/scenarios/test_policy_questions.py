@@ -39,16 +39,17 @@ ACTION_WORDS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("question", "language", "link"), QUESTIONS)
+@pytest.mark.parametrize("language", ["en", "nl"])
 def test_that_a_guest_gets_the_help_centre_answer_without_being_asked_who_they_are(
-    client: TestClient, question: str, language: str, link: str
+    client: TestClient, language: str
 ) -> None:
-    chat = Chat(client, language=language)
-    body = chat.say(question)
-    answer = "\n".join(m["text"] for m in body["messages"] if m["author"] != "customer")
-    assert link in answer, answer
-    assert not [word for word in ACTION_WORDS if word in answer], answer
-    assert body["state"] == "ai" and body["handoff"] is None
+    for question, _, link in [q for q in QUESTIONS if q[1] == language]:
+        chat = Chat(client, language=language)  # each question opens the conversation
+        body = chat.say(question)
+        answer = "\n".join(m["text"] for m in body["messages"] if m["author"] != "customer")
+        assert link in answer, (question, answer)
+        assert not [word for word in ACTION_WORDS if word in answer], (question, answer)
+        assert body["state"] == "ai" and body["handoff"] is None, (question, body)
 
 
 @pytest.mark.parametrize(
