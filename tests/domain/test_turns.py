@@ -163,7 +163,7 @@ def test_that_yes_to_a_confirmation_question_is_not_taken_as_yes_to_a_person() -
         DEFAULT_POLICY.read_text("utf-8"),
         # a lead's policy that hands every return over, after the AI drafted its answer
         "version: 1\nrules:\n  - {name: returns_to_people, when: 'same_answer_twice || "
-        "intent == \"return_item\"', action: handoff, reason: business_rule}\n"
+        'intent == "return_item"\', action: handoff, reason: business_rule}\n'
         "default: {action: answer, reason: routine}\n",
     ],
 )

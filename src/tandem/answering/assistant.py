@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from tandem.answering.flows.base import Flow, FlowTurn, Outcome, Performs, Plan, SelectsItems
-from tandem.answering.flows.items import picks_items
 from tandem.answering.flows.confirm import action_failed
+from tandem.answering.flows.items import picks_items
 from tandem.answering.replies import Reply, replies
 from tandem.commerce.actions import Done, ShopAction
 from tandem.commerce.identity import verify
@@ -83,8 +83,10 @@ class Assistant:
         active = turn.memory.flow
         starting = self._flow_for(u)
         known = active is not None and active.name in self.flows
-        if active is not None and known and (
-            starting is None or _stays(active, u, starting) or self._picks(turn, active)
+        if (
+            active is not None
+            and known
+            and (starting is None or _stays(active, u, starting) or self._picks(turn, active))
         ):
             return self._run(turn, self.flows[active.name], active)
         if starting is not None:

@@ -397,4 +397,3 @@ def _summarise(runtime: Runtime, conversation_id: str) -> None:
         card = unit.conversation.card
         if unit.conversation.state is State.QUEUED and card is not None:
             unit.set(card=card | {"summary": summary}, summary=summary)
-

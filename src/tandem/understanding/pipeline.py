@@ -83,7 +83,6 @@ class Understander:
             language_switched=context.language is not None and language != context.language,
         )
 
-
     def last_request(self, text: str) -> str:
         """The part of `text` after its last self-correction ("cancel it, no wait, return it"
         -> "return it"), when that part says something (two words or more); else `text`. The
@@ -100,9 +99,8 @@ _CORRECTED_WORDS = 2
 
 
 def _corrections(catalogue: Catalogue) -> re.Pattern[str] | None:
-    words = sorted(
-        {w for lang in catalogue.languages.values() for w in lang.corrections}, key=len, reverse=True
-    )
+    found = {w for lang in catalogue.languages.values() for w in lang.corrections}
+    words = sorted(found, key=len, reverse=True)
     if not words:
         return None
     alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)

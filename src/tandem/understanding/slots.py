@@ -113,9 +113,8 @@ def products(text: str, known: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
 
 def _distinct_word(name: str, others: list[str], words: list[str]) -> bool:
     shared = {w for other in others for w in utils.default_process(other).split()}
-    own = [
-        w for w in utils.default_process(name).split() if len(w) >= DISTINCT_WORD and w not in shared
-    ]
+    own = [w for w in utils.default_process(name).split() if len(w) >= DISTINCT_WORD]
+    own = [w for w in own if w not in shared]
     return any(
         process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=PRODUCT_SIMILARITY) is not None
         for w in own

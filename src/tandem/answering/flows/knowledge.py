@@ -8,14 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tandem.answering.flows.base import FlowTurn, Outcome, Plan
-from tandem.answering.knowledge.retrieval import KnowledgeBase
-from tandem.answering.knowledge.retrieval import KnowledgeHit
+from tandem.answering.knowledge.retrieval import KnowledgeBase, KnowledgeHit
 from tandem.answering.links import checked_link
 from tandem.understanding.topics import topic_of
 
 #: Below these a hit does not answer the question (fused rank score, cosine similarity).
 MIN_SCORE = 0.75
 MIN_SIMILARITY = 0.2
+#: Questions for the help centre: its topics, and general questions about policies.
+HELP_CENTRE_INTENTS = (
+    "delivery_time", "warranty", "opening_hours", "invoice",
+    "return_policy", "refund_policy", "cancellation_policy", "payment_options",
+)  # fmt: skip
 #: Hits considered: the best one whose article is about the message's topic answers.
 CANDIDATES = 3
 #: Longest quote; a longer passage is cut at the last sentence that fits.
@@ -26,14 +30,7 @@ MAX_QUOTE = 360
 class KnowledgeFlow:
     knowledge: KnowledgeBase
     name: str = "knowledge"
-    intents: frozenset[str] = field(
-        default=frozenset(
-            {
-                "delivery_time", "warranty", "opening_hours", "invoice",
-                "return_policy", "refund_policy", "cancellation_policy", "payment_options",
-            }
-        )  # fmt: skip
-    )
+    intents: frozenset[str] = field(default=frozenset(HELP_CENTRE_INTENTS))
     needs_customer: bool = False
 
     def step(self, turn: FlowTurn) -> Plan:
