@@ -25,9 +25,8 @@ from tandem.domain.flow_records import FlowRecord
 
 #: rapidfuzz ratio (0..100) for a message word to count as a product word.
 SIMILARITY = 80
-#: How many words before the product word a quantity, or a negation, may stand.
+#: How many words before the product word a quantity may stand.
 QUANTITY_REACH = 3
-NEGATION_REACH = 3
 _NUMBER_WORDS = {
     "one": 1,
     "a": 1,
@@ -46,10 +45,16 @@ _NUMBER_WORDS = {
     "zes": 6,
 }
 _FILLER = frozenset({"pairs", "pair", "paar", "set", "cm", "and", "the", "van", "met"})
-#: Words that leave out an item named at most NEGATION_REACH words later in the clause.
+#: Words that leave out the items listed right after them in the clause ("not the socks",
+#: "zonder de mok en de sokken"); any other word in between ends the list ("not happy with").
 _NOT_BEFORE = frozenset(
     {"not", "except", "excluding", "without", "dont", "niet", "behalve", "zonder", "uitgezonderd",
      "geen", "besides"}
+)  # fmt: skip
+#: Words a list of items may have between them ("the mug and 2 pairs of the socks").
+_LISTING = frozenset(
+    {"the", "a", "an", "my", "and", "or", "of", "also", "de", "het", "een", "mijn", "en", "ook",
+     "pair", "pairs", "paar", "van"}
 )  # fmt: skip
 #: Words that, directly after an item, leave it out ("de sokken niet").
 _NOT_AFTER = frozenset({"not", "niet"})
@@ -99,6 +104,7 @@ def named_lines(text: str, order: Order) -> list[Wanted]:
     """The order's lines the message names, in the order's order, with a quantity if given and
     whether it was named to be left out."""
     clauses = [_words(clause) for clause in _CLAUSE.split(text) if clause and clause.strip()]
+    items = {word for line in order.lines for word in _product_words(line)}
     found: dict[str, Wanted] = {}
     for line in order.lines:
         for words in clauses:
@@ -106,14 +112,26 @@ def named_lines(text: str, order: Order) -> list[Wanted]:
             if position is None:
                 continue
             before = words[max(0, position - QUANTITY_REACH) : position]
-            near = words[max(0, position - NEGATION_REACH) : position]
-            excluded = bool(_NOT_BEFORE & set(near)) or (
+            excluded = _negated(words[:position], items) or (
                 position + 1 < len(words) and words[position + 1] in _NOT_AFTER
             )
             kept = found.get(line.variant_id)
             if kept is None or (kept.excluded and not excluded):  # kept once named to keep
                 found[line.variant_id] = Wanted(line, _quantity(before), excluded)
     return [found[line.variant_id] for line in order.lines if line.variant_id in found]
+
+
+def _negated(before: list[str], items: set[str]) -> bool:
+    """Is a negation followed only by a list of items up to here ("zonder de mok en de")?"""
+    for word in reversed(before):
+        if word in _NOT_BEFORE:
+            return True
+        listed = word in _LISTING or word in _NUMBER_WORDS or word.isdigit()
+        if not listed and not process.extractOne(
+            word, list(items), scorer=fuzz.ratio, score_cutoff=SIMILARITY
+        ):
+            return False
+    return False
 
 
 def asks_all(text: str) -> bool:
