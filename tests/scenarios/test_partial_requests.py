@@ -100,6 +100,10 @@ def test_that_someone_elses_order_in_a_partial_request_reveals_nothing(
     for secret in ("James", "boots", "Boots", "laarzen", "Laarzen", "Royal Mail", "brown"):
         assert secret not in answer, answer
     assert "(yes/no)" not in answer and "(ja/nee)" not in answer
+    after = chat.say("ja" if text.startswith("Ik") else "yes")  # names no order: asked again
+    again = _text(after)
+    assert after["handoff"] is None and "(yes/no)" not in again and "(ja/nee)" not in again
+    assert again != answer and "TD-1003" in again, again
 
 
 @pytest.mark.parametrize(

@@ -121,6 +121,11 @@ def pick_order(turn: FlowTurn, wanted: frozenset[str]) -> Order | Plan:
         )
     if not orders:
         return Plan((turn.replies.say("no_orders"),), Outcome.ANSWERED)
+    if turn.record is not None and turn.understanding.intent in ("affirm", "deny"):
+        # "yes" to "which order?" names none: ask again, never pick one for the customer
+        recent = recent_orders(orders)
+        reply = turn.replies.say("order_pick", avoid=turn.previous_reply, orders=recent)
+        return Plan((reply,), Outcome.ASKED, turn.record)
     fitting = [order for order in orders if order.status.value in wanted] or orders
     if len(fitting) == 1:
         return fitting[0]

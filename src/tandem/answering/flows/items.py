@@ -38,6 +38,7 @@ _NUMBER_WORDS = {
     "six": 6,
     "een": 1,
     "één": 1,
+    "eén": 1,
     "twee": 2,
     "drie": 3,
     "vier": 4,
@@ -62,9 +63,8 @@ _NOT_AFTER = frozenset({"not", "niet"})
 _ALL = frozenset(
     {"all", "everything", "both", "alles", "allebei", "beide", "allemaal", "whole", "hele"}
 )
-#: Words that pick among items ("only", "alleen") and first words that answer a question.
+#: Words that pick among items ("only", "alleen").
 _PICKING = frozenset({"only", "just", "alleen", "enkel", "slechts"})
-_ANSWER_FIRST = frozenset({"yes", "no", "ja", "nee", "yep", "nope", "jawel", "neen"})
 #: A message this short that names an item is a pick, whatever verb it lacks.
 SHORT_PICK = 4
 #: What ends a clause: a negation reaches no further.
@@ -111,7 +111,7 @@ def named_lines(text: str, order: Order) -> list[Wanted]:
             position = _position(words, _product_words(line))
             if position is None:
                 continue
-            before = words[max(0, position - QUANTITY_REACH) : position]
+            before = _quantity_words(words[:position])
             excluded = _negated(words[:position], items) or (
                 position + 1 < len(words) and words[position + 1] in _NOT_AFTER
             )
@@ -157,12 +157,13 @@ def selected(text: str, order: Order) -> list[Wanted]:
 
 def picks_items(text: str, order: Order) -> bool:
     """Does the message pick items of `order` rather than ask for something new? It names an
-    item and picks ("only", "not", "all"), answers ("no, the hoodie") or is short."""
+    item and picks ("only", "not", "all"), or is short ("de hoodie"); "no, I want my money back
+    for the hoodie" is a new request."""
     if not named_lines(text, order):
         return False
     words = _words(text)
     cues = _PICKING | _NOT_BEFORE | _NOT_AFTER | _ALL
-    return bool(cues & set(words)) or words[0] in _ANSWER_FIRST or len(words) <= SHORT_PICK
+    return bool(cues & set(words)) or len(words) <= SHORT_PICK
 
 
 def _words(text: str) -> list[str]:
@@ -197,6 +198,19 @@ def _position(words: list[str], product_words: list[str]) -> int | None:
         ):
             return index
     return None
+
+
+def _quantity_words(before: list[str]) -> list[str]:
+    """The words a quantity may stand in: the last few, or those before "of"/"van" when the
+    item is one "of the two jackets" ("één van de twee overhemden")."""
+    near = before[-(QUANTITY_REACH + 2) :]
+    parts = [i for i, word in enumerate(near) if word in _OF]
+    if parts and _quantity(near[: parts[-1]]) is not None:
+        return near[: parts[-1]]
+    return before[-QUANTITY_REACH:]
+
+
+_OF = frozenset({"of", "van"})
 
 
 def _quantity(before: list[str]) -> int | None:
