@@ -33,6 +33,9 @@ class Decided:
     shop_action: str | None = None  # the shop change the answer proposes (performed after)
     stage: str = "plan"  # "plan": on the AI's answer; "action_result": after the shop action
     error: str | None = None  # a shop refusal the answer reported
+    #: Every fact the policy decided on (domain/policy/facts.py), so `tandem policy replay`
+    #: decides again on exactly what was known then instead of guessing it.
+    facts: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, decision: Decision, **facts: Any) -> Decided:

@@ -245,6 +245,7 @@ def _record_decision(
         shop_action=answer.action.kind if answer is not None and answer.action else None,
         stage=stage,
         error=answer.detail.get("error") if answer is not None else None,
+        facts=dataclasses.asdict(turn.facts),
     )
     detail = decided.to_detail()
     unit.record_event(
