@@ -148,7 +148,7 @@ def think(
         return thought
     started = time.perf_counter()
     answer = _warmer(runtime, understanding, runtime.assistant.respond(turn))
-    attempt = _attempt_of(answer, time.perf_counter() - started)
+    attempt = _attempt_of(answer, time.perf_counter() - started, record.memory.last_reply)
     customer = answer.customer or customer
     order = _own_order(shop, customer, answer.detail.get("order_id") or named)
     _load_recorded(snapshot, shop, customer)
@@ -291,8 +291,11 @@ def reworded(runtime: Runtime, understanding: Understanding, answer: Answer) -> 
     )
 
 
-def _attempt_of(answer: Answer, seconds: float) -> Attempt:
-    key = "|".join(reply.key for reply in answer.replies) + "|" + answer.detail.get("order_id", "")
+def _attempt_of(answer: Answer, seconds: float, last_reply: str | None) -> Attempt:
+    # The same answer: the same templates about the same things (order, article, ...), so two
+    # help-centre answers from different articles are two answers, not one repeated.
+    about = ",".join(f"{name}={value}" for name, value in sorted(answer.detail.items()))
+    key = "|".join(reply.key for reply in answer.replies) + "|" + about
     if answer.action is not None:
         key += "|" + answer.action.kind
     return Attempt(
@@ -302,4 +305,5 @@ def _attempt_of(answer: Answer, seconds: float) -> Attempt:
         understood=answer.outcome is not Outcome.NOT_UNDERSTOOD,
         shop_rule_refused=answer.outcome is Outcome.BUSINESS_RULE,
         asks=answer.outcome is Outcome.ASKED,
+        repeats_question=answer.outcome is Outcome.ASKED and answer.last_words == last_reply,
     )

@@ -188,15 +188,18 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     if answer is not None and answer.customer is not None:
         unit.set(customer_id=answer.customer.id)
     pending = _pending(thought, answer, turn)
-    said = _said(answer)
     flow = answer.flow if answer is not None else record.memory.flow
+    shown = answer if turn.shows_answer else None  # never a question in a hand-over turn
+    if answer is not None and shown is None:
+        flow = None  # the question was withheld: no answer to it will come
+    said = _said(shown)
     order_id = thought.order.id if thought.order else None
     offset = thought.message.offset
     memory = record.memory.after_turn(turn.memory, flow, said, order_id, pending, offset)
     unit.remember(memory)
     unit.set(policy_version=turn.decision.policy_version)
     _record_decision(unit, thought, answer, turn)
-    sent = [unit.say(Actor.AI, reply.text) for reply in _shown(answer)]
+    sent = [unit.say(Actor.AI, reply.text) for reply in _shown(shown)]
     if record.state is State.QUEUED:  # waiting for a person: the AI helps, the place is kept
         first = record.memory.turn.last_outcome is TurnOutcome.HANDED_OVER
         return _Written(while_waiting(runtime, unit, turn, sent, first), pending, thought)

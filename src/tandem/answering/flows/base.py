@@ -14,7 +14,9 @@ from tandem.domain.decision import Outcome
 from tandem.domain.flow_records import FlowRecord
 from tandem.understanding.result import Understanding
 
-__all__ = ["Flow", "FlowTurn", "Outcome", "Performs", "Plan", "order_items", "pick_order"]
+__all__ = [
+    "Flow", "FlowTurn", "Outcome", "Performs", "Plan", "SelectsItems", "order_items", "pick_order",
+]  # fmt: skip
 
 R = TypeVar("R", bound=FlowRecord)
 
@@ -74,6 +76,16 @@ class Performs(Protocol):
     def performed(self, turn: FlowTurn, action: ShopAction, done: Done) -> Plan: ...
 
 
+@runtime_checkable
+class SelectsItems(Protocol):
+    """A flow about some items of one order (a return, an exchange): while it is open, a message
+    that picks items of that order ("only the hoodie", "nee, niet de sokken") belongs to it,
+    whatever else the message reads like."""
+
+    @property
+    def selects_items(self) -> bool: ...
+
+
 def order_items(order: Order) -> str:
     return ", ".join(
         f"{line.quantity} x {line.product_name} ({line.variant_name})"
@@ -109,6 +121,11 @@ def pick_order(turn: FlowTurn, wanted: frozenset[str]) -> Order | Plan:
         )
     if not orders:
         return Plan((turn.replies.say("no_orders"),), Outcome.ANSWERED)
+    if turn.record is not None and turn.understanding.intent in ("affirm", "deny"):
+        # "yes" to "which order?" names none: ask again, never pick one for the customer
+        recent = recent_orders(orders)
+        reply = turn.replies.say("order_pick", avoid=turn.previous_reply, orders=recent)
+        return Plan((reply,), Outcome.ASKED, turn.record)
     fitting = [order for order in orders if order.status.value in wanted] or orders
     if len(fitting) == 1:
         return fitting[0]

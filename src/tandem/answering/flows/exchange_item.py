@@ -17,7 +17,7 @@ from tandem.answering.flows.confirm import (
     open_order,
     refused,
 )
-from tandem.answering.flows.items import named_lines, wanted_variant, with_order_of_items
+from tandem.answering.flows.items import selected, wanted_variant, with_order_of_items
 from tandem.commerce.actions import Done, ExchangeItem, ShopAction
 from tandem.commerce.model import RETURN_WINDOW_DAYS, CommerceError, Order, OrderLine, OrderStatus
 from tandem.domain.flow_records import ExchangeRecord
@@ -33,6 +33,7 @@ class ExchangeItemFlow:
     name: str = "exchange_item"
     intents: frozenset[str] = frozenset({"exchange_item"})
     needs_customer: bool = True
+    selects_items: bool = True
 
     def step(self, turn: FlowTurn) -> Plan:
         turn = with_order_of_items(turn, ExchangeRecord, EXCHANGEABLE)
@@ -78,7 +79,7 @@ class ExchangeItemFlow:
     @staticmethod
     def _line(turn: FlowTurn, order: Order, record: ExchangeRecord) -> OrderLine | Plan:
         lines = [line for line in order.lines if line.quantity > line.returned_quantity]
-        named = [w.line for w in named_lines(turn.understanding.text, order)]
+        named = [w.line for w in selected(turn.understanding.text, order)]
         known = [line for line in lines if line.variant_id == record.variant_id]
         chosen = [line for line in named if line in lines] or known or lines
         if len(chosen) == 1:
