@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,10 @@ class Replies:
     def phrase(self, group: str, key: str) -> str:
         phrases: dict[str, str] = self._data[group]
         return phrases[key]
+
+    def status(self, status: StrEnum) -> str:
+        """An order's status in words ("being prepared", "verzonden")."""
+        return self.phrase("order_status", status.value)
 
     def date(self, day: dt.date) -> str:
         weekday = self._data["weekdays"][day.weekday()]

@@ -26,7 +26,19 @@ _UNIDENTIFIED = " They are not identified: ask for their order number and email 
 def next_step(
     decision: Decision, steps: Sequence[AiStep], orders: Sequence[Order], identified: bool
 ) -> str:
-    reason = decision.reason
+    step = _step(decision, decision.reason, steps, orders)
+    if decision.cause not in (None, *_TICKETS) and decision.reason in _TICKETS:  # what the person is for
+        cause = _step(decision, Reason(decision.cause), steps, orders)
+        step = f"{step[:-1]}: {cause[0].lower()}{cause[1:]}"
+    return step if identified else step + _UNIDENTIFIED
+
+
+_TICKETS = frozenset({Reason.OUT_OF_HOURS, Reason.NO_AGENT_AVAILABLE})
+
+
+def _step(
+    decision: Decision, reason: Reason, steps: Sequence[AiStep], orders: Sequence[Order]
+) -> str:
     if reason is Reason.DOUBLE_CHARGE:
         step = _double_charge(orders)
     elif reason is Reason.PAYMENT_PROBLEM:
@@ -42,11 +54,16 @@ def next_step(
         step = f"Rule '{decision.rule}' asks for a person: check {subject}."
     else:
         step = _STEPS[reason]
-    return step if identified else step + _UNIDENTIFIED
+    return step
 
 
 def _double_charge(orders: Sequence[Order]) -> str:
-    charged = [order for order in orders if order.double_charged] or list(orders)
+    charged = [order for order in orders if order.double_charged]
+    if not charged and len(orders) == 1:
+        return (
+            f"The shop shows one payment on {orders[0].id}: check it with the customer's bank "
+            "statement and refund a duplicate if there is one."
+        )
     if not charged:
         return (
             "Ask which order was charged twice, then check its payments and refund the duplicate."

@@ -33,6 +33,7 @@ class Decided:
     shop_action: str | None = None  # the shop change the answer proposes (performed after)
     stage: str = "plan"  # "plan": on the AI's answer; "action_result": after the shop action
     error: str | None = None  # a shop refusal the answer reported
+    said: tuple[str, ...] = ()  # the keys of the replies shown (answering/templates/*.yaml)
 
     @classmethod
     def of(cls, decision: Decision, **facts: Any) -> Decided:
@@ -50,7 +51,9 @@ class Decided:
     @classmethod
     def from_detail(cls, detail: Mapping[str, Any]) -> Decided:
         names = cls.__dataclass_fields__
-        return cls(**{key: value for key, value in detail.items() if key in names})
+        found = {key: value for key, value in detail.items() if key in names}
+        found["said"] = tuple(found.get("said") or ())
+        return cls(**found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +76,19 @@ class Performed:
     def from_detail(cls, detail: Mapping[str, Any]) -> Performed:
         names = cls.__dataclass_fields__
         return cls(**{key: value for key, value in detail.items() if key in names})
+
+
+@dataclass(frozen=True, slots=True)
+class Noted:
+    """An order of their own the customer named while waiting for a person: the handoff card
+    adds it, so the agent knows which order a request named earlier was about."""
+
+    message: int
+    order_id: str
+
+    def to_detail(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_detail(cls, detail: Mapping[str, Any]) -> Noted:
+        return cls(int(detail["message"]), str(detail["order_id"]))

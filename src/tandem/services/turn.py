@@ -34,7 +34,7 @@ from tandem.domain.decision import Action, Outcome
 from tandem.domain.memory import PendingAction
 from tandem.domain.turns import Attempt, Turn, TurnOutcome, decide_turn
 from tandem.services.agents import agents_online
-from tandem.services.cards import transcript
+from tandem.services.cards import note_order, transcript
 from tandem.services.handoff import AiTurn, Handoff, Known, hand_over, while_queued
 from tandem.services.runtime import Runtime
 from tandem.services.thinking import (
@@ -162,6 +162,9 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     if u.language != record.language:
         unit.set(language=u.language)
     if record.state is State.QUEUED:
+        named = u.slots.order_ids
+        if named:
+            note_order(unit, thought.message.offset, named, thought.customer, thought.shop.loaded())
         return _Written(while_queued(runtime, unit, thought), None, thought)
     if record.state is not State.AI:
         return _Written(AiTurn([], None, record.state), None, thought)  # a person owns it
@@ -242,6 +245,7 @@ def _record_decision(
         shop_action=answer.action.kind if answer is not None and answer.action else None,
         stage=stage,
         error=answer.detail.get("error") if answer is not None else None,
+        said=tuple(reply.key for reply in _shown(answer)),
     )
     detail = decided.to_detail()
     unit.record_event(

@@ -72,7 +72,8 @@ class ExchangeItemFlow:
             return None
         key = "exchange_in_transit" if order.status is OrderStatus.SHIPPED else "exchange_closed"
         return refused(
-            turn, ExchangeRecord, key, order.id, "not_exchangeable", status=order.status.value
+            turn, ExchangeRecord, key, order.id, "not_exchangeable",
+            status=turn.replies.status(order.status),
         )
 
     @staticmethod
