@@ -80,9 +80,9 @@ def test_that_a_double_charge_card_points_at_the_two_payments() -> None:
             "id": "TD-1004",
             "status": "being prepared",
             "total": "EUR 59.95",
-            "items": "Linen shirt (L)",
+            "items": "Linen shirt in L",
             "tracking": None,
-            "payments": "paid EUR 59.95 (ideal), paid EUR 59.95 (ideal)",
+            "payments": "paid EUR 59.95 via iDEAL, paid EUR 59.95 via iDEAL",
         }
     ]
     assert card.to_json()["priority"] == "high"

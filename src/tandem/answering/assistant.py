@@ -15,8 +15,8 @@ from tandem.answering.flows.confirm import action_failed
 from tandem.answering.replies import Reply, replies
 from tandem.commerce.actions import Done, ShopAction
 from tandem.commerce.identity import verify
-from tandem.commerce.reading import LocalizedShop
 from tandem.commerce.model import CommerceError, Customer, ShopReader
+from tandem.commerce.reading import LocalizedShop
 from tandem.domain.flow_records import FlowRecord, Partial
 from tandem.domain.memory import ConversationMemory, OpenFlow
 from tandem.security.verification import Checked

@@ -39,8 +39,12 @@ class Replies:
                 break
         return Reply(key, text)
 
-    def phrase(self, group: str, key: str) -> str:
+    def phrase(self, group: str, key: str, default: str | None = None) -> str:
+        """One phrase of a group ("order_status", "payment_method"); `default` when the group
+        has none for `key` (else KeyError)."""
         phrases: dict[str, str] = self._data[group]
+        if default is not None:
+            return phrases.get(key, default)
         return phrases[key]
 
     def status(self, status: StrEnum) -> str:

@@ -68,7 +68,7 @@ class HttpShop:
     def variants_of(
         self, product_id: str, language: Language | None = None
     ) -> list[tuple[str, str, bool]]:
-        params = {"language": language} if language else None
+        params: dict[str, str] | None = {"language": language} if language else None
         data = self._call("GET", f"/products/{_segment(product_id)}/variants", params=params)
         with wire.reading("variant list"):
             return [(str(v["id"]), str(v["name"]), bool(v["in_stock"])) for v in data["variants"]]

@@ -133,8 +133,9 @@ def build_card(
     `llm_summary` (from :meth:`tandem.answering.llm.Writer.summarise`) replaces the extractive
     summary when given.
     """
+    requests = _requests(messages, orders)
     return HandoffCard(
-        summary=llm_summary or extractive_summary(language, _requests(messages)),
+        summary=llm_summary or extractive_summary(language, requests),
         reason=decision.reason,
         rule=decision.rule,
         priority=decision.priority,
@@ -142,16 +143,18 @@ def build_card(
         orders=tuple(_order(language, order) for order in orders),
         tried=tried_lines(steps),
         frustration=_frustration(messages),
-        next_step=next_step(decision, steps, orders, identified=customer is not None),
+        next_step=next_step(
+            decision, steps, _subject(decision, requests, orders), identified=customer is not None
+        ),
     )
 
 
-def _requests(messages: Sequence[CardMessage]) -> list[Request]:
+def _requests(messages: Sequence[CardMessage], orders: Sequence[Order]) -> list[Request]:
     """Each customer message with the order it is about: the one recorded for it, or else the
     one the customer gave in the replies that followed it (before their next request). Never
     a guess: a request whose order was not recorded stays without one."""
     said = [m for m in messages if m.author is Actor.CUSTOMER]
-    about: list[str | None] = [m.order_ids[0] if m.order_ids else None for m in said]
+    about = [_one(m, orders) for m in said]
     answered: set[int] = set()  # details that answered a request: summarised with it
     for index, message in enumerate(said):
         if about[index] is not None or message.intent in DETAILS:
@@ -170,6 +173,28 @@ def _requests(messages: Sequence[CardMessage]) -> list[Request]:
     ]
 
 
+def _one(message: CardMessage, orders: Sequence[Order]) -> str | None:
+    """The order a message is about, when it named one (or several, one of which fits)."""
+    if len(message.order_ids) <= 1:
+        return message.order_ids[0] if message.order_ids else None
+    if message.intent == "double_charge":  # the shop's payments tell which one it is
+        charged = [o.id for o in orders if o.id in message.order_ids and o.double_charged]
+        return charged[0] if len(charged) == 1 else None
+    return None
+
+
+def _subject(
+    decision: Decision, requests: Sequence[Request], orders: Sequence[Order]
+) -> Order | None:
+    """The order the hand-over is about: that of the latest request for its reason (a double
+    charge...), else of the latest request at all. None: not known."""
+    wanted = (decision.cause or decision.reason).value
+    topical = [r for r in requests if r.intent not in DETAILS]
+    matching = [r for r in topical if r.intent == wanted] or topical
+    order_id = matching[-1].order_id if matching else None
+    return next((order for order in orders if order.id == order_id), None)
+
+
 def _customer(customer: Customer | None) -> CardCustomer | None:
     if customer is None:
         return None
@@ -180,8 +205,11 @@ def _order(language: Language, order: Order) -> CardOrder:
     tracking = None
     if order.tracking_number:
         tracking = " ".join(part for part in (order.carrier, order.tracking_number) if part)
+    text = replies(language)
     payments = ", ".join(
-        f"{p.status.value} {order.currency} {p.amount:.2f} ({p.method})" for p in order.payments
+        f"{p.status.value} {order.currency} {p.amount:.2f} via "
+        + text.phrase("payment_method", p.method, p.method)
+        for p in order.payments
     )
     return CardOrder(
         id=order.id,

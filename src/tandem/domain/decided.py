@@ -34,6 +34,7 @@ class Decided:
     stage: str = "plan"  # "plan": on the AI's answer; "action_result": after the shop action
     error: str | None = None  # a shop refusal the answer reported
     said: tuple[str, ...] = ()  # the keys of the replies shown (answering/templates/*.yaml)
+    named: tuple[str, ...] = ()  # the customer's own orders the message named, in its order
 
     @classmethod
     def of(cls, decision: Decision, **facts: Any) -> Decided:
@@ -53,6 +54,7 @@ class Decided:
         names = cls.__dataclass_fields__
         found = {key: value for key, value in detail.items() if key in names}
         found["said"] = tuple(found.get("said") or ())
+        found["named"] = tuple(found.get("named") or ())
         return cls(**found)
 
 

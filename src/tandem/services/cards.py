@@ -67,15 +67,16 @@ def _messages(unit: ConversationUnit, events: list[EventRecord]) -> list[CardMes
         .where(messages.c.conversation_id == unit.conversation.id)
         .order_by(messages.c.offset)
     ).all()
-    about: dict[int, str] = {}
+    about: dict[int, tuple[str, ...]] = {}
     for event in events:
         if event.kind is EventKind.DECIDED:
             decided = Decided.from_detail(event.detail)
-            if decided.order_id:
-                about.setdefault(decided.message, decided.order_id)
+            named = decided.named or ((decided.order_id,) if decided.order_id else ())
+            if named:
+                about.setdefault(decided.message, named)
         elif event.kind is EventKind.ORDER_NOTED:
             noted = Noted.from_detail(event.detail)
-            about.setdefault(noted.message, noted.order_id)
+            about[noted.message] = (*about.get(noted.message, ()), noted.order_id)
     return [
         CardMessage(
             Actor(row.author),
@@ -83,7 +84,7 @@ def _messages(unit: ConversationUnit, events: list[EventRecord]) -> list[CardMes
             row.intent,
             row.confidence,
             row.frustration,
-            (about[row.offset],) if row.offset in about else (),
+            about.get(row.offset, ()),
         )
         for row in rows
     ]

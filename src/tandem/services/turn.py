@@ -246,10 +246,24 @@ def _record_decision(
         stage=stage,
         error=answer.detail.get("error") if answer is not None else None,
         said=tuple(reply.key for reply in _shown(answer)),
+        named=_named_own(thought),
     )
     detail = decided.to_detail()
     unit.record_event(
         EventKind.DECIDED, Actor.AI, reason=decided.reason, rule=decided.rule, detail=detail
+    )
+
+
+def _named_own(thought: Thought) -> tuple[str, ...]:
+    """The orders the message named that are the (now known) customer's own."""
+    customer = thought.customer
+    if customer is None:
+        return ()
+    loaded = thought.shop.loaded()
+    return tuple(
+        order_id
+        for order_id in dict.fromkeys(thought.understanding.slots.order_ids)
+        if order_id in loaded and loaded[order_id].customer_id == customer.id
     )
 
 
