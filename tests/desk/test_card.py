@@ -153,9 +153,9 @@ def test_that_an_unidentified_customer_gets_a_card_that_says_so() -> None:
     assert card.customer is None
     assert card.orders == ()
     assert card.to_json()["customer"] is None
-    assert (
-        card.summary
-        == 'Meldde dat de bestelling twee keer is afgeschreven; schreef daarna "Hallo??".'
+    assert card.summary == (
+        "Meldde dat een nog onbekende bestelling twee keer is afgeschreven; "
+        'schreef daarna "Hallo??".'
     )
     assert card.next_step == (
         "Ask which order was charged twice, then check its payments and refund the duplicate. "
