@@ -55,7 +55,7 @@ WORDINGS: dict[Language, Wording] = {
         },
         quote=("wrote", '"{text}"'),
         order="order {id}",
-        some_order="an order not named yet",
+        some_order="an order not known yet",
         also="also {verb} {rest}",
         then="then {verb} {rest}",
         nothing="The customer has not written yet.",
