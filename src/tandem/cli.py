@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tandem.commands.serve",
     "tandem.commands.demo",
     "tandem.commands.db",
+    "tandem.commands.agents",
     "tandem.commands.policy",
     "tandem.commands.train",
     "tandem.commands.eval",

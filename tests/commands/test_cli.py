@@ -31,6 +31,7 @@ def test_that_tandem_help_describes_tandem_and_every_command(
         ("serve", "Run the web server"),
         ("demo", "Create the demo shop"),
         ("db", "Database schema commands"),
+        ("agents", "Manage agent accounts"),
         ("policy", "Check and test handoff policies"),
         ("train", "Train the understanding model"),
         ("eval", "Evaluate models"),

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from conftest import signed
 from tandem.cli import main
 from tandem.config import get_settings
 from tandem.domain.policy import DEFAULT_POLICY
@@ -65,7 +66,9 @@ def test_that_a_stricter_policy_reports_the_moves_and_the_extra_workload(
     policy.write_text(ORDERS_TO_PEOPLE)
     assert replay(policy, "--json", "--minutes-per-conversation", "12") == 0
     found = report(capsys)
-    assert found["moves"] == [{"from": "ai", "to": "handoff: business_rule", "turns": 1}]
+    # Nobody was online when they were stored (recorded with each decision): a person means a
+    # ticket, as the policy's own guarantee says.
+    assert found["moves"] == [{"from": "ai", "to": "ticket: no_agent_available", "turns": 1}]
     assert (found["rerouted_conversations"], found["rerouted_turns"]) == (1, 1)
     assert (found["to_people_before"], found["to_people_after"]) == (1, 2)
     assert found["extra_hours"] == 0.2
@@ -80,7 +83,7 @@ def test_that_the_text_report_names_each_move(
     assert capsys.readouterr().out.splitlines() == [
         "replayed 3 conversations, 3 turns",
         "routed differently: 1 conversations, 1 turns",
-        "  ai -> handoff: business_rule: 1",
+        "  ai -> ticket: no_agent_available: 1",
         "to a person: 1 -> 2 conversations; extra human workload +0.1 h at 6 min per conversation",
     ]
 
@@ -112,3 +115,39 @@ def test_that_a_bad_date_exits_2_and_says_what_a_date_looks_like(
         main(["policy", "replay", str(DEFAULT_POLICY), "--since", "31-03-2025"])
     assert exited.value.code == 2
     assert "is not a date like 2025-03-31" in capsys.readouterr().err
+
+
+#: Conversations whose decisions hung on facts outside the text: who the customer is, their
+#: order, a shop action, a request to rephrase, a rejected answer, an agent online or not.
+HISTORY = (
+    (
+        "emma@example.nl",
+        "nl",
+        (
+            "Waar is mijn bestelling TD-1001?",
+            "nee dat bedoel ik niet",
+            "nee, echt niet",
+            "ik wil een mens",
+        ),
+    ),
+    ("emma@example.nl", "nl", ("Annuleer TD-1003 alsjeblieft", "ja")),
+    ("emma@example.nl", "nl", ("Ik ben twee keer betaald voor TD-1004",)),
+    ("james@example.com", "en", ("I want to return TD-2001", "it is broken, I want my money")),
+    (None, "en", ("asdf qwerty zxcv", "blorp flibber", "what??", "where is my order")),
+    (None, "en", ("THIS IS RIDICULOUS, WHERE IS MY PARCEL", "still nothing, useless bot")),
+)
+
+
+def test_that_the_active_policy_replayed_on_a_varied_history_changes_nothing(
+    stored: Runtime, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for email, language, texts in HISTORY:
+        who = signed(email) if email else {}
+        started = start_conversation(stored, language, **who)
+        for text in texts:
+            post_customer_message(stored, started.conversation.id, started.token, text)
+    assert replay(Path(str(DEFAULT_POLICY)), "--json") == 0
+    found = report(capsys)
+    assert found["conversations"] == 3 + len(HISTORY)
+    assert (found["rerouted_conversations"], found["moves"], found["extra_hours"]) == (0, [], 0)
+    assert found["to_people_before"] == found["to_people_after"] >= 3

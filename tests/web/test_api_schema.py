@@ -10,10 +10,14 @@ the same requests every run, a few seconds per operation.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import schemathesis
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -35,6 +39,7 @@ from conftest import DEMO_PASSWORD
 from scenarios.chat import Chat
 from tandem.services.demo_agents import ensure_demo_agents
 from tandem.services.runtime import Runtime
+from tandem.web.deps import bearer_token, current_lead
 
 CHECKS = [
     not_a_server_error,
@@ -99,7 +104,8 @@ def _owner(operation: APIOperation) -> str:
     """Whose token the operation is for."""
     if operation.path.startswith("/api/v1/conversations"):
         return "customer"
-    return "lead" if operation.path.startswith("/api/v1/policies") else "agent"
+    leads = ("/api/v1/policies", "/api/v1/agents")  # (not "/api/v1/agent/...")
+    return "lead" if operation.path.startswith(leads) else "agent"
 
 
 def _use_real_ids(case: Case, world: World) -> None:
@@ -203,3 +209,40 @@ def test_that_the_schema_documents_the_error_body_and_the_limits(client: TestCli
         ("POST", "/api/v1/conversations/{conversation_id}/messages"),
     ):
         assert "Retry-After" in operations[key]["responses"]["429"]["headers"], key
+
+
+def _needs(dependant: Dependant) -> set[Callable[..., Any]]:
+    """Every function a route depends on, however deep."""
+    found: set[Callable[..., Any]] = set()
+    for sub in dependant.dependencies:
+        if sub.call is not None:
+            found.add(sub.call)
+        found |= _needs(sub)
+    return found
+
+
+def test_that_every_route_documents_the_refusals_its_dependencies_can_give(
+    client: TestClient,
+) -> None:
+    """From the code, not a list: a bearer token means 401, a lead's 403, an id in the path 404
+    and 422, a body 400, 413 and 422; each with the error body (checked above)."""
+    schema = client.get("/openapi.json").json()["paths"]
+    missing = []
+    for context in iter_route_contexts(client.app.routes):  # type: ignore[attr-defined]
+        route = context.original_route
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
+            continue
+        needs = _needs(route.dependant)
+        expected = set()
+        if bearer_token in needs:
+            expected.add("401")
+        if current_lead in needs:
+            expected.add("403")
+        if route.dependant.path_params:
+            expected |= {"404", "422"}
+        if route.dependant.body_params:
+            expected |= {"400", "413", "422"}
+        for method in route.methods - {"HEAD"}:
+            documented = set(schema[str(context.path)][method.lower()]["responses"])
+            missing += [f"{method} {context.path}: {status}" for status in expected - documented]
+    assert not missing, "\n".join(sorted(missing))

@@ -21,9 +21,10 @@ from starlette.types import ASGIApp, Message
 from conftest import DEMO_PASSWORD
 from tandem.domain.policy import DEFAULT_POLICY
 from tandem.services import conversations, desk
-from tandem.services.agents import authenticate, login
+from tandem.services.agents import authenticate, create_agent, login
 from tandem.services.demo_agents import ensure_demo_agents
 from tandem.services.runtime import Runtime
+from tandem.storage.db import transaction
 
 CUSTOMER_A, CUSTOMER_B = "customer A", "customer B"
 AGENT, OTHER_AGENT, LEAD, NOBODY = "agent", "other agent", "lead", "nobody"
@@ -68,11 +69,12 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/agent/login"): everyone(200),  # with the agent's own password
     ("POST", "/api/v1/agent/logout"): agents(204, 204, 204),
     ("GET", "/api/v1/agent/me"): agents(200, 200, 200),
+    ("GET", "/api/v1/agent/settings"): agents(200, 200, 200),
     ("GET", "/api/v1/agent/queue"): agents(200, 200, 200),
     ("GET", "/api/v1/agent/conversations"): agents(200, 200, 200),
     ("GET", DESK): agents(200, 200, 200),
     ("GET", f"{DESK}/messages"): agents(200, 200, 200),
-    ("POST", f"{DESK}/take"): agents(409, 409, 409),  # already taken
+    ("POST", f"{DESK}/take"): agents(200, 409, 409),  # taken by AGENT: again is the same
     ("POST", f"{DESK}/messages"): agents(201, 409, 409),
     ("POST", f"{DESK}/draft"): agents(200, 409, 409),
     ("POST", f"{DESK}/hand-back"): agents(200, 409, 409),
@@ -84,10 +86,15 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/policies"): leads(201),
     ("POST", "/api/v1/policies/{version}/activate"): leads(200),
     ("POST", "/api/v1/policies/rollback"): leads(409),  # nothing to roll back to
+    ("GET", "/api/v1/agents"): leads(200),
+    ("POST", "/api/v1/agents"): leads(201),
+    ("PATCH", "/api/v1/agents/{agent_id}"): leads(200),
+    ("POST", "/api/v1/agents/{agent_id}/reset-password"): leads(200),
     # pages and documents: public (the console's data comes from the agent API)
     ("GET", "/"): everyone(200),
     ("GET", "/console"): everyone(200),
     ("GET", "/console/policy"): everyone(200),
+    ("GET", "/console/agents"): everyone(200),
     ("GET", "/help/{language}/{slug}"): everyone(200),
     ("GET", "/widget.js"): everyone(200),
     ("GET", "/openapi.json"): everyone(200),
@@ -107,6 +114,13 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", f"{DESK}/messages"): {"text": "Let me look into it."},
     ("POST", "/api/v1/policies/check"): {"text": POLICY},
     ("POST", "/api/v1/policies"): {"text": POLICY, "note": "the same again"},
+    ("POST", "/api/v1/agents"): {
+        "email": "new@tandem.example",
+        "name": "New Agent",
+        "password": "a-long-password",
+    },
+    ("PATCH", "/api/v1/agents/{agent_id}"): {"name": "Spare Agent", "active": False},
+    ("POST", "/api/v1/agents/{agent_id}/reset-password"): {"password": "another-password"},
 }
 
 
@@ -116,11 +130,14 @@ class World:
 
     runtime: Runtime
     conversation: str = ""
+    spare: str = ""  # an agent account the lead API changes (no caller logs in with it)
     tokens: dict[str, str] = field(default_factory=dict)  # a customer's: their conversation's
 
     def __post_init__(self) -> None:
         for caller in AGENT_EMAILS:
             self.log_in(caller)
+        with transaction(self.runtime.engine) as connection:
+            self.spare = create_agent(connection, "spare@tandem.example", "Spare", DEMO_PASSWORD).id
         b = conversations.start_conversation(self.runtime, "en", None)
         self.tokens[CUSTOMER_B] = b.token
         self.new_conversation_a()
@@ -159,7 +176,11 @@ def _routes(client: TestClient) -> list[tuple[str, str]]:
 
 def _path(template: str, world: World) -> str:
     return template.format(
-        conversation_id=world.conversation, version=1, language="en", slug="returns"
+        conversation_id=world.conversation,
+        version=1,
+        language="en",
+        slug="returns",
+        agent_id=world.spare,
     )
 
 
@@ -234,3 +255,22 @@ def test_that_each_caller_gets_exactly_the_expected_status_on_every_route(
             if status < 300:
                 world.after_allowed(key, caller)
     assert not wrong, "\n".join(wrong)
+
+
+def test_that_every_refusal_in_the_matrix_is_documented_in_the_openapi_schema(
+    client: TestClient,
+) -> None:
+    """Each 401/403/404/409... a caller really gets is listed for that operation, with the
+    error body (the schema test checks the body's shape)."""
+    paths = client.get("/openapi.json").json()["paths"]
+    missing = []
+    for (method, path), row in EXPECTED.items():
+        if not path.startswith("/api/"):
+            continue
+        documented = paths[path][method.lower()]["responses"]
+        missing += [
+            f"{method} {path}: {status}"
+            for status in sorted({s for s in row.values() if s >= 400})
+            if str(status) not in documented
+        ]
+    assert not missing, "\n".join(missing)

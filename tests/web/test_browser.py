@@ -64,9 +64,14 @@ def test_that_a_customer_who_asks_for_a_person_gets_an_answer_from_the_agent_who
     expect(widget.locator(".tw-state")).to_contain_text("Wachten op een medewerker")
     handoff_notice = widget.locator(".tw-msg").last  # what happens next, from the assistant
     expect(handoff_notice).not_to_have_class(re.compile("tw-msg-customer"))
-    expect(customer.get_by_role("button", name="Praat met een medewerker")).to_be_disabled()
+    # Waiting for a person already: the header says so, the button is gone.
+    expect(customer.get_by_role("button", name="Praat met een medewerker")).to_be_hidden()
 
-    agent = browser.new_context(viewport={"width": 1300, "height": 850}).new_page()
+    # The agent's browser is in New York; every time in the console is the shop's (Amsterdam).
+    agent_context = browser.new_context(
+        viewport={"width": 1300, "height": 850}, timezone_id="America/New_York"
+    )
+    agent = agent_context.new_page()
     agent.on("pageerror", lambda error: errors.append(f"console: {error}"))
     agent.goto(f"{base}/console")
     agent.get_by_label("E-mail").fill(live_server.agent_email)
@@ -75,14 +80,24 @@ def test_that_a_customer_who_asks_for_a_person_gets_an_answer_from_the_agent_who
     waiting = agent.locator("#queue-list .conv-item")
     expect(waiting).to_have_count(1)
     waiting.first.click()
+    mood = agent.locator("#card .frustration .mood")  # a word and a sparkline, not raw numbers
+    expect(mood).to_have_text(re.compile(r"^(calm|getting frustrated|frustrated|angry)$"))
+    expect(agent.locator("#card .frustration svg.spark polyline")).to_have_count(1)
     expect(agent.locator("#timeline")).to_contain_text(XSS)
     expect(agent.locator("#timeline")).to_contain_text("handed to a person")
+    expect(agent.locator("#zone")).to_have_text(re.compile(r"^Times: Amsterdam \(CES?T\)$"))
+    expect(agent.locator("#timeline .msg-time").first).to_have_attribute(
+        "title", re.compile(r" CES?T$")
+    )
     agent.get_by_role("button", name="Take").click()
     expect(agent.locator("#mine-list .conv-item")).to_have_count(1)
     expect(waiting).to_have_count(0)
 
     reply = agent.get_by_label("Reply to the customer")
     expect(reply).to_be_enabled()
+    draft = agent.get_by_role("button", name="Draft")  # no LLM on this server: off, and why
+    expect(draft).to_be_disabled()
+    expect(draft).to_have_attribute("title", re.compile("TANDEM_LLM_URL"))
     reply.fill("Hallo, ik ben Anna. Waarmee kan ik helpen?")
     reply.press("Enter")
     expect(reply).to_have_value("")
@@ -91,6 +106,7 @@ def test_that_a_customer_who_asks_for_a_person_gets_an_answer_from_the_agent_who
     expect(answer).to_contain_text("Hallo, ik ben Anna. Waarmee kan ik helpen?")
     expect(answer.locator(".tw-author")).to_have_text(re.compile(r"\S"))
     expect(widget.locator(".tw-state")).to_contain_text("Je praat met")
+    expect(customer.get_by_role("button", name="Praat met een medewerker")).to_be_hidden()
 
     customer.screenshot(path=str(tmp_path / "widget.png"))
     agent.screenshot(path=str(tmp_path / "console.png"))
@@ -244,3 +260,33 @@ def test_that_the_api_documentation_renders_without_any_other_site(
     assert elsewhere == []
     # ReDoc's "powered by" logo is the only thing it would fetch from elsewhere; CSP stops it.
     assert all("cdn.redoc.ly" in v for v in violations), violations
+
+
+def test_that_a_lead_creates_and_deactivates_an_agent_on_the_agents_page_at_phone_width(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{live_server.base_url}/console")
+    page.get_by_label("E-mail").fill("lisa@tandem.example")
+    page.get_by_label("Password").fill(live_server.agent_password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Agents").click()
+    expect(page.locator("#accounts-body")).to_contain_text("lisa@tandem.example")
+
+    page.get_by_label("Name").fill("Noor Visser")
+    page.get_by_label("E-mail").fill("noor@tandem.example")
+    page.get_by_label("First password").fill("short")
+    page.get_by_role("button", name="Create agent").click()
+    expect(page.locator("#new-error")).to_contain_text("password")  # the server's 422, shown
+    page.get_by_label("First password").fill("noor-password-1")
+    page.get_by_role("button", name="Create agent").click()
+    row = page.locator("#accounts-body tr", has_text="noor@tandem.example")
+    expect(row).to_contain_text("active")
+    row.get_by_role("button", name="Deactivate").click()
+    expect(row).to_contain_text("deactivated")
+    expect(row.get_by_role("button", name="Reactivate")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing off-screen
+    assert errors == []

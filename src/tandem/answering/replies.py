@@ -57,8 +57,10 @@ class Replies:
         return f"{weekday} {day.day} {month}"
 
     def moment(self, when: dt.datetime) -> str:
-        """A day and a time, e.g. "Monday 23 November 10:13" (in `when`'s own time zone)."""
-        return f"{self.date(when.date())} {when:%H:%M}"
+        """A day and a time in `when`'s own time zone, named as the console names it, e.g.
+        "Monday 23 November 10:13 CET": customer and agent read the same time."""
+        zone = when.tzname() if when.tzinfo is not None else None
+        return f"{self.date(when.date())} {when:%H:%M}" + (f" {zone}" if zone else "")
 
     @property
     def agent_label(self) -> str:

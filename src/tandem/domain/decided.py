@@ -35,6 +35,9 @@ class Decided:
     error: str | None = None  # a shop refusal the answer reported
     said: tuple[str, ...] = ()  # the keys of the replies shown (answering/templates/*.yaml)
     named: tuple[str, ...] = ()  # the customer's own orders the message named, in its order
+    #: Every fact the policy decided on (domain/policy/facts.py), so `tandem policy replay`
+    #: decides again on exactly what was known then instead of guessing it.
+    facts: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, decision: Decision, **facts: Any) -> Decided:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 
-from tandem.domain.errors import Conflict, InvalidInput, Unauthorized
+from tandem.domain.errors import Unauthorized
 from tandem.services.secrets import (
     dummy_hash,
     hash_password,
@@ -63,28 +62,12 @@ def create_agent(
     role: Role = Role.AGENT,
     languages: tuple[str, ...] = ("en",),
 ) -> Agent:
-    email = email.strip().lower()
-    if "@" not in email or not name.strip():
-        raise InvalidInput("an agent needs an email address and a name")
-    if len(password) < 8:
-        raise InvalidInput("an agent's password needs at least 8 characters")
-    if connection.execute(select(agents.c.id).where(agents.c.email == email)).first():
-        raise Conflict(f"an agent with email {email} already exists")
-    agent_id = AgentId(str(uuid.uuid4()))
-    connection.execute(
-        insert(agents).values(
-            id=agent_id,
-            email=email,
-            name=name.strip(),
-            password_hash=hash_password(password),
-            role=role.value,
-            languages=",".join(languages),
-            max_concurrent=5,
-            active=True,
-            created_at=now(),
-        )
-    )
-    return Agent(agent_id, email, name.strip(), role, languages)
+    """An account, checked as services/agent_accounts.py checks every account."""
+    from tandem.services import agent_accounts as accounts  # it builds on Agent and Role
+
+    new = accounts.NewAccount(email, name, role, languages)
+    made = accounts.create(connection, new, accounts.hashed(password))
+    return Agent(made.id, made.email, made.name, made.role, made.languages)
 
 
 def set_password(connection: Connection, email: str, password: str) -> None:

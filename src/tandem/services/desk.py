@@ -22,6 +22,7 @@ from tandem.storage.conversations import (
     ConversationUnit,
     EventRecord,
     MessageRecord,
+    agent_name,
     events_of,
     find_conversation,
     messages_after,
@@ -111,9 +112,18 @@ def _view(runtime: Runtime, connection: Connection, record: ConversationRecord) 
 
 
 def take(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationView:
-    """Queued → human. Under the row lock exactly one of two simultaneous takers wins."""
+    """Queued → human. Under the row lock exactly one of two simultaneous takers wins.
+
+    Taking what you already own changes nothing and answers the same (a double click, a retry);
+    a conversation someone else owns is a NotOwner conflict that names them."""
     with transaction(runtime.engine) as connection:
         unit = ConversationUnit.load(connection, conversation_id)
+        record = unit.conversation
+        if record.state is State.HUMAN and record.agent_id == agent.id:
+            return _view(runtime, connection, record)
+        if record.state is State.HUMAN and record.agent_id is not None:
+            owner = agent_name(connection, record.agent_id) or "another agent"
+            raise NotOwner(f"{owner} already took this conversation")
         unit.move(State.HUMAN, Actor.AGENT, "taken", agent_id=agent.id)
         say = replies(unit.conversation.language).say
         unit.say(Actor.SYSTEM, say("agent_joined", agent=agent.name).text)

@@ -247,6 +247,7 @@ def _record_decision(
         error=answer.detail.get("error") if answer is not None else None,
         said=tuple(reply.key for reply in _shown(answer)),
         named=_named_own(thought),
+        facts=dataclasses.asdict(turn.facts),
     )
     detail = decided.to_detail()
     unit.record_event(
@@ -412,4 +413,3 @@ def _summarise(runtime: Runtime, conversation_id: str) -> None:
         card = unit.conversation.card
         if unit.conversation.state is State.QUEUED and card is not None:
             unit.set(card=card | {"summary": summary}, summary=summary)
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from tandem.answering.llm import NoLlm
 from tandem.services import agents as agent_service
 from tandem.services import desk
 from tandem.web.deps import AgentDep, ClientDep, RuntimeDep, TokenDep
@@ -13,6 +14,7 @@ from tandem.web.schemas import (
     AgentMessage,
     AgentOut,
     ConversationDetail,
+    DeskSettingsOut,
     DraftOut,
     Login,
     LoginOut,
@@ -26,6 +28,7 @@ from tandem.web.schemas import (
 
 router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
 CONVERSATION = "/conversations/{conversation_id}"
+NO_DRAFTS = "Drafts need a language model: the server has no TANDEM_LLM_URL configured."
 
 
 def agent_out(agent: agent_service.Agent) -> AgentOut:
@@ -47,6 +50,18 @@ def logout(runtime: RuntimeDep, token: TokenDep, _agent: AgentDep) -> None:
 @router.get("/me", response_model=AgentOut, responses=documented(401))
 def me(agent: AgentDep) -> AgentOut:
     return agent_out(agent)
+
+
+@router.get("/settings", response_model=DeskSettingsOut, responses=documented(401))
+def settings(runtime: RuntimeDep, _agent: AgentDep) -> DeskSettingsOut:
+    """What the console needs to know about this server: drafts, and the time zone every time
+    is shown in (the shop's, the one the customer's promises were made in)."""
+    drafts = not isinstance(runtime.writer, NoLlm)
+    return DeskSettingsOut(
+        drafts_available=drafts,
+        drafts_unavailable_reason=None if drafts else NO_DRAFTS,
+        timezone=runtime.settings.timezone,
+    )
 
 
 @router.get("/queue", response_model=QueueOut, responses=documented(401))
@@ -93,7 +108,8 @@ def messages(
 def take(
     conversation_id: ConversationIdPath, runtime: RuntimeDep, agent: AgentDep
 ) -> ConversationDetail:
-    """Take a waiting conversation; 409 when another agent was first."""
+    """Take a waiting conversation. Taking one you already own answers 200 with the same
+    result; 409 (`not_owner`, naming the owner) when another agent was first."""
     return detail_out(desk.take(runtime, agent, conversation_id))
 
 

@@ -14,6 +14,7 @@ from tandem.services.jobs import Scheduler, periodic_jobs
 from tandem.services.runtime import Runtime, build_runtime
 from tandem.web import (
     agent_api,
+    agents_api,
     api_docs,
     customer_api,
     errors,
@@ -65,6 +66,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(customer_api.router)
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)
+    app.include_router(agents_api.router)
     app.include_router(pages.router)
     app.include_router(policy_page.router)
     api_docs.install(app)

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tandem.config import Network
 from tandem.domain.errors import Unauthorized
+from tandem.services.agent_accounts import require_lead
 from tandem.services.agents import Agent, authenticate
 from tandem.services.runtime import Runtime
 from tandem.types import ClientAddress
@@ -75,8 +76,14 @@ async def current_agent(
     return await run_in_threadpool(authenticate, runtime.engine, token)
 
 
+async def current_lead(agent: Annotated[Agent, Depends(current_agent)]) -> Agent:
+    """The logged-in agent, who must be a lead (403 before the body is even looked at)."""
+    require_lead(agent)
+    return agent
+
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 TokenDep = Annotated[str, Depends(bearer_token)]
 AgentDep = Annotated[Agent, Depends(current_agent)]
+LeadDep = Annotated[Agent, Depends(current_lead)]
 ClientDep = Annotated[ClientAddress, Depends(_address)]

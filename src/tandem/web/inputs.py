@@ -54,3 +54,8 @@ TokenQuery = Annotated[
     ),
     AfterValidator(storable),
 ]
+AgentIdPath = Annotated[
+    str,
+    Path(max_length=CONVERSATION_ID_CHARS, description="The agent's id."),
+    AfterValidator(storable),
+]

@@ -1,4 +1,5 @@
-"""The lead's policy page (/console/policy): the data comes from /api/v1/policies."""
+"""The lead's pages: /console/policy (data from /api/v1/policies) and /console/agents (from
+/api/v1/agents). Both are plain pages; the API decides who may see and change anything."""
 
 from __future__ import annotations
 
@@ -13,3 +14,8 @@ router = APIRouter(include_in_schema=False)
 @router.get("/console/policy", response_class=HTMLResponse)
 def policy_page(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "policy.html", {})
+
+
+@router.get("/console/agents", response_class=HTMLResponse)
+def agents_page(request: Request) -> HTMLResponse:
+    return templates.TemplateResponse(request, "agents.html", {})

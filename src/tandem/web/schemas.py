@@ -141,6 +141,14 @@ class QueueOut(BaseModel):
     conversations: list[QueueItemOut]
 
 
+class DeskSettingsOut(BaseModel):
+    drafts_available: bool = Field(description="False: no LLM is configured, drafts are off.")
+    drafts_unavailable_reason: str | None = Field(description="Why, for the agent; null if on.")
+    timezone: str = Field(
+        description="The shop's time zone (TANDEM_TIMEZONE): the console shows every time in it."
+    )
+
+
 class DraftOut(BaseModel):
     text: str | None = Field(description="The draft, or null when no LLM is configured or usable.")
 

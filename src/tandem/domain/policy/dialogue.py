@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from tandem.domain.policy.engine import Engine
-from tandem.domain.turns import Attempt, Surroundings, Turn, TurnMemory, decide_turn
+from tandem.domain.policy.facts import Facts
+from tandem.domain.turns import (
+    Attempt,
+    Surroundings,
+    Turn,
+    TurnMemory,
+    decide_turn,
+    outcome_of,
+    remember,
+)
 from tandem.types import Language
 from tandem.understanding.result import Context, Understanding
 
@@ -32,6 +41,9 @@ class CustomerTurn:
     answer_key: str | None = None  # None: the intent and the order ids mentioned
     action_failed: bool = False
     answer_ms: int = DEFAULT_ANSWER_MS
+    #: The facts recorded when this message was decided (replay of stored conversations): the
+    #: policy decides on them as they were, understanding and surroundings are not rebuilt.
+    facts: Facts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +67,27 @@ def converse(
     texts: tuple[str, ...] = ()
     language: Language | None = None
     for scripted in turns:
+        if scripted.facts is not None:
+            exchange = _as_recorded(engine, memory, scripted.text, scripted.facts)
+            yield exchange
+            memory, texts = exchange.turn.memory, (*texts, scripted.text)
+            language = exchange.understanding.language
+            continue
         context = Context(language, texts, memory.frustration)
         understanding = understander.understand(scripted.text, context)
         attempt = _attempt(scripted, understanding)
         turn = decide_turn(engine, memory, understanding, scripted.around, attempt)
         yield Exchange(understanding, turn)
         memory, texts, language = turn.memory, (*texts, scripted.text), understanding.language
+
+
+def _as_recorded(engine: Engine, memory: TurnMemory, text: str, facts: Facts) -> Exchange:
+    """Decide on recorded facts; the memory carries on from what they say."""
+    decision = engine.decide(facts)
+    language: Language = "nl" if facts.language == "nl" else "en"
+    understanding = Understanding(
+        text, language, facts.intent, facts.confidence, facts.runner_up,
+        facts.runner_up_confidence, facts.out_of_scope, facts.frustration,
+    )  # fmt: skip
+    turn = Turn(decision, facts, remember(memory, facts, outcome_of(decision, None), None))
+    return Exchange(understanding, turn)

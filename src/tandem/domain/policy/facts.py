@@ -7,8 +7,10 @@ type-checks conditions against it and docs/policy.md lists it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
+from typing import Any
 
 from tandem.domain.conversation import State
 from tandem.understanding.topics import INTENTS as CATALOGUE_INTENTS
@@ -68,6 +70,14 @@ class Facts:
     expected_wait_minutes: int
     office_hours: bool
     state: str
+
+    @classmethod
+    def recorded(cls, stored: Mapping[str, Any] | None) -> Facts | None:
+        """The facts a decided event recorded, or None when it recorded none (or not all:
+        an event from before a fact existed is decided on what replay can rebuild)."""
+        if not stored or any(name not in stored for name in FACT_NAMES):
+            return None
+        return cls(**{name: stored[name] for name in FACT_NAMES})
 
     def as_cel(self) -> dict[str, object]:
         """The CEL variables, by name."""

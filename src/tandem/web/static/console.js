@@ -16,6 +16,9 @@
   var messagesTimer = null;
   var clockTimer = null;
   var listsFetchedAt = 0;
+  // What the server says about itself (GET /settings): drafts on or off, and the one time zone
+  // every time is shown in: the shop's, the zone the customer's promises were made in.
+  var desk = { drafts: false, draftsReason: "", zone: undefined };
 
   function $(id) {
     return document.getElementById(id);
@@ -62,9 +65,11 @@
     session.agent = agent;
     $("agent-name").textContent = agent.name + (agent.role ? " · " + agent.role : "");
     $("policy-link").hidden = agent.role !== "lead";
+    $("agents-link").hidden = agent.role !== "lead";
     $("who").hidden = false;
     $("login-view").hidden = true;
     $("desk-view").hidden = false;
+    loadSettings();
     refreshLists();
     listsTimer = setInterval(refreshLists, LISTS_MS);
     clockTimer = setInterval(tickWaits, 1000);
@@ -93,6 +98,44 @@
   $("logout").addEventListener("click", function () {
     api("POST", "/logout", {}).catch(function () {}).then(signedOut);
   });
+
+  function loadSettings() {
+    api("GET", "/settings").then(function (s) {
+      desk.drafts = !!s.drafts_available;
+      desk.draftsReason = s.drafts_unavailable_reason || "";
+      desk.zone = s.timezone || undefined;
+      var zone = $("zone");
+      zone.textContent = "Times: " + zoneLabel(new Date());
+      zone.title = "Every time here is in the shop's time zone, " + (desk.zone || "") +
+        ", the one customers are promised answers in.";
+      zone.hidden = !desk.zone;
+      refreshLists();
+      if (open && open.detail) renderDetail(open.detail);
+    }, function () {});
+  }
+
+  // ---- times: all in the shop's zone, named --------------------------------------------------
+
+  function zoneLabel(date) {
+    var city = desk.zone ? desk.zone.split("/").pop().replace(/_/g, " ") : "";
+    return city ? city + " (" + zoneShort(date) + ")" : zoneShort(date);
+  }
+
+  function zoneShort(date) {
+    var parts = new Intl.DateTimeFormat("en-GB", { timeZone: desk.zone, timeZoneName: "short" })
+      .formatToParts(date);
+    for (var i = 0; i < parts.length; i++) if (parts[i].type === "timeZoneName") return parts[i].value;
+    return "";
+  }
+
+  function formatMoment(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return "";
+    return d.toLocaleString("en-GB", {
+      timeZone: desk.zone, weekday: "short", day: "numeric", month: "short",
+      hour: "2-digit", minute: "2-digit", hour12: false,
+    }) + " " + zoneShort(d);
+  }
 
   // ---- queue and my conversations ----------------------------------------------------------
 
@@ -145,10 +188,8 @@
       mid.appendChild(el("span", "customer", item.customer_name || "Guest"));
       if (item.language) mid.appendChild(el("span", "badge lang", String(item.language).toUpperCase()));
       if (item.ticket_promised_by) {
-        var due = new Date(item.ticket_promised_by);
-        var ticket = el("span", "badge ticket", "ticket · answer by " + due.toLocaleString([], {
-          weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false }));
-        ticket.title = "Nobody could take over when this came in; the customer was promised an answer by then";
+        var ticket = el("span", "badge ticket", "ticket · answer by " + formatMoment(item.ticket_promised_by));
+        ticket.title = "The customer was promised an answer by then (the same time, in the same zone, as in their chat)";
         mid.appendChild(ticket);
       }
       b.appendChild(mid);
@@ -247,7 +288,12 @@
     var text = $("reply-text");
     text.disabled = !canReply;
     $("reply-send").disabled = !canReply;
-    $("reply-draft").disabled = !canReply;
+    var draft = $("reply-draft");
+    draft.disabled = !canReply || !desk.drafts;
+    draft.title = !desk.drafts
+      ? desk.draftsReason || "Drafts are not available on this server."
+      : canReply ? "Ask the AI for a draft to edit" : "Take the conversation to ask for a draft.";
+    $("draft-wrap").title = draft.title; // a disabled button shows no tooltip in every browser
     text.placeholder = canReply
       ? "Reply to the customer… (Enter sends, Shift+Enter for a new line)"
       : state === "queued"
@@ -316,16 +362,59 @@
     return table;
   }
 
-  function frustrationText(f) {
-    if (!f || typeof f !== "object") return formatValue(f);
-    var parts = [];
-    if (f.last !== undefined && f.last !== null) parts.push("last " + formatValue(f.last));
-    if (Array.isArray(f.trend)) parts.push("trend " + f.trend.map(formatValue).join(" → "));
-    else if (f.trend !== undefined && f.trend !== null) parts.push(formatValue(f.trend));
-    Object.keys(f).forEach(function (k) {
-      if (k !== "last" && k !== "trend") parts.push(label(k) + " " + formatValue(f[k]));
+  // Frustration in words and a sparkline: 0..1 per customer message, oldest first.
+  function mood(value) {
+    if (value >= 0.8) return { word: "angry", level: "angry" };
+    if (value >= 0.6) return { word: "frustrated", level: "frustrated" };
+    if (value >= 0.3) return { word: "getting frustrated", level: "tense" };
+    return { word: "calm", level: "calm" };
+  }
+
+  var TRENDS = { rising: "rising", falling: "calming down", steady: "steady" };
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function sparkline(series) {
+    var w = 96, h = 24, pad = 3;
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("class", "spark");
+    svg.setAttribute("width", w);
+    svg.setAttribute("height", h);
+    svg.setAttribute("viewBox", "0 0 " + w + " " + h);
+    svg.setAttribute("aria-hidden", "true");
+    var step = series.length > 1 ? (w - 2 * pad) / (series.length - 1) : 0;
+    var points = series.map(function (v, i) {
+      var x = series.length > 1 ? pad + i * step : w / 2;
+      var y = h - pad - Math.max(0, Math.min(1, v)) * (h - 2 * pad);
+      return [x, y];
     });
-    return parts.join(" · ");
+    var line = document.createElementNS(SVG, "polyline");
+    line.setAttribute("points", points.map(function (p) { return p[0].toFixed(1) + "," + p[1].toFixed(1); }).join(" "));
+    line.setAttribute("class", "spark-line");
+    svg.appendChild(line);
+    var last = points[points.length - 1];
+    var dot = document.createElementNS(SVG, "circle");
+    dot.setAttribute("cx", last[0].toFixed(1));
+    dot.setAttribute("cy", last[1].toFixed(1));
+    dot.setAttribute("r", "2.5");
+    dot.setAttribute("class", "spark-dot spark-" + mood(series[series.length - 1]).level);
+    svg.appendChild(dot);
+    return svg;
+  }
+
+  function frustrationNode(f) {
+    var p = el("p", "frustration");
+    if (typeof f === "number") f = { last: f, trend: "steady", series: [f] };
+    if (!f || typeof f !== "object" || typeof f.last !== "number") {
+      p.textContent = formatValue(f);
+      return p;
+    }
+    var m = mood(f.last);
+    p.appendChild(el("span", "mood mood-" + m.level, m.word));
+    var series = Array.isArray(f.series) && f.series.length ? f.series : [f.last];
+    if (series.length > 1 && TRENDS[f.trend]) p.appendChild(el("span", "trend trend-" + f.trend, TRENDS[f.trend]));
+    p.appendChild(sparkline(series));
+    p.title = "Per customer message, 0 calm to 1 angry: " + series.map(function (v) { return Number(v).toFixed(2); }).join(" → ");
+    return p;
   }
 
   var CARD_KNOWN = ["summary", "reason", "rule", "priority", "customer", "orders", "tried", "frustration", "next_step"];
@@ -367,7 +456,7 @@
       grid.appendChild(fieldBlock("Customer", dl(card.customer)));
     }
     if (card.frustration !== undefined && card.frustration !== null) {
-      grid.appendChild(fieldBlock("Frustration", el("p", null, frustrationText(card.frustration))));
+      grid.appendChild(fieldBlock("Frustration", frustrationNode(card.frustration)));
     }
     Object.keys(card).forEach(function (k) {
       if (CARD_KNOWN.indexOf(k) >= 0 || card[k] === null || card[k] === undefined) return;
@@ -385,7 +474,16 @@
   function formatTime(iso) {
     var d = new Date(iso);
     if (isNaN(d.getTime())) return "";
-    return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+    return d.toLocaleTimeString("en-GB", {
+      timeZone: desk.zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+    });
+  }
+
+  function timeNode(iso) {
+    var node = el("time", "msg-time", formatTime(iso));
+    node.setAttribute("datetime", iso);
+    node.title = formatMoment(iso);
+    return node;
   }
 
   function who(event, fallback) {
@@ -427,7 +525,7 @@
     var author =
       m.author === "ai" ? "AI assistant" : m.author === "customer" ? "Customer" : m.author === "system" ? "System" : m.author_name || "Agent";
     meta.appendChild(el("span", "msg-author", author));
-    meta.appendChild(el("time", "msg-time", formatTime(m.created_at)));
+    meta.appendChild(timeNode(m.created_at));
     li.appendChild(meta);
     li.appendChild(el("p", "msg-text", m.text));
     return li;
@@ -435,7 +533,7 @@
 
   function eventNode(e, fallbackName) {
     var li = el("li", "event event-" + e.kind);
-    li.appendChild(el("time", "msg-time", formatTime(e.created_at)));
+    li.appendChild(timeNode(e.created_at));
     li.appendChild(el("span", null, eventText(e, fallbackName)));
     return li;
   }
@@ -511,7 +609,10 @@
       function (err) {
         button.disabled = false;
         var msg = err.message;
-        if (err.status === 409 && path === "/take") msg = "Someone else took this conversation. " + msg;
+        // not_owner names who took it; any other conflict: it is no longer waiting.
+        if (err.status === 409 && path === "/take" && err.code !== "not_owner") {
+          msg = "This conversation is no longer waiting: " + msg;
+        }
         showError($("conv-error"), msg);
         loadDetail(id);
         refreshLists();

@@ -273,9 +273,9 @@
 
     var closed = state === "closed";
     form.hidden = closed;
-    humanBar.hidden = closed;
-    // Already with (or waiting for) a person: the button stays visible but does nothing.
-    humanBtn.disabled = !state || state === "queued" || state === "human";
+    // With a person, or waiting for one (the header says when), the button has nothing to do.
+    humanBar.hidden = closed || state === "queued" || state === "human";
+    humanBtn.disabled = !state;
     if (closed && ratingBox.hidden) showRating();
     if (!closed) ratingBox.hidden = true;
   }
