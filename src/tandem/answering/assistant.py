@@ -17,6 +17,7 @@ from tandem.answering.replies import Reply, replies
 from tandem.commerce.actions import Done, ShopAction
 from tandem.commerce.identity import verify
 from tandem.commerce.model import CommerceError, Customer, ShopReader
+from tandem.commerce.reading import LocalizedShop
 from tandem.domain.flow_records import FlowRecord, Partial
 from tandem.domain.memory import ConversationMemory, OpenFlow
 from tandem.security.verification import Checked
@@ -150,7 +151,7 @@ class Assistant:
             turn.understanding,
             customer,
             record,
-            turn.shop or self.shop,
+            LocalizedShop(turn.shop or self.shop, turn.language),
             replies(turn.language),
             turn.today,
             turn.memory.last_reply,

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,17 @@ class Replies:
                 break
         return Reply(key, text)
 
-    def phrase(self, group: str, key: str) -> str:
+    def phrase(self, group: str, key: str, default: str | None = None) -> str:
+        """One phrase of a group ("order_status", "payment_method"); `default` when the group
+        has none for `key` (else KeyError)."""
         phrases: dict[str, str] = self._data[group]
+        if default is not None:
+            return phrases.get(key, default)
         return phrases[key]
+
+    def status(self, status: StrEnum) -> str:
+        """An order's status in words ("being prepared", "verzonden")."""
+        return self.phrase("order_status", status.value)
 
     def date(self, day: dt.date) -> str:
         weekday = self._data["weekdays"][day.weekday()]

@@ -27,7 +27,7 @@ class Wording:
     intents: dict[str, Phrase]
     quote: Phrase  # "{text}" stands for the quoted message
     order: str  # "{id}" stands for the order id
-    some_order: str  # when the message names no order
+    some_order: str  # when no order is known for the request: says so, never guesses
     also: str  # joins a further request: "{verb}", "{rest}"
     then: str  # joins the latest request
     nothing: str  # no customer message yet
@@ -59,7 +59,7 @@ WORDINGS: dict[Language, Wording] = {
         },
         quote=("wrote", '"{text}"'),
         order="order {id}",
-        some_order="their order",
+        some_order="an order not known yet",
         also="also {verb} {rest}",
         then="then {verb} {rest}",
         nothing="The customer has not written yet.",
@@ -89,7 +89,7 @@ WORDINGS: dict[Language, Wording] = {
         },
         quote=("schreef", '"{text}"'),
         order="bestelling {id}",
-        some_order="de bestelling",
+        some_order="een nog onbekende bestelling",
         also="{verb} ook {rest}",
         then="{verb} daarna {rest}",
         nothing="De klant heeft nog niets geschreven.",

@@ -84,8 +84,8 @@ def _handoff_text(unit: ConversationUnit, decision: Decision, wait: int | None) 
     wait_text = (
         text.say("handoff_wait_known", minutes=wait) if wait else text.say("handoff_wait_unknown")
     )
-    reason_text = text.phrase("reason_text", decision.reason.value)
-    return text.say("handoff", reason_text=reason_text, wait_text=wait_text.text).text
+    handed_over = text.phrase("handed_over", decision.reason.value)
+    return text.say("handoff", handed_over=handed_over, wait_text=wait_text.text).text
 
 
 def _moved(

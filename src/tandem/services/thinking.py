@@ -232,8 +232,11 @@ FLOW_TOPICS = {
 def _context(snapshot: Snapshot, shop: TurnShop, customer: Customer | None) -> Context:
     known: tuple[tuple[str, str], ...] = ()
     if customer is not None and snapshot.record.memory.flow is not None:
-        lines = (line for order in shop.orders_of(customer.id) for line in order.lines)
-        known = tuple(dict.fromkeys((line.product_id, line.product_name) for line in lines))
+        lines = [line for order in shop.orders_of(customer.id) for line in order.lines]
+        names = [(line.product_id, line.product_name) for line in lines] + [
+            (line.product_id, name.product) for line in lines for name in line.names
+        ]  # the customer may name a product in any language the shop names it in
+        known = tuple(dict.fromkeys(names))
     return Context(
         language=snapshot.record.language,
         previous_customer_texts=snapshot.earlier_texts,

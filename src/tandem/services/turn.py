@@ -34,7 +34,7 @@ from tandem.domain.decision import Action, Outcome
 from tandem.domain.memory import PendingAction
 from tandem.domain.turns import Attempt, Turn, TurnOutcome, decide_turn
 from tandem.services.agents import agents_online
-from tandem.services.cards import transcript
+from tandem.services.cards import note_order, transcript
 from tandem.services.handoff import (
     AiTurn,
     Handoff,
@@ -171,6 +171,9 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     if record.state not in (State.AI, State.QUEUED):
         return _Written(AiTurn([], None, record.state), None, thought)  # a person owns it
     if record.state is State.QUEUED:
+        named = u.slots.order_ids
+        if named:  # an order given while waiting goes on the card
+            note_order(unit, thought.message.offset, named, thought.customer, thought.shop.loaded())
         noted = email_left(runtime, unit, thought)
         if noted is not None:
             return _Written(noted, None, thought)
@@ -257,11 +260,26 @@ def _record_decision(
         shop_action=answer.action.kind if answer is not None and answer.action else None,
         stage=stage,
         error=answer.detail.get("error") if answer is not None else None,
+        said=tuple(reply.key for reply in _shown(answer)),
+        named=_named_own(thought),
         facts=dataclasses.asdict(turn.facts),
     )
     detail = decided.to_detail()
     unit.record_event(
         EventKind.DECIDED, Actor.AI, reason=decided.reason, rule=decided.rule, detail=detail
+    )
+
+
+def _named_own(thought: Thought) -> tuple[str, ...]:
+    """The orders the message named that are the (now known) customer's own."""
+    customer = thought.customer
+    if customer is None:
+        return ()
+    loaded = thought.shop.loaded()
+    return tuple(
+        order_id
+        for order_id in dict.fromkeys(thought.understanding.slots.order_ids)
+        if order_id in loaded and loaded[order_id].customer_id == customer.id
     )
 
 

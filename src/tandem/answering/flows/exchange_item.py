@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from tandem.answering.flows.base import FlowTurn, Outcome, Plan
+from tandem.answering.flows.base import FlowTurn, Outcome, Plan, line_name
 from tandem.answering.flows.confirm import (
     action_failed,
     ask_confirmation,
@@ -73,7 +73,8 @@ class ExchangeItemFlow:
             return None
         key = "exchange_in_transit" if order.status is OrderStatus.SHIPPED else "exchange_closed"
         return refused(
-            turn, ExchangeRecord, key, order.id, "not_exchangeable", status=order.status.value
+            turn, ExchangeRecord, key, order.id, "not_exchangeable",
+            status=turn.replies.status(order.status),
         )
 
     @staticmethod
@@ -87,7 +88,7 @@ class ExchangeItemFlow:
         reply = turn.replies.say(
             "exchange_which_item",
             order_id=order.id,
-            items=", ".join(f"{line.product_name} ({line.variant_name})" for line in lines),
+            items=", ".join(line_name(line) for line in lines),
         )
         return Plan((reply,), Outcome.ASKED, record)
 
@@ -111,7 +112,7 @@ class ExchangeItemFlow:
         reply = turn.replies.say(
             key,
             avoid=turn.previous_reply,
-            item=f"{line.product_name} ({line.variant_name})",
+            item=line_name(line),
             wanted=said[1] if said else "",
             variants=", ".join(v[1] for v in in_stock),
         )

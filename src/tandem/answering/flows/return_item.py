@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tandem.answering.flows.base import FlowTurn, Outcome, Plan
+from tandem.answering.flows.base import FlowTurn, Outcome, Plan, line_name
 from tandem.answering.flows.confirm import (
     ask_confirmation,
     business_rule,
@@ -144,7 +144,7 @@ def _propose(order: Order, selection: Selection) -> Plan:
 
 def _items(order: Order, selection: Selection) -> str:
     return ", ".join(
-        f"{selection[line.variant_id]} x {line.product_name} ({line.variant_name})"
+        f"{selection[line.variant_id]} x {line_name(line)}"
         for line in order.lines
         if selection.get(line.variant_id)
     )
