@@ -92,6 +92,8 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/widget.js"): everyone(200),
     ("GET", "/openapi.json"): everyone(200),
     ("GET", "/docs"): everyone(200),
+    ("GET", "/healthz"): everyone(200),
+    ("GET", "/readyz"): everyone(200),
     ("GET", "/redoc"): everyone(200),
 }
 
