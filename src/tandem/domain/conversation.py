@@ -34,7 +34,9 @@ class EventKind(StrEnum):
     TAKEN = "taken"  # queued -> human
     HANDED_BACK = "handed_back"  # human -> ai
     CLOSED = "closed"  # ai|human|queued -> closed
-    RATED = "rated"
+    RATED = "rated"  # CSAT: detail {"score": 1..5}
+    THUMBS = "thumbs"  # on one AI message: detail {"message": offset, "up": bool}; the last counts
+    NPS = "nps"  # detail {"score": 0..10}, asked after the CSAT to TANDEM_NPS_SHARE of customers
     DECIDED = "decided"  # the policy's decision on one customer message (domain/decided.py)
     PERFORMED = "performed"  # a shop action performed after a decision, with its result
     # A card number, CVV or IBAN was masked before storing; detail names the kinds, never values.

@@ -12,7 +12,16 @@ from fastapi.staticfiles import StaticFiles
 from tandem.config import Settings
 from tandem.services.jobs import Scheduler, periodic_jobs
 from tandem.services.runtime import Runtime, build_runtime
-from tandem.web import agent_api, api_docs, customer_api, errors, lead_api, pages, policy_page
+from tandem.web import (
+    agent_api,
+    api_docs,
+    customer_api,
+    errors,
+    lead_api,
+    metrics_api,
+    pages,
+    policy_page,
+)
 from tandem.web.body_limit import BodyLimit
 from tandem.web.headers import SecurityHeaders, WidgetCors, cors_origins
 
@@ -51,6 +60,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(customer_api.router)
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)
+    app.include_router(metrics_api.router)
     app.include_router(pages.router)
     app.include_router(policy_page.router)
     api_docs.install(app)
