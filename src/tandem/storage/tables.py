@@ -180,3 +180,34 @@ Index(
     verification_failures.c.failed_at,
 )
 Index("ix_verification_failures_failed_at", verification_failures.c.failed_at)
+
+#: One row per conversation with its figures (domain/metrics/definitions.py: Summary), brought
+#: up to date from its events and messages by storage/metrics.py; reports aggregate these.
+conversation_metrics = Table(
+    "conversation_metrics",
+    metadata,
+    Column("conversation_id", String(36), ForeignKey("conversations.id"), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("customer_id", String(64), index=True),
+    Column("email", String(320), index=True),
+    Column("language", String(8), nullable=False),
+    Column("topic", String(32), nullable=False),
+    Column("band", String(16), nullable=False),
+    Column("resolution", String(16), nullable=False),
+    Column("handoff_reason", String(32)),
+    Column("csat", Integer),
+    Column("nps", Integer),
+    Column("thumbs_up", Integer, nullable=False),
+    Column("thumbs_down", Integer, nullable=False),
+    Column("human_seconds", Float, nullable=False),
+    Column("first_response_seconds", Float),
+    Column("ai_answer_seconds", Float, nullable=False),
+    Column("ai_answers", Integer, nullable=False),
+    Column("frustration_start", Float),
+    Column("frustration_end", Float),
+    Column("recontacted", Boolean, nullable=False),
+    # The conversation's updated_at this row was computed from: a newer one makes it stale.
+    Column("source_updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_conversations_updated_at", conversations.c.updated_at)

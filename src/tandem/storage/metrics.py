@@ -1,0 +1,310 @@
+"""The stored per-conversation summaries: brought up to date, then aggregated in SQL.
+
+:func:`refresh` recomputes the summary of every conversation changed since its summary was
+made (``conversations.updated_at``: every message and event moves it), through the ONE
+definitions module, and marks re-contacts among the customer's other conversations. It runs
+as a periodic job and before every report, so a report counts everything written so far while
+the work per request stays small. :func:`tallies` is one ``GROUP BY`` over the summaries of a
+period; :func:`rows` the summaries behind a figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
+
+from tandem.domain.metrics.definitions import (
+    RESOLVED,
+    Band,
+    History,
+    Resolution,
+    Said,
+    Step,
+    Summary,
+    Tally,
+    recontacts,
+    summarise,
+)
+from tandem.domain.metrics.selection import Filters, Period
+from tandem.storage.conversations import as_utc
+from tandem.storage.locks import serialise
+from tandem.storage.tables import conversation_metrics as cm
+from tandem.storage.tables import conversations, events, messages
+
+#: A conversation changed this long before the newest summary is looked at again: a turn
+#: stamps ``updated_at`` before it commits, so a late commit is not missed.
+LATE_COMMIT = dt.timedelta(minutes=5)
+_CHUNK = 500
+
+
+def refresh(connection: Connection, recontact_days: int) -> int:
+    """Bring every stale summary up to date; the number recomputed. Run in a write
+    transaction (serialised across processes)."""
+    serialise(connection, "metrics-refresh")
+    stale = _stale(connection)
+    for start in range(0, len(stale), _CHUNK):
+        chunk = stale[start : start + _CHUNK]
+        summaries = [summarise(h) for h in _histories(connection, [c for c, _ in chunk])]
+        stamps = dict(chunk)
+        _store(connection, summaries, stamps)
+        _mark_recontacts(connection, summaries, recontact_days)
+    return len(stale)
+
+
+def _stale(connection: Connection) -> list[tuple[str, dt.datetime]]:
+    newest = connection.execute(select(func.max(cm.c.source_updated_at))).scalar()
+    query = select(conversations.c.id, conversations.c.updated_at, cm.c.source_updated_at).join(
+        cm, cm.c.conversation_id == conversations.c.id, isouter=True
+    )
+    if newest is not None:
+        query = query.where(conversations.c.updated_at >= as_utc(newest) - LATE_COMMIT)  # type: ignore[operator]
+    found = []
+    for row in connection.execute(query):
+        if row.source_updated_at is None or as_utc(row.source_updated_at) != as_utc(row.updated_at):
+            found.append((str(row.id), as_utc(row.updated_at) or row.updated_at))
+    return found
+
+
+def _histories(connection: Connection, ids: Sequence[str]) -> list[History]:
+    steps: dict[str, list[Step]] = defaultdict(list)
+    said: dict[str, list[Said]] = defaultdict(list)
+    query = (
+        select(events)
+        .where(events.c.conversation_id.in_(ids))
+        .order_by(events.c.conversation_id, events.c.seq)
+    )
+    for e in connection.execute(query):
+        at = as_utc(e.created_at) or e.created_at
+        step = Step(e.kind, e.actor, at, e.reason, e.from_state, e.to_state, e.detail or {})
+        steps[e.conversation_id].append(step)
+    query = (
+        select(
+            messages.c.conversation_id,
+            messages.c.offset,
+            messages.c.author,
+            messages.c.created_at,
+            messages.c.frustration,
+        )
+        .where(messages.c.conversation_id.in_(ids))
+        .order_by(messages.c.conversation_id, messages.c.offset)
+    )
+    for m in connection.execute(query):
+        at = as_utc(m.created_at) or m.created_at
+        said[m.conversation_id].append(Said(m.offset, m.author, at, m.frustration))
+    query = select(
+        conversations.c.id,
+        conversations.c.created_at,
+        conversations.c.customer_id,
+        conversations.c.customer_email,
+        conversations.c.contact_email,
+        conversations.c.language,
+    ).where(conversations.c.id.in_(ids))
+    return [
+        History(
+            c.id,
+            as_utc(c.created_at) or c.created_at,
+            c.customer_id,
+            c.customer_email or c.contact_email,
+            c.language,
+            steps[c.id],
+            said[c.id],
+        )
+        for c in connection.execute(query)
+    ]
+
+
+def _values(summary: Summary, stamp: dt.datetime) -> dict[str, Any]:
+    s = summary
+    return {
+        "conversation_id": s.conversation_id,
+        "created_at": s.created_at,
+        "ended_at": s.ended_at,
+        "customer_id": s.customer_id,
+        "email": s.email,
+        "language": s.language,
+        "topic": s.topic,
+        "band": s.band.value,
+        "resolution": s.resolution.value,
+        "handoff_reason": s.handoff_reason,
+        "csat": s.csat,
+        "nps": s.nps,
+        "thumbs_up": s.thumbs_up,
+        "thumbs_down": s.thumbs_down,
+        "human_seconds": s.human_seconds,
+        "first_response_seconds": s.first_response_seconds,
+        "ai_answer_seconds": s.ai_answer_seconds,
+        "ai_answers": s.ai_answers,
+        "frustration_start": s.frustration_start,
+        "frustration_end": s.frustration_end,
+        "recontacted": s.recontacted,
+        "source_updated_at": stamp,
+    }
+
+
+def _store(connection: Connection, summaries: Sequence[Summary], stamps: dict[str, Any]) -> None:
+    if not summaries:
+        return
+    ids = [s.conversation_id for s in summaries]
+    connection.execute(delete(cm).where(cm.c.conversation_id.in_(ids)))
+    connection.execute(insert(cm), [_values(s, stamps[s.conversation_id]) for s in summaries])
+
+
+def to_summary(row: Any) -> Summary:
+    m = row._mapping
+    return Summary(
+        conversation_id=m["conversation_id"],
+        created_at=as_utc(m["created_at"]) or m["created_at"],
+        ended_at=as_utc(m["ended_at"]),
+        customer_id=m["customer_id"],
+        email=m["email"],
+        language=m["language"],
+        topic=m["topic"],
+        band=Band(m["band"]),
+        resolution=Resolution(m["resolution"]),
+        handoff_reason=m["handoff_reason"],
+        csat=m["csat"],
+        nps=m["nps"],
+        thumbs_up=m["thumbs_up"],
+        thumbs_down=m["thumbs_down"],
+        human_seconds=m["human_seconds"],
+        first_response_seconds=m["first_response_seconds"],
+        ai_answer_seconds=m["ai_answer_seconds"],
+        ai_answers=m["ai_answers"],
+        frustration_start=m["frustration_start"],
+        frustration_end=m["frustration_end"],
+        recontacted=bool(m["recontacted"]),
+    )
+
+
+def _mark_recontacts(connection: Connection, changed: Sequence[Summary], days: int) -> None:
+    """Re-contacts between the changed summaries and the same customers' others, both ways."""
+    keyed = [s for s in changed if s.customer_id or s.email]
+    if not keyed:
+        return
+    ids = {s.customer_id for s in keyed if s.customer_id}
+    emails = {s.email for s in keyed if s.email}
+    query = select(cm).where(or_(cm.c.customer_id.in_(ids), cm.c.email.in_(emails)))
+    theirs = [to_summary(row) for row in connection.execute(query)]
+    flags = {s.conversation_id: s.recontacted for s in theirs}
+    changed_ids = {s.conversation_id for s in keyed}
+    wanted = dict(flags)
+    for earlier in theirs:
+        if earlier.conversation_id in changed_ids:  # computed afresh from all the others
+            wanted[earlier.conversation_id] = any(recontacts(earlier, x, days) for x in theirs)
+        elif any(recontacts(earlier, later, days) for later in keyed):
+            wanted[earlier.conversation_id] = True
+    for conversation_id, flag in wanted.items():
+        if flag != flags[conversation_id]:
+            connection.execute(
+                update(cm).where(cm.c.conversation_id == conversation_id).values(recontacted=flag)
+            )
+
+
+def _in(period: Period) -> ColumnElement[bool]:
+    return and_(cm.c.created_at >= period.since, cm.c.created_at < period.until)
+
+
+def tallies(connection: Connection, period: Period) -> list[Tally]:
+    """One row per (topic, band, resolution, first reason, re-contacted) in the period."""
+    measured = and_(cm.c.frustration_start.is_not(None), cm.c.frustration_end.is_not(None))
+
+    def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.sum(case((condition, 1), else_=0))
+
+    keys = (cm.c.topic, cm.c.band, cm.c.resolution, cm.c.handoff_reason, cm.c.recontacted)
+    query = (
+        select(
+            *keys,
+            func.count(),
+            func.coalesce(func.sum(cm.c.csat), 0),
+            func.count(cm.c.csat),
+            count_if(cm.c.nps >= 9),
+            count_if(cm.c.nps <= 6),
+            func.count(cm.c.nps),
+            func.sum(cm.c.thumbs_up),
+            func.sum(cm.c.thumbs_down),
+            func.sum(cm.c.human_seconds),
+            func.coalesce(func.sum(cm.c.first_response_seconds), 0.0),
+            func.count(cm.c.first_response_seconds),
+            func.sum(cm.c.ai_answer_seconds),
+            func.sum(cm.c.ai_answers),
+            func.sum(case((measured, cm.c.frustration_start), else_=0.0)),
+            func.sum(case((measured, cm.c.frustration_end), else_=0.0)),
+            count_if(measured),
+        )
+        .where(_in(period))
+        .group_by(*keys)
+    )
+    return [_tally(row) for row in connection.execute(query)]
+
+
+_SUMS = (
+    "conversations", "csat_sum", "csat_responses", "nps_promoters", "nps_detractors",
+    "nps_responses", "thumbs_up", "thumbs_down", "human_seconds", "first_response_sum",
+    "first_responses", "ai_answer_sum", "ai_answers", "frustration_start_sum",
+    "frustration_end_sum", "frustration_measured",
+)  # fmt: skip
+
+
+def _tally(row: Any) -> Tally:
+    topic, band, resolution, reason, recontacted, *sums = tuple(row)
+    kinds = Tally.__dataclass_fields__
+    counted: dict[str, Any] = {
+        name: (float(value or 0) if kinds[name].type == "float" else int(value or 0))
+        for name, value in zip(_SUMS, sums, strict=True)
+    }
+    return Tally(topic, Band(band), Resolution(resolution), reason, bool(recontacted), **counted)
+
+
+def _filtered(filters: Filters) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if filters.band is not None:
+        where.append(cm.c.band == filters.band.value)
+    if filters.topic is not None:
+        where.append(cm.c.topic == filters.topic)
+    if filters.reason is not None:
+        where.append(cm.c.handoff_reason == filters.reason)
+    if filters.rating is not None:
+        where.append(cm.c.csat == filters.rating)
+    resolved = cm.c.resolution.in_([r.value for r in RESOLVED])
+    match filters.resolution:
+        case None:
+            pass
+        case "resolved":
+            where.append(resolved)
+        case "honest":
+            where += [resolved, cm.c.recontacted.is_(false())]
+        case "recontacted":
+            where += [cm.c.recontacted.is_(true()), cm.c.resolution != Resolution.OPEN.value]
+        case name:
+            where.append(cm.c.resolution == name)
+    return where
+
+
+def rows(
+    connection: Connection, period: Period, filters: Filters, limit: int | None, offset: int = 0
+) -> tuple[int, list[Summary]]:
+    """The summaries a figure counts (newest first, one page) and how many there are."""
+    where = [_in(period), *_filtered(filters)]
+    total = connection.execute(select(func.count()).select_from(cm).where(*where)).scalar_one()
+    query = select(cm).where(*where).order_by(cm.c.created_at.desc(), cm.c.conversation_id)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return int(total), [to_summary(row) for row in connection.execute(query)]
