@@ -33,9 +33,7 @@ NO_LOOKUP = frozenset({"affirm", "deny", "reject_answer", "talk_to_person", "com
 class Verifies(Protocol):
     """Runs one verification attempt under the brute-force limits (security/verification.py)."""
 
-    def attempt(
-        self, order_id: str, check: Callable[[], Customer | None]
-    ) -> Checked[Customer]: ...
+    def attempt(self, order_id: str, check: Callable[[], Customer | None]) -> Checked[Customer]: ...
 
 
 @dataclass(frozen=True, slots=True)

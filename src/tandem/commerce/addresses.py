@@ -46,6 +46,9 @@ def validated_address(address: Address) -> Address:
     if not address.street.strip() or not address.city.strip():
         raise CommerceError("The street and city are required.", CommerceErrorCode.INVALID_ADDRESS)
     return replace(
-        address, street=address.street.strip(), city=address.city.strip(),
-        postcode=postcode, country=country,
+        address,
+        street=address.street.strip(),
+        city=address.city.strip(),
+        postcode=postcode,
+        country=country,
     )

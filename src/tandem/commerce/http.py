@@ -33,7 +33,8 @@ class HttpShop:
             raise ValueError(f"The shop URL must start with http:// or https://, not {base_url!r}")
         self._timeout = timeout
         self._client = httpx.Client(
-            base_url=base_url.rstrip("/"), timeout=timeout,
+            base_url=base_url.rstrip("/"),
+            timeout=timeout,
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
         )
 
@@ -81,7 +82,11 @@ class HttpShop:
         return wire.to_order(self._call("POST", path, key=idempotency_key))
 
     def start_return(
-        self, order_id: OrderId, variant_ids: list[str], reason: str, *,
+        self,
+        order_id: OrderId,
+        variant_ids: list[str],
+        reason: str,
+        *,
         idempotency_key: str | None = None,
     ) -> Refund:
         body = {"variant_ids": variant_ids, "reason": reason}
@@ -102,7 +107,11 @@ class HttpShop:
         return wire.to_order(self._call("PATCH", path, {"method": method}, key=idempotency_key))
 
     def exchange_item(
-        self, order_id: OrderId, variant_id: str, new_variant_id: str, *,
+        self,
+        order_id: OrderId,
+        variant_id: str,
+        new_variant_id: str,
+        *,
         idempotency_key: str | None = None,
     ) -> Order:
         body = {"variant_id": variant_id, "new_variant_id": new_variant_id}
@@ -110,15 +119,19 @@ class HttpShop:
         return wire.to_order(self._call("POST", path, body, key=idempotency_key))
 
     def _call(
-        self, method: str, path: str, body: wire.Json | None = None, *,
-        params: dict[str, str] | None = None, missing_ok: bool = False, key: str | None = None,
+        self,
+        method: str,
+        path: str,
+        body: wire.Json | None = None,
+        *,
+        params: dict[str, str] | None = None,
+        missing_ok: bool = False,
+        key: str | None = None,
     ) -> Any:
         """The decoded JSON answer; None for a 404 when ``missing_ok``."""
         headers = {"Idempotency-Key": key} if key else None
         try:
-            response = self._client.request(
-                method, path, json=body, params=params, headers=headers
-            )
+            response = self._client.request(method, path, json=body, params=params, headers=headers)
         except httpx.TimeoutException as error:
             raise CommerceError(
                 f"The shop did not answer {method} {path} within {self._timeout} s.",

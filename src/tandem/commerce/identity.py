@@ -7,9 +7,7 @@ from tandem.commerce.model import Customer, ShopReader
 from tandem.types import OrderId
 
 
-def verify(
-    shop: ShopReader, order_id: OrderId, postcode_or_email: str
-) -> Customer | None:
+def verify(shop: ShopReader, order_id: OrderId, postcode_or_email: str) -> Customer | None:
     """The order's customer when the e-mail address or a postcode (billing or delivery) matches.
 
     E-mail addresses compare case-insensitively, postcodes without spaces ("1012ab" = "1012 AB").

@@ -32,42 +32,71 @@ T = TypeVar("T")
 
 
 def address_json(address: Address) -> Json:
-    return {"street": address.street, "postcode": address.postcode, "city": address.city,
-            "country": address.country}
+    return {
+        "street": address.street,
+        "postcode": address.postcode,
+        "city": address.city,
+        "country": address.country,
+    }
 
 
 def customer_json(customer: Customer) -> Json:
-    return {"id": customer.id, "name": customer.name, "email": customer.email,
-            "language": customer.language, "address": address_json(customer.address),
-            "tier": customer.tier}
+    return {
+        "id": customer.id,
+        "name": customer.name,
+        "email": customer.email,
+        "language": customer.language,
+        "address": address_json(customer.address),
+        "tier": customer.tier,
+    }
 
 
 def refund_json(refund: Refund) -> Json:
-    return {"id": refund.id, "amount": str(refund.amount), "method": refund.method,
-            "status": refund.status.value, "created_at": refund.created_at.isoformat(),
-            "expected_at": refund.expected_at.isoformat()}
+    return {
+        "id": refund.id,
+        "amount": str(refund.amount),
+        "method": refund.method,
+        "status": refund.status.value,
+        "created_at": refund.created_at.isoformat(),
+        "expected_at": refund.expected_at.isoformat(),
+    }
 
 
 def order_json(order: Order) -> Json:
     return {
-        "id": order.id, "customer_id": order.customer_id, "status": order.status.value,
-        "created_at": order.created_at.isoformat(), "total": str(order.total),
-        "currency": order.currency, "shipping_address": address_json(order.shipping_address),
+        "id": order.id,
+        "customer_id": order.customer_id,
+        "status": order.status.value,
+        "created_at": order.created_at.isoformat(),
+        "total": str(order.total),
+        "currency": order.currency,
+        "shipping_address": address_json(order.shipping_address),
         "payment_method": order.payment_method,
         "lines": [
-            {"product_id": x.product_id, "variant_id": x.variant_id,
-             "product_name": x.product_name, "variant_name": x.variant_name,
-             "quantity": x.quantity, "unit_price": str(x.unit_price),
-             "returned_quantity": x.returned_quantity}
+            {
+                "product_id": x.product_id,
+                "variant_id": x.variant_id,
+                "product_name": x.product_name,
+                "variant_name": x.variant_name,
+                "quantity": x.quantity,
+                "unit_price": str(x.unit_price),
+                "returned_quantity": x.returned_quantity,
+            }
             for x in order.lines
         ],
         "payments": [
-            {"id": p.id, "amount": str(p.amount), "method": p.method, "status": p.status.value,
-             "created_at": p.created_at.isoformat()}
+            {
+                "id": p.id,
+                "amount": str(p.amount),
+                "method": p.method,
+                "status": p.status.value,
+                "created_at": p.created_at.isoformat(),
+            }
             for p in order.payments
         ],
         "refunds": [refund_json(r) for r in order.refunds],
-        "carrier": order.carrier, "tracking_number": order.tracking_number,
+        "carrier": order.carrier,
+        "tracking_number": order.tracking_number,
         "shipped_at": _optional(order.shipped_at, dt.datetime.isoformat),
         "expected_delivery": _optional(order.expected_delivery, dt.date.isoformat),
         "delivered_at": _optional(order.delivered_at, dt.datetime.isoformat),
@@ -88,24 +117,34 @@ def reading(what: str) -> Iterator[None]:
 
 def to_address(data: Json) -> Address:
     with reading("address"):
-        return Address(_text(data["street"]), _text(data["postcode"]), _text(data["city"]),
-                       _text(data["country"]))
+        return Address(
+            _text(data["street"]),
+            _text(data["postcode"]),
+            _text(data["city"]),
+            _text(data["country"]),
+        )
 
 
 def to_customer(data: Json) -> Customer:
     with reading("customer"):
         return Customer(
-            id=CustomerId(_text(data["id"])), name=_text(data["name"]),
-            email=_text(data["email"]), language=_language(data["language"]),
-            address=to_address(data["address"]), tier=_text(data.get("tier", "standard")),
+            id=CustomerId(_text(data["id"])),
+            name=_text(data["name"]),
+            email=_text(data["email"]),
+            language=_language(data["language"]),
+            address=to_address(data["address"]),
+            tier=_text(data.get("tier", "standard")),
         )
 
 
 def to_refund(data: Json) -> Refund:
     with reading("refund"):
         return Refund(
-            id=_text(data["id"]), amount=_money(data["amount"]), method=_text(data["method"]),
-            status=RefundStatus(data["status"]), created_at=_moment(data["created_at"]),
+            id=_text(data["id"]),
+            amount=_money(data["amount"]),
+            method=_text(data["method"]),
+            status=RefundStatus(data["status"]),
+            created_at=_moment(data["created_at"]),
             expected_at=dt.date.fromisoformat(data["expected_at"]),
         )
 
@@ -113,9 +152,12 @@ def to_refund(data: Json) -> Refund:
 def to_order(data: Json) -> Order:
     with reading("order"):
         return Order(
-            id=OrderId(_text(data["id"])), customer_id=CustomerId(_text(data["customer_id"])),
-            status=OrderStatus(data["status"]), created_at=_moment(data["created_at"]),
-            total=_money(data["total"]), currency=_text(data["currency"]),
+            id=OrderId(_text(data["id"])),
+            customer_id=CustomerId(_text(data["customer_id"])),
+            status=OrderStatus(data["status"]),
+            created_at=_moment(data["created_at"]),
+            total=_money(data["total"]),
+            currency=_text(data["currency"]),
             lines=tuple(_line(x) for x in data["lines"]),
             shipping_address=to_address(data["shipping_address"]),
             payment_method=_text(data["payment_method"]),
@@ -131,17 +173,23 @@ def to_order(data: Json) -> Order:
 
 def _line(data: Json) -> OrderLine:
     return OrderLine(
-        product_id=_text(data["product_id"]), variant_id=_text(data["variant_id"]),
-        product_name=_text(data["product_name"]), variant_name=_text(data["variant_name"]),
-        quantity=int(data["quantity"]), unit_price=_money(data["unit_price"]),
+        product_id=_text(data["product_id"]),
+        variant_id=_text(data["variant_id"]),
+        product_name=_text(data["product_name"]),
+        variant_name=_text(data["variant_name"]),
+        quantity=int(data["quantity"]),
+        unit_price=_money(data["unit_price"]),
         returned_quantity=int(data.get("returned_quantity", 0)),
     )
 
 
 def _payment(data: Json) -> Payment:
     return Payment(
-        id=_text(data["id"]), amount=_money(data["amount"]), method=_text(data["method"]),
-        status=PaymentStatus(data["status"]), created_at=_moment(data["created_at"]),
+        id=_text(data["id"]),
+        amount=_money(data["amount"]),
+        method=_text(data["method"]),
+        status=PaymentStatus(data["status"]),
+        created_at=_moment(data["created_at"]),
     )
 
 

@@ -48,7 +48,11 @@ _TRANSITIONS: dict[tuple[State, State], tuple[EventKind, frozenset[Actor]]] = {
     (State.AI, State.QUEUED): (EventKind.HANDED_OFF, frozenset({Actor.AI, Actor.SYSTEM})),
     (State.QUEUED, State.HUMAN): (EventKind.TAKEN, frozenset({Actor.AGENT})),
     (State.HUMAN, State.AI): (EventKind.HANDED_BACK, frozenset({Actor.AGENT})),
-    (State.HUMAN, State.CLOSED): (EventKind.CLOSED, frozenset({Actor.AGENT, Actor.SYSTEM})),
+    # The customer may end a chat a person owns too ("end chat" in the widget).
+    (State.HUMAN, State.CLOSED): (
+        EventKind.CLOSED,
+        frozenset({Actor.CUSTOMER, Actor.AGENT, Actor.SYSTEM}),
+    ),
     (State.AI, State.CLOSED): (
         EventKind.CLOSED,
         frozenset({Actor.CUSTOMER, Actor.AI, Actor.AGENT, Actor.SYSTEM}),

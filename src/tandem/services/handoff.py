@@ -68,9 +68,7 @@ def _handoff_text(unit: ConversationUnit, decision: Decision, wait: int | None) 
     return text.say("handoff", reason_text=reason_text, wait_text=wait_text.text).text
 
 
-def _moved(
-    unit: ConversationUnit, decision: Decision, known: Known, notice: str
-) -> MessageRecord:
+def _moved(unit: ConversationUnit, decision: Decision, known: Known, notice: str) -> MessageRecord:
     card = handoff_card(unit, decision, known.customer, known.orders)
     detail = {"priority": decision.priority.value, "team": decision.team}
     if decision.cause is not None:

@@ -6,14 +6,20 @@ are brought up to date first, so a report always counts every conversation writt
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 
+from tandem.config import Settings
 from tandem.domain.decision import Reason
-from tandem.domain.metrics.definitions import Figures, Summary
+from tandem.domain.errors import Forbidden
+from tandem.domain.metrics.definitions import Band, Costs, Figures, Summary, figures
 from tandem.domain.metrics.selection import Filters, Period, parse_period
-from tandem.services.agents import Agent
+from tandem.services.agents import Agent, Role
 from tandem.services.runtime import Runtime
+from tandem.storage import metrics as store
+from tandem.storage.db import reading, transaction
 from tandem.understanding.topics import TOPICS
 
 #: Every reason code a hand-over can carry (the list filter accepts only these).
@@ -48,8 +54,39 @@ def period(start: str | None, end: str | None) -> Period:
     return parse_period(start, end, dt.datetime.now(dt.UTC).date())
 
 
+def require_lead(agent: Agent) -> None:
+    if agent.role is not Role.LEAD:
+        raise Forbidden("only support leads can see the metrics")
+
+
+def costs(settings: Settings) -> Costs:
+    return Costs(settings.cost_per_agent_hour, settings.cost_per_ai_conversation)
+
+
+def bring_up_to_date(runtime: Runtime) -> int:
+    """Recompute the summaries of conversations changed since; the number recomputed."""
+    with transaction(runtime.engine) as connection:
+        return store.refresh(connection, runtime.settings.recontact_days)
+
+
+def report_for(runtime: Runtime, chosen: Period) -> Report:
+    """Every figure over the conversations opened in ``chosen`` (no role check: the CLI)."""
+    bring_up_to_date(runtime)
+    with reading(runtime.engine) as connection:
+        tallies = store.tallies(connection, chosen)
+    price = costs(runtime.settings)
+    topics = sorted({t.topic for t in tallies})
+    return Report(
+        chosen,
+        figures(tallies, price),
+        {name: figures([t for t in tallies if t.topic == name], price) for name in topics},
+        {band.value: figures([t for t in tallies if t.band is band], price) for band in Band},
+    )
+
+
 def report(runtime: Runtime, agent: Agent, start: str | None, end: str | None) -> Report:
-    raise NotImplementedError
+    require_lead(agent)
+    return report_for(runtime, period(start, end))
 
 
 def conversations(
@@ -61,8 +98,45 @@ def conversations(
     limit: int = 100,
     offset: int = 0,
 ) -> Page:
-    raise NotImplementedError
+    require_lead(agent)
+    chosen = period(start, end)
+    bring_up_to_date(runtime)
+    with reading(runtime.engine) as connection:
+        total, rows = store.rows(connection, chosen, filters, limit, offset)
+    return Page(total, rows)
+
+
+CSV_COLUMNS = (
+    "id", "created_at", "closed_at", "language", "topic", "band", "resolution", "honest",
+    "recontacted", "handoff_reason", "csat", "nps", "thumbs_up", "thumbs_down", "human_minutes",
+    "first_response_seconds", "ai_answer_seconds",
+)  # fmt: skip
 
 
 def export_csv(runtime: Runtime, agent: Agent, start: str | None, end: str | None) -> str:
-    raise NotImplementedError
+    """One row per conversation opened in the period (no customer data: ids and figures)."""
+    require_lead(agent)
+    chosen = period(start, end)
+    bring_up_to_date(runtime)
+    with reading(runtime.engine) as connection:
+        _, rows = store.rows(connection, chosen, Filters(), None)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for s in rows:
+        writer.writerow(
+            [
+                s.conversation_id, s.created_at.isoformat(),
+                s.ended_at.isoformat() if s.ended_at else "", s.language, s.topic,
+                s.band.value, s.resolution.value, s.honest, s.recontacted,
+                s.handoff_reason or "", _blank(s.csat), _blank(s.nps), s.thumbs_up,
+                s.thumbs_down, round(s.human_seconds / 60, 2),
+                _blank(s.first_response_seconds),
+                round(s.ai_answer_seconds / s.ai_answers, 2) if s.ai_answers else "",
+            ]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value

@@ -35,6 +35,7 @@ from tandem.domain.memory import PendingAction
 from tandem.domain.turns import Attempt, Turn, TurnOutcome, decide_turn
 from tandem.services.agents import agents_online
 from tandem.services.cards import transcript
+from tandem.services.closing import GOODBYE, close_as
 from tandem.services.handoff import AiTurn, Handoff, Known, hand_over, while_queued
 from tandem.services.runtime import Runtime
 from tandem.services.thinking import (
@@ -269,7 +270,18 @@ def _act(
         known = Known(thought.customer, thought.shop.loaded())
         handed = hand_over(runtime, unit, decision, known, wait)
         return AiTurn([*sent, *handed.replies], handed.handoff, unit.conversation.state)
+    elif _said_goodbye(thought, turn, pending):
+        sent.append(close_as(unit, Actor.CUSTOMER, GOODBYE))  # the widget then asks for a rating
     return AiTurn(sent, None, unit.conversation.state)
+
+
+def _said_goodbye(thought: Thought, turn: Turn, pending: PendingAction | None) -> bool:
+    """The customer took their leave and the AI answered it as small talk: the chat ends."""
+    return (
+        thought.understanding.intent == GOODBYE
+        and turn.decision.action is Action.ANSWER
+        and pending is None
+    )
 
 
 def finish_pending(runtime: Runtime, conversation_id: str) -> AiTurn:
@@ -394,4 +406,3 @@ def _summarise(runtime: Runtime, conversation_id: str) -> None:
         card = unit.conversation.card
         if unit.conversation.state is State.QUEUED and card is not None:
             unit.set(card=card | {"summary": summary}, summary=summary)
-

@@ -75,7 +75,6 @@ async def current_agent(
     return await run_in_threadpool(authenticate, runtime.engine, token)
 
 
-
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 TokenDep = Annotated[str, Depends(bearer_token)]
 AgentDep = Annotated[Agent, Depends(current_agent)]

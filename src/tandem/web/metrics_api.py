@@ -13,13 +13,14 @@ from fastapi.responses import Response
 
 from tandem.services import metrics as service
 from tandem.web.deps import AgentDep, RuntimeDep
-from tandem.web.errors import documented
+from tandem.web.errors import Responses, documented
 from tandem.web.inputs import Text
 from tandem.web.metrics_schemas import ConversationsOut, MetricsOut, conversations_out, metrics_out
 
 router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 
 _ERRORS = documented(401, 403, 422)
+_CSV: Responses = {200: {"content": {"text/csv": {}}, "description": "One row per conversation."}}
 FromQuery = Annotated[
     Text | None,
     Query(alias="from", max_length=32, description="First day, YYYY-MM-DD (UTC); default 27 "
@@ -74,6 +75,7 @@ def conversations(
 ) -> ConversationsOut:
     """The conversations behind a figure: the same period and filters give exactly the rows
     the figure counts (newest first)."""
+    service.require_lead(agent)  # a plain agent learns nothing, not even which inputs are wrong
     chosen = service.parse_filters(band, topic, reason, resolution, rating)
     page = service.conversations(runtime, agent, start, end, chosen, limit, offset)
     return conversations_out(page)
@@ -82,8 +84,7 @@ def conversations(
 @router.get(
     "/export.csv",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}, "description": "One row per conversation."}}
-    | _ERRORS,
+    responses={**_CSV, **_ERRORS},
 )
 def export(
     runtime: RuntimeDep, agent: AgentDep, start: FromQuery = None, end: ToQuery = None

@@ -88,9 +88,13 @@ def parse_article(path: Path) -> Article:
     if missing:
         raise ArticleError(f"{path}: front matter lacks {', '.join(missing)}")
     return Article(
-        id=str(meta["id"]), title=str(meta["title"]), language=_language(path, meta),
-        slug=_slug(path, meta), tags=tuple(str(tag) for tag in meta.get("tags") or ()),
-        passages=_passages(path, match.group(2)), path=path,
+        id=str(meta["id"]),
+        title=str(meta["title"]),
+        language=_language(path, meta),
+        slug=_slug(path, meta),
+        tags=tuple(str(tag) for tag in meta.get("tags") or ()),
+        passages=_passages(path, match.group(2)),
+        path=path,
     )
 
 

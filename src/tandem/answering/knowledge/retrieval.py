@@ -96,8 +96,10 @@ class KnowledgeBase:
             owner = index.owners[passage]
             if owner not in hits:
                 hits[owner] = KnowledgeHit(
-                    index.articles[owner], index.passages[passage],
-                    float(fused[passage] / _BEST_FUSED), float(similarity[passage]),
+                    index.articles[owner],
+                    index.passages[passage],
+                    float(fused[passage] / _BEST_FUSED),
+                    float(similarity[passage]),
                 )
             if len(hits) == limit:
                 break

@@ -119,7 +119,11 @@ class DemoShop:
             return load_orders(connection, shop_orders.c.id == order.id)[0]
 
     def start_return(
-        self, order_id: OrderId, variant_ids: list[str], reason: str, *,
+        self,
+        order_id: OrderId,
+        variant_ids: list[str],
+        reason: str,
+        *,
         idempotency_key: str | None = None,
     ) -> Refund:
         with transaction(self._engine) as connection:
@@ -174,8 +178,11 @@ class DemoShop:
             ).scalar_one()
             connection.execute(
                 insert(shop_payments).values(
-                    id=f"PAY-{order.id[3:]}-{number + 1}", order_id=order.id,
-                    amount_cents=order.total_cents, method=method, status="pending",
+                    id=f"PAY-{order.id[3:]}-{number + 1}",
+                    order_id=order.id,
+                    amount_cents=order.total_cents,
+                    method=method,
+                    status="pending",
                     created_at=self._clock(),
                 )
             )
@@ -187,7 +194,11 @@ class DemoShop:
             return load_orders(connection, shop_orders.c.id == order.id)[0]
 
     def exchange_item(
-        self, order_id: OrderId, variant_id: str, new_variant_id: str, *,
+        self,
+        order_id: OrderId,
+        variant_id: str,
+        new_variant_id: str,
+        *,
         idempotency_key: str | None = None,
     ) -> Order:
         with transaction(self._engine) as connection:
@@ -343,27 +354,46 @@ class DemoShop:
             )
             if paid:
                 self._add_refund(
-                    connection, order, payment.amount_cents, RefundStatus.ON_ITS_WAY, reason,
-                    REFUND_BUSINESS_DAYS, payment.method,
+                    connection,
+                    order,
+                    payment.amount_cents,
+                    RefundStatus.ON_ITS_WAY,
+                    reason,
+                    REFUND_BUSINESS_DAYS,
+                    payment.method,
                 )
 
     def _add_refund(
-        self, connection: Connection, order: Row[Any], amount_cents: int, status: RefundStatus,
-        reason: str, business_days: int, method: str | None = None,
+        self,
+        connection: Connection,
+        order: Row[Any],
+        amount_cents: int,
+        status: RefundStatus,
+        reason: str,
+        business_days: int,
+        method: str | None = None,
     ) -> Refund:
         count = connection.execute(
             select(func.count()).where(shop_refunds.c.order_id == order.id)
         ).scalar_one()
         now = self._clock()
         refund = Refund(
-            id=f"RF-{order.id[3:]}-{count + 1}", amount=money(amount_cents),
-            method=method or order.payment_method, status=status, created_at=now,
+            id=f"RF-{order.id[3:]}-{count + 1}",
+            amount=money(amount_cents),
+            method=method or order.payment_method,
+            status=status,
+            created_at=now,
             expected_at=add_business_days(now.date(), business_days),
         )
         connection.execute(
             insert(shop_refunds).values(
-                id=refund.id, order_id=order.id, amount_cents=amount_cents, method=refund.method,
-                status=status.value, reason=reason.strip() or "No reason given", created_at=now,
+                id=refund.id,
+                order_id=order.id,
+                amount_cents=amount_cents,
+                method=refund.method,
+                status=status.value,
+                reason=reason.strip() or "No reason given",
+                created_at=now,
                 expected_at=refund.expected_at,
             )
         )

@@ -78,7 +78,13 @@ def _summary(connection: Connection, *, created: bool) -> SeedSummary:
     )
     customers, products, variants, orders, _lines, payments, refunds = counts
     return SeedSummary(
-        created, customers, products, variants, orders, payments, refunds,
+        created,
+        customers,
+        products,
+        variants,
+        orders,
+        payments,
+        refunds,
         dict(sorted((status, count) for status, count in by_status)),
     )
 
@@ -86,16 +92,25 @@ def _summary(connection: Connection, *, created: bool) -> SeedSummary:
 def _add_catalogue(rows: ShopRows, rng: random.Random) -> None:
     for product in cat.PRODUCTS:
         rows.products.append(
-            {"id": product.id, "name_en": product.en, "name_nl": product.nl,
-             "category": product.category}
+            {
+                "id": product.id,
+                "name_en": product.en,
+                "name_nl": product.nl,
+                "category": product.category,
+            }
         )
         for variant in cat.variants_of(product):
             stock = 0 if rng.random() < 0.12 else rng.randint(1, 40)
             rows.variants.append(
-                {"id": variant.id, "product_id": product.id, "name_en": variant.en,
-                 "name_nl": variant.nl, "price_eur_cents": variant.price_eur_cents,
-                 "price_gbp_cents": variant.price_gbp_cents,
-                 "stock": PERSONA_STOCK.get(variant.id, stock)}
+                {
+                    "id": variant.id,
+                    "product_id": product.id,
+                    "name_en": variant.en,
+                    "name_nl": variant.nl,
+                    "price_eur_cents": variant.price_eur_cents,
+                    "price_gbp_cents": variant.price_gbp_cents,
+                    "stock": PERSONA_STOCK.get(variant.id, stock),
+                }
             )
 
 
@@ -106,9 +121,14 @@ def _customer(rng: random.Random, customer_id: str, today: dt.date, emails: set[
     last = rng.choice(cat.ENGLISH_LAST if english else cat.DUTCH_LAST)
     street, postcode, city = _address(rng, country)
     return {
-        "id": customer_id, "name": f"{first} {last}", "language": "en" if english else "nl",
+        "id": customer_id,
+        "name": f"{first} {last}",
+        "language": "en" if english else "nl",
         "email": _unique_email(f"{first}.{last}", cat.EMAIL_DOMAINS[country], emails),
-        "street": street, "postcode": postcode, "city": city, "country": country,
+        "street": street,
+        "postcode": postcode,
+        "city": city,
+        "country": country,
         "tier": "gold" if rng.random() < 0.12 else "standard",
         "created_at": at(today, rng.randint(200, 900), rng.randint(7, 22), rng.randint(0, 59)),
     }

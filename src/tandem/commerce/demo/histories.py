@@ -22,7 +22,12 @@ from tandem.commerce.demo.rows import (
 from tandem.commerce.model import PAYMENT_METHODS
 
 STATUS_WEIGHTS = {
-    "pending": 7, "processing": 8, "shipped": 12, "delivered": 50, "cancelled": 10, "returned": 13,
+    "pending": 7,
+    "processing": 8,
+    "shipped": 12,
+    "delivered": 50,
+    "cancelled": 10,
+    "returned": 13,
 }
 METHOD_WEIGHTS = {"NL": (55, 10, 20, 15), "BE": (10, 45, 30, 15), "GB": (0, 60, 30, 10)}
 RETURN_REASONS = ("Does not fit", "Not as pictured", "Changed my mind", "Arrived damaged")
@@ -102,14 +107,23 @@ def _cancelled(
 
 _Story = Callable[[ShopRows, random.Random, dt.date, str, Row, str], None]
 _STORIES: dict[str, _Story] = {
-    "pending": _pending, "processing": _processing, "shipped": _shipped,
-    "delivered": _delivered, "cancelled": _cancelled, "returned": _returned,
+    "pending": _pending,
+    "processing": _processing,
+    "shipped": _shipped,
+    "delivered": _delivered,
+    "cancelled": _cancelled,
+    "returned": _returned,
 }
 
 
 def _add_delivered(
-    rows: ShopRows, rng: random.Random, today: dt.date, order_id: str, customer: Row,
-    method: str, delivered_ago: int,
+    rows: ShopRows,
+    rng: random.Random,
+    today: dt.date,
+    order_id: str,
+    customer: Row,
+    method: str,
+    delivered_ago: int,
 ) -> Row:
     transit = cat.TRANSIT_DAYS[customer["country"]]
     shipment = _shipment(rng, today, customer["country"], delivered_ago + transit)
@@ -165,9 +179,7 @@ def _tracking_number(rng: random.Random, carrier: str) -> str:
     return digits  # DPD and bpost use numeric parcel numbers
 
 
-def _shipment(
-    rng: random.Random, today: dt.date, country: str, shipped_days_ago: int
-) -> Shipment:
+def _shipment(rng: random.Random, today: dt.date, country: str, shipped_days_ago: int) -> Shipment:
     carrier = rng.choice(cat.CARRIERS[country])
     shipped_at = at(today, shipped_days_ago, rng.randint(14, 19), rng.randint(0, 59))
     expected = shipped_at.date() + dt.timedelta(days=cat.TRANSIT_DAYS[country])

@@ -50,8 +50,12 @@ def load_customer(connection: Connection, *where: Any) -> Customer | None:
     if row is None:
         return None
     return Customer(
-        id=CustomerId(row.id), name=row.name, email=row.email, language=_language(row.language),
-        address=_address(row), tier=row.tier,
+        id=CustomerId(row.id),
+        name=row.name,
+        email=row.email,
+        language=_language(row.language),
+        address=_address(row),
+        tier=row.tier,
     )
 
 
@@ -69,8 +73,7 @@ def load_orders(connection: Connection, *where: Any) -> list[Order]:
     payments = _children(connection, shop_payments, ids, _payment)
     refunds = _children(connection, shop_refunds, ids, _refund)
     return [
-        _order(row, lines[row.id][row.language], payments[row.id], refunds[row.id])
-        for row in rows
+        _order(row, lines[row.id][row.language], payments[row.id], refunds[row.id]) for row in rows
     ]
 
 
@@ -78,11 +81,18 @@ def _order(
     row: Row[Any], lines: list[OrderLine], payments: list[Payment], refunds: list[Refund]
 ) -> Order:
     return Order(
-        id=OrderId(row.id), customer_id=CustomerId(row.customer_id),
-        status=OrderStatus(row.status), created_at=utc(row.created_at),
-        total=money(row.total_cents), currency=row.currency, lines=tuple(lines),
-        shipping_address=_address(row), payment_method=row.payment_method,
-        payments=tuple(payments), refunds=tuple(refunds), carrier=row.carrier,
+        id=OrderId(row.id),
+        customer_id=CustomerId(row.customer_id),
+        status=OrderStatus(row.status),
+        created_at=utc(row.created_at),
+        total=money(row.total_cents),
+        currency=row.currency,
+        lines=tuple(lines),
+        shipping_address=_address(row),
+        payment_method=row.payment_method,
+        payments=tuple(payments),
+        refunds=tuple(refunds),
+        carrier=row.carrier,
         tracking_number=row.tracking_number,
         shipped_at=utc(row.shipped_at) if row.shipped_at else None,
         expected_delivery=row.expected_delivery,
@@ -93,8 +103,12 @@ def _order(
 def _lines(connection: Connection, ids: Sequence[str]) -> dict[str, dict[str, list[OrderLine]]]:
     """order id -> language -> lines, with product and variant names in that language."""
     query = (
-        select(shop_order_lines, shop_variants, shop_products.c.name_en.label("product_en"),
-               shop_products.c.name_nl.label("product_nl"))
+        select(
+            shop_order_lines,
+            shop_variants,
+            shop_products.c.name_en.label("product_en"),
+            shop_products.c.name_nl.label("product_nl"),
+        )
         .join(shop_variants, shop_variants.c.id == shop_order_lines.c.variant_id)
         .join(shop_products, shop_products.c.id == shop_variants.c.product_id)
         .where(shop_order_lines.c.order_id.in_(ids))
@@ -103,12 +117,16 @@ def _lines(connection: Connection, ids: Sequence[str]) -> dict[str, dict[str, li
     found: dict[str, dict[str, list[OrderLine]]] = defaultdict(lambda: defaultdict(list))
     for row in connection.execute(query):
         for language, product, variant in (
-            ("en", row.product_en, row.name_en), ("nl", row.product_nl, row.name_nl)
+            ("en", row.product_en, row.name_en),
+            ("nl", row.product_nl, row.name_nl),
         ):
             found[row.order_id][language].append(
                 OrderLine(
-                    product_id=row.product_id, variant_id=row.variant_id, product_name=product,
-                    variant_name=variant, quantity=row.quantity,
+                    product_id=row.product_id,
+                    variant_id=row.variant_id,
+                    product_name=product,
+                    variant_name=variant,
+                    quantity=row.quantity,
                     unit_price=money(row.unit_price_cents),
                     returned_quantity=row.returned_quantity,
                 )
@@ -128,15 +146,21 @@ def _children(
 
 def _payment(row: Row[Any]) -> Payment:
     return Payment(
-        id=row.id, amount=money(row.amount_cents), method=row.method,
-        status=PaymentStatus(row.status), created_at=utc(row.created_at),
+        id=row.id,
+        amount=money(row.amount_cents),
+        method=row.method,
+        status=PaymentStatus(row.status),
+        created_at=utc(row.created_at),
     )
 
 
 def _refund(row: Row[Any]) -> Refund:
     return Refund(
-        id=row.id, amount=money(row.amount_cents), method=row.method,
-        status=RefundStatus(row.status), created_at=utc(row.created_at),
+        id=row.id,
+        amount=money(row.amount_cents),
+        method=row.method,
+        status=RefundStatus(row.status),
+        created_at=utc(row.created_at),
         expected_at=row.expected_at,
     )
 

@@ -70,19 +70,33 @@ def add_order(
         price = VARIANTS[variant_id].price_cents(currency)
         total += price * quantity
         rows.lines.append(
-            {"order_id": order_id, "line_no": line_no, "variant_id": variant_id,
-             "quantity": quantity, "returned_quantity": 0, "unit_price_cents": price}
+            {
+                "order_id": order_id,
+                "line_no": line_no,
+                "variant_id": variant_id,
+                "quantity": quantity,
+                "returned_quantity": 0,
+                "unit_price_cents": price,
+            }
         )
     order: Row = {
-        "id": order_id, "customer_id": customer["id"], "status": status,
-        "created_at": created_at, "total_cents": total, "currency": currency,
-        "street": customer["street"], "postcode": customer["postcode"],
-        "city": customer["city"], "country": customer["country"], "payment_method": method,
+        "id": order_id,
+        "customer_id": customer["id"],
+        "status": status,
+        "created_at": created_at,
+        "total_cents": total,
+        "currency": currency,
+        "street": customer["street"],
+        "postcode": customer["postcode"],
+        "city": customer["city"],
+        "country": customer["country"],
+        "payment_method": method,
         "carrier": shipment.carrier if shipment else None,
         "tracking_number": shipment.tracking_number if shipment else None,
         "shipped_at": shipment.shipped_at if shipment else None,
         "expected_delivery": shipment.expected_delivery if shipment else None,
-        "delivered_at": None, "cancelled_at": None,
+        "delivered_at": None,
+        "cancelled_at": None,
     }
     rows.orders.append(order)
     return order
@@ -93,9 +107,14 @@ def add_payment(
 ) -> None:
     """Append the order's ``number``-th payment attempt, for its full total."""
     rows.payments.append(
-        {"id": f"PAY-{order['id'][3:]}-{number}", "order_id": order["id"],
-         "amount_cents": order["total_cents"], "method": order["payment_method"],
-         "status": status, "created_at": created_at}
+        {
+            "id": f"PAY-{order['id'][3:]}-{number}",
+            "order_id": order["id"],
+            "amount_cents": order["total_cents"],
+            "method": order["payment_method"],
+            "status": status,
+            "created_at": created_at,
+        }
     )
 
 
@@ -104,8 +123,14 @@ def add_refund(
 ) -> None:
     """Refund the whole order to its payment method."""
     rows.refunds.append(
-        {"id": f"RF-{order['id'][3:]}-1", "order_id": order["id"],
-         "amount_cents": order["total_cents"], "method": order["payment_method"],
-         "status": status, "reason": reason, "created_at": created_at,
-         "expected_at": add_business_days(created_at.date(), REFUND_BUSINESS_DAYS)}
+        {
+            "id": f"RF-{order['id'][3:]}-1",
+            "order_id": order["id"],
+            "amount_cents": order["total_cents"],
+            "method": order["payment_method"],
+            "status": status,
+            "reason": reason,
+            "created_at": created_at,
+            "expected_at": add_business_days(created_at.date(), REFUND_BUSINESS_DAYS),
+        }
     )
