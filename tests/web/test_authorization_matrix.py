@@ -64,6 +64,9 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", f"{CONVERSATION}/messages"): only({CUSTOMER_A: 200}),
     ("GET", f"{CONVERSATION}/stream"): only({CUSTOMER_A: 200}),
     ("POST", f"{CONVERSATION}/rating"): only({CUSTOMER_A: 409}),  # open: nothing to rate yet
+    ("POST", f"{CONVERSATION}/nps"): only({CUSTOMER_A: 409}),  # open: not asked yet
+    ("PUT", f"{CONVERSATION}/messages/{{offset}}/thumb"): only({CUSTOMER_A: 200}),
+    ("POST", f"{CONVERSATION}/close"): only({CUSTOMER_A: 200}),
     # the agent API: agents and leads; acting on a conversation needs owning it
     ("POST", "/api/v1/agent/login"): everyone(200),  # with the agent's own password
     ("POST", "/api/v1/agent/logout"): agents(204, 204, 204),
@@ -84,6 +87,9 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/policies"): leads(201),
     ("POST", "/api/v1/policies/{version}/activate"): leads(200),
     ("POST", "/api/v1/policies/rollback"): leads(409),  # nothing to roll back to
+    ("GET", "/api/v1/metrics"): leads(200),
+    ("GET", "/api/v1/metrics/conversations"): leads(200),
+    ("GET", "/api/v1/metrics/export.csv"): leads(200),
     # pages and documents: public (the console's data comes from the agent API)
     ("GET", "/"): everyone(200),
     ("GET", "/console"): everyone(200),
@@ -96,11 +102,17 @@ EXPECTED: dict[tuple[str, str], Row] = {
 }
 
 #: Allowed calls that change who owns conversation A (the others leave it as it was).
-CHANGES_CONVERSATION_A = {("POST", f"{DESK}/hand-back"), ("POST", f"{DESK}/close")}
+CHANGES_CONVERSATION_A = {
+    ("POST", f"{DESK}/hand-back"),
+    ("POST", f"{DESK}/close"),
+    ("POST", f"{CONVERSATION}/close"),
+}
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/conversations"): {"language": "en"},
     ("POST", f"{CONVERSATION}/messages"): {"text": "where is my order?"},
     ("POST", f"{CONVERSATION}/rating"): {"score": 5},
+    ("POST", f"{CONVERSATION}/nps"): {"score": 9},
+    ("PUT", f"{CONVERSATION}/messages/{{offset}}/thumb"): {"up": True},
     ("POST", "/api/v1/agent/login"): {"email": AGENT_EMAILS[AGENT], "password": DEMO_PASSWORD},
     ("POST", f"{DESK}/messages"): {"text": "Let me look into it."},
     ("POST", "/api/v1/policies/check"): {"text": POLICY},
@@ -157,7 +169,7 @@ def _routes(client: TestClient) -> list[tuple[str, str]]:
 
 def _path(template: str, world: World) -> str:
     return template.format(
-        conversation_id=world.conversation, version=1, language="en", slug="returns"
+        conversation_id=world.conversation, version=1, language="en", slug="returns", offset=1
     )
 
 
