@@ -29,11 +29,14 @@ def at(minutes: float) -> dt.datetime:
 
 
 def decided(
-    minute: float, topic: str, action: str = "answer", outcome: str | None = "answered"
+    minute: float,
+    topic: str,
+    action: str = "answer",
+    outcome: str | None = "answered",
+    message: int = 2,
 ) -> Step:
-    return Step(
-        "decided", "ai", at(minute), detail={"topic": topic, "action": action, "outcome": outcome}
-    )
+    detail = {"topic": topic, "action": action, "outcome": outcome, "message": message}
+    return Step("decided", "ai", at(minute), detail=detail)
 
 
 def step(kind: str, actor: str, minute: float, **fields: Any) -> Step:
@@ -86,7 +89,7 @@ def test_that_a_thumbs_down_after_a_resolved_action_leaves_it_unresolved() -> No
         history(
             [
                 decided(1, "cancellations", outcome="resolved"),
-                step("performed", "ai", 1.1, detail={"ok": True, "topic": "cancellations"}),
+                step("performed", "ai", 1.1, detail={"message": 2, "ok": True}),
                 step("thumbs", "customer", 2, detail={"message": 4, "up": False}),
                 step("closed", "system", 40, from_state="ai", to_state="closed", reason="idle"),
             ],

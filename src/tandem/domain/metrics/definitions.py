@@ -194,12 +194,37 @@ def _thumbs(steps: Sequence[Step]) -> tuple[int, int]:
     return ups, len(latest) - ups
 
 
+#: Outcomes that are not an answer to what the customer needed.
+_NOT_ANSWERS = frozenset({None, "small_talk", "not_understood"})
+
+
+def last_answer(history: History) -> frozenset[int]:
+    """The offsets of the AI's last answer: its messages replying to the last customer message
+    it answered (not small talk such as a goodbye)."""
+    decided = [s for s in history.steps if s.kind in ("decided", "performed")]
+    answered = [
+        s for s in decided if s.kind == "performed" or s.detail.get("outcome") not in _NOT_ANSWERS
+    ]
+    if not answered:
+        return frozenset()
+    asked = int(answered[-1].detail.get("message", 0))
+    replies: list[int] = []
+    for message in history.said:
+        if message.offset <= asked:
+            continue
+        if message.author == "customer":
+            break
+        if message.author == "ai":
+            replies.append(message.offset)
+    return frozenset(replies)
+
+
 def _last_ai_answer_thumb(history: History) -> bool | None:
-    """The customer's thumb on the AI's last message, if they gave one."""
-    last_ai = max((m.offset for m in history.said if m.author == "ai"), default=None)
+    """The customer's latest thumb on the AI's last answer, if they gave one."""
+    answer = last_answer(history)
     thumb = None
     for step in history.steps:
-        if step.kind == "thumbs" and step.detail.get("message") == last_ai:
+        if step.kind == "thumbs" and step.detail.get("message") in answer:
             thumb = bool(step.detail["up"])
     return thumb
 
