@@ -97,6 +97,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/help/{language}/{slug}"): everyone(200),
     ("GET", "/widget.js"): everyone(200),
     ("GET", "/openapi.json"): everyone(200),
+    ("GET", "/metrics"): everyone(200),  # from this machine; test_operational_metrics.py: others
     ("GET", "/docs"): everyone(200),
     ("GET", "/redoc"): everyone(200),
 }

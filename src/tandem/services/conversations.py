@@ -26,6 +26,7 @@ from tandem.services.handoff import Handoff, hand_over_after_crash
 from tandem.services.privacy import record_masking
 from tandem.services.runtime import Runtime
 from tandem.services.secrets import new_token, token_hash, token_matches
+from tandem.services.telemetry import TURN_SECONDS
 from tandem.services.turn import finish_pending, take_turn
 from tandem.services.validation import clean_client_message_id, clean_text
 from tandem.storage.conversations import (
@@ -210,7 +211,8 @@ def answer_customer_message(
         replayed = _replay_if_handled(runtime, conversation_id, message)
         if replayed is not None:
             return replayed
-        turn = take_turn(runtime, conversation_id, message, request_human, client)
+        with TURN_SECONDS.time():
+            turn = take_turn(runtime, conversation_id, message, request_human, client)
         if turn.again:  # its turn ran before (a concurrent retry, the recovery job)
             return _replay_if_handled(runtime, conversation_id, message) or TurnResult(
                 turn.state, [message], None

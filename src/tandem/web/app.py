@@ -19,6 +19,7 @@ from tandem.web import (
     errors,
     lead_api,
     metrics_api,
+    ops,
     pages,
     policy_page,
 )
@@ -61,6 +62,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)
     app.include_router(metrics_api.router)
+    app.include_router(ops.router)
     app.include_router(pages.router)
     app.include_router(policy_page.router)
     api_docs.install(app)
