@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 import pytest
@@ -13,6 +14,8 @@ from fastapi.testclient import TestClient
 
 from conftest import DEMO_PASSWORD, signed
 from scenarios.chat import Chat, Desk
+from tandem.cli import main
+from tandem.config import get_settings
 from tandem.services.demo_agents import ensure_demo_agents
 from tandem.services.runtime import Runtime
 
@@ -171,3 +174,24 @@ def test_that_feedback_is_checked_and_only_the_conversations_own_customer_gives_
     assert _post(other, "nps", {"score": 11}).status_code == 422
     assert _post(other, "nps", {"score": 8}).status_code == 409  # not rated yet
     assert _post(other, "rating", {"score": 0}).status_code == 422
+
+
+def test_that_tandem_report_prints_the_same_figures(
+    played: dict[str, Any],
+    runtime: Runtime,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    api = _get(played["lisa"]).json()
+    monkeypatch.setenv("TANDEM_DATABASE_URL", runtime.engine.url.render_as_string(False))
+    get_settings.cache_clear()
+    try:
+        assert main(["report", "--since", api["period"]["from"], "--json"]) == 0
+        assert json.loads(capsys.readouterr().out) == api
+        assert main(["report", "--since", api["period"]["from"]]) == 0
+        table = capsys.readouterr().out
+        assert "honest" in table and "human_only" in table
+        assert main(["report", "--since", "2026-02-30"]) == 2
+        assert "--since" in capsys.readouterr().err
+    finally:
+        get_settings.cache_clear()

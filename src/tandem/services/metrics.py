@@ -11,6 +11,8 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from sqlalchemy import Engine
+
 from tandem.config import Settings
 from tandem.domain.decision import Reason
 from tandem.domain.errors import Forbidden
@@ -64,17 +66,21 @@ def costs(settings: Settings) -> Costs:
 
 
 def bring_up_to_date(runtime: Runtime) -> int:
+    return refresh(runtime.engine, runtime.settings)
+
+
+def refresh(engine: Engine, settings: Settings) -> int:
     """Recompute the summaries of conversations changed since; the number recomputed."""
-    with transaction(runtime.engine) as connection:
-        return store.refresh(connection, runtime.settings.recontact_days)
+    with transaction(engine) as connection:
+        return store.refresh(connection, settings.recontact_days)
 
 
-def report_for(runtime: Runtime, chosen: Period) -> Report:
+def report_for(engine: Engine, settings: Settings, chosen: Period) -> Report:
     """Every figure over the conversations opened in ``chosen`` (no role check: the CLI)."""
-    bring_up_to_date(runtime)
-    with reading(runtime.engine) as connection:
+    refresh(engine, settings)
+    with reading(engine) as connection:
         tallies = store.tallies(connection, chosen)
-    price = costs(runtime.settings)
+    price = costs(settings)
     topics = sorted({t.topic for t in tallies})
     return Report(
         chosen,
@@ -86,7 +92,7 @@ def report_for(runtime: Runtime, chosen: Period) -> Report:
 
 def report(runtime: Runtime, agent: Agent, start: str | None, end: str | None) -> Report:
     require_lead(agent)
-    return report_for(runtime, period(start, end))
+    return report_for(runtime.engine, runtime.settings, period(start, end))
 
 
 def conversations(
