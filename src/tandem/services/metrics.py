@@ -70,9 +70,20 @@ def bring_up_to_date(runtime: Runtime) -> int:
 
 
 def refresh(engine: Engine, settings: Settings) -> int:
-    """Recompute the summaries of conversations changed since; the number recomputed."""
-    with transaction(engine) as connection:
-        return store.refresh(connection, settings.recontact_days)
+    """Recompute the summaries of conversations changed since, and the daily sums of their
+    days; the number recomputed. A chunk at a time, each its own short transaction, so a first
+    build over a large history never holds the database's write lock for long."""
+    with reading(engine) as connection:
+        stale = store.stale(connection)
+    days: set[dt.date] = set()
+    for start in range(0, len(stale), store.CHUNK):
+        with transaction(engine) as connection:
+            chunk = stale[start : start + store.CHUNK]
+            days |= store.refresh_chunk(connection, chunk, settings.recontact_days)
+    if days:
+        with transaction(engine) as connection:
+            store.rebuild_days(connection, days)
+    return len(stale)
 
 
 def report_for(engine: Engine, settings: Settings, chosen: Period) -> Report:

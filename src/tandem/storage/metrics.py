@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     and_,
+    bindparam,
     case,
     delete,
     false,
@@ -47,6 +48,7 @@ from tandem.storage.conversations import as_utc
 from tandem.storage.locks import serialise
 from tandem.storage.tables import conversation_metrics as cm
 from tandem.storage.tables import conversations, events, messages
+from tandem.storage.tables import metrics_daily as daily
 
 #: A conversation changed this long before the newest summary is looked at again: a turn
 #: stamps ``updated_at`` before it commits, so a late commit is not missed.
@@ -54,18 +56,30 @@ LATE_COMMIT = dt.timedelta(minutes=5)
 _CHUNK = 500
 
 
-def refresh(connection: Connection, recontact_days: int) -> int:
-    """Bring every stale summary up to date; the number recomputed. Run in a write
-    transaction (serialised across processes)."""
+def stale(connection: Connection) -> list[tuple[str, dt.datetime]]:
+    """The conversations whose summary is missing or older than their last change."""
+    return _stale(connection)
+
+
+def refresh_chunk(
+    connection: Connection, chunk: Sequence[tuple[str, dt.datetime]], recontact_days: int
+) -> set[dt.date]:
+    """Recompute these conversations' summaries (and re-contacts); the days to rebuild. Run in
+    a write transaction (serialised across processes)."""
     serialise(connection, "metrics-refresh")
-    stale = _stale(connection)
-    for start in range(0, len(stale), _CHUNK):
-        chunk = stale[start : start + _CHUNK]
-        summaries = [summarise(h) for h in _histories(connection, [c for c, _ in chunk])]
-        stamps = dict(chunk)
-        _store(connection, summaries, stamps)
-        _mark_recontacts(connection, summaries, recontact_days)
-    return len(stale)
+    summaries = [summarise(h) for h in _histories(connection, [c for c, _ in chunk])]
+    _store(connection, summaries, dict(chunk))
+    days = {s.created_at.date() for s in summaries}
+    return days | _mark_recontacts(connection, summaries, recontact_days)
+
+
+def rebuild_days(connection: Connection, days: Iterable[dt.date]) -> None:
+    serialise(connection, "metrics-refresh")
+    for day in sorted(set(days)):
+        _rebuild_day(connection, day)
+
+
+CHUNK = _CHUNK
 
 
 def _stale(connection: Connection) -> list[tuple[str, dt.datetime]]:
@@ -193,28 +207,74 @@ def to_summary(row: Any) -> Summary:
     )
 
 
-def _mark_recontacts(connection: Connection, changed: Sequence[Summary], days: int) -> None:
-    """Re-contacts between the changed summaries and the same customers' others, both ways."""
+def _mark_recontacts(connection: Connection, changed: Sequence[Summary], days: int) -> set[dt.date]:
+    """Re-contacts between the changed summaries and the same customers' other conversations,
+    both ways; the days of the other conversations whose flag changed."""
     keyed = [s for s in changed if s.customer_id or s.email]
     if not keyed:
-        return
+        return set()
     ids = {s.customer_id for s in keyed if s.customer_id}
     emails = {s.email for s in keyed if s.email}
     query = select(cm).where(or_(cm.c.customer_id.in_(ids), cm.c.email.in_(emails)))
-    theirs = [to_summary(row) for row in connection.execute(query)]
-    flags = {s.conversation_id: s.recontacted for s in theirs}
+    theirs = {row.conversation_id: to_summary(row) for row in connection.execute(query)}
+    groups: dict[str, list[Summary]] = defaultdict(list)
+    for s in theirs.values():
+        for key in _keys(s):
+            groups[key].append(s)
     changed_ids = {s.conversation_id for s in keyed}
-    wanted = dict(flags)
-    for earlier in theirs:
+    touched: set[dt.date] = set()
+    flips: list[dict[str, Any]] = []
+    for earlier in theirs.values():
+        others = [x for key in _keys(earlier) for x in groups[key]]
         if earlier.conversation_id in changed_ids:  # computed afresh from all the others
-            wanted[earlier.conversation_id] = any(recontacts(earlier, x, days) for x in theirs)
-        elif any(recontacts(earlier, later, days) for later in keyed):
-            wanted[earlier.conversation_id] = True
-    for conversation_id, flag in wanted.items():
-        if flag != flags[conversation_id]:
-            connection.execute(
-                update(cm).where(cm.c.conversation_id == conversation_id).values(recontacted=flag)
+            flag = any(recontacts(earlier, later, days) for later in others)
+        else:
+            flag = earlier.recontacted or any(
+                recontacts(earlier, later, days)
+                for later in others
+                if later.conversation_id in changed_ids
             )
+        if flag != earlier.recontacted:
+            flips.append({"cid": earlier.conversation_id, "flag": flag})
+            touched.add(earlier.created_at.date())
+    if flips:
+        connection.execute(
+            update(cm)
+            .where(cm.c.conversation_id == bindparam("cid"))
+            .values(recontacted=bindparam("flag")),
+            flips,
+        )
+    return touched
+
+
+def _keys(s: Summary) -> list[str]:
+    return [
+        key
+        for key in (
+            f"id:{s.customer_id}" if s.customer_id else "",
+            f"@:{s.email}" if s.email else "",
+        )
+        if key
+    ]
+
+
+def _rebuild_day(connection: Connection, day: dt.date) -> None:
+    """The daily sums of ``day`` from its summaries, afresh."""
+    connection.execute(delete(daily).where(daily.c.day == day))
+    rows = [
+        {
+            "day": day,
+            "topic": t.topic,
+            "band": t.band.value,
+            "resolution": t.resolution.value,
+            "handoff_reason": t.handoff_reason,
+            "recontacted": t.recontacted,
+            **{name: getattr(t, name) for name in _SUMS},
+        }
+        for t in _summed(connection, Period(day, day))
+    ]
+    if rows:
+        connection.execute(insert(daily), rows)
 
 
 def _in(period: Period) -> ColumnElement[bool]:
@@ -222,7 +282,40 @@ def _in(period: Period) -> ColumnElement[bool]:
 
 
 def tallies(connection: Connection, period: Period) -> list[Tally]:
-    """One row per (topic, band, resolution, first reason, re-contacted) in the period."""
+    """One row per (topic, band, resolution, first reason, re-contacted) in the period, from
+    the daily sums (a few thousand rows for months, whatever the traffic)."""
+    keys = (
+        daily.c.topic,
+        daily.c.band,
+        daily.c.resolution,
+        daily.c.handoff_reason,
+        daily.c.recontacted,
+    )
+    query = (
+        select(*keys, *(func.sum(daily.c[name]) for name in _SUMS))
+        .where(daily.c.day >= period.start, daily.c.day <= period.end)
+        .group_by(*keys)
+    )
+    return [_tally(row) for row in connection.execute(query)]
+
+
+def by_day(connection: Connection, period: Period) -> dict[dt.date, list[Tally]]:
+    """The tallies of each day of the period that had conversations."""
+    query = select(daily).where(daily.c.day >= period.start, daily.c.day <= period.end)
+    found: dict[dt.date, list[Tally]] = defaultdict(list)
+    for row in connection.execute(query):
+        m = row._mapping
+        found[m["day"]].append(
+            Tally(
+                m["topic"], Band(m["band"]), Resolution(m["resolution"]), m["handoff_reason"],
+                bool(m["recontacted"]), **{name: m[name] for name in _SUMS},
+            )
+        )  # fmt: skip
+    return dict(found)
+
+
+def _summed(connection: Connection, period: Period) -> list[Tally]:
+    """One row per (topic, band, resolution, first reason, re-contacted), from the summaries."""
     measured = and_(cm.c.frustration_start.is_not(None), cm.c.frustration_end.is_not(None))
 
     def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:

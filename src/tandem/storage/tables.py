@@ -6,6 +6,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -19,6 +20,17 @@ from sqlalchemy import (
 )
 
 from tandem.storage.schema import metadata
+
+#: The additive columns of ``metrics_daily`` (domain/metrics/definitions.py: Tally).
+DAILY_COUNTS = (
+    "conversations", "csat_sum", "csat_responses", "nps_promoters", "nps_detractors",
+    "nps_responses", "thumbs_up", "thumbs_down", "first_responses", "ai_answers",
+    "frustration_measured",
+)  # fmt: skip
+DAILY_SUMS = (
+    "human_seconds", "first_response_sum", "ai_answer_sum", "frustration_start_sum",
+    "frustration_end_sum",
+)  # fmt: skip
 
 conversations = Table(
     "conversations",
@@ -211,3 +223,20 @@ conversation_metrics = Table(
     Column("source_updated_at", DateTime(timezone=True), nullable=False),
 )
 Index("ix_conversations_updated_at", conversations.c.updated_at)
+
+#: The summaries of each day (UTC, by opening time) added up per (topic, band, resolution, first
+#: hand-over reason, re-contacted): reports over weeks read these few rows, not every summary.
+#: Rebuilt for each day whose summaries change (storage/metrics.py).
+metrics_daily = Table(
+    "metrics_daily",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("day", Date, nullable=False, index=True),
+    Column("topic", String(32), nullable=False),
+    Column("band", String(16), nullable=False),
+    Column("resolution", String(16), nullable=False),
+    Column("handoff_reason", String(32)),
+    Column("recontacted", Boolean, nullable=False),
+    *(Column(name, Integer, nullable=False) for name in DAILY_COUNTS),
+    *(Column(name, Float, nullable=False) for name in DAILY_SUMS),
+)
