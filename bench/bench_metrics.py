@@ -43,71 +43,82 @@ REQUESTS = 40
 BATCH = 2000
 
 
+class _Conversation:
+    """The rows of one generated conversation, written in order."""
+
+    def __init__(self, cid: str, at: dt.datetime) -> None:
+        self.cid, self.at = cid, at
+        self.said: list[dict[str, Any]] = []
+        self.done: list[dict[str, Any]] = []
+
+    def event(self, kind: str, actor: str, **fields: Any) -> None:
+        row = {"reason": None, "from_state": None, "to_state": None, "detail": {}} | fields
+        self.done.append({"conversation_id": self.cid, "seq": len(self.done) + 1, "kind": kind,
+                          "actor": actor, "created_at": self.at, **row})  # fmt: skip
+
+    def say(self, author: str, words: str, frustration: float | None = None) -> None:
+        self.said.append({"conversation_id": self.cid, "offset": len(self.said) + 1,
+                          "author": author, "text": words, "created_at": self.at,
+                          "frustration": frustration})  # fmt: skip
+
+    def later(self, seconds: float) -> None:
+        self.at += dt.timedelta(seconds=seconds)
+
+
+def _one(rng: random.Random, c: _Conversation) -> None:
+    topic = rng.choice(TOPICS)
+    c.event("opened", "customer")
+    c.say("ai", "Hello! How can I help?")
+    kind = rng.random()
+    for _ in range(rng.randint(4, 9) if kind < 0.75 else 1):
+        c.later(rng.randint(10, 90))
+        c.say("customer", "a question", round(rng.random() * 0.5, 2))
+        c.later(rng.random() * 2)
+        detail = {"message": len(c.said), "topic": topic, "action": "answer", "outcome": "answered"}
+        c.event("decided", "ai", detail=detail)
+        c.say("ai", "an answer")
+    if kind >= 0.6:  # handed over: some after answers, some at once
+        detail = {"message": len(c.said), "topic": topic, "action": "handoff", "outcome": None}
+        c.event("decided", "ai", detail=detail)
+        c.event("handed_off", "ai", reason=rng.choice(REASONS), from_state="ai", to_state="queued")
+        if rng.random() < 0.1:
+            c.later(rng.randint(120, 1200))
+            c.event("closed", "customer", reason="ended_by_customer", from_state="queued",
+                    to_state="closed")  # fmt: skip
+            return
+        c.later(rng.randint(20, 600))
+        c.event("taken", "agent", from_state="queued", to_state="human")
+        for _ in range(rng.randint(1, 3)):
+            c.later(rng.randint(30, 240))
+            c.say("agent", "a person's answer")
+        c.later(rng.randint(60, 600))
+        c.event("closed", "agent", from_state="human", to_state="closed")
+    else:
+        if rng.random() < 0.4:
+            c.event("thumbs", "customer", detail={"message": len(c.said), "up": rng.random() < 0.8})
+        c.later(rng.randint(60, 2400))
+        c.event("closed", "system", reason="idle", from_state="ai", to_state="closed")
+    if rng.random() < 0.35:
+        c.event("rated", "customer", detail={"score": rng.randint(1, 5)})
+        if rng.random() < 0.3:
+            c.event("nps", "customer", detail={"score": rng.randint(0, 10)})
+
+
 def _history(
     rng: random.Random, now: dt.datetime, n: int
 ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]:
     """(conversation, messages, events) rows of one generated conversation at a time."""
     for i in range(n):
-        cid = str(uuid.UUID(int=rng.getrandbits(128)))
         start = now - dt.timedelta(days=rng.random() * DAYS, hours=1)
-        at = start
-        said: list[dict[str, Any]] = []
-        done: list[dict[str, Any]] = []
-
-        def event(kind: str, actor: str, **fields: Any) -> None:
-            done.append({"conversation_id": cid, "seq": len(done) + 1, "kind": kind,
-                         "actor": actor, "created_at": at, "detail": {}, **fields})  # fmt: skip
-
-        def say(author: str, words: str, **fields: Any) -> None:
-            said.append({"conversation_id": cid, "offset": len(said) + 1, "author": author,
-                         "text": words, "created_at": at, **fields})  # fmt: skip
-
-        topic = rng.choice(TOPICS)
-        event("opened", "customer")
-        say("ai", "Hello! How can I help?")
-        kind = rng.random()
-        turns = rng.randint(2, 5)
-        for _ in range(turns if kind < 0.75 else 1):
-            at += dt.timedelta(seconds=rng.randint(10, 90))
-            say("customer", "a question", intent="x", frustration=round(rng.random() * 0.5, 2))
-            offset = len(said)
-            at += dt.timedelta(seconds=rng.random() * 2)
-            event("decided", "ai", detail={"message": offset, "topic": topic, "action": "answer",
-                                            "outcome": "answered"})  # fmt: skip
-            say("ai", "an answer")
-        if kind >= 0.6:  # handed over: some after answers, some at once
-            reason = rng.choice(REASONS)
-            event("decided", "ai", detail={"message": len(said), "topic": topic,
-                                            "action": "handoff", "outcome": None})  # fmt: skip
-            event("handed_off", "ai", reason=reason, from_state="ai", to_state="queued")
-            if rng.random() < 0.1:
-                at += dt.timedelta(minutes=rng.randint(2, 20))
-                event("closed", "customer", reason="ended_by_customer", from_state="queued",
-                      to_state="closed")  # fmt: skip
-            else:
-                at += dt.timedelta(seconds=rng.randint(20, 600))
-                event("taken", "agent", from_state="queued", to_state="human")
-                for _ in range(rng.randint(1, 3)):
-                    at += dt.timedelta(seconds=rng.randint(30, 240))
-                    say("agent", "a person's answer")
-                at += dt.timedelta(minutes=rng.randint(1, 10))
-                event("closed", "agent", from_state="human", to_state="closed")
-        else:
-            if rng.random() < 0.4:
-                event("thumbs", "customer", detail={"message": len(said), "up": rng.random() < 0.8})
-            at += dt.timedelta(minutes=rng.randint(1, 40))
-            event("closed", "system", reason="idle", from_state="ai", to_state="closed")
-        if rng.random() < 0.35:
-            event("rated", "customer", detail={"score": rng.randint(1, 5)})
-            if rng.random() < 0.3:
-                event("nps", "customer", detail={"score": rng.randint(0, 10)})
+        c = _Conversation(str(uuid.UUID(int=rng.getrandbits(128))), start)
+        _one(rng, c)
         conversation = {
-            "id": cid, "token_hash": "-", "state": "closed", "language": rng.choice(("nl", "en")),
+            "id": c.cid, "token_hash": "-", "state": "closed", "language": rng.choice(("nl", "en")),
             "customer_id": f"C-{rng.randint(1, n // 3)}" if rng.random() < 0.7 else None,
-            "message_count": len(said), "event_count": len(done), "memory": {},
-            "created_at": start, "updated_at": at, "closed_at": at,
+            "message_count": len(c.said), "event_count": len(c.done), "memory": {},
+            "created_at": start, "updated_at": c.at, "closed_at": c.at,
         }  # fmt: skip
-        yield conversation, said, done
+        yield conversation, c.said, c.done
         if i and i % 20000 == 0:
             print(f"   {i} conversations generated", flush=True)
 
