@@ -20,6 +20,8 @@ from tandem.web import (
     errors,
     health,
     lead_api,
+    metrics_api,
+    ops,
     pages,
     policy_page,
 )
@@ -67,6 +69,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)
     app.include_router(agents_api.router)
+    app.include_router(metrics_api.router)
+    app.include_router(ops.router)
     app.include_router(pages.router)
     app.include_router(policy_page.router)
     api_docs.install(app)
