@@ -15,6 +15,7 @@ from tandem.services.runtime import Runtime, build_runtime
 from tandem.web import (
     agent_api,
     api_docs,
+    capacity_api,
     customer_api,
     errors,
     lead_api,
@@ -61,6 +62,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(customer_api.router)
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)
+    app.include_router(capacity_api.router)
     app.include_router(metrics_api.router)
     app.include_router(ops.router)
     app.include_router(pages.router)
