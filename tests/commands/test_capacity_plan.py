@@ -67,6 +67,10 @@ def test_that_an_empty_history_or_a_bad_what_if_is_refused_clearly(
     with pytest.raises(SystemExit):
         main([*PLAN, "--what-if", "returns=2"])
     assert "TOPIC=SHARE" in capsys.readouterr().err
+    assert main(["capacity", "backtest", "--weeks", "2"]) == 2
+    assert "no conversations in the history" in capsys.readouterr().err
+    assert main(["capacity", "backtest", "--weeks", "0"]) == 2
+    assert "weeks must be from 1" in capsys.readouterr().err
 
 
 def test_that_the_lead_api_gives_the_same_plan_and_refuses_agents_and_bad_input(

@@ -13,6 +13,7 @@ from tandem.desk.planning import (
     History,
     Scenario,
     TopicHistory,
+    compare,
     plan,
 )
 from tandem.domain.errors import InvalidInput
@@ -100,3 +101,17 @@ def test_that_a_what_if_on_an_unknown_topic_or_share_is_refused() -> None:
         plan(history(), TARGET, Scenario("x", {"refunds": 0.5}))
     with pytest.raises(InvalidInput, match="from 0 to 1"):
         Scenario("x", {"returns": 1.5})
+
+
+def test_that_a_back_test_compares_the_plan_with_what_the_week_needed() -> None:
+    forecast = plan(history(), TARGET)
+    busier = list(history().arrivals)
+    busier[MONDAY_NINE] *= 2
+    happened = History(1, tuple(busier), history().topics, 0.0, 0)
+    accuracy = compare(forecast, plan(happened, TARGET, assumptions=Assumptions(6.0)))
+    assert accuracy.actual_to_people == pytest.approx(accuracy.predicted_to_people + 12)
+    assert accuracy.to_people_error == pytest.approx(12 / WEEK_SLOTS)
+    assert accuracy.short_intervals == 1
+    quiet = History(1, (0.0,) * WEEK_SLOTS, {}, 0.0, 0)
+    empty_week = plan(quiet, TARGET, assumptions=Assumptions(6.0), quiet_ok=True)
+    assert compare(forecast, empty_week).actual_to_people == 0

@@ -115,6 +115,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add("--json", action="store_true", help="Print one JSON object.")
     week.set_defaults(func=run_plan)
+    test = kinds.add_parser(
+        "backtest",
+        help="How well the plan would have done over the last weeks of history.",
+        description=(
+            "Each of the last --weeks weeks is planned from the --history-weeks before it and "
+            "compared, half hour by half hour, with what its real conversations needed (same "
+            "handle time and patience, so the error is the forecast's)."
+        ),
+    )
+    add = test.add_argument
+    add("--weeks", type=int, default=4, help="Weeks to test (default 4).")
+    add("--history-weeks", type=int, default=4, help="Weeks each plan learns from (default 4).")
+    add("--service-level", type=share, default=0.8, help="Share answered in time (default 0.8).")
+    add("--answer-within", type=duration, default=60.0, help="e.g. 60s (default 60 s).")
+    add("--handle-minutes", type=float, help="Override the measured human handle time.")
+    add("--json", action="store_true", help="Print one JSON object.")
+    test.set_defaults(func=run_backtest)
 
 
 def duration(text: str) -> float:
@@ -176,6 +193,52 @@ def run_plan(args: argparse.Namespace) -> int:
         engine.dispose()
     report = as_json(history, plans)
     print(json.dumps(report) if args.json else _plan_text(report))
+    return 0
+
+
+def run_backtest(args: argparse.Namespace) -> int:
+    from tandem.config import get_settings
+    from tandem.services.capacity_plan import Request, backtest
+    from tandem.storage.db import make_engine
+    from tandem.storage.migrate import upgrade
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        request = Request(
+            Target(args.service_level, args.answer_within),
+            args.history_weeks,
+            args.handle_minutes,
+        )
+        checks = backtest(engine, settings, args.weeks, request)
+    except InvalidInput as error:
+        print(f"tandem capacity backtest: {error.message}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    rows = [
+        {
+            "week_from": check.start.date().isoformat(),
+            "to_people_predicted": round(check.accuracy.predicted_to_people, 1),
+            "to_people_actual": round(check.accuracy.actual_to_people, 1),
+            "to_people_error_per_interval": round(check.accuracy.to_people_error, 3),
+            "agents_error_per_interval": round(check.accuracy.agents_error, 3),
+            "short_intervals": check.accuracy.short_intervals,
+        }
+        for check in checks
+    ]
+    if args.json:
+        print(json.dumps({"weeks": rows}))
+        return 0
+    print(f"{'week from':<11} {'to people':>9} {'actual':>7} {'err/slot':>8} {'agents err':>10} "
+          f"{'short':>5}")
+    for row in rows:
+        print(
+            f"{row['week_from']:<11} {row['to_people_predicted']:>9.1f} "
+            f"{row['to_people_actual']:>7.1f} {row['to_people_error_per_interval']:>8.3f} "
+            f"{row['agents_error_per_interval']:>10.3f} {row['short_intervals']:>5}"
+        )
     return 0
 
 

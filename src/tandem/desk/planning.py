@@ -143,10 +143,10 @@ class Plan:
         return max(interval.backlog for interval in self.intervals)
 
 
-def problems(history: History, assumptions: Assumptions) -> list[str]:
+def problems(history: History, assumptions: Assumptions, quiet_ok: bool = False) -> list[str]:
     """What is missing to plan, in words (each can be given as an override instead)."""
     found = []
-    if not any(history.arrivals):
+    if not quiet_ok and not any(history.arrivals):
         found.append("no conversations in the history (give more weeks, or wait for traffic)")
     if assumptions.handle_minutes is None and history.handle_minutes is None:
         found.append(
@@ -161,9 +161,11 @@ def plan(
     scenario: Scenario = Scenario(),
     assumptions: Assumptions = Assumptions(),
     on_duty: int | None = None,
+    quiet_ok: bool = False,
 ) -> Plan:
-    """Staff every half hour of a week; InvalidInput names what the history cannot give."""
-    missing = problems(history, assumptions)
+    """Staff every half hour of a week; InvalidInput names what the history cannot give (a
+    week without conversations only when ``quiet_ok``: a back-test's real week may be)."""
+    missing = problems(history, assumptions, quiet_ok)
     if missing:
         raise InvalidInput("; ".join(missing))
     handle = assumptions.handle_minutes or history.handle_minutes
@@ -231,3 +233,26 @@ def _backlog(
     chats = concurrency.chats
     per_agent = SLOT_HOURS * 60.0 / handle * concurrency.speed(chats)
     return max(0.0, queued + arriving - agents * per_agent)
+
+
+@dataclass(frozen=True, slots=True)
+class Accuracy:
+    """How a plan made before a week compares with the plan that week's real arrivals needed."""
+
+    to_people_error: float  # mean absolute error per half hour, conversations reaching people
+    agents_error: float  # mean absolute error per half hour, agents
+    short_intervals: int  # half hours the plan had fewer agents than were needed
+    predicted_to_people: float  # over the week
+    actual_to_people: float
+
+
+def compare(predicted: Plan, actual: Plan) -> Accuracy:
+    """Interval by interval: the plan made from the weeks before against the week itself."""
+    pairs = list(zip(predicted.intervals, actual.intervals, strict=True))
+    return Accuracy(
+        to_people_error=sum(abs(p.to_people - a.to_people) for p, a in pairs) / len(pairs),
+        agents_error=sum(abs(p.needed.agents - a.needed.agents) for p, a in pairs) / len(pairs),
+        short_intervals=sum(p.needed.agents < a.needed.agents for p, a in pairs),
+        predicted_to_people=sum(p.to_people for p, _ in pairs),
+        actual_to_people=sum(a.to_people for _, a in pairs),
+    )

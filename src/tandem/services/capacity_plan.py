@@ -13,7 +13,15 @@ from sqlalchemy import Engine
 
 from tandem.config import Settings
 from tandem.desk.capacity import Concurrency, Target
-from tandem.desk.planning import Assumptions, History, Plan, Scenario, plan
+from tandem.desk.planning import (
+    Accuracy,
+    Assumptions,
+    History,
+    Plan,
+    Scenario,
+    compare,
+    plan,
+)
 from tandem.domain.errors import InvalidInput
 from tandem.services.metrics import refresh
 from tandem.storage.capacity_history import read_history
@@ -123,3 +131,39 @@ def _round(value: float | None) -> float | None:
     if value is None or value != value or value in (float("inf"), float("-inf")):
         return None
     return round(value, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekCheck:
+    start: dt.datetime
+    accuracy: Accuracy
+
+
+def backtest(
+    engine: Engine, settings: Settings, weeks: int, request: Request
+) -> list[WeekCheck]:
+    """Each of the last ``weeks`` weeks planned from the ``request.history_weeks`` before it,
+    against the plan its real arrivals needed (with the same handle time and patience, so the
+    error is the forecast's)."""
+    if not 1 <= weeks <= MAX_HISTORY_WEEKS:
+        raise InvalidInput(f"weeks must be from 1 to {MAX_HISTORY_WEEKS}")
+    refresh(engine, settings)
+    end = request.until or dt.datetime.now(dt.UTC)
+    checks = []
+    with reading(engine) as connection:
+        for back in range(weeks, 0, -1):
+            start = end - dt.timedelta(weeks=back)
+            before = start - dt.timedelta(weeks=request.history_weeks)
+            learned = read_history(connection, before, start, settings.zone)
+            happened = read_history(connection, start, start + dt.timedelta(weeks=1), settings.zone)
+            assumptions = Assumptions(
+                handle_minutes=request.handle_minutes or learned.handle_minutes,
+                patience_minutes=request.patience_minutes or learned.patience_minutes,
+                concurrency=Concurrency(request.concurrency),
+            )
+            predicted = plan(learned, request.target, assumptions=assumptions)
+            # The week itself, with its own containment but the same handle time and patience.
+            actual = plan(happened, request.target, assumptions=assumptions, quiet_ok=True)
+            checks.append(WeekCheck(start, compare(predicted, actual)))
+    return checks
+
