@@ -97,6 +97,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/metrics/conversations"): leads(200),
     ("GET", "/api/v1/metrics/daily"): leads(200),
     ("GET", "/api/v1/metrics/export.csv"): leads(200),
+    ("GET", "/api/v1/capacity/plan"): leads(200),
     # pages and documents: public (the console's data comes from the agent API)
     ("GET", "/"): everyone(200),
     ("GET", "/console"): everyone(200),

@@ -16,6 +16,7 @@ from tandem.web import (
     agent_api,
     agents_api,
     api_docs,
+    capacity_api,
     customer_api,
     errors,
     health,
@@ -69,6 +70,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)
     app.include_router(agents_api.router)
+    app.include_router(capacity_api.router)
     app.include_router(metrics_api.router)
     app.include_router(ops.router)
     app.include_router(pages.router)
