@@ -39,6 +39,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "TANDEM_SHOP_DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}",
         "TANDEM_DEMO": "true",
         "TANDEM_DEMO_PASSWORD": DEMO_PASSWORD,
+        "TANDEM_DEMO_HISTORY": "false",  # seconds per start; the dashboard test plays its own
         "TANDEM_MODEL_DIR": model_dir,
         "TANDEM_LOG_LEVEL": "warning",
     }

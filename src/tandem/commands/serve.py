@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     base = f"http://{settings.host}:{settings.port}"
     lines = [f"\nTandem is running on {base}"]
     if settings.demo:
-        from tandem.commands.demo import seed_demo_shop
+        from tandem.commands.demo import seed_demo_history, seed_demo_shop
 
         shop_engine = make_engine(settings.shop_database_url)
         print(seed_demo_shop(shop_engine), flush=True)
@@ -48,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         lines += [f"  API documentation:              {base}/docs", "  demo logins:"]
         for email, name, role in ensure_demo_agents(runtime.engine, password):
             lines.append(f"    {email:<22} {name:<14} ({role.value})  password: {password}")
+        if settings.demo_history:
+            print(seed_demo_history(runtime.engine), flush=True)
     else:
         lines += [f"  agent console: {base}/console", f"  API documentation: {base}/docs"]
     print("\n".join(lines) + "\n", flush=True)

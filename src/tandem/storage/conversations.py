@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,9 +18,23 @@ from tandem.storage.tables import agents, conversations, events, messages
 from tandem.types import AgentId, ConversationId, Language
 from tandem.understanding.result import Understanding
 
+#: The moment the storage stamps on what it writes, when one is set (:func:`written_at`).
+_MOMENT: ContextVar[dt.datetime | None] = ContextVar("tandem_written_at", default=None)
+
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return _MOMENT.get() or dt.datetime.now(dt.UTC)
+
+
+@contextmanager
+def written_at(moment: dt.datetime) -> Iterator[None]:
+    """Stamp what is written inside with ``moment``: how a history of the past (the demo's)
+    goes through the same storage functions as live traffic."""
+    token = _MOMENT.set(moment)
+    try:
+        yield
+    finally:
+        _MOMENT.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
