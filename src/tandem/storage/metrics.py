@@ -376,6 +376,13 @@ def _filtered(filters: Filters) -> list[ColumnElement[bool]]:
         where.append(cm.c.handoff_reason == filters.reason)
     if filters.rating is not None:
         where.append(cm.c.csat == filters.rating)
+    match filters.has:
+        case "csat":
+            where.append(cm.c.csat.is_not(None))
+        case "nps":
+            where.append(cm.c.nps.is_not(None))
+        case "handoff":
+            where.append(cm.c.handoff_reason.is_not(None))
     resolved = cm.c.resolution.in_([r.value for r in RESOLVED])
     match filters.resolution:
         case None:

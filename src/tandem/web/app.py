@@ -16,9 +16,11 @@ from tandem.web import (
     agent_api,
     api_docs,
     customer_api,
+    dashboard_page,
     errors,
     lead_api,
     metrics_api,
+    metrics_series_api,
     ops,
     pages,
     policy_page,
@@ -62,9 +64,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)
     app.include_router(metrics_api.router)
+    app.include_router(metrics_series_api.router)
     app.include_router(ops.router)
     app.include_router(pages.router)
     app.include_router(policy_page.router)
+    app.include_router(dashboard_page.router)
     api_docs.install(app)
     if settings.demo:
         app.include_router(pages.shop_router)
