@@ -58,8 +58,10 @@ def nice_top(value: float) -> float:
     return float(10 * power)
 
 
-def _y_ticks(top: float, fmt: str, low: float = 0.0) -> list[tuple[float, str]]:
-    plot = HEIGHT - TOP - BOTTOM
+def _y_ticks(
+    top: float, fmt: str, low: float = 0.0, height: int = HEIGHT
+) -> list[tuple[float, str]]:
+    plot = height - TOP - BOTTOM
     return [(TOP + plot * (1 - i / 4), fmt.format(low + (top - low) * i / 4)) for i in range(5)]
 
 
@@ -71,27 +73,29 @@ def _x_ticks(labels: Sequence[str], centre: Sequence[float]) -> list[tuple[float
 def stacked_bars(
     labels: Sequence[str],
     stacks: Sequence[Sequence[tuple[str, int, str, str]]],
+    width: int = WIDTH,
+    height: int = HEIGHT,
 ) -> Chart:
     """One bar per label, stacked from its (kind, value, query, title) parts."""
-    chart = Chart()
+    chart = Chart(width=width, height=height, baseline=height - BOTTOM)
     top = nice_top(max((sum(v for _, v, _, _ in parts) for parts in stacks), default=0))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
     slot = plot_w / max(1, len(labels))
-    width = max(2.0, slot * 0.72)
+    bar = max(2.0, slot * 0.72)
     centres = []
     for i, parts in enumerate(stacks):
-        x = LEFT + i * slot + (slot - width) / 2
-        centres.append(x + width / 2)
-        base: float = HEIGHT - BOTTOM
+        x = LEFT + i * slot + (slot - bar) / 2
+        centres.append(x + bar / 2)
+        base: float = height - BOTTOM
         for kind, value, query, title in parts:
             if value <= 0:
                 continue
             h = plot_h * value / top
             base -= h
-            chart.marks.append(Mark(round(x, 1), round(base, 1), round(width, 1), round(h, 1),
+            chart.marks.append(Mark(round(x, 1), round(base, 1), round(bar, 1), round(h, 1),
                                     kind, query, title))  # fmt: skip
             chart.empty = False
-    chart.y_ticks = _y_ticks(top, "{:.0f}")
+    chart.y_ticks = _y_ticks(top, "{:.0f}", height=height)
     chart.x_ticks = _x_ticks(labels, centres)
     return chart
 

@@ -118,7 +118,7 @@ def cards(now: Figures, before: Figures, chosen: Period) -> list[Card]:
         card("recontact", "Re-contact", lambda f: pct(f.recontact_rate),
              lambda f: f.recontact_rate, "came back about the same topic", -1, True,
              resolution="recontacted"),
-        card("cost", "Cost per resolution", lambda f: number(f.cost_per_resolution, 2, "€ "),
+        card("cost", "Cost / resolution", lambda f: number(f.cost_per_resolution, 2, "€ "),
              lambda f: f.cost_per_resolution,
              f"€ {now.cost:,.0f} for {int(r['honest'] or 0):,} honest resolutions", -1, False,
              resolution="honest"),
@@ -130,7 +130,7 @@ def _label(point: Point, step: Step) -> str:
     return start.strftime("%d %b") if step is Step.DAY else f"wk {start.strftime('%d %b')}"
 
 
-def volume_chart(points: list[Point], step: Step) -> charts.Chart:
+def volume_chart(points: list[Point], step: Step, width: int = 1200) -> charts.Chart:
     stacks = []
     for p in points:
         parts = []
@@ -138,7 +138,7 @@ def volume_chart(points: list[Point], step: Step) -> charts.Chart:
             n = p.total.bands[band]
             parts.append((band, n, query(p.period, band=band), f"{_span(p)}: {n} {name}"))
         stacks.append(parts)
-    return charts.stacked_bars([_label(p, step) for p in points], stacks)
+    return charts.stacked_bars([_label(p, step) for p in points], stacks, width, 250)
 
 
 def _span(p: Point) -> str:
@@ -147,17 +147,23 @@ def _span(p: Point) -> str:
     return start.strftime("%a %d %b") if same else f"{start:%d %b} to {end:%d %b}"
 
 
+#: The honest-resolution lines: all conversations, and the AI's own (a hand-over is escalated,
+#: never resolved, so the other bands would lie flat at zero).
+RATE_LINES = {"all": "All conversations", Band.AI_ONLY.value: "AI only"}
+
+
 def rate_chart(points: list[Point], step: Step) -> charts.Chart:
     series = []
-    for band, name in BANDS.items():
+    for kind, name in RATE_LINES.items():
         values = []
         for p in points:
-            f = p.by_band[band]
+            f = p.total if kind == "all" else p.by_band[kind]
             rate = f.resolution["honest_rate"]
             title = f"{_span(p)}, {name}: {pct(None if rate is None else float(rate))} honest"
+            band = {} if kind == "all" else {"band": kind}
             values.append((None if rate is None else float(rate),
-                           query(p.period, band=band, resolution="honest"), title))  # fmt: skip
-        series.append((band, values))
+                           query(p.period, resolution="honest", **band), title))  # fmt: skip
+        series.append((kind, values))
     return charts.lines([_label(p, step) for p in points], series, 0.0, 1.0, "{:.0%}")
 
 
@@ -171,6 +177,38 @@ def csat_chart(points: list[Point], step: Step) -> charts.Chart:
             values.append((f.csat_average, query(p.period, band=band, has="csat"), title))
         series.append((band, values))
     return charts.lines([_label(p, step) for p in points], series, 1.0, 5.0, "{:.0f}")
+
+
+@dataclass(frozen=True, slots=True)
+class BandRow:
+    band: str
+    label: str
+    share: str
+    cells: list[tuple[str, str]]  # (text, query)
+
+
+def band_rows(by_band: dict[str, Figures], total: Figures, chosen: Period) -> list[BandRow]:
+    """AI versus people: the same figures per band, each opening its conversations."""
+    rows = []
+    for band, name in BANDS.items():
+        f = by_band[band]
+        honest = f.resolution["honest_rate"]
+        share = f.conversations / total.conversations if total.conversations else None
+        rows.append(
+            BandRow(
+                band,
+                name,
+                pct(share),
+                [
+                    (f"{f.conversations:,}", query(chosen, band=band)),
+                    (pct(None if honest is None else float(honest)),
+                     query(chosen, band=band, resolution="honest")),
+                    (number(f.csat_average, 2), query(chosen, band=band, has="csat")),
+                    (number(f.handle_minutes, 1), query(chosen, band=band)),
+                ],
+            )
+        )  # fmt: skip
+    return rows
 
 
 def reason_label(code: str) -> str:
@@ -219,7 +257,7 @@ def view_context(runtime: Any, chosen: Period) -> dict[str, Any]:
     now = service.report_for(engine, settings, chosen)
     before = service.report_for(engine, settings, chosen.previous())
     daily = series_for(engine, settings, chosen, Step.DAY)
-    step = Step.parse(None, chosen)
+    step = Step.DAY if (chosen.end - chosen.start).days < 14 else Step.WEEK
     stepped = daily if step is Step.DAY else series_for(engine, settings, chosen, step)
     previous = chosen.previous()
     return {
@@ -227,11 +265,14 @@ def view_context(runtime: Any, chosen: Period) -> dict[str, Any]:
         "previous": previous,
         "cards": cards(now.total, before.total, chosen),
         "volume": volume_chart(daily, Step.DAY),
+        "volume_narrow": volume_chart(daily, Step.DAY, 640),  # for phones
         "honest": rate_chart(stepped, step),
         "csat": csat_chart(stepped, step),
         "reasons": reasons_chart(now.total, chosen),
         "topics": topic_rows(now.by_topic, chosen),
         "bands": BANDS,
+        "rate_lines": RATE_LINES,
+        "band_rows": band_rows(now.by_band, now.total, chosen),
         "step": step.value,
         "total": now.total,
         "resolution_parts": _resolution_parts(now.total, chosen),

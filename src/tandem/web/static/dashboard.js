@@ -128,7 +128,9 @@
       drill.total = page.total;
       drill.offset += page.conversations.length;
       page.conversations.forEach(function (c) { $("drill-list").appendChild(row(c)); });
-      $("drill-sub").textContent = page.total.toLocaleString() + (page.total === 1 ? " conversation" : " conversations");
+      var span = q.get("from") === q.get("to") ? q.get("from") : q.get("from") + " to " + q.get("to");
+      $("drill-sub").textContent =
+        page.total.toLocaleString() + (page.total === 1 ? " conversation" : " conversations") + " · " + span;
       $("drill-more").hidden = drill.offset >= page.total;
       $("drill").setAttribute("data-loaded", String(drill.offset));
     }, function (err) {
