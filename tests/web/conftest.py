@@ -27,6 +27,7 @@ class LiveServer:
     base_url: str
     agent_email: str
     agent_password: str
+    database_url: str = ""
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +47,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     served = serve(tmp_path, env)
     try:
         served.wait_until_up()
-        yield LiveServer(served.base_url, DEMO_AGENT_EMAIL, DEMO_PASSWORD)
+        yield LiveServer(
+            served.base_url, DEMO_AGENT_EMAIL, DEMO_PASSWORD, env["TANDEM_DATABASE_URL"]
+        )
     finally:
         served.stop()

@@ -90,10 +90,13 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/metrics"): leads(200),
     ("GET", "/api/v1/metrics/conversations"): leads(200),
     ("GET", "/api/v1/metrics/export.csv"): leads(200),
+    ("GET", "/api/v1/metrics/series"): leads(200),
+    ("GET", "/console/dashboard/view"): leads(200),  # the dashboard's body: leads only
     # pages and documents: public (the console's data comes from the agent API)
     ("GET", "/"): everyone(200),
     ("GET", "/console"): everyone(200),
     ("GET", "/console/policy"): everyone(200),
+    ("GET", "/console/dashboard"): everyone(200),  # a shell: its body needs a lead's token
     ("GET", "/help/{language}/{slug}"): everyone(200),
     ("GET", "/widget.js"): everyone(200),
     ("GET", "/openapi.json"): everyone(200),
