@@ -98,7 +98,8 @@ def _owner(operation: APIOperation) -> str:
     """Whose token the operation is for."""
     if operation.path.startswith("/api/v1/conversations"):
         return "customer"
-    return "lead" if operation.path.startswith("/api/v1/policies") else "agent"
+    leads = ("/api/v1/policies", "/api/v1/metrics")
+    return "lead" if operation.path.startswith(leads) else "agent"
 
 
 def _use_real_ids(case: Case, world: World) -> None:

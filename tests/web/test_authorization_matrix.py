@@ -89,6 +89,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/policies/rollback"): leads(409),  # nothing to roll back to
     ("GET", "/api/v1/metrics"): leads(200),
     ("GET", "/api/v1/metrics/conversations"): leads(200),
+    ("GET", "/api/v1/metrics/daily"): leads(200),
     ("GET", "/api/v1/metrics/export.csv"): leads(200),
     ("GET", "/api/v1/metrics/series"): leads(200),
     ("GET", "/console/dashboard/view"): leads(200),  # the dashboard's body: leads only

@@ -131,6 +131,10 @@ def test_that_the_metrics_count_played_conversations_exactly(played: dict[str, A
     for topic, figures in m["by_topic"].items():
         assert len(_ids(lisa, topic=topic)) == figures["conversations"]
 
+    days = _get(lisa, "/daily").json()["days"]
+    assert len(days) == 28 and sum(d["total"]["conversations"] for d in days) == 6
+    assert sum(d["by_band"]["human_only"]["conversations"] for d in days) == 1
+
     export = _get(lisa, "/export.csv")
     assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(export.text)))

@@ -1,4 +1,4 @@
-"""/metrics: the Prometheus text format, readable only by whom it should be, with no customer data."""
+"""/metrics: Prometheus text format, readable only by whom it should be, no customer data."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ def test_that_metrics_show_turns_messages_handoffs_queue_and_agents_to_this_mach
 
 
 def test_that_with_a_token_set_only_the_token_opens_metrics(runtime: Runtime) -> None:
-    runtime.settings = runtime.settings.model_copy(update={"metrics_token": SecretStr("scrape-secret-1")})
+    runtime.settings = runtime.settings.model_copy(
+        update={"metrics_token": SecretStr("scrape-secret-1")}
+    )
     with TestClient(create_app(runtime.settings, runtime)) as remote:
         assert remote.get("/metrics").status_code == 401
         wrong = {"Authorization": "Bearer nope"}

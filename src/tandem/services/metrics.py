@@ -104,6 +104,30 @@ def report_for(engine: Engine, settings: Settings, chosen: Period) -> Report:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Day:
+    day: dt.date
+    total: Figures
+    by_band: dict[str, Figures]
+
+
+def daily(runtime: Runtime, agent: Agent, start: str | None, end: str | None) -> list[Day]:
+    """The figures of each day of the period (days without conversations too), for charts."""
+    require_lead(agent)
+    chosen = period(start, end)
+    bring_up_to_date(runtime)
+    with reading(runtime.engine) as connection:
+        found = store.by_day(connection, chosen)
+    price = costs(runtime.settings)
+    days = []
+    for offset in range((chosen.end - chosen.start).days + 1):
+        day = chosen.start + dt.timedelta(days=offset)
+        tallies = found.get(day, [])
+        bands = {b.value: figures([t for t in tallies if t.band is b], price) for b in Band}
+        days.append(Day(day, figures(tallies, price), bands))
+    return days
+
+
 def report(runtime: Runtime, agent: Agent, start: str | None, end: str | None) -> Report:
     require_lead(agent)
     return report_for(runtime.engine, runtime.settings, period(start, end))

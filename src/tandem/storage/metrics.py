@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Table,
     and_,
     bindparam,
     case,
@@ -366,36 +367,53 @@ def _tally(row: Any) -> Tally:
     return Tally(topic, Band(band), Resolution(resolution), reason, bool(recontacted), **counted)
 
 
-def _filtered(filters: Filters) -> list[ColumnElement[bool]]:
+def _filtered(filters: Filters, table: Table = cm) -> list[ColumnElement[bool]]:
+    """The filters as conditions on the summaries, or (but the rating) on the daily sums."""
+    c = table.c
     where: list[ColumnElement[bool]] = []
     if filters.band is not None:
-        where.append(cm.c.band == filters.band.value)
+        where.append(c.band == filters.band.value)
     if filters.topic is not None:
-        where.append(cm.c.topic == filters.topic)
+        where.append(c.topic == filters.topic)
     if filters.reason is not None:
-        where.append(cm.c.handoff_reason == filters.reason)
+        where.append(c.handoff_reason == filters.reason)
     if filters.rating is not None:
-        where.append(cm.c.csat == filters.rating)
-    match filters.has:
-        case "csat":
-            where.append(cm.c.csat.is_not(None))
-        case "nps":
-            where.append(cm.c.nps.is_not(None))
-        case "handoff":
-            where.append(cm.c.handoff_reason.is_not(None))
-    resolved = cm.c.resolution.in_([r.value for r in RESOLVED])
+        where.append(c.csat == filters.rating)
+    if filters.has == "handoff":
+        where.append(c.handoff_reason.is_not(None))
+    elif filters.has in ("csat", "nps") and table is cm:  # the daily sums count them instead
+        where.append(c[filters.has].is_not(None))
+    resolved = c.resolution.in_([r.value for r in RESOLVED])
     match filters.resolution:
         case None:
             pass
         case "resolved":
             where.append(resolved)
         case "honest":
-            where += [resolved, cm.c.recontacted.is_(false())]
+            where += [resolved, c.recontacted.is_(false())]
         case "recontacted":
-            where += [cm.c.recontacted.is_(true()), cm.c.resolution != Resolution.OPEN.value]
+            where += [c.recontacted.is_(true()), c.resolution != Resolution.OPEN.value]
         case name:
-            where.append(cm.c.resolution == name)
+            where.append(c.resolution == name)
     return where
+
+
+def _count(connection: Connection, period: Period, filters: Filters) -> int:
+    """How many summaries match: from the daily sums unless a rating is asked for."""
+    if filters.rating is not None:
+        where = [_in(period), *_filtered(filters)]
+        return int(
+            connection.execute(select(func.count()).select_from(cm).where(*where)).scalar_one()
+        )
+    in_days = [daily.c.day >= period.start, daily.c.day <= period.end]
+    # With a CSAT or NPS answer: the daily sums count those answers, one per conversation.
+    counted = {"csat": daily.c.csat_responses, "nps": daily.c.nps_responses}.get(
+        filters.has or "", daily.c.conversations
+    )
+    query = select(func.coalesce(func.sum(counted), 0)).where(
+        *in_days, *_filtered(filters, daily)
+    )
+    return int(connection.execute(query).scalar_one())
 
 
 def rows(
@@ -403,7 +421,7 @@ def rows(
 ) -> tuple[int, list[Summary]]:
     """The summaries a figure counts (newest first, one page) and how many there are."""
     where = [_in(period), *_filtered(filters)]
-    total = connection.execute(select(func.count()).select_from(cm).where(*where)).scalar_one()
+    total = _count(connection, period, filters)
     query = select(cm).where(*where).order_by(cm.c.created_at.desc(), cm.c.conversation_id)
     if limit is not None:
         query = query.limit(limit).offset(offset)

@@ -208,7 +208,7 @@ conversation_metrics = Table(
     Column("band", String(16), nullable=False),
     Column("resolution", String(16), nullable=False),
     Column("handoff_reason", String(32)),
-    Column("csat", Integer),
+    Column("csat", Integer, index=True),
     Column("nps", Integer),
     Column("thumbs_up", Integer, nullable=False),
     Column("thumbs_down", Integer, nullable=False),

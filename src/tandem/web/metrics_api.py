@@ -15,7 +15,14 @@ from tandem.services import metrics as service
 from tandem.web.deps import AgentDep, RuntimeDep
 from tandem.web.errors import Responses, documented
 from tandem.web.inputs import Text
-from tandem.web.metrics_schemas import ConversationsOut, MetricsOut, conversations_out, metrics_out
+from tandem.web.metrics_schemas import (
+    ConversationsOut,
+    DailyOut,
+    MetricsOut,
+    conversations_out,
+    daily_out,
+    metrics_out,
+)
 
 router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 
@@ -61,6 +68,16 @@ def metrics(
     """Every figure over the conversations opened in the period, in total, per topic and per
     band. Resolution shows confirmed, assumed and honest side by side."""
     return metrics_out(service.report(runtime, agent, start, end))
+
+
+@router.get("/daily", response_model=DailyOut, responses=_ERRORS)
+def daily(
+    runtime: RuntimeDep, agent: AgentDep, start: FromQuery = None, end: ToQuery = None
+) -> DailyOut:
+    """The same figures for each day of the period, in total and per band (for charts)."""
+    days = service.daily(runtime, agent, start, end)
+    first, last = (days[0].day, days[-1].day)
+    return daily_out(first, last, days)
 
 
 @router.get("/conversations", response_model=ConversationsOut, responses=_ERRORS)

@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from tandem.domain.metrics.definitions import Figures, Summary
-from tandem.services.metrics import Page, Report
+from tandem.services.metrics import Day, Page, Report
 
 BandName = str  # ai_only | ai_then_human | human_only (domain/metrics/definitions.py: Band)
 ResolutionName = str  # confirmed | assumed | escalated | abandoned | unresolved | open
@@ -114,6 +114,17 @@ class MetricsOut(FiguresOut):
     by_band: dict[str, FiguresOut] = Field(description="The same figures per band.")
 
 
+class DayOut(BaseModel):
+    day: dt.date
+    total: FiguresOut
+    by_band: dict[str, FiguresOut]
+
+
+class DailyOut(BaseModel):
+    period: Period
+    days: list[DayOut] = Field(description="Every day of the period, oldest first.")
+
+
 class ConversationRow(BaseModel):
     id: str
     created_at: dt.datetime
@@ -208,3 +219,17 @@ def row_out(s: Summary) -> ConversationRow:
 
 def conversations_out(page: Page) -> ConversationsOut:
     return ConversationsOut(total=page.total, conversations=[row_out(s) for s in page.rows])
+
+
+def daily_out(start: dt.date, end: dt.date, days: list[Day]) -> DailyOut:
+    return DailyOut(
+        period=Period(start=start, end=end),
+        days=[
+            DayOut(
+                day=d.day,
+                total=figures_out(d.total),
+                by_band={name: figures_out(f) for name, f in d.by_band.items()},
+            )
+            for d in days
+        ],
+    )

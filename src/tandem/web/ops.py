@@ -7,9 +7,11 @@ only a request from this machine that no proxy forwarded. It holds no customer d
 from __future__ import annotations
 
 import hmac
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
@@ -22,10 +24,14 @@ router = APIRouter(tags=["operations"])
 _LOOPBACK = frozenset({"127.0.0.1", "::1"})
 
 
-def _allowed(request: Request, token: str) -> None:
+_bearer = HTTPBearer(auto_error=False, description="TANDEM_METRICS_TOKEN, when it is set.")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def _allowed(request: Request, token: str, given: HTTPAuthorizationCredentials | None) -> None:
     if token:
-        given = request.headers.get("authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        sent = given.credentials if given is not None else ""
+        if not hmac.compare_digest(sent.encode(), token.encode()):
             raise Unauthorized("send TANDEM_METRICS_TOKEN as a bearer token")
         return
     peer = request.client.host if request.client else ""
@@ -41,8 +47,8 @@ def _allowed(request: Request, token: str) -> None:
         **documented(401, 403),
     },
 )
-async def metrics(request: Request, runtime: RuntimeDep) -> Response:
+async def metrics(request: Request, runtime: RuntimeDep, given: BearerDep) -> Response:
     """Turn latency, messages, hand-overs by reason, queue length, agents online."""
-    _allowed(request, runtime.settings.metrics_token.get_secret_value())
+    _allowed(request, runtime.settings.metrics_token.get_secret_value(), given)
     body = await run_in_threadpool(exposition, runtime)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

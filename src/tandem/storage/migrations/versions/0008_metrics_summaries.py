@@ -58,7 +58,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("conversation_id", name=op.f("pk_conversation_metrics")),
     )
-    for column in ("created_at", "customer_id", "email"):
+    for column in ("created_at", "customer_id", "email", "csat"):
         op.create_index(op.f(f"ix_conversation_metrics_{column}"), "conversation_metrics", [column])
     op.create_index("ix_conversations_updated_at", "conversations", ["updated_at"])
     op.create_table(
