@@ -410,9 +410,7 @@ def _count(connection: Connection, period: Period, filters: Filters) -> int:
     counted = {"csat": daily.c.csat_responses, "nps": daily.c.nps_responses}.get(
         filters.has or "", daily.c.conversations
     )
-    query = select(func.coalesce(func.sum(counted), 0)).where(
-        *in_days, *_filtered(filters, daily)
-    )
+    query = select(func.coalesce(func.sum(counted), 0)).where(*in_days, *_filtered(filters, daily))
     return int(connection.execute(query).scalar_one())
 
 
