@@ -91,7 +91,6 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/metrics/conversations"): leads(200),
     ("GET", "/api/v1/metrics/daily"): leads(200),
     ("GET", "/api/v1/metrics/export.csv"): leads(200),
-    ("GET", "/api/v1/metrics/series"): leads(200),
     ("GET", "/console/dashboard/view"): leads(200),  # the dashboard's body: leads only
     # pages and documents: public (the console's data comes from the agent API)
     ("GET", "/"): everyone(200),

@@ -1,4 +1,5 @@
-"""The figures over time, for the lead's dashboard: the period cut into days or weeks.
+"""The figures over time, for the lead's dashboard: the period cut into days or weeks
+(GET /api/v1/metrics/daily gives the days; the dashboard's lines also need weeks).
 
 Each point is :func:`tandem.domain.metrics.definitions.figures` over the daily sums of its days
 (storage/metrics.py ``by_day``): the same definitions as the report, never a second copy.
@@ -13,12 +14,9 @@ from enum import StrEnum
 from sqlalchemy import Engine
 
 from tandem.config import Settings
-from tandem.domain.errors import InvalidInput
 from tandem.domain.metrics.definitions import Band, Figures, Tally, figures
 from tandem.domain.metrics.selection import Period
-from tandem.services.agents import Agent
-from tandem.services.metrics import costs, period, refresh, require_lead
-from tandem.services.runtime import Runtime
+from tandem.services.metrics import costs, refresh
 from tandem.storage import metrics as store
 from tandem.storage.db import reading
 
@@ -30,15 +28,6 @@ class Step(StrEnum):
     @property
     def days(self) -> int:
         return 1 if self is Step.DAY else 7
-
-    @classmethod
-    def parse(cls, text: str | None, chosen: Period) -> Step:
-        """The step asked for; by default days up to 31 days, weeks beyond."""
-        if text is None:
-            return cls.DAY if (chosen.end - chosen.start).days < 31 else cls.WEEK
-        if text not in set(cls):
-            raise InvalidInput(f"step: unknown step {text[:16]!r} (day, week)")
-        return cls(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,26 +47,24 @@ def buckets(chosen: Period, step: Step) -> list[Period]:
     return found
 
 
-def series_for(engine: Engine, settings: Settings, chosen: Period, step: Step) -> list[Point]:
-    """One point per step of the period (no role check: the caller's)."""
+def series_for(
+    engine: Engine, settings: Settings, chosen: Period, steps: tuple[Step, ...]
+) -> dict[Step, list[Point]]:
+    """One point per step of the period, for each step asked (no role check: the caller's);
+    the daily sums are read once."""
     refresh(engine, settings)
     with reading(engine) as connection:
         days = store.by_day(connection, chosen)
     price = costs(settings)
-    points = []
-    for bucket in buckets(chosen, step):
-        rows: list[Tally] = [
-            t for day, tallies in days.items() if bucket.start <= day <= bucket.end for t in tallies
-        ]
-        by_band = {b.value: figures([t for t in rows if t.band is b], price) for b in Band}
-        points.append(Point(bucket, figures(rows, price), by_band))
-    return points
-
-
-def series(
-    runtime: Runtime, agent: Agent, start: str | None, end: str | None, step: str | None
-) -> tuple[Period, Step, list[Point]]:
-    require_lead(agent)
-    chosen = period(start, end)
-    chosen_step = Step.parse(step, chosen)
-    return chosen, chosen_step, series_for(runtime.engine, runtime.settings, chosen, chosen_step)
+    found = {}
+    for step in steps:
+        points = []
+        for bucket in buckets(chosen, step):
+            rows: list[Tally] = [
+                t for day, tallies in days.items() if bucket.start <= day <= bucket.end
+                for t in tallies
+            ]  # fmt: skip
+            by_band = {b.value: figures([t for t in rows if t.band is b], price) for b in Band}
+            points.append(Point(bucket, figures(rows, price), by_band))
+        found[step] = points
+    return found

@@ -20,7 +20,6 @@ from tandem.web import (
     errors,
     lead_api,
     metrics_api,
-    metrics_series_api,
     ops,
     pages,
     policy_page,
@@ -64,7 +63,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)
     app.include_router(metrics_api.router)
-    app.include_router(metrics_series_api.router)
     app.include_router(ops.router)
     app.include_router(pages.router)
     app.include_router(policy_page.router)

@@ -256,9 +256,9 @@ def view_context(runtime: Any, chosen: Period) -> dict[str, Any]:
     engine, settings = runtime.engine, runtime.settings
     now = service.report_for(engine, settings, chosen)
     before = service.report_for(engine, settings, chosen.previous())
-    daily = series_for(engine, settings, chosen, Step.DAY)
     step = Step.DAY if (chosen.end - chosen.start).days < 14 else Step.WEEK
-    stepped = daily if step is Step.DAY else series_for(engine, settings, chosen, step)
+    found = series_for(engine, settings, chosen, (Step.DAY, step))
+    daily, stepped = found[Step.DAY], found[step]
     previous = chosen.previous()
     return {
         "period": chosen,
