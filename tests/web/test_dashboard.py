@@ -25,6 +25,7 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]  # fmt: skip
 LEAD = "lisa@tandem.example"
+TIMEOUT = 60  # a loaded CI machine
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +49,13 @@ def history(live_server: LiveServer) -> Iterator[LiveServer]:
     yield live_server
 
 
+def get(url: str, headers: dict[str, str]) -> httpx.Response:
+    return httpx.get(url, headers=headers, timeout=TIMEOUT)
+
+
 def token(server: LiveServer, email: str) -> str:
     login = {"email": email, "password": server.agent_password}
-    answer = httpx.post(f"{server.base_url}/api/v1/agent/login", json=login)
+    answer = httpx.post(f"{server.base_url}/api/v1/agent/login", json=login, timeout=TIMEOUT)
     return str(answer.json()["token"])
 
 
@@ -80,7 +85,7 @@ def listed(page: Page) -> list[str]:
 def counted(server: LiveServer, query: str) -> list[str]:
     auth = {"Authorization": f"Bearer {token(server, LEAD)}"}
     url = f"{server.base_url}/api/v1/metrics/conversations?{query}&limit=500"
-    page = httpx.get(url, headers=auth).json()
+    page = get(url, headers=auth).json()
     assert page["total"] == len(page["conversations"])
     return [row["id"] for row in page["conversations"]]
 
@@ -92,7 +97,7 @@ def test_that_a_lead_opens_a_card_a_bar_and_a_row_and_sees_exactly_what_they_cou
     page, problems = signed_in(browser, history, LEAD)
     assert page.locator("body").get_attribute("data-drawn") == "1"
     auth = {"Authorization": f"Bearer {token(history, LEAD)}"}
-    figures = httpx.get(f"{history.base_url}/api/v1/metrics", headers=auth).json()
+    figures = get(f"{history.base_url}/api/v1/metrics", headers=auth).json()
 
     volume = page.locator("[data-figure=volume] .kpi-value")
     assert volume.inner_text() == f"{figures['conversations']:,}"
@@ -136,10 +141,10 @@ def test_that_a_plain_agent_gets_403_on_the_dashboard_and_the_lead_endpoints(
     refused = ("/console/dashboard/view", "/api/v1/metrics", "/api/v1/metrics/daily",
                "/api/v1/metrics/conversations?has=csat", "/api/v1/metrics/export.csv")  # fmt: skip
     for path in refused:
-        assert httpx.get(f"{live_server.base_url}{path}", headers=auth).status_code == 403
+        assert get(f"{live_server.base_url}{path}", headers=auth).status_code == 403
     lead = {"Authorization": f"Bearer {token(live_server, LEAD)}"}
     for path, field in (("/console/dashboard/view?from=2026-12-02&to=2026-11-01", "to"),
                         ("/api/v1/metrics/conversations?has=tea", "has"),
                         ("/console/dashboard/view?from=2026-13-01", "from")):  # fmt: skip
-        answer = httpx.get(f"{live_server.base_url}{path}", headers=lead)
+        answer = get(f"{live_server.base_url}{path}", headers=lead)
         assert answer.status_code == 422 and field in answer.text
