@@ -65,8 +65,16 @@ class Customer:
     language: Language
 
 
+#: The demo history's conversation ids: name-based (uuid5), so never those of random uuids.
+NAMESPACE = uuid.UUID("6f1d2c4e-7a3b-5c9d-8e0f-1a2b3c4d5e6f")
+
+
+def conversation_id(seed: int, n: int) -> ConversationId:
+    return ConversationId(str(uuid.uuid5(NAMESPACE, f"demo-history:{seed}:{n}")))
+
+
 def first_id(seed: int = SEED) -> ConversationId:
-    return ConversationId(str(uuid.UUID(int=random.Random(seed).getrandbits(128))))
+    return conversation_id(seed, 0)
 
 
 def generate(engine: Engine, today: dt.date, seed: int = SEED, days: int = DAYS) -> int:
@@ -104,8 +112,8 @@ def _summarise(engine: Engine, played: Sequence[tuple[str, dt.datetime]]) -> Non
 class _Player:
     def __init__(self, connection: Connection, seed: int, people: list[AgentId]) -> None:
         self.connection, self.people = connection, people
-        self.ids = random.Random(seed)  # its first draw is first_id(seed)
-        self.rng = random.Random(seed + 1)
+        self.seed, self.count = seed, 0
+        self.rng = random.Random(seed)
         self.clock = dt.datetime.now(dt.UTC)
         self.customers = [
             Customer(f"klant{n}@example.nl" if n % 2 else f"customer{n}@example.com",
@@ -129,7 +137,8 @@ class _Player:
         return self.played
 
     def _new_id(self) -> ConversationId:
-        return ConversationId(str(uuid.UUID(int=self.ids.getrandbits(128))))
+        self.count += 1
+        return conversation_id(self.seed, self.count - 1)
 
     def _customer(self, at: dt.datetime) -> tuple[Customer, str]:
         rng = self.rng

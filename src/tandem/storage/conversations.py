@@ -211,7 +211,7 @@ class ConversationUnit:
                 "frustration": understanding.frustration,
             }
         message_id = self.connection.execute(
-            insert(messages).values(**values).returning(messages.c.id)
+            insert(messages).returning(messages.c.id), values
         ).scalar_one()
         self._update(message_count=offset)
         name = agent_name(self.connection, agent_id) if agent_id else None
@@ -288,19 +288,20 @@ class ConversationUnit:
     ) -> None:
         seq = self.conversation.event_count + 1
         self.connection.execute(
-            insert(events).values(
-                conversation_id=self.conversation.id,
-                seq=seq,
-                kind=kind.value,
-                actor=actor.value,
-                agent_id=agent_id,
-                from_state=change.from_state.value if change else None,
-                to_state=change.to_state.value if change else None,
-                reason=change.reason if change else reason,
-                rule=rule,
-                detail=dict(change.detail if change else detail or {}),
-                created_at=now(),
-            )
+            insert(events),  # parameters, not .values(): one cached statement for every event
+            {
+                "conversation_id": self.conversation.id,
+                "seq": seq,
+                "kind": kind.value,
+                "actor": actor.value,
+                "agent_id": agent_id,
+                "from_state": change.from_state.value if change else None,
+                "to_state": change.to_state.value if change else None,
+                "reason": change.reason if change else reason,
+                "rule": rule,
+                "detail": dict(change.detail if change else detail or {}),
+                "created_at": now(),
+            },
         )
         self._update(event_count=seq)
 
