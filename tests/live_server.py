@@ -67,14 +67,17 @@ class Served:
             self.kill()
 
 
-def serve(workdir: Path, env: Mapping[str, str], name: str = "server") -> Served:
-    """Start `tandem serve` in ``workdir`` with these TANDEM_ settings on a free port."""
+def serve(
+    workdir: Path, env: Mapping[str, str], name: str = "server", *arguments: str
+) -> Served:
+    """Start `tandem serve [arguments]` in ``workdir`` with these TANDEM_ settings on a free
+    port."""
     port = free_port()
     settings = {**os.environ, "TANDEM_HOST": "127.0.0.1", "TANDEM_PORT": str(port), **env}
     log = workdir / f"{name}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tandem.cli", "serve"],
+            [sys.executable, "-m", "tandem.cli", "serve", *arguments],
             env=settings,
             cwd=workdir,
             stdout=out,

@@ -131,7 +131,9 @@ class Settings(BaseSettings):
         "",
         description=(
             "Redis (redis://host:6379/0). When set, rate limits are counted there and shared by "
-            "every process; empty: each process counts in its own memory."
+            "every process, and every process's live streams hear of changes made by the others "
+            "at once; empty: each process counts in its own memory, and streams re-read every "
+            "TANDEM_STREAM_POLL_SECONDS for changes made by other processes."
         ),
     )
     rate_limits: bool = Field(
@@ -194,7 +196,13 @@ class Settings(BaseSettings):
         4000, ge=1, description="Longest customer or agent message accepted, in characters."
     )
     stream_poll_seconds: float = Field(
-        0.5, gt=0, description="How often the live stream checks for new messages."
+        0.5,
+        gt=0,
+        description=(
+            "How often a live stream re-reads for changes that no notice told it of (other "
+            "processes without Redis, or while Redis is away); its own process's changes wake it "
+            "at once."
+        ),
     )
     auto_close_minutes: int = Field(
         30,
@@ -278,6 +286,22 @@ class Settings(BaseSettings):
         4.0, gt=0, description="Seconds to wait for the LLM before using the template answer."
     )
     log_level: LogLevel = Field("info", description="Log level: debug, info, warning or error.")
+    log_format: Literal["json", "text"] = Field(
+        "json",
+        description=(
+            "Log lines as JSON objects (time, level, logger, message, request_id) or as text. "
+            "Message texts are never logged at info level."
+        ),
+    )
+    shutdown_grace_seconds: float = Field(
+        30.0,
+        ge=0,
+        le=600,
+        description=(
+            "On SIGTERM, how long the server waits for requests in flight (turns being "
+            "answered) to finish before it stops."
+        ),
+    )
 
     @field_validator("shop_backend")
     @classmethod

@@ -213,3 +213,32 @@ def test_that_two_servers_starting_together_on_a_fresh_postgresql_database_both_
         answer = send(server.base_url, chat, TEXTS[0], "first")
         assert answer.status_code == 200, answer.text
         assert answer.json()["messages"][-1]["author"] == "ai"
+
+
+def test_that_two_worker_processes_answer_and_stop_gracefully(
+    settings: dict[str, str], tmp_path: Path, servers: list[Served]
+) -> None:
+    if not settings["TANDEM_DATABASE_URL"].startswith("postgresql"):
+        pytest.skip("--workers above 1 needs PostgreSQL")
+    server = serve(tmp_path, settings, "workers", "--workers", "2")
+    servers.append(server)
+    server.wait_until_up()
+    assert len(worker_pids(server.process.pid)) == 2
+    assert httpx.get(f"{server.base_url}/readyz").json()["status"] == "ready"
+    for number, chat in enumerate(open_chats(server.base_url, 4)):
+        answer = send(server.base_url, chat, TEXTS[number], "first")
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["messages"][-1]["author"] == "ai"
+    server.process.terminate()
+    assert server.process.wait(timeout=30) == 0
+
+
+def worker_pids(parent: int) -> list[int]:
+    """The worker processes uvicorn's supervisor started (read from /proc; multiprocessing's
+    resource tracker is a child too, but not a worker)."""
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    return [
+        int(pid)
+        for pid in children
+        if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]

@@ -12,16 +12,17 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine, insert
 from sqlalchemy.exc import IntegrityError
-from uvicorn.config import LOGGING_CONFIG
 from uvicorn.logging import AccessFormatter
 
-from tandem.security.log_redaction import RedactingFilter, protect_handlers, protected, scrub
+from tandem import logs
+from tandem.security.log_redaction import RedactingFilter, scrub
 from tandem.services.runtime import Runtime
 from tandem.storage.conversations import now
 from tandem.storage.tables import agents, messages
 from tandem.web.app import create_app
 
-UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+#: uvicorn (re)configures these, and the root logger, on start.
+UVICORN_LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access")
 
 
 @pytest.mark.parametrize(
@@ -78,7 +79,7 @@ def test_that_the_access_log_line_of_a_stream_request_holds_no_token(
     """A real uvicorn server, configured as `tandem serve` does, serving the real app."""
     config = uvicorn.Config(
         create_app(runtime.settings, runtime),
-        log_config=protected(LOGGING_CONFIG),
+        log_config=logs.config("info", "json"),
         log_level="info",
         timeout_graceful_shutdown=2,
     )
@@ -136,8 +137,9 @@ def test_that_an_email_in_a_database_error_never_reaches_the_log(engine: Engine)
         connection.execute(insert(agents).values(id="a2", email="anna@tandem.example", **row))
     output = io.StringIO()
     logger = logging.Logger("tandem.test")
-    logger.addHandler(logging.StreamHandler(output))
-    protect_handlers(logger)
+    handler = logging.StreamHandler(output)
+    handler.addFilter(RedactingFilter())  # as on `tandem serve`'s handler (tandem.logs)
+    logger.addHandler(handler)
     logger.error("could not add agent anna@tandem.example", exc_info=raised.value)
     assert "IntegrityError" in output.getvalue()
     assert "anna@tandem.example" not in output.getvalue()

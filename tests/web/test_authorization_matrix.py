@@ -102,6 +102,8 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/openapi.json"): everyone(200),
     ("GET", "/metrics"): everyone(200),  # from this machine; test_operational_metrics.py: others
     ("GET", "/docs"): everyone(200),
+    ("GET", "/healthz"): everyone(200),
+    ("GET", "/readyz"): everyone(200),
     ("GET", "/redoc"): everyone(200),
 }
 

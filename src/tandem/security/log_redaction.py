@@ -5,16 +5,14 @@ customer's stream URL ``…/stream?token=…`` in uvicorn's access log, or any o
 ``…token=`` anywhere in a line), ``Bearer`` credentials, email addresses, and the card numbers,
 CVVs and IBANs of :mod:`tandem.security.redaction`, in the message, its arguments (keeping their
 shape: uvicorn's access formatter unpacks them) and the formatted traceback. ``tandem serve``
-puts it on every handler: its own and uvicorn's (:func:`protected`, :func:`protect_handlers`).
+puts it on its handler and on uvicorn's loggers (:mod:`tandem.logs`).
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from tandem.security.redaction import redact
 
@@ -60,21 +58,3 @@ def _scrubbed(value: object) -> object:
     text = str(value)
     cleaned = scrub(text)
     return value if cleaned == text else cleaned
-
-
-def protect_handlers(logger: logging.Logger) -> None:
-    """Put the filter on every handler of ``logger`` (e.g. the root's, after basicConfig)."""
-    for handler in logger.handlers:
-        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-            handler.addFilter(RedactingFilter())
-
-
-def protected(config: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of a ``logging.config.dictConfig`` dictionary (such as uvicorn's) with the filter
-    on each of its handlers and loggers, so records are scrubbed whichever handler writes them."""
-    result = copy.deepcopy(dict(config))
-    result.setdefault("filters", {})["tandem_redact"] = {"()": RedactingFilter}
-    for section in ("handlers", "loggers"):
-        for entry in result.get(section, {}).values():
-            entry["filters"] = [*entry.get("filters", []), "tandem_redact"]
-    return result

@@ -25,7 +25,8 @@ from tandem.security.hashing import HashingGate
 from tandem.security.identity import IdentityCheck, identity_check
 from tandem.security.limits import RateLimits
 from tandem.services.policies import ActivePolicy, ensure_default
-from tandem.storage.db import make_engine
+from tandem.storage.changes import ChangeFeed, RedisChangeFeed
+from tandem.storage.db import follow_changes, make_engine
 from tandem.storage.migrate import upgrade
 from tandem.understanding.result import Context, Understanding
 from tandem.understanding.topics import check_names
@@ -62,6 +63,7 @@ class Runtime:
     hashing: HashingGate  # password checks one at a time, so floods cannot take the CPU
     writer: Writer = field(default_factory=NoLlm)  # the optional LLM, or none
     identity: IdentityCheck = field(default_factory=IdentityCheck)  # the shop's signatures
+    changes: ChangeFeed = field(default_factory=ChangeFeed)  # wakes the live streams
 
 
 def make_shop(settings: Settings) -> CommerceBackend:
@@ -85,6 +87,8 @@ def assemble(
     """A runtime from its parts (the server builds them in build_runtime; tests bring their own)."""
     ensure_default(engine)
     check_wordings()
+    changes = RedisChangeFeed(settings.redis_url) if settings.redis_url else ChangeFeed()
+    follow_changes(engine, changes)
     return Runtime(
         settings,
         engine,
@@ -99,6 +103,7 @@ def assemble(
             settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout
         ),
         identity=identity_check(settings),
+        changes=changes,
     )
 
 

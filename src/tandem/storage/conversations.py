@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 from tandem.domain.conversation import Actor, EventKind, State, Transition, transition
 from tandem.domain.errors import Conflict, NotFound
 from tandem.domain.memory import ConversationMemory
+from tandem.storage.changes import mark_changed
 from tandem.storage.tables import agents, conversations, events, messages
 from tandem.types import AgentId, ConversationId, Language
 from tandem.understanding.result import Understanding
@@ -329,6 +330,7 @@ class ConversationUnit:
             self._batch = None
 
     def _update(self, **fields: Any) -> None:
+        mark_changed(self.connection, self.conversation.id)  # live streams hear of it
         if self._batch is not None:
             self._batch.update(fields)
         else:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+from tandem.storage.changes import ChangeFeed, take_changed
 
 
 def make_engine(url: str) -> Engine:
@@ -67,15 +69,27 @@ def _writer_lock(engine: Engine) -> threading.RLock:
         return _writers.setdefault(engine, threading.RLock())
 
 
+#: The change feed each engine's committed conversation changes are told to (follow_changes).
+_feeds: weakref.WeakKeyDictionary[Engine, ChangeFeed] = weakref.WeakKeyDictionary()
+
+
+def follow_changes(engine: Engine, feed: ChangeFeed) -> None:
+    """Tell ``feed`` of every conversation a committed transaction on ``engine`` changed."""
+    _feeds[engine] = feed
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Connection]:
-    """One unit of work: commit on success, roll back on any error."""
-    if not is_sqlite(engine):
-        with engine.begin() as connection:
-            yield connection
-        return
-    with _writer_lock(engine), engine.begin() as connection:
+    """One unit of work: commit on success, roll back on any error; after the commit, the
+    change feed hears which conversations changed."""
+    lock = _writer_lock(engine) if is_sqlite(engine) else nullcontext()
+    with lock, engine.begin() as connection:
+        take_changed(connection)  # nothing left over from a transaction rolled back
         yield connection
+        changed = take_changed(connection)
+    feed = _feeds.get(engine)
+    if changed and feed is not None:
+        feed.publish(changed)
 
 
 @contextmanager

@@ -85,16 +85,23 @@ CHUNK = _CHUNK
 
 def _stale(connection: Connection) -> list[tuple[str, dt.datetime]]:
     newest = connection.execute(select(func.max(cm.c.source_updated_at))).scalar()
-    query = select(conversations.c.id, conversations.c.updated_at, cm.c.source_updated_at).join(
-        cm, cm.c.conversation_id == conversations.c.id, isouter=True
-    )
-    if newest is not None:
+    query = select(conversations.c.id, conversations.c.updated_at)
+    if newest is not None:  # only what changed lately (an index range), never a full join
         query = query.where(conversations.c.updated_at >= as_utc(newest) - LATE_COMMIT)  # type: ignore[operator]
-    found = []
-    for row in connection.execute(query):
-        if row.source_updated_at is None or as_utc(row.source_updated_at) != as_utc(row.updated_at):
-            found.append((str(row.id), as_utc(row.updated_at) or row.updated_at))
-    return found
+    changed = {
+        str(row.id): as_utc(row.updated_at) or row.updated_at for row in connection.execute(query)
+    }
+    made: dict[str, dt.datetime | None] = {}
+    ids = list(changed)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        found = select(cm.c.conversation_id, cm.c.source_updated_at).where(
+            cm.c.conversation_id.in_(chunk)
+        )
+        made |= {
+            row.conversation_id: as_utc(row.source_updated_at) for row in connection.execute(found)
+        }
+    return [(cid, stamp) for cid, stamp in changed.items() if made.get(cid) != stamp]
 
 
 def _histories(connection: Connection, ids: Sequence[str]) -> list[History]:

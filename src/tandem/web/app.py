@@ -18,6 +18,7 @@ from tandem.web import (
     customer_api,
     dashboard_page,
     errors,
+    health,
     lead_api,
     metrics_api,
     ops,
@@ -26,6 +27,7 @@ from tandem.web import (
 )
 from tandem.web.body_limit import BodyLimit
 from tandem.web.headers import SecurityHeaders, WidgetCors, cors_origins
+from tandem.web.request_ids import RequestIds
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
@@ -40,6 +42,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             yield
         finally:
             await anyio.to_thread.run_sync(jobs.stop)
+            app.state.runtime.changes.close()
             app.state.runtime.engine.dispose()
 
     app = FastAPI(
@@ -53,12 +56,15 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     if runtime is not None:
         app.state.runtime = runtime
     errors.install(app)
-    # The last added runs first: headers on every answer, CORS on the widget's, then the limit.
+    # The last added runs first: the request id, headers on every answer, CORS on the widget's,
+    # then the limit.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     origins = cors_origins(settings.cors_origins)
     if origins:
         app.add_middleware(WidgetCors, origins=origins)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestIds)
+    app.include_router(health.router)
     app.include_router(customer_api.router)
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)
@@ -72,3 +78,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         app.include_router(pages.shop_router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     return app
+
+
+def served_app() -> FastAPI:
+    """The app of one of `tandem serve --workers N`'s processes (settings from the environment;
+    the runtime is built in its lifespan, so each process loads the trained models itself)."""
+    from tandem.config import get_settings
+
+    return create_app(get_settings())

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator
 
-import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
@@ -180,25 +180,28 @@ async def stream(
     await run_in_threadpool(service.check_access, runtime, conversation_id, token)
 
     async def events() -> AsyncIterator[str]:
-        offset, state, quiet = after, "", 0
-        poll = runtime.settings.stream_poll_seconds
+        offset, state, quiet_since = after, "", time.monotonic()
+        feed, poll = runtime.changes, runtime.settings.stream_poll_seconds
         while not await request.is_disconnected():
-            record, found = await run_in_threadpool(
-                service.read_messages, runtime, conversation_id, token, offset
-            )
-            for message in found:
-                offset = message.offset
-                yield f"event: message\ndata: {message_out(message).model_dump_json()}\n\n"
-            if record.state.value != state:
-                state = record.state.value
-                handoff = {"reason": record.handoff_reason} if record.handoff_reason else None
-                data = json.dumps({"state": state, "handoff": handoff})
-                yield f"event: state\ndata: {data}\n\n"
-            quiet = 0 if found else quiet + 1
-            if quiet * poll >= KEEP_ALIVE_SECONDS:
-                quiet = 0
-                yield ": keep-alive\n\n"
-            await anyio.sleep(poll)
+            with feed.watch(conversation_id) as change:  # before reading: no change slips by
+                record, found = await run_in_threadpool(
+                    service.read_messages, runtime, conversation_id, token, offset
+                )
+                for message in found:
+                    offset = message.offset
+                    yield f"event: message\ndata: {message_out(message).model_dump_json()}\n\n"
+                if record.state.value != state:
+                    state = record.state.value
+                    handoff = {"reason": record.handoff_reason} if record.handoff_reason else None
+                    data = json.dumps({"state": state, "handoff": handoff})
+                    yield f"event: state\ndata: {data}\n\n"
+                if found:
+                    quiet_since = time.monotonic()
+                elif time.monotonic() - quiet_since >= KEEP_ALIVE_SECONDS:
+                    quiet_since = time.monotonic()
+                    yield ": keep-alive\n\n"
+                # Without notices from other processes, re-read as often as they may write.
+                await change.wait(KEEP_ALIVE_SECONDS if feed.crosses_processes else poll)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

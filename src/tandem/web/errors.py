@@ -11,8 +11,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
+from tandem import logs
 from tandem.domain.errors import (
     Conflict,
     Forbidden,
@@ -63,7 +65,10 @@ WHEN: dict[int, str] = {
     413: "The body is larger than TANDEM_MAX_BODY_BYTES; it was not read.",
     422: "An input is not valid; the message names it and says why.",
     429: "Too many requests; try again after `Retry-After` seconds.",
-    503: "A service Tandem needs (Redis for the login limits) is down; retry after `Retry-After`.",
+    503: (
+        "A service Tandem needs (the database, or Redis for the login limits) is down or "
+        "restarting; nothing was changed; retry after `Retry-After`."
+    ),
 }
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
 
@@ -128,8 +133,23 @@ async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     return JSONResponse(error_body("http_error", str(error.detail)), status_code=error.status_code)
 
 
+#: Seconds a client should wait when the database cannot be reached (a restart, a failover).
+DATABASE_RETRY_AFTER = 2
+
+
+async def _database_down(_request: Request, error: Exception) -> JSONResponse:
+    """The database is unreachable (or SQLite stayed locked): the transaction was rolled back,
+    so nothing was half-written; the client may retry the same request (client_message_id)."""
+    log.warning("database unavailable: %s", type(error.__cause__ or error).__name__)
+    return JSONResponse(
+        error_body("database_unavailable", "the database is not reachable right now; retry"),
+        status_code=503,
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+    )
+
+
 async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
-    request_id = uuid.uuid4().hex[:12]
+    request_id = logs.request_id.get() or uuid.uuid4().hex[:12]
     log.error("unexpected error (request %s)", request_id, exc_info=error)
     return JSONResponse(
         error_body("internal_error", "something went wrong on our side", request_id=request_id),
@@ -141,4 +161,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(TandemError, _tandem_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(InterfaceError, _database_down)
     app.add_exception_handler(Exception, _unexpected)
