@@ -103,11 +103,12 @@ def banner(settings: Settings, engine: Engine) -> str:
         password = demo_password(settings.demo_password)
         lines += [f"  demo shop with the chat widget: {base}/"]
         lines += [f"  agent console:                  {base}/console"]
+        lines += [f"  lead dashboard:                 {base}/console/dashboard"]
         lines += [f"  API documentation:              {base}/docs", "  demo logins:"]
         for email, name, role in ensure_demo_agents(engine, password):
             lines.append(f"    {email:<22} {name:<14} ({role.value})  password: {password}")
         if settings.demo_history:
-            print(seed_demo_history(runtime.engine), flush=True)
+            lines.insert(1, seed_demo_history(engine))
     else:
         lines += [f"  agent console: {base}/console", f"  API documentation: {base}/docs"]
     return "\n".join(lines) + "\n"

@@ -48,11 +48,17 @@ def buckets(chosen: Period, step: Step) -> list[Period]:
 
 
 def series_for(
-    engine: Engine, settings: Settings, chosen: Period, steps: tuple[Step, ...]
+    engine: Engine,
+    settings: Settings,
+    chosen: Period,
+    steps: tuple[Step, ...],
+    *,
+    fresh: bool = False,
 ) -> dict[Step, list[Point]]:
     """One point per step of the period, for each step asked (no role check: the caller's);
-    the daily sums are read once."""
-    refresh(engine, settings)
+    the daily sums are read once (brought up to date first unless ``fresh``: just done)."""
+    if not fresh:
+        refresh(engine, settings)
     with reading(engine) as connection:
         days = store.by_day(connection, chosen)
     price = costs(settings)

@@ -17,10 +17,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from tandem.domain.metrics.definitions import Band, Figures
+from tandem.domain.metrics.definitions import Band, Figures, figures
 from tandem.domain.metrics.selection import Period
 from tandem.services import metrics as service
 from tandem.services.metrics_series import Point, Step, series_for
+from tandem.storage import metrics as metrics_store
+from tandem.storage.db import reading
 from tandem.web import charts
 from tandem.web.deps import AgentDep, RuntimeDep
 from tandem.web.metrics_api import FromQuery, ToQuery
@@ -254,16 +256,19 @@ def topic_rows(by_topic: dict[str, Figures], chosen: Period) -> list[TopicRow]:
 
 def view_context(runtime: Any, chosen: Period) -> dict[str, Any]:
     engine, settings = runtime.engine, runtime.settings
-    now = service.report_for(engine, settings, chosen)
-    before = service.report_for(engine, settings, chosen.previous())
+    now = service.report_for(engine, settings, chosen)  # brings the summaries up to date
+    with reading(engine) as connection:  # the previous period's totals: no second refresh
+        before = figures(
+            metrics_store.tallies(connection, chosen.previous()), service.costs(settings)
+        )
     step = Step.DAY if (chosen.end - chosen.start).days < 14 else Step.WEEK
-    found = series_for(engine, settings, chosen, (Step.DAY, step))
+    found = series_for(engine, settings, chosen, (Step.DAY, step), fresh=True)
     daily, stepped = found[Step.DAY], found[step]
     previous = chosen.previous()
     return {
         "period": chosen,
         "previous": previous,
-        "cards": cards(now.total, before.total, chosen),
+        "cards": cards(now.total, before, chosen),
         "volume": volume_chart(daily, Step.DAY),
         "volume_narrow": volume_chart(daily, Step.DAY, 640),  # for phones
         "honest": rate_chart(stepped, step),
