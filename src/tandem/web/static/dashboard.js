@@ -57,6 +57,7 @@
           try { message = JSON.parse(text).error.message; } catch (e) { message = null; }
           fail(refusal(res.status, message));
           document.body.setAttribute("data-state", "refused-" + res.status);
+          $("period").hidden = res.status === 401 || res.status === 403;
           view.textContent = "";
           return;
         }
@@ -207,6 +208,7 @@
   if (!token) {
     fail("Sign in on the console first.");
     document.body.setAttribute("data-state", "refused-401");
+    $("period").hidden = true;
     return;
   }
   load();
