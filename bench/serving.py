@@ -33,6 +33,7 @@ def start_server(
         "TANDEM_MODEL_DIR": str(MODELS),
         "TANDEM_LOG_LEVEL": "warning",
         "OMP_NUM_THREADS": "1",
+        "TANDEM_DEMO_HISTORY": "false",  # measure the bench's own data only
         **settings,
     }
     command = ["taskset", "-c", "0", sys.executable, "-m", "tandem.cli", "serve"]

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
         ),
     )
     demo: bool = Field(True, description="Serve the demo shop page and seed the demo shop.")
+    demo_history: bool = Field(
+        True,
+        description="With the demo on, also play eight weeks of past conversations (once, "
+        "fixed seed) so the lead's dashboard is full on first start.",
+    )
     demo_password: str = Field(
         "",
         description="Password of the demo agent accounts; random (and printed) when empty.",

@@ -67,6 +67,7 @@ def settings(fresh_database_url: str, tmp_path: Path, understander: Understands)
         "TANDEM_SHOP_DATABASE_URL": fresh_database_url if postgres else f"sqlite:///{tmp_path}/s",
         "TANDEM_DEMO": "true",
         "TANDEM_DEMO_PASSWORD": "serve-process-test",
+        "TANDEM_DEMO_HISTORY": "false",
         "TANDEM_MODEL_DIR": str(MODEL_DIR),
         "TANDEM_LOG_LEVEL": "warning",
         "TANDEM_RECOVERY_GRACE_SECONDS": "1",

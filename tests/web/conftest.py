@@ -26,6 +26,7 @@ class LiveServer:
     base_url: str
     agent_email: str
     agent_password: str
+    database_url: str = ""
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +40,15 @@ def live_server(
         "TANDEM_SHOP_DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}",
         "TANDEM_DEMO": "true",
         "TANDEM_DEMO_PASSWORD": DEMO_PASSWORD,
+        "TANDEM_DEMO_HISTORY": "false",  # seconds per start; the dashboard test plays its own
         "TANDEM_MODEL_DIR": str(MODEL_DIR),
         "TANDEM_LOG_LEVEL": "warning",
     }
     served = serve(tmp_path, env)
     try:
         served.wait_until_up()
-        yield LiveServer(served.base_url, DEMO_AGENT_EMAIL, DEMO_PASSWORD)
+        yield LiveServer(
+            served.base_url, DEMO_AGENT_EMAIL, DEMO_PASSWORD, env["TANDEM_DATABASE_URL"]
+        )
     finally:
         served.stop()

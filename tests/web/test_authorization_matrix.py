@@ -98,11 +98,13 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/metrics/daily"): leads(200),
     ("GET", "/api/v1/metrics/export.csv"): leads(200),
     ("GET", "/api/v1/capacity/plan"): leads(200),
+    ("GET", "/console/dashboard/view"): leads(200),  # the dashboard's body: leads only
     # pages and documents: public (the console's data comes from the agent API)
     ("GET", "/"): everyone(200),
     ("GET", "/console"): everyone(200),
     ("GET", "/console/policy"): everyone(200),
     ("GET", "/console/agents"): everyone(200),
+    ("GET", "/console/dashboard"): everyone(200),  # a shell: its body needs a lead's token
     ("GET", "/help/{language}/{slug}"): everyone(200),
     ("GET", "/widget.js"): everyone(200),
     ("GET", "/openapi.json"): everyone(200),

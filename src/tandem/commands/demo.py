@@ -1,8 +1,10 @@
-"""`tandem demo [--reset]`: migrate the database and fill the demo shop (idempotent)."""
+"""`tandem demo [--reset]`: migrate the database, fill the demo shop and play the demo
+history (eight weeks of past conversations); idempotent."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import Engine
@@ -10,6 +12,7 @@ from sqlalchemy import Engine
 from tandem.commerce.demo.generate import seed
 from tandem.commerce.demo.personas import EMMA, JAMES
 from tandem.config import get_settings
+from tandem.services import demo_history
 from tandem.services.demo_agents import demo_password, ensure_demo_agents
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
@@ -48,10 +51,19 @@ def run(args: argparse.Namespace) -> int:
         print("Demo agents (console):")
         for email, name, role in ensure_demo_agents(engine, password):
             print(f"  {email:<22} {name:<14} ({role.value})  password: {password}")
+        print(seed_demo_history(engine))
     finally:
         shop_engine.dispose()
         engine.dispose()
     return 0
+
+
+def seed_demo_history(engine: Engine) -> str:
+    """Eight weeks of past conversations for the dashboard (once; fixed seed)."""
+    played = demo_history.generate(engine, dt.datetime.now(dt.UTC).date())
+    if not played:
+        return "Demo history already there (eight weeks of conversations)."
+    return f"Demo history: {played} conversations over the past eight weeks (/console/dashboard)."
 
 
 def seed_demo_shop(engine: Engine, *, reset: bool = False) -> str:

@@ -95,7 +95,7 @@ def banner(settings: Settings, engine: Engine) -> str:
     base = f"http://{settings.host}:{settings.port}"
     lines = [f"\nTandem is running on {base}"]
     if settings.demo:
-        from tandem.commands.demo import seed_demo_shop
+        from tandem.commands.demo import seed_demo_history, seed_demo_shop
 
         shop_engine = make_engine(settings.shop_database_url)
         lines.insert(0, seed_demo_shop(shop_engine))
@@ -103,9 +103,12 @@ def banner(settings: Settings, engine: Engine) -> str:
         password = demo_password(settings.demo_password)
         lines += [f"  demo shop with the chat widget: {base}/"]
         lines += [f"  agent console:                  {base}/console"]
+        lines += [f"  lead dashboard:                 {base}/console/dashboard"]
         lines += [f"  API documentation:              {base}/docs", "  demo logins:"]
         for email, name, role in ensure_demo_agents(engine, password):
             lines.append(f"    {email:<22} {name:<14} ({role.value})  password: {password}")
+        if settings.demo_history:
+            lines.insert(1, seed_demo_history(engine))
     else:
         lines += [f"  agent console: {base}/console", f"  API documentation: {base}/docs"]
     return "\n".join(lines) + "\n"

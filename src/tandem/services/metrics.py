@@ -48,8 +48,11 @@ def parse_filters(
     reason: str | None,
     resolution: str | None,
     rating: int | None,
+    has: str | None = None,
 ) -> Filters:
-    return Filters.parse(band, topic, reason, resolution, rating, topics=TOPICS, reasons=REASONS)
+    return Filters.parse(
+        band, topic, reason, resolution, rating, has, topics=TOPICS, reasons=REASONS
+    )
 
 
 def period(start: str | None, end: str | None) -> Period:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,9 +19,23 @@ from tandem.storage.tables import agents, conversations, events, messages
 from tandem.types import AgentId, ConversationId, Language
 from tandem.understanding.result import Understanding
 
+#: The moment the storage stamps on what it writes, when one is set (:func:`written_at`).
+_MOMENT: ContextVar[dt.datetime | None] = ContextVar("tandem_written_at", default=None)
+
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return _MOMENT.get() or dt.datetime.now(dt.UTC)
+
+
+@contextmanager
+def written_at(moment: dt.datetime) -> Iterator[None]:
+    """Stamp what is written inside with ``moment``: how a history of the past (the demo's)
+    goes through the same storage functions as live traffic."""
+    token = _MOMENT.set(moment)
+    try:
+        yield
+    finally:
+        _MOMENT.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +212,7 @@ class ConversationUnit:
                 "frustration": understanding.frustration,
             }
         message_id = self.connection.execute(
-            insert(messages).values(**values).returning(messages.c.id)
+            insert(messages).returning(messages.c.id), values
         ).scalar_one()
         self._update(message_count=offset)
         name = agent_name(self.connection, agent_id) if agent_id else None
@@ -274,19 +289,20 @@ class ConversationUnit:
     ) -> None:
         seq = self.conversation.event_count + 1
         self.connection.execute(
-            insert(events).values(
-                conversation_id=self.conversation.id,
-                seq=seq,
-                kind=kind.value,
-                actor=actor.value,
-                agent_id=agent_id,
-                from_state=change.from_state.value if change else None,
-                to_state=change.to_state.value if change else None,
-                reason=change.reason if change else reason,
-                rule=rule,
-                detail=dict(change.detail if change else detail or {}),
-                created_at=now(),
-            )
+            insert(events),  # parameters, not .values(): one cached statement for every event
+            {
+                "conversation_id": self.conversation.id,
+                "seq": seq,
+                "kind": kind.value,
+                "actor": actor.value,
+                "agent_id": agent_id,
+                "from_state": change.from_state.value if change else None,
+                "to_state": change.to_state.value if change else None,
+                "reason": change.reason if change else reason,
+                "rule": rule,
+                "detail": dict(change.detail if change else detail or {}),
+                "created_at": now(),
+            },
         )
         self._update(event_count=seq)
 

@@ -386,6 +386,10 @@ def _filtered(filters: Filters, table: Table = cm) -> list[ColumnElement[bool]]:
         where.append(c.handoff_reason == filters.reason)
     if filters.rating is not None:
         where.append(c.csat == filters.rating)
+    if filters.has == "handoff":
+        where.append(c.handoff_reason.is_not(None))
+    elif filters.has in ("csat", "nps") and table is cm:  # the daily sums count them instead
+        where.append(c[filters.has].is_not(None))
     resolved = c.resolution.in_([r.value for r in RESOLVED])
     match filters.resolution:
         case None:
@@ -409,9 +413,11 @@ def _count(connection: Connection, period: Period, filters: Filters) -> int:
             connection.execute(select(func.count()).select_from(cm).where(*where)).scalar_one()
         )
     in_days = [daily.c.day >= period.start, daily.c.day <= period.end]
-    query = select(func.coalesce(func.sum(daily.c.conversations), 0)).where(
-        *in_days, *_filtered(filters, daily)
+    # With a CSAT or NPS answer: the daily sums count those answers, one per conversation.
+    counted = {"csat": daily.c.csat_responses, "nps": daily.c.nps_responses}.get(
+        filters.has or "", daily.c.conversations
     )
+    query = select(func.coalesce(func.sum(counted), 0)).where(*in_days, *_filtered(filters, daily))
     return int(connection.execute(query).scalar_one())
 
 

@@ -18,6 +18,7 @@ from tandem.web import (
     api_docs,
     capacity_api,
     customer_api,
+    dashboard_page,
     errors,
     health,
     lead_api,
@@ -75,6 +76,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(ops.router)
     app.include_router(pages.router)
     app.include_router(policy_page.router)
+    app.include_router(dashboard_page.router)
     api_docs.install(app)
     if settings.demo:
         app.include_router(pages.shop_router)

@@ -52,6 +52,10 @@ ResolutionQuery = Annotated[
         "(resolved and not re-contacted), resolved (confirmed or assumed), recontacted.",
     ),
 ]
+HasQuery = Annotated[
+    Text | None,
+    Query(max_length=16, description="Only those with a csat answer, an nps answer or a handoff."),
+]
 RatingQuery = Annotated[int | None, Query(ge=1, le=5, description="The CSAT score given.")]
 LimitQuery = Annotated[int, Query(ge=1, le=500, description="Rows per page.")]
 OffsetQuery = Annotated[int, Query(ge=0, le=2**31 - 1, description="Rows to skip.")]
@@ -87,13 +91,14 @@ def conversations(
     reason: ReasonQuery = None,
     resolution: ResolutionQuery = None,
     rating: RatingQuery = None,
+    has: HasQuery = None,
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
 ) -> ConversationsOut:
     """The conversations behind a figure: the same period and filters give exactly the rows
     the figure counts (newest first)."""
     service.require_lead(agent)  # a plain agent learns nothing, not even which inputs are wrong
-    chosen = service.parse_filters(band, topic, reason, resolution, rating)
+    chosen = service.parse_filters(band, topic, reason, resolution, rating, has)
     page = service.conversations(runtime, agent, start, end, chosen, limit, offset)
     return conversations_out(page)
 

@@ -15,6 +15,8 @@ MAX_DAYS = 2 * 366
 DEFAULT_DAYS = 28
 #: Resolution filters beyond the resolutions themselves.
 DERIVED = ("resolved", "honest", "recontacted")
+#: What a conversation may be required to have: a CSAT answer, an NPS answer, a hand-over.
+HAS = ("csat", "nps", "handoff")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class Filters:
     reason: str | None = None
     resolution: str | None = None  # a Resolution, or one of DERIVED
     rating: int | None = None
+    has: str | None = None  # one of HAS
 
     @classmethod
     def parse(
@@ -71,6 +74,7 @@ class Filters:
         reason: str | None,
         resolution: str | None,
         rating: int | None,
+        has: str | None = None,
         *,
         topics: Collection[str],
         reasons: Collection[str],
@@ -87,4 +91,6 @@ class Filters:
             raise InvalidInput(f"resolution: unknown {resolution[:32]!r} ({names})")
         if rating is not None and not 1 <= rating <= 5:
             raise InvalidInput("rating: must be from 1 to 5")
-        return cls(Band(band) if band else None, topic, reason, resolution, rating)
+        if has is not None and has not in HAS:
+            raise InvalidInput(f"has: unknown {has[:32]!r} ({', '.join(HAS)})")
+        return cls(Band(band) if band else None, topic, reason, resolution, rating, has)

@@ -66,6 +66,7 @@
     $("agent-name").textContent = agent.name + (agent.role ? " · " + agent.role : "");
     $("policy-link").hidden = agent.role !== "lead";
     $("agents-link").hidden = agent.role !== "lead";
+    $("dashboard-link").hidden = agent.role !== "lead";
     $("who").hidden = false;
     $("login-view").hidden = true;
     $("desk-view").hidden = false;
@@ -73,7 +74,17 @@
     refreshLists();
     listsTimer = setInterval(refreshLists, LISTS_MS);
     clockTimer = setInterval(tickWaits, 1000);
+    openLinked();
   }
+
+  // A link to one conversation (the dashboard's lists): console#conversation=<id>.
+  function openLinked() {
+    var match = /^#conversation=([\w-]{1,64})$/.exec(location.hash);
+    if (match) select(decodeURIComponent(match[1]));
+  }
+  window.addEventListener("hashchange", function () {
+    if (session.agent) openLinked();
+  });
 
   $("login-form").addEventListener("submit", function (e) {
     e.preventDefault();
