@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tandem.config import Settings
+from tandem.services.presence import mark_silent_away
 from tandem.services.recovery import recover_unanswered
 from tandem.services.runtime import Runtime
 from tandem.storage.locks import exclusive
@@ -41,7 +42,11 @@ class Job:
 
 def periodic_jobs(settings: Settings) -> tuple[Job, ...]:
     """The registry: every periodic job a server runs."""
-    return (Job("recover-unanswered", settings.recovery_interval_seconds, recover_unanswered),)
+    presence_every = max(1.0, min(30.0, settings.away_after_seconds / 4))
+    return (
+        Job("recover-unanswered", settings.recovery_interval_seconds, recover_unanswered),
+        Job("agents-away", presence_every, mark_silent_away),
+    )
 
 
 def run_job(runtime: Runtime, job: Job, stopping: Stopping = lambda: False) -> bool:

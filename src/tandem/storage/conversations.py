@@ -46,6 +46,7 @@ class ConversationRecord:
     memory: ConversationMemory
     created_at: dt.datetime
     closed_at: dt.datetime | None
+    handoff_team: str | None = None  # the team the policy routed the hand-over to
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ def to_conversation(row: Row[Any]) -> ConversationRecord:
         memory=ConversationMemory.from_json(m["memory"] or {}),
         created_at=as_utc(m["created_at"]) or now(),
         closed_at=as_utc(m["closed_at"]),
+        handoff_team=m["handoff_team"],
     )
 
 

@@ -8,9 +8,13 @@ from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from tandem.services import conversations as service
+from tandem.services import waiting_line
+from tandem.storage.conversations import agent_name
+from tandem.storage.db import reading
 from tandem.web.deps import ClientDep, RuntimeDep, TokenDep
 from tandem.web.errors import documented
 from tandem.web.inputs import AfterQuery, ConversationIdPath, TokenQuery
@@ -21,6 +25,7 @@ from tandem.web.schemas import (
     RatingOut,
     SendMessage,
     StartConversation,
+    StateName,
     TurnOut,
     handoff_out,
     message_out,
@@ -87,6 +92,41 @@ def send(
         state=result.state.value,
         messages=[message_out(m) for m in result.messages],
         handoff=handoff_out(result.handoff),
+    )
+
+
+class ConversationState(BaseModel):
+    id: str
+    state: StateName
+    language: str
+    agent_name: str | None = Field(description="The agent who has the conversation, if any.")
+    queue_position: int | None = Field(description="While queued: 1 is next; else null.")
+    expected_wait_minutes: int | None = Field(
+        description=(
+            "While queued: from measured handle times and the agents online; null when nobody "
+            "is online or it is not queued."
+        )
+    )
+
+
+@router.get(
+    "/{conversation_id}", response_model=ConversationState, responses=documented(401, 404, 422)
+)
+def state(
+    conversation_id: ConversationIdPath, runtime: RuntimeDep, token: TokenDep
+) -> ConversationState:
+    """The conversation's state and, while it waits for a person, where the customer stands."""
+    record = service.check_access(runtime, conversation_id, token)
+    with reading(runtime.engine) as connection:
+        where = waiting_line.place(connection, record, runtime.settings.default_handle_minutes)
+        name = agent_name(connection, record.agent_id) if record.agent_id else None
+    return ConversationState(
+        id=record.id,
+        state=record.state.value,
+        language=record.language,
+        agent_name=name,
+        queue_position=where.position if where else None,
+        expected_wait_minutes=where.expected_wait_minutes if where else None,
     )
 
 
