@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tandem.commerce.backends import BACKENDS
@@ -25,6 +26,7 @@ _TEAM = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 LogLevel = Literal["debug", "info", "warning", "error"]
+SmtpSecurity = Literal["starttls", "tls", "none"]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -270,6 +272,40 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(
         4.0, gt=0, description="Seconds to wait for the LLM before using the template answer."
     )
+    smtp_host: str = Field(
+        "",
+        description=(
+            "Mail server for ticket answers (docs/email.md). Empty: Tandem sends no email and "
+            "never promises one."
+        ),
+    )
+    smtp_port: Port = Field(587, description="Port of the mail server (587 STARTTLS, 465 TLS).")
+    smtp_security: SmtpSecurity = Field(
+        "starttls",
+        description=(
+            "'starttls' (upgrade a plain connection, port 587), 'tls' (TLS from the start, "
+            "port 465) or 'none' (a local relay only)."
+        ),
+    )
+    smtp_from: str = Field(
+        "", description="The From address of ticket emails, e.g. 'Shop support <help@shop.nl>'."
+    )
+    smtp_username: str = Field("", description="Login at the mail server; empty: no login.")
+    smtp_password: SecretStr | None = Field(None, description="Password for smtp_username.")
+    smtp_timeout_seconds: float = Field(
+        10.0, gt=0, description="Seconds to wait for the mail server before trying again later."
+    )
+    email_after_minutes: float = Field(
+        5.0,
+        ge=0,
+        description=(
+            "An agent's answer on a ticket is emailed when the customer has not written in the "
+            "chat within this many minutes after it (they have left the chat)."
+        ),
+    )
+    email_interval_seconds: float = Field(
+        30.0, gt=0, description="How often a server sends the emails that are due."
+    )
     log_level: LogLevel = Field("info", description="Log level: debug, info, warning or error.")
     log_format: Literal["json", "text"] = Field(
         "json",
@@ -361,6 +397,19 @@ class Settings(BaseSettings):
             raise ValueError(f"not addresses or networks: {value!r}") from None
         return value
 
+    @field_validator("smtp_from")
+    @classmethod
+    def _mail_address(cls, value: str) -> str:
+        if value and "@" not in parseaddr(value)[1]:
+            raise ValueError("TANDEM_SMTP_FROM is an address: help@shop.example or 'Shop <...>'")
+        return value
+
+    @model_validator(mode="after")
+    def _mail_complete(self) -> Settings:
+        if self.smtp_host and not self.smtp_from:
+            raise ValueError("TANDEM_SMTP_HOST is set: TANDEM_SMTP_FROM is needed too")
+        return self
+
     @property
     def proxy_networks(self) -> tuple[Network, ...]:
         return _networks(self.trusted_proxies)
@@ -368,6 +417,11 @@ class Settings(BaseSettings):
     @property
     def team_names(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(t.strip().lower() for t in self.teams.split(",") if t.strip()))
+
+    @property
+    def mail_enabled(self) -> bool:
+        """Ticket answers are emailed: a mail server and a From address are configured."""
+        return bool(self.smtp_host and self.smtp_from)
 
     @property
     def hours(self) -> OfficeHours:

@@ -30,14 +30,23 @@ XSS = '<img src=x onerror="window.__pwned=1">'
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium for the module; each test opens its own context (cookies, storage)."""
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def closed_afterwards(browser: Browser) -> Iterator[None]:
+    """Each test leaves no page open behind it: the next starts as on a new browser."""
+    yield
+    for context in browser.contexts:
+        context.close()
 
 
 def test_that_a_customer_who_asks_for_a_person_gets_an_answer_from_the_agent_who_takes_it(
@@ -61,7 +70,7 @@ def test_that_a_customer_who_asks_for_a_person_gets_an_answer_from_the_agent_who
 
     message.fill("ik wil een mens spreken")
     message.press("Enter")
-    expect(widget.locator(".tw-state")).to_contain_text("Wachten op een medewerker")
+    expect(widget.locator(".tw-state")).to_contain_text("Een medewerker antwoordt hier uiterlijk")
     handoff_notice = widget.locator(".tw-msg").last  # what happens next, from the assistant
     expect(handoff_notice).not_to_have_class(re.compile("tw-msg-customer"))
     # Waiting for a person already: the header says so, the button is gone.

@@ -38,6 +38,8 @@ class EventKind(StrEnum):
     RATED = "rated"
     DECIDED = "decided"  # the policy's decision on one customer message (domain/decided.py)
     PERFORMED = "performed"  # a shop action performed after a decision, with its result
+    # The customer named one of their own orders while waiting for a person (domain/decided.py).
+    ORDER_NOTED = "order_noted"
     # A card number, CVV or IBAN was masked before storing; detail names the kinds, never values.
     SENSITIVE_DATA_MASKED = "sensitive_data_masked"
 

@@ -26,6 +26,7 @@ from tandem.services.runtime import Runtime
 from tandem.services.secrets import new_token, token_hash, token_matches
 from tandem.services.turn import finish_pending, take_turn
 from tandem.services.validation import clean_client_message_id, clean_text
+from tandem.services.waiting import Standing, standing
 from tandem.storage.conversations import (
     ConversationRecord,
     ConversationUnit,
@@ -289,6 +290,13 @@ def read_messages(
     record = check_access(runtime, conversation_id, token)
     with reading(runtime.engine) as connection:
         return record, messages_after(connection, conversation_id, after)
+
+
+def standing_of(runtime: Runtime, conversation_id: str) -> Standing | None:
+    """Where the conversation stands while it waits for a person (None when it does not)."""
+    with reading(runtime.engine) as connection:
+        record = find_conversation(connection, conversation_id)
+        return None if record is None else standing(connection, record, runtime.settings.zone)
 
 
 def rate(

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tandem.config import Settings
+from tandem.services.outbox import send_due
 from tandem.services.presence import mark_silent_away
 from tandem.services.recovery import recover_unanswered
 from tandem.services.runtime import Runtime
@@ -43,10 +44,13 @@ class Job:
 def periodic_jobs(settings: Settings) -> tuple[Job, ...]:
     """The registry: every periodic job a server runs."""
     presence_every = max(1.0, min(30.0, settings.away_after_seconds / 4))
-    return (
+    jobs = [
         Job("recover-unanswered", settings.recovery_interval_seconds, recover_unanswered),
         Job("agents-away", presence_every, mark_silent_away),
-    )
+    ]
+    if settings.mail_enabled:
+        jobs.append(Job("send-email", settings.email_interval_seconds, send_due))
+    return tuple(jobs)
 
 
 def run_job(runtime: Runtime, job: Job, stopping: Stopping = lambda: False) -> bool:

@@ -35,8 +35,15 @@ from tandem.domain.memory import PendingAction
 from tandem.domain.turns import Attempt, Turn, TurnOutcome, decide_turn
 from tandem.services import routing
 from tandem.services.agents import agents_online
-from tandem.services.cards import transcript
-from tandem.services.handoff import AiTurn, Handoff, Known, hand_over, while_queued
+from tandem.services.cards import note_order, transcript
+from tandem.services.handoff import (
+    AiTurn,
+    Handoff,
+    Known,
+    email_left,
+    hand_over,
+    while_waiting,
+)
 from tandem.services.runtime import Runtime
 from tandem.services.thinking import (
     REWORDABLE,
@@ -164,10 +171,15 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     unit.note_understanding(thought.message, u)
     if u.language != record.language:
         unit.set(language=u.language)
-    if record.state is State.QUEUED:
-        return _Written(while_queued(runtime, unit, thought), None, thought)
-    if record.state is not State.AI:
+    if record.state not in (State.AI, State.QUEUED):
         return _Written(AiTurn([], None, record.state), None, thought)  # a person owns it
+    if record.state is State.QUEUED:
+        named = u.slots.order_ids
+        if named:  # an order given while waiting goes on the card
+            note_order(unit, thought.message.offset, named, thought.customer, thought.shop.loaded())
+        noted = email_left(runtime, unit, thought)
+        if noted is not None:
+            return _Written(noted, None, thought)
     snapshot = thought.snapshot  # current: the conversation is as it was (checked above)
     around = thought.around(runtime, snapshot.agents_online, snapshot.waiting)
     policy = snapshot.policy
@@ -182,15 +194,21 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     if answer is not None and answer.customer is not None:
         unit.set(customer_id=answer.customer.id)
     pending = _pending(thought, answer, turn)
-    said = _said(answer)
     flow = answer.flow if answer is not None else record.memory.flow
+    shown = answer if turn.shows_answer else None  # never a question in a hand-over turn
+    if answer is not None and shown is None:
+        flow = None  # the question was withheld: no answer to it will come
+    said = _said(shown)
     order_id = thought.order.id if thought.order else None
     offset = thought.message.offset
     memory = record.memory.after_turn(turn.memory, flow, said, order_id, pending, offset)
     unit.remember(memory)
     unit.set(policy_version=turn.decision.policy_version)
     _record_decision(unit, thought, answer, turn)
-    sent = [unit.say(Actor.AI, reply.text) for reply in _shown(answer)]
+    sent = [unit.say(Actor.AI, reply.text) for reply in _shown(shown)]
+    if record.state is State.QUEUED:  # waiting for a person: the AI helps, the place is kept
+        first = record.memory.turn.last_outcome is TurnOutcome.HANDED_OVER
+        return _Written(while_waiting(runtime, unit, turn, sent, first), pending, thought)
     return _Written(_act(runtime, unit, thought, turn, sent, pending), pending, thought)
 
 
@@ -245,11 +263,26 @@ def _record_decision(
         shop_action=answer.action.kind if answer is not None and answer.action else None,
         stage=stage,
         error=answer.detail.get("error") if answer is not None else None,
+        said=tuple(reply.key for reply in _shown(answer)),
+        named=_named_own(thought),
         facts=dataclasses.asdict(turn.facts),
     )
     detail = decided.to_detail()
     unit.record_event(
         EventKind.DECIDED, Actor.AI, reason=decided.reason, rule=decided.rule, detail=detail
+    )
+
+
+def _named_own(thought: Thought) -> tuple[str, ...]:
+    """The orders the message named that are the (now known) customer's own."""
+    customer = thought.customer
+    if customer is None:
+        return ()
+    loaded = thought.shop.loaded()
+    return tuple(
+        order_id
+        for order_id in dict.fromkeys(thought.understanding.slots.order_ids)
+        if order_id in loaded and loaded[order_id].customer_id == customer.id
     )
 
 
@@ -269,9 +302,8 @@ def _act(
     elif turn.memory.last_outcome is TurnOutcome.OFFERED and pending is None:
         sent.append(unit.say(Actor.AI, text.say("offer_human").text))
     elif decision.action in (Action.HANDOFF, Action.TICKET):
-        wait = turn.facts.expected_wait_minutes or None
         known = Known(thought.customer, thought.shop.loaded())
-        handed = hand_over(runtime, unit, decision, known, wait)
+        handed = hand_over(runtime, unit, decision, known, turn.facts)
         return AiTurn([*sent, *handed.replies], handed.handoff, unit.conversation.state)
     return AiTurn(sent, None, unit.conversation.state)
 
@@ -325,13 +357,13 @@ def _record_performed(
     unit.record_event(EventKind.PERFORMED, Actor.AI, detail=result.to_detail())
     mark_handled_through(unit.connection, unit.conversation.id, pending.message)
     memory = unit.conversation.memory
-    if unit.conversation.state is not State.AI:  # a person took over meanwhile: they see it
+    if unit.conversation.state not in (State.AI, State.QUEUED):  # a person took over: they see it
         unit.remember(memory.after_action(None))
         return AiTurn([], None, unit.conversation.state)
     sent = [unit.say(Actor.AI, reply.text) for reply in answer.replies]
     said = sent[-1].text if sent else None
     if ok:
-        if pending.offer_human:
+        if pending.offer_human and unit.conversation.state is State.AI:
             text = replies(unit.conversation.language).say("offer_human").text
             sent.append(unit.say(Actor.AI, text))
         unit.remember(memory.after_action(said))
@@ -356,10 +388,11 @@ def _failed(
     turn = decide_turn(policy, memory.turn, thought.understanding, around, lambda: failed)
     unit.remember(memory.after_action(said, turn.memory))
     _record_decision(unit, thought, answer, turn, stage="action_result")
+    if unit.conversation.state is State.QUEUED:  # already waiting for a person: they see it
+        return while_waiting(runtime, unit, turn, sent, still=False)
     if turn.decision.action in (Action.HANDOFF, Action.TICKET):
         known = Known(thought.customer, thought.shop.loaded())
-        wait = turn.facts.expected_wait_minutes or None
-        handed = hand_over(runtime, unit, turn.decision, known, wait)
+        handed = hand_over(runtime, unit, turn.decision, known, turn.facts)
         return AiTurn([*sent, *handed.replies], handed.handoff, unit.conversation.state)
     return AiTurn(sent, None, unit.conversation.state)
 

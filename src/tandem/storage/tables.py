@@ -185,3 +185,24 @@ Index(
     verification_failures.c.failed_at,
 )
 Index("ix_verification_failures_failed_at", verification_failures.c.failed_at)
+
+#: Emails to send (services/outbox.py): written in the transaction that causes them, sent by a
+#: job outside any transaction. The key makes one cause one email; the address is read from the
+#: conversation when it is sent, so it is stored in one place only.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(160), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("conversation_id", String(36), ForeignKey("conversations.id"), nullable=False),
+    Column("message_offset", Integer, nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("claimed_until", DateTime(timezone=True)),  # a sender is at it until then
+    Column("done_at", DateTime(timezone=True)),
+    Column("outcome", String(16)),  # sent, skipped (the customer was in the chat), failed
+    Column("last_error", String(64)),  # the error's kind, never its text (it may hold addresses)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_outbox_due", outbox.c.done_at, outbox.c.due_at)

@@ -11,8 +11,10 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from tandem.domain.conversation import State
 from tandem.services import conversations as service
 from tandem.services import waiting_line
+from tandem.services.runtime import Runtime
 from tandem.storage.conversations import agent_name
 from tandem.storage.db import reading
 from tandem.web.deps import ClientDep, RuntimeDep, TokenDep
@@ -27,11 +29,18 @@ from tandem.web.schemas import (
     StartConversation,
     StateName,
     TurnOut,
+    WaitingOut,
     handoff_out,
     message_out,
+    waiting_out,
 )
 
 KEEP_ALIVE_SECONDS = 15.0  # a comment line keeps proxies from closing a quiet stream
+
+
+def _jsonable(waiting: WaitingOut | None) -> object:
+    return None if waiting is None else waiting.model_dump(mode="json")
+
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["customer"])
 
@@ -92,6 +101,7 @@ def send(
         state=result.state.value,
         messages=[message_out(m) for m in result.messages],
         handoff=handoff_out(result.handoff),
+        waiting=_waiting(runtime, conversation_id, result.state),
     )
 
 
@@ -130,15 +140,27 @@ def state(
     )
 
 
+def _waiting(runtime: Runtime, conversation_id: str, state: State) -> WaitingOut | None:
+    """Where a conversation waiting for a person stands (the widget's header says it)."""
+    if state is not State.QUEUED:
+        return None
+    return waiting_out(service.standing_of(runtime, conversation_id))
+
+
 @router.get(
     "/{conversation_id}/messages", response_model=MessagesOut, responses=documented(401, 404, 422)
 )
 def read(
     conversation_id: ConversationIdPath, runtime: RuntimeDep, token: TokenDep, after: AfterQuery = 0
 ) -> MessagesOut:
-    """Messages after offset `after` (0: all)."""
+    """Messages after offset `after` (0: all), and where the conversation stands while it waits
+    for a person."""
     record, found = service.read_messages(runtime, conversation_id, token, after)
-    return MessagesOut(state=record.state.value, messages=[message_out(m) for m in found])
+    return MessagesOut(
+        state=record.state.value,
+        messages=[message_out(m) for m in found],
+        waiting=_waiting(runtime, conversation_id, record.state),
+    )
 
 
 @router.post(
@@ -170,11 +192,12 @@ async def stream(
     token: TokenQuery,
     after: AfterQuery = 0,
 ) -> StreamingResponse:
-    """Server-sent events: `message` for each new message, `state` when the owner changes."""
+    """Server-sent events: `message` for each new message, `state` when the owner changes or,
+    while it waits for a person, where it stands changes (`waiting`, checked every 15 s)."""
     await run_in_threadpool(service.check_access, runtime, conversation_id, token)
 
     async def events() -> AsyncIterator[str]:
-        offset, state, quiet_since = after, "", time.monotonic()
+        offset, state, told, quiet_since = after, "", "", time.monotonic()
         feed, poll = runtime.changes, runtime.settings.stream_poll_seconds
         while not await request.is_disconnected():
             with feed.watch(conversation_id) as change:  # before reading: no change slips by
@@ -186,13 +209,22 @@ async def stream(
                     yield f"event: message\ndata: {message_out(message).model_dump_json()}\n\n"
                 if record.state.value != state:
                     state = record.state.value
+                    waiting = await run_in_threadpool(
+                        _waiting, runtime, conversation_id, record.state
+                    )
                     handoff = {"reason": record.handoff_reason} if record.handoff_reason else None
-                    data = json.dumps({"state": state, "handoff": handoff})
-                    yield f"event: state\ndata: {data}\n\n"
+                    data = json.dumps(
+                        {"state": state, "handoff": handoff, "waiting": _jsonable(waiting)}
+                    )
+                    if data != told:
+                        told = data
+                        yield f"event: state\ndata: {data}\n\n"
                 if found:
                     quiet_since = time.monotonic()
                 elif time.monotonic() - quiet_since >= KEEP_ALIVE_SECONDS:
                     quiet_since = time.monotonic()
+                    if state == "queued":
+                        state = ""  # the wait depends on others: checked again next round
                     yield ": keep-alive\n\n"
                 # Without notices from other processes, re-read as often as they may write.
                 await change.wait(KEEP_ALIVE_SECONDS if feed.crosses_processes else poll)

@@ -33,8 +33,9 @@
       agent: "Agent",
       you: "You",
       stateAi: "AI assistant",
-      stateQueued: "Waiting for a person…",
-      stateQueuedWait: "Waiting for a person… (about {n} min)",
+      stateQueued: "In the queue: a person joins as soon as one is free",
+      stateQueuedWait: "In the queue: a person joins in about {n} min",
+      stateTicket: "A person answers here by {when}",
       place: "You are number {n} in the queue",
       placeWait: "You are number {n} in the queue · about {m} min",
       stateHuman: "You're talking with {name}",
@@ -64,8 +65,9 @@
       agent: "Medewerker",
       you: "Jij",
       stateAi: "AI-assistent",
-      stateQueued: "Wachten op een medewerker…",
-      stateQueuedWait: "Wachten op een medewerker… (ongeveer {n} min)",
+      stateQueued: "In de wachtrij: een medewerker komt zo snel mogelijk",
+      stateQueuedWait: "In de wachtrij: over ongeveer {n} min komt een medewerker",
+      stateTicket: "Een medewerker antwoordt hier uiterlijk {when}",
       place: "Je bent nummer {n} in de wachtrij",
       placeWait: "Je bent nummer {n} in de wachtrij · ongeveer {m} min",
       stateHuman: "Je praat met {name}",
@@ -100,7 +102,7 @@
 
   var conv = null; // {id, token, language}
   var state = null; // "ai" | "queued" | "human" | "closed"
-  var handoff = null;
+  var waiting = null; // while queued: {kind: "queue"|"ticket", expected_wait_minutes, promised_by}
   var agentName = "";
   var lastOffset = 0;
   var seen = {}; // message id -> true
@@ -274,10 +276,7 @@
     var text;
     if (!state) text = t("starting");
     else if (state === "ai") text = t("stateAi");
-    else if (state === "queued") {
-      var wait = handoff && handoff.expected_wait_minutes;
-      text = wait ? t("stateQueuedWait", { n: wait }) : t("stateQueued");
-    } else if (state === "human") text = t("stateHuman", { name: agentName || t("aPerson") });
+    else if (state === "queued") text = waitingText(); else if (state === "human") text = t("stateHuman", { name: agentName || t("aPerson") });
     else text = t("stateClosed");
     if (stateEl.textContent !== text) stateEl.textContent = text;
     panel.setAttribute("data-state", state || "starting");
@@ -391,15 +390,18 @@
     renderState();
   }
 
-  function setState(next, nextHandoff) {
-    if (nextHandoff !== undefined) {
-      // The stream's state event carries no wait estimate: keep the one the POST answer gave.
-      var wait = handoff && handoff.expected_wait_minutes;
-      handoff = nextHandoff;
-      if (handoff && wait && !handoff.expected_wait_minutes && (next || state) === "queued") {
-        handoff.expected_wait_minutes = wait;
-      }
+  // When a person will answer, as the server says: now-ish with the queue's wait, or a
+  // ticket's promised time in the same words as the chat's messages.
+  function waitingText() {
+    if (waiting && waiting.kind === "ticket" && waiting.promised_text) {
+      return t("stateTicket", { when: waiting.promised_text });
     }
+    var wait = waiting && waiting.expected_wait_minutes;
+    return wait ? t("stateQueuedWait", { n: wait }) : t("stateQueued");
+  }
+
+  function setState(next, nextWaiting) {
+    if (nextWaiting !== undefined) waiting = nextWaiting;
     if (!next || next === state) {
       renderState();
       return;
@@ -498,7 +500,7 @@
     stopFollowing();
     conv = null;
     state = null;
-    handoff = null;
+    waiting = null;
     agentName = "";
     lastOffset = 0;
     seen = {};
@@ -541,7 +543,7 @@
           return mayCreate ? create() : undefined;
         }
         addMessages(data.messages);
-        setState(data.state);
+        setState(data.state, data.waiting || null);
         follow();
       },
       function (err) {
@@ -643,7 +645,8 @@
     if (!text || sending) return;
     sending = true;
     sendBtn.disabled = true;
-    if (state === "ai" || !state) {
+    if (state === "ai" || state === "queued" || !state) {
+      // While the customer waits for a person the AI still answers what it can.
       typing.textContent = t("typing");
       typing.hidden = false;
       log.scrollTop = log.scrollHeight;
@@ -661,7 +664,7 @@
           pending = null;
           if (fromInput && input.value.trim() === text) input.value = "";
           addMessages(data.messages);
-          setState(data.state, data.handoff);
+          setState(data.state, data.waiting);
         },
         function (err) {
           // What the customer typed stays in the input so nothing is lost; sending it again
@@ -733,7 +736,7 @@
       if (gen !== generation) return;
       try {
         var data = JSON.parse(e.data);
-        setState(data.state, data.handoff);
+        setState(data.state, data.waiting);
       } catch (err) {
         /* ignore a malformed event */
       }
@@ -762,7 +765,7 @@
           busy = false;
           if (gen !== generation) return;
           addMessages(data.messages);
-          setState(data.state);
+          setState(data.state, data.waiting || null);
         },
         function () {
           busy = false;
