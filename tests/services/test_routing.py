@@ -119,3 +119,28 @@ def test_that_fifty_conversations_and_ten_agents_assigned_at_once_never_collide(
             .group_by(events.c.conversation_id)
         ).all()
     assert len(taken) == 40 and all(count == 1 for _, count in taken)
+
+
+def test_that_raising_capacity_assigns_more_and_taking_someone_elses_is_a_conflict(
+    runtime: Runtime, client: TestClient
+) -> None:
+    ensure_demo_agents(runtime.engine, DEMO_PASSWORD)
+
+    def login(email: str) -> dict[str, str]:
+        answer = client.post(
+            "/api/v1/agent/login", json={"email": email, "password": DEMO_PASSWORD}
+        )
+        return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+    anna, ben, lisa = (login(f"{n}@tandem.example") for n in ("anna", "ben", "lisa"))
+    anna_id = client.get("/api/v1/agent/me", headers=anna).json()["id"]
+    client.patch(f"/api/v1/agents/{anna_id}", json={"max_concurrent": 1}, headers=lisa)
+    ids = queued(runtime, 2)
+    client.put("/api/v1/agent/status", json={"status": "online"}, headers=anna)
+    assert list(owners(runtime, ids).values()).count(anna_id) == 1
+    client.patch(f"/api/v1/agents/{anna_id}", json={"max_concurrent": 2}, headers=lisa)
+    assert list(owners(runtime, ids).values()).count(anna_id) == 2
+    taken = client.post(f"/api/v1/agent/conversations/{ids[0]}/take", headers=ben)
+    assert taken.status_code == 409 and taken.json()["error"]["code"] == "not_owner"
+    mine = client.get("/api/v1/agent/conversations?mine=true", headers=anna).json()
+    assert sorted(c["id"] for c in mine["conversations"]) == sorted(ids)

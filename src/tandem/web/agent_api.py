@@ -107,7 +107,7 @@ def queue(runtime: RuntimeDep, _agent: AgentDep) -> QueueOut:
     return QueueOut(conversations=[queue_item_out(item) for item in desk.queue(runtime)])
 
 
-@router.get("/conversations", response_model=QueueOut, responses=documented(401))
+@router.get("/conversations", response_model=QueueOut, responses=documented(401, 422))
 def my_conversations(runtime: RuntimeDep, agent: AgentDep, mine: bool = True) -> QueueOut:
     """The conversations this agent owns, assigned or taken (`mine=false`: every conversation
     an agent owns now)."""
