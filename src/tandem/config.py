@@ -236,6 +236,51 @@ class Settings(BaseSettings):
             "at once."
         ),
     )
+    auto_close_minutes: int = Field(
+        30,
+        ge=1,
+        description=(
+            "A conversation nobody has written in for this long is closed by the system (a "
+            "ticket stays open); a customer left waiting in the queue counts as abandoned."
+        ),
+    )
+    recontact_days: int = Field(
+        7,
+        ge=1,
+        le=90,
+        description=(
+            "A resolved conversation stops counting as honestly resolved when the same customer "
+            "comes back about the same topic within this many days (docs/metrics.md)."
+        ),
+    )
+    cost_per_agent_hour: float = Field(
+        30.0, ge=0, description="What an hour of an agent's time costs, for cost per resolution."
+    )
+    cost_per_ai_conversation: float = Field(
+        0.10, ge=0, description="What one conversation the AI takes part in costs (models, LLM)."
+    )
+    nps_share: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description=(
+            "Share of customers asked the NPS question after their CSAT (0..1); the same "
+            "customer is always asked or never (by a hash of who they are)."
+        ),
+    )
+    metrics_interval_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="How often a server brings the metrics summaries up to date (and closes idle "
+        "conversations); one process at a time does it.",
+    )
+    metrics_token: SecretStr = Field(
+        SecretStr(""),
+        description=(
+            "Bearer token Prometheus sends to read /metrics. Empty: /metrics answers only "
+            "requests from this machine (127.0.0.1, ::1). It holds no customer data either way."
+        ),
+    )
     recovery_interval_seconds: float = Field(
         30.0,
         gt=0,

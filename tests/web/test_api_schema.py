@@ -115,7 +115,7 @@ def _owner(operation: APIOperation) -> str:
     """Whose token the operation is for."""
     if operation.path.startswith("/api/v1/conversations"):
         return "customer"
-    leads = ("/api/v1/policies", "/api/v1/agents")  # (not "/api/v1/agent/...")
+    leads = ("/api/v1/policies", "/api/v1/agents", "/api/v1/metrics", "/api/v1/capacity")
     return "lead" if operation.path.startswith(leads) else "agent"
 
 

@@ -36,6 +36,7 @@ from tandem.domain.turns import Attempt, Turn, TurnOutcome, decide_turn
 from tandem.services import routing
 from tandem.services.agents import agents_online
 from tandem.services.cards import note_order, transcript
+from tandem.services.closing import GOODBYE, close_as
 from tandem.services.handoff import (
     AiTurn,
     Handoff,
@@ -305,7 +306,18 @@ def _act(
         known = Known(thought.customer, thought.shop.loaded())
         handed = hand_over(runtime, unit, decision, known, turn.facts)
         return AiTurn([*sent, *handed.replies], handed.handoff, unit.conversation.state)
+    elif _said_goodbye(thought, turn, pending):
+        sent.append(close_as(unit, Actor.CUSTOMER, GOODBYE))  # the widget then asks for a rating
     return AiTurn(sent, None, unit.conversation.state)
+
+
+def _said_goodbye(thought: Thought, turn: Turn, pending: PendingAction | None) -> bool:
+    """The customer took their leave and the AI answered it as small talk: the chat ends."""
+    return (
+        thought.understanding.intent == GOODBYE
+        and turn.decision.action is Action.ANSWER
+        and pending is None
+    )
 
 
 def finish_pending(runtime: Runtime, conversation_id: str) -> AiTurn:

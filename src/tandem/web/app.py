@@ -16,10 +16,13 @@ from tandem.web import (
     agent_api,
     agents_api,
     api_docs,
+    capacity_api,
     customer_api,
     errors,
     health,
     lead_api,
+    metrics_api,
+    ops,
     pages,
     policy_page,
 )
@@ -67,6 +70,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)
     app.include_router(agents_api.router)
+    app.include_router(capacity_api.router)
+    app.include_router(metrics_api.router)
+    app.include_router(ops.router)
     app.include_router(pages.router)
     app.include_router(policy_page.router)
     api_docs.install(app)

@@ -12,22 +12,27 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from tandem.domain.conversation import State
+from tandem.services import closing, feedback, waiting_line
 from tandem.services import conversations as service
-from tandem.services import waiting_line
 from tandem.services.runtime import Runtime
 from tandem.storage.conversations import agent_name
 from tandem.storage.db import reading
 from tandem.web.deps import ClientDep, RuntimeDep, TokenDep
 from tandem.web.errors import documented
-from tandem.web.inputs import AfterQuery, ConversationIdPath, TokenQuery
+from tandem.web.inputs import AfterQuery, ConversationIdPath, OffsetPath, TokenQuery
 from tandem.web.schemas import (
     Conversation,
+    EndedOut,
     MessagesOut,
+    NpsIn,
+    NpsOut,
     RatingIn,
     RatingOut,
     SendMessage,
     StartConversation,
     StateName,
+    ThumbIn,
+    ThumbOut,
     TurnOut,
     WaitingOut,
     handoff_out,
@@ -173,8 +178,48 @@ def rate(
     conversation_id: ConversationIdPath, body: RatingIn, runtime: RuntimeDep, token: TokenDep
 ) -> RatingOut:
     """Rate the conversation from 1 to 5, once it is closed (409 before, and the second time)."""
-    score, comment = service.rate(runtime, conversation_id, token, body.score, body.comment)
-    return RatingOut(score=score, comment=comment)
+    rated = service.rate(runtime, conversation_id, token, body.score, body.comment)
+    return RatingOut(score=rated.score, comment=rated.comment, nps_asked=rated.nps_asked)
+
+
+@router.post(
+    "/{conversation_id}/nps",
+    status_code=201,
+    response_model=NpsOut,
+    responses=documented(400, 401, 404, 409, 413, 422),
+)
+def nps(
+    conversation_id: ConversationIdPath, body: NpsIn, runtime: RuntimeDep, token: TokenDep
+) -> NpsOut:
+    """Answer "how likely are you to recommend us" (0-10), once, after the rating, when the
+    rating's `nps_asked` said so (409 otherwise)."""
+    return NpsOut(score=feedback.answer_nps(runtime, conversation_id, token, body.score))
+
+
+@router.put(
+    "/{conversation_id}/messages/{offset}/thumb",
+    response_model=ThumbOut,
+    responses=documented(400, 401, 404, 413, 422),
+)
+def thumb(
+    conversation_id: ConversationIdPath,
+    offset: OffsetPath,
+    body: ThumbIn,
+    runtime: RuntimeDep,
+    token: TokenDep,
+) -> ThumbOut:
+    """Thumbs up or down on one of the assistant's answers; a later thumb replaces it."""
+    up = feedback.thumb(runtime, conversation_id, token, offset, body.up)
+    return ThumbOut(offset=offset, up=up)
+
+
+@router.post(
+    "/{conversation_id}/close", response_model=EndedOut, responses=documented(401, 404, 422)
+)
+def end(conversation_id: ConversationIdPath, runtime: RuntimeDep, token: TokenDep) -> EndedOut:
+    """The customer ends the chat (the widget's "end chat"); then it can be rated. Ending a
+    closed conversation changes nothing."""
+    return EndedOut(state=closing.end_chat(runtime, conversation_id, token).state.value)
 
 
 @router.get(

@@ -132,6 +132,33 @@ class MessagesOut(BaseModel):
 class RatingOut(BaseModel):
     score: int
     comment: str | None
+    nps_asked: bool = Field(
+        description="Ask the NPS question next (POST .../nps); only a share of customers are."
+    )
+
+
+class ThumbIn(Body):
+    up: bool = Field(description="true: the answer helped; false: it did not.")
+
+
+class ThumbOut(BaseModel):
+    offset: int
+    up: bool
+
+
+class NpsIn(Body):
+    score: int = Field(
+        description="How likely to recommend us: 0 (not at all) to 10 (extremely).",
+        json_schema_extra={"minimum": 0, "maximum": 10},  # checked by the service, clearly
+    )
+
+
+class NpsOut(BaseModel):
+    score: int
+
+
+class EndedOut(BaseModel):
+    state: StateName
 
 
 class AgentOut(BaseModel):

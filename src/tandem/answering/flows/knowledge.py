@@ -15,6 +15,9 @@ from tandem.understanding.topics import topic_of
 #: Below these a hit does not answer the question (fused rank score, cosine similarity).
 MIN_SCORE = 0.75
 MIN_SIMILARITY = 0.2
+#: An article about the message's topic (the intent model is sure of the topic) needs less:
+#: a passage that covers several cases in one paragraph reads less like the short question.
+MIN_ON_TOPIC_SIMILARITY = 0.1
 #: Questions for the help centre: its topics, and general questions about policies.
 HELP_CENTRE_INTENTS = (
     "delivery_time", "warranty", "opening_hours", "invoice",
@@ -56,9 +59,10 @@ def best_hit(hits: list[KnowledgeHit], intent: str) -> KnowledgeHit | None:
     hit; either only when it answers well enough."""
     topic = topic_of(intent)
     on_topic = [hit for hit in hits if topic in hit.article.topics]
-    for hit in (*on_topic[:1], *hits[:1]):
-        if hit.similarity >= MIN_SIMILARITY and (hit in on_topic or hit.score >= MIN_SCORE):
-            return hit
+    if on_topic and on_topic[0].similarity >= MIN_ON_TOPIC_SIMILARITY:
+        return on_topic[0]
+    if hits and hits[0].similarity >= MIN_SIMILARITY and hits[0].score >= MIN_SCORE:
+        return hits[0]
     return None
 
 

@@ -54,6 +54,15 @@
       rateSend: "Send rating",
       rateThanks: "Thank you for your rating!",
       newChat: "Start a new conversation",
+      endChat: "End chat",
+      helped: "This helped",
+      notHelped: "This did not help",
+      helpful: "Helpful?",
+      yes: "Yes",
+      no: "No",
+      npsQuestion: "How likely are you to recommend us to a friend? (0 = not at all, 10 = very)",
+      npsScore: "{n} of 10",
+      npsThanks: "Thank you!",
       offline: "Cannot reach customer service. Please try again.",
       disclosure: "You are chatting with an AI assistant. A person is always one click away.",
     },
@@ -86,6 +95,15 @@
       rateSend: "Beoordeling versturen",
       rateThanks: "Bedankt voor je beoordeling!",
       newChat: "Begin een nieuw gesprek",
+      endChat: "Chat beëindigen",
+      helped: "Dit hielp",
+      notHelped: "Dit hielp niet",
+      helpful: "Geholpen?",
+      yes: "Ja",
+      no: "Nee",
+      npsQuestion: "Hoe waarschijnlijk is het dat je ons aanbeveelt? (0 = helemaal niet, 10 = zeker)",
+      npsScore: "{n} van 10",
+      npsThanks: "Bedankt!",
       offline: "Klantenservice is niet bereikbaar. Probeer het opnieuw.",
       disclosure: "Je chat met een AI-assistent. Een medewerker is altijd één klik verwijderd.",
     },
@@ -216,6 +234,23 @@
     sendText(t("humanText"), false, true);
   });
   humanBar.appendChild(humanBtn);
+  // "End chat": the customer closes the conversation; the rating follows.
+  var endBtn = button("tw-end", "", function () {
+    if (!conv || state === "closed") return;
+    endBtn.disabled = true;
+    api("POST", "/" + encodeURIComponent(conv.id) + "/close").then(
+      function (body) {
+        endBtn.disabled = false;
+        clearError();
+        setState(body.state);
+      },
+      function (err) {
+        endBtn.disabled = false;
+        showError(err.message);
+      }
+    );
+  });
+  humanBar.appendChild(endBtn);
 
   var log = el("div", "tw-log");
   log.setAttribute("role", "log");
@@ -263,6 +298,7 @@
     closeBtn.setAttribute("aria-label", t("close"));
     titleEl.textContent = t("title");
     humanBtn.textContent = t("human");
+    endBtn.textContent = t("endChat");
     disclosure.textContent = t("disclosure");
     inputLabel.textContent = t("inputLabel");
     input.placeholder = t("placeholder");
@@ -283,9 +319,12 @@
 
     var closed = state === "closed";
     form.hidden = closed;
-    // With a person, or waiting for one (the header says when), the button has nothing to do.
-    humanBar.hidden = closed || state === "queued" || state === "human";
+    humanBar.hidden = closed;
+    // With a person, or waiting for one (the header says when), the person button has nothing
+    // to do; "End chat" stays.
+    humanBtn.hidden = state === "queued" || state === "human";
     humanBtn.disabled = !state;
+    endBtn.disabled = !conv;
     if (closed && ratingBox.hidden) showRating();
     if (!closed) ratingBox.hidden = true;
     followPlace();
@@ -373,6 +412,7 @@
       if (time) meta.appendChild(el("time", "tw-time", time));
       row.appendChild(meta);
       row.appendChild(bubble(m.text));
+      if (m.author === "ai" && m.offset > 1) row.appendChild(thumbs(m.offset));
     }
     // Keep offset order even when the stream and a POST answer race each other.
     var after = null;
@@ -421,6 +461,66 @@
     errorEl.hidden = true;
   }
 
+  // ---- feedback ----------------------------------------------------------------------------
+
+  // Thumbs up/down under each AI answer (not the greeting); a second click changes it.
+  function thumbs(offset) {
+    var box = el("div", "tw-thumbs");
+    box.appendChild(el("span", "tw-thumbs-q", t("helpful")));
+    var pair = [];
+    [true, false].forEach(function (up) {
+      var b = button("tw-thumb", t(up ? "yes" : "no"), function () {
+        if (!conv) return;
+        var path = "/" + encodeURIComponent(conv.id) + "/messages/" + offset + "/thumb";
+        api("PUT", path, { up: up }).then(
+          function () {
+            clearError();
+            pair.forEach(function (other, i) {
+              other.setAttribute("aria-pressed", String(i === (up ? 0 : 1)));
+            });
+          },
+          function (err) {
+            showError(err.message);
+          }
+        );
+      });
+      b.setAttribute("aria-label", t(up ? "helped" : "notHelped"));
+      b.setAttribute("aria-pressed", "false");
+      pair.push(b);
+      box.appendChild(b);
+    });
+    return box;
+  }
+
+  // The NPS question, after the rating, for the share of customers the server picked.
+  function askNps(before) {
+    var question = el("p", "tw-rate-q", t("npsQuestion"));
+    question.id = "tandem-nps-q";
+    var scale = el("div", "tw-nps");
+    scale.setAttribute("role", "group");
+    scale.setAttribute("aria-labelledby", "tandem-nps-q");
+    for (var n = 0; n <= 10; n++) {
+      (function (score) {
+        var b = button("tw-nps-score", String(score), function () {
+          api("POST", "/" + encodeURIComponent(conv.id) + "/nps", { score: score }).then(
+            function () {
+              clearError();
+              question.textContent = t("npsThanks");
+              scale.remove();
+            },
+            function (err) {
+              showError(err.message);
+            }
+          );
+        });
+        b.setAttribute("aria-label", t("npsScore", { n: score }));
+        scale.appendChild(b);
+      })(n);
+    }
+    ratingBox.insertBefore(question, before);
+    ratingBox.insertBefore(scale, before);
+  }
+
   // ---- rating ------------------------------------------------------------------------------
 
   function showRating() {
@@ -458,12 +558,13 @@
         score: score,
         comment: comment.value.trim() || null,
       }).then(
-        function () {
+        function (body) {
           clearError();
           question.textContent = t("rateThanks");
           stars.remove();
           comment.remove();
           submit.remove();
+          if (body && body.nps_asked) askNps(again);
         },
         function (err) {
           submit.disabled = false;
