@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Literal
@@ -19,6 +20,9 @@ from tandem.security.limits import tiers
 
 #: The shortest identity secret accepted: 256 bits, the HMAC-SHA256 key size.
 MIN_SECRET_BYTES = 32
+
+#: A team name, as the policy's `team:` and the agents' teams spell it.
+_TEAM = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 LogLevel = Literal["debug", "info", "warning", "error"]
@@ -129,6 +133,37 @@ class Settings(BaseSettings):
         4000, ge=1, description="An AI answer slower than this hands over (reason too_slow)."
     )
     session_hours: int = Field(12, ge=1, description="How long an agent login stays valid.")
+    teams: str = Field(
+        "general,payments",
+        description=(
+            "Comma-separated agent teams a lead can put agents in; the teams the active handoff "
+            "policy routes to are always known too."
+        ),
+    )
+    away_after_seconds: float = Field(
+        120.0,
+        gt=0,
+        description=(
+            "An online agent whose console sent no heartbeat for this long (browser closed) "
+            "becomes away, and their open conversations go back to the queue."
+        ),
+    )
+    default_handle_minutes: float = Field(
+        6.0,
+        gt=0,
+        description=(
+            "Minutes an agent needs per conversation, for the wait a queued customer is told, "
+            "until enough conversations were measured (take to close)."
+        ),
+    )
+    routing_fallback_minutes: float = Field(
+        10.0,
+        ge=0,
+        description=(
+            "A queued conversation whose team or language no online agent has is offered to "
+            "any online agent after waiting this long."
+        ),
+    )
     redis_url: str = Field(
         "",
         description=(
@@ -359,6 +394,14 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("teams")
+    @classmethod
+    def _team_names(cls, value: str) -> str:
+        for name in (t.strip() for t in value.split(",")):
+            if name and not _TEAM.match(name.lower()):
+                raise ValueError(f"team {name!r}: letters, digits, - and _ only (at most 32)")
+        return value
+
     @field_validator("office_hours")
     @classmethod
     def _readable_hours(cls, value: str) -> str:
@@ -420,6 +463,10 @@ class Settings(BaseSettings):
     @property
     def proxy_networks(self) -> tuple[Network, ...]:
         return _networks(self.trusted_proxies)
+
+    @property
+    def team_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t.strip().lower() for t in self.teams.split(",") if t.strip()))
 
     @property
     def mail_enabled(self) -> bool:

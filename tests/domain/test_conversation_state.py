@@ -8,6 +8,7 @@ from tandem.domain.errors import InvalidTransition
 LEGAL = {
     (State.AI, State.QUEUED): EventKind.HANDED_OFF,
     (State.QUEUED, State.HUMAN): EventKind.TAKEN,
+    (State.HUMAN, State.QUEUED): EventKind.RETURNED,
     (State.HUMAN, State.AI): EventKind.HANDED_BACK,
     (State.HUMAN, State.CLOSED): EventKind.CLOSED,
     (State.AI, State.CLOSED): EventKind.CLOSED,
@@ -22,9 +23,10 @@ def test_that_the_ai_hands_a_conversation_to_the_queue_and_records_why() -> None
     assert change.actor is Actor.AI and change.reason == "customer_request"
 
 
-def test_that_only_an_agent_takes_a_queued_conversation() -> None:
+def test_that_only_an_agent_takes_a_queued_conversation_or_routing_assigns_it() -> None:
     assert transition(State.QUEUED, State.HUMAN, Actor.AGENT, "taken").kind is EventKind.TAKEN
-    for actor in (Actor.AI, Actor.CUSTOMER, Actor.SYSTEM):
+    assert transition(State.QUEUED, State.HUMAN, Actor.SYSTEM, "assigned").kind is EventKind.TAKEN
+    for actor in (Actor.AI, Actor.CUSTOMER):
         with pytest.raises(InvalidTransition):
             transition(State.QUEUED, State.HUMAN, actor, "taken")
 
@@ -42,6 +44,7 @@ def test_that_a_closed_conversation_never_changes_owner_again() -> None:
 
 def test_that_the_ai_can_never_take_a_conversation_from_a_human() -> None:
     assert not allowed(State.HUMAN, State.QUEUED, Actor.AI)
+    assert not allowed(State.HUMAN, State.QUEUED, Actor.CUSTOMER)
     assert not allowed(State.HUMAN, State.AI, Actor.AI)
 
 

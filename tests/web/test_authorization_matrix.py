@@ -63,6 +63,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/conversations"): everyone(201),
     ("POST", f"{CONVERSATION}/messages"): only({CUSTOMER_A: 200}),
     ("GET", f"{CONVERSATION}/messages"): only({CUSTOMER_A: 200}),
+    ("GET", CONVERSATION): only({CUSTOMER_A: 200}),
     ("GET", f"{CONVERSATION}/stream"): only({CUSTOMER_A: 200}),
     ("POST", f"{CONVERSATION}/rating"): only({CUSTOMER_A: 409}),  # open: nothing to rate yet
     ("POST", f"{CONVERSATION}/nps"): only({CUSTOMER_A: 409}),  # open: not asked yet
@@ -113,6 +114,10 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/healthz"): everyone(200),
     ("GET", "/readyz"): everyone(200),
     ("GET", "/redoc"): everyone(200),
+    # the desk status: an agent's own; last, as going away returns their conversations
+    ("GET", "/api/v1/agent/status"): agents(200, 200, 200),
+    ("POST", "/api/v1/agent/heartbeat"): agents(200, 200, 200),
+    ("PUT", "/api/v1/agent/status"): agents(200, 200, 200),
 }
 
 #: Allowed calls that change who owns conversation A (the others leave it as it was).
@@ -129,6 +134,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", f"{CONVERSATION}/messages/{{offset}}/thumb"): {"up": True},
     ("POST", "/api/v1/agent/login"): {"email": AGENT_EMAILS[AGENT], "password": DEMO_PASSWORD},
     ("POST", f"{DESK}/messages"): {"text": "Let me look into it."},
+    ("PUT", "/api/v1/agent/status"): {"status": "away"},
     ("POST", "/api/v1/policies/check"): {"text": POLICY},
     ("POST", "/api/v1/policies"): {"text": POLICY, "note": "the same again"},
     ("POST", "/api/v1/agents"): {

@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tandem.domain.decision import PRIORITY_RANK, Priority
+
+if TYPE_CHECKING:
+    from tandem.storage.conversations import ConversationRecord
 
 #: Until handling times are measured, assume this many minutes per conversation.
 DEFAULT_HANDLE_MINUTES = 6.0
@@ -17,11 +21,31 @@ class Waiting:
     conversation_id: str
     priority: Priority
     queued_at: dt.datetime
+    deadline: dt.datetime | None = None  # the answer promised by (a ticket's promise)
 
 
 def queue_order(waiting: list[Waiting]) -> list[Waiting]:
-    """Most urgent first; within a priority, whoever has waited longest."""
-    return sorted(waiting, key=lambda item: (PRIORITY_RANK[item.priority], item.queued_at))
+    """Most urgent first; within a priority, the nearest deadline (none: after those with
+    one), then whoever has waited longest (a conversation returned to the queue keeps its
+    first queue time, so it comes back at the front)."""
+    return sorted(
+        waiting,
+        key=lambda item: (
+            PRIORITY_RANK[item.priority],
+            item.deadline is None,
+            item.deadline or item.queued_at,
+            item.queued_at,
+        ),
+    )
+
+
+def waiting_of(record: ConversationRecord) -> Waiting:
+    return Waiting(
+        record.id,
+        Priority(record.handoff_priority or "normal"),
+        record.queued_at or record.created_at,
+        record.ticket_promised_by,
+    )
 
 
 def expected_wait_minutes(

@@ -31,7 +31,8 @@ class Actor(StrEnum):
 class EventKind(StrEnum):
     OPENED = "opened"
     HANDED_OFF = "handed_off"  # ai -> queued
-    TAKEN = "taken"  # queued -> human
+    TAKEN = "taken"  # queued -> human (by the agent, or assigned to them by routing)
+    RETURNED = "returned"  # human -> queued: the agent went away or offline
     HANDED_BACK = "handed_back"  # human -> ai
     CLOSED = "closed"  # ai|human|queued -> closed
     RATED = "rated"  # CSAT: detail {"score": 1..5}
@@ -48,7 +49,8 @@ class EventKind(StrEnum):
 #: The rule table: (from, to) -> the event kind that records it, and who may cause it.
 _TRANSITIONS: dict[tuple[State, State], tuple[EventKind, frozenset[Actor]]] = {
     (State.AI, State.QUEUED): (EventKind.HANDED_OFF, frozenset({Actor.AI, Actor.SYSTEM})),
-    (State.QUEUED, State.HUMAN): (EventKind.TAKEN, frozenset({Actor.AGENT})),
+    (State.QUEUED, State.HUMAN): (EventKind.TAKEN, frozenset({Actor.AGENT, Actor.SYSTEM})),
+    (State.HUMAN, State.QUEUED): (EventKind.RETURNED, frozenset({Actor.AGENT, Actor.SYSTEM})),
     (State.HUMAN, State.AI): (EventKind.HANDED_BACK, frozenset({Actor.AGENT})),
     # The customer may end a chat a person owns too ("end chat" in the widget).
     (State.HUMAN, State.CLOSED): (

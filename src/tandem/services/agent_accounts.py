@@ -19,16 +19,20 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from tandem.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tandem.domain.policy.model import Policy
+from tandem.services import routing
 from tandem.services.agents import Agent, Role
 from tandem.services.secrets import hash_password
 from tandem.storage.conversations import now
 from tandem.storage.tables import agent_sessions, agents
-from tandem.types import AgentId
+from tandem.types import SUPPORTED_LANGUAGES, AgentId
 
 MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 256  # Argon2 hashes anything, but a megabyte is not a password
 MAX_NAME_CHARS = 120
 MAX_EMAIL_CHARS = 320
+MIN_CAPACITY, MAX_CAPACITY = 1, 20  # conversations at once
+MAX_TEAMS_CHARS = 200  # the column; each team name is at most 32
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -44,6 +48,8 @@ class Account:
     max_concurrent: int
     active: bool
     created_at: dt.datetime
+    teams: tuple[str, ...] = ("general",)
+    status: str = "offline"  # online | away | offline (services/presence.py owns it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,45 @@ class Changes:
     name: str | None = None
     role: Role | None = None
     active: bool | None = None
+    teams: tuple[str, ...] | None = None
+    languages: tuple[str, ...] | None = None
+    max_concurrent: int | None = None
+
+
+def known_teams(configured: tuple[str, ...], policy: Policy | None) -> tuple[str, ...]:
+    """The teams an agent can be in: the configured ones (TANDEM_TEAMS) and every team the
+    active handoff policy routes to, so no policy outcome names a team nobody can join."""
+    routed: list[str] = []
+    if policy is not None:
+        outcomes = [policy.default, *(r.outcome for r in (*policy.rules, *policy.unavailable))]
+        routed = [outcome.team for outcome in outcomes]
+    return tuple(dict.fromkeys(["general", *configured, *routed]))
+
+
+def valid_teams(teams: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ...]:
+    cleaned = tuple(dict.fromkeys(t.strip().lower() for t in teams))
+    unknown = [t for t in cleaned if t not in known]
+    if unknown or not cleaned:
+        what = f"unknown team {unknown[0]!r}" if unknown else "at least one team"
+        raise InvalidInput(f"teams: {what}; known: {', '.join(known)}")
+    if len(",".join(cleaned)) > MAX_TEAMS_CHARS:
+        raise InvalidInput(f"teams: at most {MAX_TEAMS_CHARS} characters together")
+    return cleaned
+
+
+def valid_languages(languages: tuple[str, ...]) -> tuple[str, ...]:
+    cleaned = tuple(dict.fromkeys(code.strip().lower() for code in languages))
+    unknown = [code for code in cleaned if code not in SUPPORTED_LANGUAGES]
+    if unknown or not cleaned:
+        what = f"unknown language {unknown[0]!r}" if unknown else "at least one language"
+        raise InvalidInput(f"languages: {what}; known: {', '.join(SUPPORTED_LANGUAGES)}")
+    return cleaned
+
+
+def valid_capacity(capacity: int) -> int:
+    if not MIN_CAPACITY <= capacity <= MAX_CAPACITY:
+        raise InvalidInput(f"max_concurrent: between {MIN_CAPACITY} and {MAX_CAPACITY}")
+    return capacity
 
 
 def valid_email(email: str) -> str:
@@ -135,7 +180,7 @@ def create(connection: Connection, new: NewAccount, password_hash: str) -> Accou
             name=name,
             password_hash=password_hash,
             role=new.role.value,
-            languages=",".join(new.languages),
+            languages=",".join(valid_languages(new.languages)),
             max_concurrent=5,
             active=True,
             created_at=now(),
@@ -144,11 +189,24 @@ def create(connection: Connection, new: NewAccount, password_hash: str) -> Accou
     return account(connection, agent_id)
 
 
-def change(connection: Connection, agent_id: str, changes: Changes, by: AgentId | None) -> Account:
-    """Apply ``changes``; deactivating ends the agent's sessions at once. The last active lead
-    cannot be deactivated or made an agent (nobody could manage accounts any more)."""
+def change(
+    connection: Connection,
+    agent_id: str,
+    changes: Changes,
+    by: AgentId | None,
+    teams_known: tuple[str, ...] = ("general",),
+) -> Account:
+    """Apply ``changes``; deactivating ends the agent's sessions at once (and takes them
+    offline). The last active lead cannot be deactivated or made an agent (nobody could manage
+    accounts any more). Teams must be among ``teams_known`` (see :func:`known_teams`)."""
     before = account(connection, agent_id)
     values: dict[str, object] = {}
+    if changes.teams is not None:
+        values["teams"] = ",".join(valid_teams(changes.teams, teams_known))
+    if changes.languages is not None:
+        values["languages"] = ",".join(valid_languages(changes.languages))
+    if changes.max_concurrent is not None:
+        values["max_concurrent"] = valid_capacity(changes.max_concurrent)
     if changes.name is not None:
         values["name"] = valid_name(changes.name)
     if changes.role is not None:
@@ -168,6 +226,10 @@ def change(connection: Connection, agent_id: str, changes: Changes, by: AgentId 
         connection.execute(update(agents).where(agents.c.id == agent_id).values(**values))
     if changes.active is False:
         end_sessions(connection, before.id)
+        connection.execute(
+            update(agents).where(agents.c.id == agent_id).values(status="offline", status_at=now())
+        )
+        routing.release(connection, before.id, "agent_deactivated")
     return account(connection, agent_id)
 
 
@@ -202,4 +264,6 @@ def _account(row: object) -> Account:
         int(m["max_concurrent"]),
         bool(m["active"]),
         created if created.tzinfo else created.replace(tzinfo=dt.UTC),
+        tuple(team for team in m["teams"].split(",") if team),
+        m["status"],
     )

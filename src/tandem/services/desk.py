@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from tandem.answering.replies import replies
-from tandem.desk.queue import Waiting, queue_order
+from tandem.desk.queue import queue_order, waiting_of
 from tandem.domain.conversation import Actor, State
-from tandem.domain.decision import Priority
 from tandem.domain.errors import Forbidden, NotFound, NotOwner
 from tandem.security.redaction import redact
+from tandem.services import routing
 from tandem.services.agents import Agent, Role
 from tandem.services.outbox import ticket_answered
 from tandem.services.privacy import record_masking
@@ -70,22 +70,18 @@ def queue(runtime: Runtime) -> list[QueueItem]:
             select(conversations).where(conversations.c.state == State.QUEUED.value)
         ).all()
     records = {row.id: to_conversation(row) for row in rows}
-    ordered = queue_order(
-        [
-            Waiting(r.id, Priority(r.handoff_priority or "normal"), r.queued_at or r.created_at)
-            for r in records.values()
-        ]
-    )
+    ordered = queue_order([waiting_of(r) for r in records.values()])
     return _items(runtime, [records[w.conversation_id] for w in ordered])
 
 
-def mine(runtime: Runtime, agent: Agent) -> list[QueueItem]:
+def mine(runtime: Runtime, agent: Agent, only_mine: bool = True) -> list[QueueItem]:
+    """The conversations the agent owns (assigned or taken); ``only_mine=False``: every
+    conversation an agent owns now."""
+    query = select(conversations).where(conversations.c.state == State.HUMAN.value)
+    if only_mine:
+        query = query.where(conversations.c.agent_id == agent.id)
     with reading(runtime.engine) as connection:
-        rows = connection.execute(
-            select(conversations)
-            .where(conversations.c.state == State.HUMAN.value, conversations.c.agent_id == agent.id)
-            .order_by(conversations.c.updated_at.desc())
-        ).all()
+        rows = connection.execute(query.order_by(conversations.c.updated_at.desc())).all()
     return _items(runtime, [to_conversation(row) for row in rows])
 
 
@@ -149,7 +145,9 @@ def hand_back(runtime: Runtime, agent: Agent, conversation_id: str) -> Conversat
         unit.move(State.AI, Actor.AGENT, "handed_back", agent_id=agent.id)
         unit.remember(unit.conversation.memory.handed_back())
         unit.say(Actor.AI, replies(unit.conversation.language).say("handed_back").text)
-        return _view(runtime, connection, unit.conversation)
+        handed = _view(runtime, connection, unit.conversation)
+    routing.assign_waiting(runtime)  # the agent has room again
+    return handed
 
 
 def close(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationView:
@@ -162,7 +160,9 @@ def close(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationV
         connection.execute(
             update(agents).where(agents.c.id == agent.id).values(last_closed_at=now())
         )
-        return _view(runtime, connection, unit.conversation)
+        closed = _view(runtime, connection, unit.conversation)
+    routing.assign_waiting(runtime)  # the agent has room again
+    return closed
 
 
 def _require_may_close(record: ConversationRecord, agent: Agent) -> None:

@@ -23,6 +23,7 @@ from tandem.config import Settings
 from tandem.services.closing import close_idle
 from tandem.services.metrics import bring_up_to_date
 from tandem.services.outbox import send_due
+from tandem.services.presence import mark_silent_away
 from tandem.services.recovery import recover_unanswered
 from tandem.services.runtime import Runtime
 from tandem.storage.locks import exclusive
@@ -44,8 +45,10 @@ class Job:
 
 def periodic_jobs(settings: Settings) -> tuple[Job, ...]:
     """The registry: every periodic job a server runs."""
+    presence_every = max(1.0, min(30.0, settings.away_after_seconds / 4))
     jobs = [
         Job("recover-unanswered", settings.recovery_interval_seconds, recover_unanswered),
+        Job("agents-away", presence_every, mark_silent_away),
         Job("close-idle", settings.metrics_interval_seconds, close_idle),
         Job("metrics-summaries", settings.metrics_interval_seconds, _refresh_metrics),
     ]

@@ -33,6 +33,7 @@ from tandem.domain.decided import Decided, Performed
 from tandem.domain.decision import Action, Outcome
 from tandem.domain.memory import PendingAction
 from tandem.domain.turns import Attempt, Turn, TurnOutcome, decide_turn
+from tandem.services import routing
 from tandem.services.agents import agents_online
 from tandem.services.cards import note_order, transcript
 from tandem.services.closing import GOODBYE, close_as
@@ -114,6 +115,8 @@ def take_turn(
         turn = AiTurn([*turn.replies, *performed.replies], performed.handoff, performed.state)
     if turn.handoff is not None:
         _summarise(runtime, conversation_id)
+    if turn.state is State.QUEUED:
+        routing.assign_waiting(runtime)  # at once to an online agent who fits, if any
     return turn
 
 

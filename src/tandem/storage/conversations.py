@@ -61,6 +61,7 @@ class ConversationRecord:
     memory: ConversationMemory
     created_at: dt.datetime
     closed_at: dt.datetime | None
+    handoff_team: str | None = None  # the team the policy routed the hand-over to
 
     @property
     def customer_key(self) -> str:
@@ -124,6 +125,7 @@ def to_conversation(row: Row[Any]) -> ConversationRecord:
         memory=ConversationMemory.from_json(m["memory"] or {}),
         created_at=as_utc(m["created_at"]) or now(),
         closed_at=as_utc(m["closed_at"]),
+        handoff_team=m["handoff_team"],
     )
 
 

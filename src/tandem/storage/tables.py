@@ -130,6 +130,11 @@ agents = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_closed_at", DateTime(timezone=True)),
+    # The desk (issue 12): online | away | offline, set by the agent or by a missing heartbeat.
+    Column("status", String(8), nullable=False, default="offline", server_default="offline"),
+    Column("status_at", DateTime(timezone=True)),
+    Column("heartbeat_at", DateTime(timezone=True)),  # the console's last sign of life
+    Column("teams", String(200), nullable=False, default="general", server_default="general"),
 )
 
 agent_sessions = Table(

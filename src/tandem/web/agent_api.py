@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.answering.llm import NoLlm
 from tandem.services import agents as agent_service
-from tandem.services import desk
+from tandem.services import desk, presence
+from tandem.storage.db import reading
 from tandem.web.deps import AgentDep, ClientDep, RuntimeDep, TokenDep
 from tandem.web.errors import documented
 from tandem.web.inputs import AfterQuery, ConversationIdPath
@@ -52,6 +56,39 @@ def me(agent: AgentDep) -> AgentOut:
     return agent_out(agent)
 
 
+class StatusIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["online", "away", "offline"]
+
+
+class StatusOut(BaseModel):
+    status: Literal["online", "away", "offline"] = Field(
+        description="Online agents are assigned conversations; away and offline ones are not."
+    )
+
+
+@router.put("/status", response_model=StatusOut, responses=documented(400, 401, 413, 422))
+def set_status(body: StatusIn, runtime: RuntimeDep, agent: AgentDep) -> StatusOut:
+    """Go online (conversations are assigned to you), away or offline (your open
+    conversations go back to the front of the queue)."""
+    status = presence.set_status(runtime, agent.id, presence.valid_status(body.status))
+    return StatusOut(status=status.value)
+
+
+@router.get("/status", response_model=StatusOut, responses=documented(401))
+def get_status(runtime: RuntimeDep, agent: AgentDep) -> StatusOut:
+    with reading(runtime.engine) as connection:
+        return StatusOut(status=presence.status_of(connection, agent.id).value)
+
+
+@router.post("/heartbeat", response_model=StatusOut, responses=documented(401))
+def heartbeat(runtime: RuntimeDep, agent: AgentDep) -> StatusOut:
+    """The console is open (send every half minute or so). Without one for
+    TANDEM_AWAY_AFTER_SECONDS an online agent becomes away; the answer tells the console."""
+    return StatusOut(status=presence.heartbeat(runtime, agent.id).value)
+
+
 @router.get("/settings", response_model=DeskSettingsOut, responses=documented(401))
 def settings(runtime: RuntimeDep, _agent: AgentDep) -> DeskSettingsOut:
     """What the console needs to know about this server: drafts, and the time zone every time
@@ -70,10 +107,12 @@ def queue(runtime: RuntimeDep, _agent: AgentDep) -> QueueOut:
     return QueueOut(conversations=[queue_item_out(item) for item in desk.queue(runtime)])
 
 
-@router.get("/conversations", response_model=QueueOut, responses=documented(401))
-def my_conversations(runtime: RuntimeDep, agent: AgentDep) -> QueueOut:
-    """The conversations this agent owns."""
-    return QueueOut(conversations=[queue_item_out(item) for item in desk.mine(runtime, agent)])
+@router.get("/conversations", response_model=QueueOut, responses=documented(401, 422))
+def my_conversations(runtime: RuntimeDep, agent: AgentDep, mine: bool = True) -> QueueOut:
+    """The conversations this agent owns, assigned or taken (`mine=false`: every conversation
+    an agent owns now)."""
+    found = desk.mine(runtime, agent, only_mine=mine)
+    return QueueOut(conversations=[queue_item_out(item) for item in found])
 
 
 @router.get(CONVERSATION, response_model=ConversationDetail, responses=documented(401, 404, 422))

@@ -8,13 +8,14 @@ through the server's hashing gate (429 when it is busy) and never returned or lo
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.domain.errors import InvalidInput
 from tandem.services import agent_accounts as accounts
+from tandem.services import routing
 from tandem.services.agents import Role
 from tandem.storage.db import reading, transaction
 from tandem.web.deps import LeadDep, RuntimeDep
@@ -37,9 +38,11 @@ class AccountOut(BaseModel):
     name: str
     role: Literal["agent", "lead"]
     languages: list[str]
-    max_concurrent: int = Field(description="Conversations at once (routing uses it later).")
+    max_concurrent: int = Field(description="Conversations assigned at once (1..20).")
     active: bool = Field(description="False: cannot log in; their sessions were ended.")
     created_at: dt.datetime
+    teams: list[str] = Field(description="Teams whose hand-overs this agent is assigned.")
+    status: Literal["online", "away", "offline"] = Field(description="Set by the agent.")
 
 
 class AccountsOut(BaseModel):
@@ -63,6 +66,18 @@ class AgentChanges(BaseModel):
     name: Text | None = Field(None, max_length=accounts.MAX_NAME_CHARS)
     role: Literal["agent", "lead"] | None = None
     active: bool | None = Field(None, description="false deactivates (sessions end at once).")
+    teams: list[Annotated[str, Field(max_length=32)]] | None = Field(
+        None, max_length=10, description="Known teams only: TANDEM_TEAMS and the policy's."
+    )
+    languages: list[Annotated[str, Field(max_length=8)]] | None = Field(
+        None, max_length=10, description="Languages the agent answers in (nl, en)."
+    )
+    max_concurrent: int | None = Field(
+        None,
+        ge=accounts.MIN_CAPACITY,
+        le=accounts.MAX_CAPACITY,
+        description="Conversations assigned at once.",
+    )
 
 
 class NewPassword(BaseModel):
@@ -81,6 +96,8 @@ def account_out(found: accounts.Account) -> AccountOut:
         max_concurrent=found.max_concurrent,
         active=found.active,
         created_at=found.created_at,
+        teams=list(found.teams),
+        status=found.status,
     )
 
 
@@ -113,14 +130,29 @@ def create_agent(body: NewAgent, runtime: RuntimeDep, _lead: LeadDep) -> Account
 def change_agent(
     agent_id: AgentIdPath, body: AgentChanges, runtime: RuntimeDep, lead: LeadDep
 ) -> AccountOut:
-    """Rename, change the role, deactivate (`active: false`) or reactivate. 409 for the last
-    active lead, or for deactivating yourself."""
-    if body.name is None and body.role is None and body.active is None:
-        raise InvalidInput("send at least one of: name, role, active")
-    role = None if body.role is None else Role(body.role)
-    changes = accounts.Changes(name=body.name, role=role, active=body.active)
+    """Rename, change the role, teams, languages or capacity, deactivate (`active: false`) or
+    reactivate. 422 naming the field for an unknown team or language; 409 for the last active
+    lead, or for deactivating yourself."""
+    sent = body.model_dump(exclude_none=True)
+    if not sent:
+        raise InvalidInput(
+            "send at least one of: name, role, active, teams, languages, max_concurrent"
+        )
+    changes = accounts.Changes(
+        name=body.name,
+        role=None if body.role is None else Role(body.role),
+        active=body.active,
+        teams=None if body.teams is None else tuple(body.teams),
+        languages=None if body.languages is None else tuple(body.languages),
+        max_concurrent=body.max_concurrent,
+    )
     with transaction(runtime.engine) as connection:
-        return account_out(accounts.change(connection, agent_id, changes, lead.id))
+        known = accounts.known_teams(
+            runtime.settings.team_names, runtime.policies.current(connection).policy
+        )
+        changed = accounts.change(connection, agent_id, changes, lead.id, known)
+    routing.assign_waiting(runtime)  # more capacity, new teams or languages: work may fit now
+    return account_out(changed)
 
 
 @router.post(

@@ -8,12 +8,15 @@ from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from tandem.domain.conversation import State
-from tandem.services import closing, feedback
+from tandem.services import closing, feedback, waiting_line
 from tandem.services import conversations as service
 from tandem.services.runtime import Runtime
+from tandem.storage.conversations import agent_name
+from tandem.storage.db import reading
 from tandem.web.deps import ClientDep, RuntimeDep, TokenDep
 from tandem.web.errors import documented
 from tandem.web.inputs import AfterQuery, ConversationIdPath, OffsetPath, TokenQuery
@@ -27,6 +30,7 @@ from tandem.web.schemas import (
     RatingOut,
     SendMessage,
     StartConversation,
+    StateName,
     ThumbIn,
     ThumbOut,
     TurnOut,
@@ -37,6 +41,7 @@ from tandem.web.schemas import (
 )
 
 KEEP_ALIVE_SECONDS = 15.0  # a comment line keeps proxies from closing a quiet stream
+
 
 def _jsonable(waiting: WaitingOut | None) -> object:
     return None if waiting is None else waiting.model_dump(mode="json")
@@ -102,6 +107,41 @@ def send(
         messages=[message_out(m) for m in result.messages],
         handoff=handoff_out(result.handoff),
         waiting=_waiting(runtime, conversation_id, result.state),
+    )
+
+
+class ConversationState(BaseModel):
+    id: str
+    state: StateName
+    language: str
+    agent_name: str | None = Field(description="The agent who has the conversation, if any.")
+    queue_position: int | None = Field(description="While queued: 1 is next; else null.")
+    expected_wait_minutes: int | None = Field(
+        description=(
+            "While queued: from measured handle times and the agents online; null when nobody "
+            "is online or it is not queued."
+        )
+    )
+
+
+@router.get(
+    "/{conversation_id}", response_model=ConversationState, responses=documented(401, 404, 422)
+)
+def state(
+    conversation_id: ConversationIdPath, runtime: RuntimeDep, token: TokenDep
+) -> ConversationState:
+    """The conversation's state and, while it waits for a person, where the customer stands."""
+    record = service.check_access(runtime, conversation_id, token)
+    with reading(runtime.engine) as connection:
+        where = waiting_line.place(connection, record, runtime.settings.default_handle_minutes)
+        name = agent_name(connection, record.agent_id) if record.agent_id else None
+    return ConversationState(
+        id=record.id,
+        state=record.state.value,
+        language=record.language,
+        agent_name=name,
+        queue_position=where.position if where else None,
+        expected_wait_minutes=where.expected_wait_minutes if where else None,
     )
 
 

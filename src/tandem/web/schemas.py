@@ -183,6 +183,8 @@ class QueueItemOut(BaseModel):
     summary: str | None
     customer_name: str | None
     ticket_promised_by: dt.datetime | None
+    team: str | None = Field(None, description="The team the policy routed the hand-over to.")
+    agent_id: str | None = Field(None, description="Who owns it (assigned or taken).")
 
 
 class QueueOut(BaseModel):
@@ -271,6 +273,8 @@ def queue_item_out(item: QueueItem) -> QueueItemOut:
         summary=record.summary,
         customer_name=item.customer_name,
         ticket_promised_by=record.ticket_promised_by,
+        team=record.handoff_team,
+        agent_id=record.agent_id,
     )
 
 

@@ -73,6 +73,40 @@
     return select;
   }
 
+  function list(text) {
+    return text.split(",").map(function (t) { return t.trim(); }).filter(Boolean);
+  }
+
+  // Teams and languages as comma-separated text, capacity as a number: each saved on change;
+  // the server checks them (unknown team or language, capacity outside 1..20: its message shows).
+  function routingCell(account) {
+    var box = el("div", "routing");
+    function field(label, value, body, attrs) {
+      var input = el("input");
+      input.value = value;
+      input.setAttribute("aria-label", label + " of " + account.name);
+      input.title = label;
+      Object.keys(attrs).forEach(function (k) { input.setAttribute(k, attrs[k]); });
+      input.addEventListener("change", function () {
+        change(account, body(input.value), function (a) {
+          return a.name + ": teams " + a.teams.join(", ") + "; languages " +
+            a.languages.join(", ") + "; up to " + a.max_concurrent + " at once.";
+        });
+      });
+      return input;
+    }
+    box.appendChild(field("Teams", account.teams.join(", "), function (v) {
+      return { teams: list(v) };
+    }, { class: "teams", maxlength: "200" }));
+    box.appendChild(field("Languages", account.languages.join(", "), function (v) {
+      return { languages: list(v) };
+    }, { class: "langs", maxlength: "40" }));
+    box.appendChild(field("Capacity", String(account.max_concurrent), function (v) {
+      return { max_concurrent: Number(v) };
+    }, { class: "capacity", type: "number", min: "1", max: "20" }));
+    return box;
+  }
+
   function row(account) {
     var tr = el("tr", account.active ? "" : "inactive");
     var name = el("td", "name", account.name);
@@ -82,8 +116,11 @@
     var role = el("td", "role");
     role.appendChild(roleCell(account));
     tr.appendChild(role);
-    tr.appendChild(el("td", account.active ? "status-active" : "status-inactive",
-      account.active ? "active" : "deactivated"));
+    var routing = el("td", "routing-cell");
+    routing.appendChild(routingCell(account));
+    tr.appendChild(routing);
+    tr.appendChild(el("td", account.active ? "status-active desk-" + account.status : "status-inactive",
+      account.active ? "active · " + account.status : "deactivated"));
     var actions = el("td");
     var box = el("div", "row-actions");
     box.appendChild(button("New password", "", function () { openReset(account); }));

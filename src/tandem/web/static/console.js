@@ -8,6 +8,7 @@
   var API = BASE + "api/v1/agent";
   var TOKEN_KEY = "tandem.agent.token";
   var LISTS_MS = 2000;
+  var HEARTBEAT_MS = 20000; // well inside TANDEM_AWAY_AFTER_SECONDS (default 120 s)
   var MESSAGES_MS = 1000;
 
   var session = { token: sessionStorage.getItem(TOKEN_KEY) || "", agent: null };
@@ -15,6 +16,7 @@
   var listsTimer = null;
   var messagesTimer = null;
   var clockTimer = null;
+  var heartbeatTimer = null;
   var listsFetchedAt = 0;
   // What the server says about itself (GET /settings): drafts on or off, and the one time zone
   // every time is shown in: the shop's, the zone the customer's promises were made in.
@@ -54,6 +56,7 @@
     clearInterval(listsTimer);
     clearInterval(messagesTimer);
     clearInterval(clockTimer);
+    clearInterval(heartbeatTimer);
     open = null;
     $("desk-view").hidden = true;
     $("who").hidden = true;
@@ -75,6 +78,8 @@
     listsTimer = setInterval(refreshLists, LISTS_MS);
     clockTimer = setInterval(tickWaits, 1000);
     openLinked();
+    api("GET", "/status").then(showStatus, function () {});
+    heartbeatTimer = setInterval(beat, HEARTBEAT_MS);
   }
 
   // A link to one conversation (the dashboard's lists): console#conversation=<id>.
@@ -84,6 +89,27 @@
   }
   window.addEventListener("hashchange", function () {
     if (session.agent) openLinked();
+  });
+
+  // ---- status: online / away / offline, and the heartbeat that keeps "online" true ------------
+
+  function showStatus(data) {
+    var picker = $("status");
+    picker.value = data.status;
+    picker.className = "status-" + data.status;
+  }
+
+  function beat() {
+    api("POST", "/heartbeat", {}).then(showStatus, function () {});
+  }
+
+  $("status").addEventListener("change", function () {
+    api("PUT", "/status", { status: $("status").value }).then(function (data) {
+      showStatus(data);
+      refreshLists();
+    }, function () {
+      api("GET", "/status").then(showStatus, function () {});
+    });
   });
 
   $("login-form").addEventListener("submit", function (e) {
@@ -198,6 +224,11 @@
       var mid = el("span", "conv-mid");
       mid.appendChild(el("span", "customer", item.customer_name || "Guest"));
       if (item.language) mid.appendChild(el("span", "badge lang", String(item.language).toUpperCase()));
+      if (item.team) {
+        var teamBadge = el("span", "badge team", item.team);
+        teamBadge.title = "Team the policy routed this to";
+        mid.appendChild(teamBadge);
+      }
       if (item.ticket_promised_by) {
         var ticket = el("span", "badge ticket", "ticket · answer by " + formatMoment(item.ticket_promised_by));
         ticket.title = "The customer was promised an answer by then (the same time, in the same zone, as in their chat)";
@@ -515,7 +546,9 @@
       case "handed_off":
         return "handed to a person: " + (e.reason || "") + rule;
       case "taken":
-        return "taken by " + who(e, fallbackName);
+        return (e.reason === "assigned" ? "assigned to " : "taken by ") + who(e, fallbackName);
+      case "returned":
+        return "back to the queue: " + who(e) + " went " + String(e.reason || "").replace("agent_", "");
       case "handed_back":
         return "handed back to the AI by " + who(e);
       case "closed":

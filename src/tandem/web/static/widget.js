@@ -36,6 +36,8 @@
       stateQueued: "In the queue: a person joins as soon as one is free",
       stateQueuedWait: "In the queue: a person joins in about {n} min",
       stateTicket: "A person answers here by {when}",
+      place: "You are number {n} in the queue",
+      placeWait: "You are number {n} in the queue · about {m} min",
       stateHuman: "You're talking with {name}",
       aPerson: "a person",
       stateClosed: "This conversation is closed",
@@ -75,6 +77,8 @@
       stateQueued: "In de wachtrij: een medewerker komt zo snel mogelijk",
       stateQueuedWait: "In de wachtrij: over ongeveer {n} min komt een medewerker",
       stateTicket: "Een medewerker antwoordt hier uiterlijk {when}",
+      place: "Je bent nummer {n} in de wachtrij",
+      placeWait: "Je bent nummer {n} in de wachtrij · ongeveer {m} min",
       stateHuman: "Je praat met {name}",
       aPerson: "een medewerker",
       stateClosed: "Dit gesprek is gesloten",
@@ -212,6 +216,13 @@
   stateEl.setAttribute("aria-live", "polite");
   titleBox.appendChild(titleEl);
   titleBox.appendChild(stateEl);
+  // While queued: the customer's place and the measured wait (GET /conversations/{id}).
+  var placeEl = el("p", "tw-place");
+  placeEl.setAttribute("aria-live", "polite");
+  placeEl.hidden = true;
+  titleBox.appendChild(placeEl);
+  var placeTimer = null;
+  var PLACE_MS = 10000;
   var closeBtn = button("tw-close", "×", function () {
     setOpen(false);
   });
@@ -316,6 +327,37 @@
     endBtn.disabled = !conv;
     if (closed && ratingBox.hidden) showRating();
     if (!closed) ratingBox.hidden = true;
+    followPlace();
+  }
+
+  // ---- the place in the queue ----------------------------------------------------------------
+
+  function followPlace() {
+    var queued = state === "queued" && conv;
+    if (!queued) {
+      clearInterval(placeTimer);
+      placeTimer = null;
+      placeEl.hidden = true;
+      return;
+    }
+    if (placeTimer) return;
+    readPlace();
+    placeTimer = setInterval(readPlace, PLACE_MS);
+  }
+
+  function readPlace() {
+    if (!conv) return;
+    api("GET", "/" + encodeURIComponent(conv.id)).then(function (data) {
+      if (data.state !== "queued" || !data.queue_position) {
+        placeEl.hidden = true;
+        return;
+      }
+      var m = data.expected_wait_minutes;
+      placeEl.textContent = m
+        ? t("placeWait", { n: data.queue_position, m: m })
+        : t("place", { n: data.queue_position });
+      placeEl.hidden = false;
+    }, function () {});
   }
 
   function authorLabel(m) {
