@@ -5,6 +5,8 @@ Emma's TD-1002 (delivered five days ago) holds a hoodie and two pairs of socks; 
 James's order, not hers.
 """
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -12,13 +14,21 @@ from conftest import signed
 from scenarios.chat import Chat
 
 HOODIE_ONLY = [
-    "Ik wil alleen de hoodie van TD-1002 terugsturen, niet de sokken",
-    "Ik wil de hoodie retourneren maar de sokken niet, bestelling TD-1002",
-    "Alles van TD-1002 terugsturen behalve de sokken",
-    "I only want to return the hoodie from TD-1002, not the socks",
-    "Please return everything from TD-1002 except the socks",
-    "I'd like to send back the hoodie from TD-1002 without the socks",
+    ("nl", "Ik wil alleen de hoodie van TD-1002 terugsturen, niet de sokken"),
+    ("nl", "Ik wil de hoodie retourneren maar de sokken niet, bestelling TD-1002"),
+    ("nl", "Alles van TD-1002 terugsturen behalve de sokken"),
+    ("en", "I only want to return the hoodie from TD-1002, not the socks"),
+    ("en", "Please return everything from TD-1002 except the socks"),
+    ("en", "I'd like to send back the hoodie from TD-1002 without the socks"),
 ]
+#: The shop names its products per language.
+HOODIE = {"nl": "Hoodie", "en": "Hooded sweatshirt"}
+#: How a confirmation question ends ("Shall I go ahead?", "Zal ik dat doen?").
+CONFIRMATION = re.compile(r"(Shall I|Zal ik) [^.?!]*\?$")
+
+
+def asks_to_confirm(text: str) -> bool:
+    return any(CONFIRMATION.search(line.strip()) for line in text.splitlines())
 
 
 def _text(body: dict[str, object]) -> str:
@@ -27,17 +37,16 @@ def _text(body: dict[str, object]) -> str:
     return "\n".join(m["text"] for m in messages if m["author"] != "customer")
 
 
-@pytest.mark.parametrize("request_text", HOODIE_ONLY)
+@pytest.mark.parametrize(("language", "request_text"), HOODIE_ONLY)
 def test_that_only_the_named_item_and_not_the_excluded_one_is_offered_for_return(
-    client: TestClient, request_text: str
+    client: TestClient, language: str, request_text: str
 ) -> None:
     chat = Chat(client, **signed("emma@example.nl"))
-    dutch = "ik" in request_text.lower() or "alles" in request_text
-    hoodie = "Hoodie" if dutch else "Hooded sweatshirt"  # the shop names it per language
+    hoodie = HOODIE[language]
     question = chat.replies(request_text)
     assert "TD-1002" in question and hoodie in question, question
     assert "sock" not in question.lower() and "sokken" not in question.lower(), question
-    done = chat.say("ja" if dutch else "yes")
+    done = chat.say("ja" if language == "nl" else "yes")
     assert f"1 x {hoodie}" in _text(done) and "sok" not in _text(done).lower(), _text(done)
     assert done["handoff"] is None
 
@@ -62,9 +71,9 @@ def test_that_a_pick_after_the_question_narrows_the_return_and_does_not_switch_f
 def test_that_all_and_a_quantity_select_what_they_say(client: TestClient) -> None:
     chat = Chat(client, **signed("emma@example.nl"))
     both = chat.replies("I want to return both items from TD-1002")
-    assert "1 x Hoodie" in both and "2 x" in both
+    assert "1 x Hooded sweatshirt" in both and "2 x" in both
     one = chat.replies("no, just 1 pair of socks")
-    assert "1 x Merino" in one and "Hoodie" not in one, one
+    assert "1 x Merino" in one and "Hooded sweatshirt" not in one, one
 
 
 @pytest.mark.parametrize(
@@ -81,7 +90,7 @@ def test_that_a_correction_in_one_message_asks_about_the_last_request_and_does_n
     chat = Chat(client, **signed("emma@example.nl"), language=language)
     body = chat.say(text)
     answer = _text(body)
-    assert "TD-1002" in answer and ("(yes/no)" in answer or "(ja/nee)" in answer), answer
+    assert "TD-1002" in answer and asks_to_confirm(answer), answer
     assert "cancelled" not in answer and "geannuleerd" not in answer
     assert "return" in answer.lower() or "retour" in answer.lower()
 
@@ -101,10 +110,10 @@ def test_that_someone_elses_order_in_a_partial_request_reveals_nothing(
     assert "TD-2001" in answer  # named back honestly: not found among hers
     for secret in ("James", "boots", "Boots", "laarzen", "Laarzen", "Royal Mail", "brown"):
         assert secret not in answer, answer
-    assert "(yes/no)" not in answer and "(ja/nee)" not in answer
+    assert not asks_to_confirm(answer)
     after = chat.say("ja" if text.startswith("Ik") else "yes")  # names no order: asked again
     again = _text(after)
-    assert after["handoff"] is None and "(yes/no)" not in again and "(ja/nee)" not in again
+    assert after["handoff"] is None and not asks_to_confirm(again)
     assert again != answer and "TD-1003" in again, again
 
 
@@ -135,8 +144,8 @@ def test_that_a_turn_handing_over_does_not_also_ask_the_drafted_question(
     chat = Chat(client, **signed("emma@example.nl"))
     first = chat.replies("Ik wil de hoodie van TD-1002 terugsturen")
     second = chat.replies("ik wil de hoodie van TD-1002 terugsturen zei ik")
-    assert "(ja/nee)" in first and "(ja/nee)" in second and first != second
+    assert asks_to_confirm(first) and asks_to_confirm(second) and first != second
     body = chat.say("de hoodie van TD-1002 terugsturen")
     answer = _text(body)
     assert body["handoff"] is not None and body["handoff"]["rule"].startswith("same_answer")
-    assert "(ja/nee)" not in answer and "Zal ik" not in answer, answer
+    assert not asks_to_confirm(answer) and "Zal ik" not in answer, answer
