@@ -21,8 +21,10 @@ from tandem.domain.conversation import Actor, State
 from tandem.domain.decision import Action, Outcome
 from tandem.domain.errors import NotFound
 from tandem.domain.policy.engine import Engine as PolicyEngine
+from tandem.domain.rollout import Gate, Modes
 from tandem.domain.turns import Attempt, Surroundings, turn_facts
 from tandem.security.verification import Checked, VerificationGuard, VerificationLimits
+from tandem.services import rollout
 from tandem.services.agents import agents_online
 from tandem.services.runtime import Runtime
 from tandem.storage.conversations import (
@@ -52,6 +54,7 @@ class Snapshot:
     policy: PolicyEngine
     agents_online: int
     waiting: int  # conversations in the queue
+    rollout: Modes  # every topic's roll-out mode, read for this turn
 
     @property
     def version(self) -> tuple[int, int, State]:
@@ -88,6 +91,21 @@ class Thought:
     def topic(self) -> str:
         return topic_for(self.understanding.intent, self.answer, self.snapshot.record)
 
+    @property
+    def gate(self) -> Gate:
+        """What the AI may do on this turn's topic for this customer (the one place it is
+        decided; docs/rollout.md)."""
+        record = self.snapshot.record
+        return self.snapshot.rollout.gate(self.topic, pilot_subject(record))
+
+
+def pilot_subject(record: ConversationRecord) -> str:
+    """Whom a pilot assigns: the signed-in customer (the same group in every conversation),
+    else the conversation (a guest who proves who they are later does not change group)."""
+    if record.customer_email:
+        return f"customer:{record.customer_email.lower()}"
+    return f"conversation:{record.id}"
+
 
 def look(runtime: Runtime, connection: Connection, conversation_id: str) -> Snapshot:
     record = find_conversation(connection, conversation_id)
@@ -110,6 +128,7 @@ def look(runtime: Runtime, connection: Connection, conversation_id: str) -> Snap
         runtime.policies.current(connection),
         agents_online(connection),
         waiting(connection),
+        rollout.current(connection),
     )
 
 

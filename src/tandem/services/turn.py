@@ -32,7 +32,15 @@ from tandem.domain.conversation import Actor, EventKind, State
 from tandem.domain.decided import Decided, Performed
 from tandem.domain.decision import Action, Outcome
 from tandem.domain.memory import PendingAction
-from tandem.domain.turns import Attempt, Turn, TurnOutcome, decide_turn
+from tandem.domain.rollout import Draft, Gate
+from tandem.domain.turns import (
+    Attempt,
+    Turn,
+    TurnMemory,
+    TurnOutcome,
+    decide_turn,
+    remember,
+)
 from tandem.services.agents import agents_online
 from tandem.services.cards import transcript
 from tandem.services.handoff import AiTurn, Handoff, Known, hand_over, while_queued
@@ -176,6 +184,10 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
 
     turn = decide_turn(policy, record.memory.turn, u, around, attempt)
     answer = thought.answer if tried else None
+    gated = _gated(turn, thought.gate, record.memory.turn)
+    draft = answer if gated is not turn and thought.gate.drafts else None
+    if gated is not turn:  # the topic's roll-out mode gives it to a person
+        turn, answer = gated, None
     if answer is not None and answer.customer is not None:
         unit.set(customer_id=answer.customer.id)
     pending = _pending(thought, answer, turn)
@@ -188,7 +200,44 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     unit.set(policy_version=turn.decision.policy_version)
     _record_decision(unit, thought, answer, turn)
     sent = [unit.say(Actor.AI, reply.text) for reply in _shown(answer)]
-    return _Written(_act(runtime, unit, thought, turn, sent, pending), pending, thought)
+    acted = _act(runtime, unit, thought, turn, sent, pending)
+    if draft is not None:
+        _store_draft(unit, thought, draft)
+    return _Written(acted, pending, thought)
+
+
+def _gated(turn: Turn, gate: Gate, memory: TurnMemory) -> Turn:
+    """The topic's roll-out mode (domain/rollout.py) overrules a decision that lets the AI
+    answer: a person takes over (a ticket when nobody can now), with the mode's reason."""
+    if gate.reason is None or turn.decision.action not in (Action.ANSWER, Action.OFFER_HUMAN):
+        return turn
+    facts = turn.facts
+    nobody = not facts.office_hours or facts.agents_online == 0
+    decision = dataclasses.replace(
+        turn.decision,
+        action=Action.TICKET if nobody else Action.HANDOFF,
+        reason=gate.reason,
+        rule=f"rollout_{gate.mode.value}",
+        cause=None,
+    )
+    return Turn(decision, facts, remember(memory, facts, TurnOutcome.HANDED_OVER, None))
+
+
+def _store_draft(unit: ConversationUnit, thought: Thought, answer: Answer) -> None:
+    """Shadow mode: the AI's answer (and its action) goes on the card as a draft for the agent
+    (services/drafts.py sends, edits or discards it, and performs the action on a click)."""
+    card = unit.conversation.card
+    if card is None or answer.outcome is Outcome.NOT_UNDERSTOOD or not answer.replies:
+        return
+    draft = Draft(
+        message=thought.message.offset,
+        topic=thought.topic,
+        texts=[reply.text for reply in answer.replies],
+        action=None if answer.action is None else to_json(answer.action),
+        flow=answer.flow_name,
+        outcome=answer.outcome.value,
+    )
+    unit.set(card=card | {"draft": draft.to_json()})
 
 
 def _tried(thought: Thought, final: bool) -> Attempt:
@@ -228,7 +277,7 @@ def _pending(thought: Thought, answer: Answer | None, turn: Turn) -> PendingActi
 def _record_decision(
     unit: ConversationUnit, thought: Thought, answer: Answer | None, turn: Turn, stage: str = "plan"
 ) -> None:
-    u = thought.understanding
+    u, gate = thought.understanding, thought.gate
     decided = Decided.of(
         turn.decision,
         message=thought.message.offset,
@@ -243,6 +292,8 @@ def _record_decision(
         stage=stage,
         error=answer.detail.get("error") if answer is not None else None,
         facts=dataclasses.asdict(turn.facts),
+        rollout_mode=gate.mode.value,
+        rollout_group=gate.group.value if gate.group else None,
     )
     detail = decided.to_detail()
     unit.record_event(

@@ -180,3 +180,30 @@ Index(
     verification_failures.c.failed_at,
 )
 Index("ix_verification_failures_failed_at", verification_failures.c.failed_at)
+
+#: Each topic's roll-out mode as a lead (or the evaluation) last set it; a topic without a row
+#: has its default (domain/rollout_defaults.yaml). See services/rollout.py.
+rollout_modes = Table(
+    "rollout_modes",
+    metadata,
+    Column("topic", String(40), primary_key=True),
+    Column("mode", String(16), nullable=False),
+    Column("percent", Integer),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Every change of a topic's mode: who (an agent id; null: the system), when, why, automatic.
+rollout_changes = Table(
+    "rollout_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", String(40), nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("percent", Integer),
+    Column("previous_mode", String(16), nullable=False),
+    Column("previous_percent", Integer),
+    Column("changed_by", String(36), ForeignKey("agents.id")),
+    Column("automatic", Boolean, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False, index=True),
+)
