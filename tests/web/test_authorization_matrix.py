@@ -90,6 +90,10 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/agents"): leads(201),
     ("PATCH", "/api/v1/agents/{agent_id}"): leads(200),
     ("POST", "/api/v1/agents/{agent_id}/reset-password"): leads(200),
+    ("GET", "/api/v1/rollout/topics"): leads(200),
+    ("PUT", "/api/v1/rollout/topics/{topic}"): leads(200),
+    ("POST", "/api/v1/rollout/kill"): leads(200),
+    ("GET", "/api/v1/rollout/history"): leads(200),
     # pages and documents: public (the console's data comes from the agent API)
     ("GET", "/"): everyone(200),
     ("GET", "/console"): everyone(200),
@@ -120,6 +124,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "password": "a-long-password",
     },
     ("PATCH", "/api/v1/agents/{agent_id}"): {"name": "Spare Agent", "active": False},
+    ("PUT", "/api/v1/rollout/topics/{topic}"): {"mode": "on", "note": "as it was"},
+    ("POST", "/api/v1/rollout/kill"): {"topic": "invoices", "note": "a test"},
     ("POST", "/api/v1/agents/{agent_id}/reset-password"): {"password": "another-password"},
 }
 
@@ -181,6 +187,7 @@ def _path(template: str, world: World) -> str:
         language="en",
         slug="returns",
         agent_id=world.spare,
+        topic="refunds",
     )
 
 

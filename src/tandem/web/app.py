@@ -22,6 +22,7 @@ from tandem.web import (
     lead_api,
     pages,
     policy_page,
+    rollout_api,
 )
 from tandem.web.body_limit import BodyLimit
 from tandem.web.headers import SecurityHeaders, WidgetCors, cors_origins
@@ -66,6 +67,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(customer_api.router)
     app.include_router(agent_api.router)
     app.include_router(lead_api.router)
+    app.include_router(rollout_api.router)
     app.include_router(agents_api.router)
     app.include_router(pages.router)
     app.include_router(policy_page.router)
