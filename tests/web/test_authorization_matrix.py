@@ -78,6 +78,8 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", f"{DESK}/messages"): agents(201, 409, 409),
     ("POST", f"{DESK}/draft"): agents(200, 409, 409),
     ("POST", f"{DESK}/hand-back"): agents(200, 409, 409),
+    ("POST", f"{DESK}/ai-draft"): agents(404, 409, 409),  # A has no shadow draft
+    ("POST", f"{DESK}/ai-draft/action"): agents(404, 409, 409),
     ("POST", f"{DESK}/close"): agents(200, 403, 200),
     # the lead API: leads only
     ("GET", "/api/v1/policies"): leads(200),
@@ -116,6 +118,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", f"{CONVERSATION}/rating"): {"score": 5},
     ("POST", "/api/v1/agent/login"): {"email": AGENT_EMAILS[AGENT], "password": DEMO_PASSWORD},
     ("POST", f"{DESK}/messages"): {"text": "Let me look into it."},
+    ("POST", f"{DESK}/ai-draft"): {"use": "discard"},
     ("POST", "/api/v1/policies/check"): {"text": POLICY},
     ("POST", "/api/v1/policies"): {"text": POLICY, "note": "the same again"},
     ("POST", "/api/v1/agents"): {

@@ -158,7 +158,7 @@ def think(
         snapshot, message, understanding, customer, shop, turn, None, None, None, request_human
     )
     if record.state is not State.AI:
-        return thought
+        return _shadow_draft(runtime, thought)
     named = _named_order(thought)
     thought = dataclasses.replace(thought, order=_own_order(shop, customer, named))
     if not _may_answer(runtime, thought):
@@ -259,6 +259,18 @@ def _context(snapshot: Snapshot, shop: TurnShop, customer: Customer | None) -> C
         today=dt.date.today(),
         known_products=known,
     )
+
+
+def _shadow_draft(runtime: Runtime, thought: Thought) -> Thought:
+    """A person answers a conversation handed over in shadow mode: the AI still drafts its
+    answer to each customer message for them (services/drafts.py), never sending it."""
+    record = thought.snapshot.record
+    if record.state is not State.HUMAN or not (record.card or {}).get("draft"):
+        return thought
+    answer = runtime.assistant.respond(thought.turn)
+    customer = answer.customer or thought.customer
+    order = _own_order(thought.shop, customer, answer.detail.get("order_id"))
+    return dataclasses.replace(thought, answer=answer, customer=customer, order=order)
 
 
 def _load_recorded(snapshot: Snapshot, shop: TurnShop, customer: Customer | None) -> None:

@@ -171,8 +171,10 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
         unit.set(language=u.language)
     if record.state is State.QUEUED:
         return _Written(while_queued(runtime, unit, thought), None, thought)
-    if record.state is not State.AI:
-        return _Written(AiTurn([], None, record.state), None, thought)  # a person owns it
+    if record.state is not State.AI:  # a person owns it; in shadow mode the AI drafts for them
+        if thought.answer is not None and thought.gate.drafts:
+            _store_draft(unit, thought, thought.answer)
+        return _Written(AiTurn([], None, record.state), None, thought)
     snapshot = thought.snapshot  # current: the conversation is as it was (checked above)
     around = thought.around(runtime, snapshot.agents_online, snapshot.waiting)
     policy = snapshot.policy
@@ -188,11 +190,12 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     draft = answer if gated is not turn and thought.gate.drafts else None
     if gated is not turn:  # the topic's roll-out mode gives it to a person
         turn, answer = gated, None
-    if answer is not None and answer.customer is not None:
-        unit.set(customer_id=answer.customer.id)
+    planned = answer or draft  # in shadow mode the flow goes on as drafted
+    if planned is not None and planned.customer is not None:
+        unit.set(customer_id=planned.customer.id)
     pending = _pending(thought, answer, turn)
     said = _said(answer)
-    flow = answer.flow if answer is not None else record.memory.flow
+    flow = planned.flow if planned is not None else record.memory.flow
     order_id = thought.order.id if thought.order else None
     offset = thought.message.offset
     memory = record.memory.after_turn(turn.memory, flow, said, order_id, pending, offset)
@@ -225,10 +228,21 @@ def _gated(turn: Turn, gate: Gate, memory: TurnMemory) -> Turn:
 
 def _store_draft(unit: ConversationUnit, thought: Thought, answer: Answer) -> None:
     """Shadow mode: the AI's answer (and its action) goes on the card as a draft for the agent
-    (services/drafts.py sends, edits or discards it, and performs the action on a click)."""
-    card = unit.conversation.card
-    if card is None or answer.outcome is Outcome.NOT_UNDERSTOOD or not answer.replies:
+    (services/drafts.py sends, edits or discards it, and performs the action on a click); the
+    flow's memory moves on as drafted, so the customer's next answer continues it."""
+    record = unit.conversation
+    card = record.card
+    if card is None or answer.outcome is Outcome.NOT_UNDERSTOOD:
         return
+    if not answer.replies and answer.action is None:
+        return
+    if record.state is State.HUMAN:
+        if answer.customer is not None:
+            unit.set(customer_id=answer.customer.id)
+        order_id = thought.order.id if thought.order else None
+        memory = record.memory
+        offset = thought.message.offset
+        unit.remember(memory.after_turn(memory.turn, answer.flow, None, order_id, None, offset))
     draft = Draft(
         message=thought.message.offset,
         topic=thought.topic,

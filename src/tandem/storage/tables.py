@@ -93,7 +93,7 @@ events = Table(
     Column("conversation_id", String(36), ForeignKey("conversations.id"), nullable=False),
     Column("seq", Integer, nullable=False),
     Column("kind", String(24), nullable=False),
-    Column("actor", String(16), nullable=False),
+    Column("actor", String(24), nullable=False),
     Column("agent_id", String(36), ForeignKey("agents.id")),
     Column("from_state", String(16)),
     Column("to_state", String(16)),

@@ -17,6 +17,7 @@ from tandem.web import (
     agents_api,
     api_docs,
     customer_api,
+    drafts_api,
     errors,
     health,
     lead_api,
@@ -66,6 +67,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(customer_api.router)
     app.include_router(agent_api.router)
+    app.include_router(drafts_api.router)
     app.include_router(lead_api.router)
     app.include_router(rollout_api.router)
     app.include_router(agents_api.router)

@@ -1,4 +1,4 @@
-"""roll-out modes per topic, and the history of every change
+"""roll-out modes per topic, the history of every change; events.actor fits agent_on_behalf_of_ai
 
 Revision ID: 0010
 Revises: 0007
@@ -44,9 +44,17 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_rollout_changes_changed_at"), "rollout_changes", ["changed_at"], unique=False
     )
+    if op.get_bind().dialect.name != "sqlite":  # SQLite does not enforce a length
+        op.alter_column(  # room for the actor agent_on_behalf_of_ai
+            "events", "actor", type_=sa.String(length=24), existing_type=sa.String(length=16)
+        )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column(
+            "events", "actor", type_=sa.String(length=16), existing_type=sa.String(length=24)
+        )
     op.drop_index(op.f("ix_rollout_changes_changed_at"), table_name="rollout_changes")
     op.drop_table("rollout_changes")
     op.drop_table("rollout_modes")
