@@ -101,6 +101,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/console"): everyone(200),
     ("GET", "/console/policy"): everyone(200),
     ("GET", "/console/agents"): everyone(200),
+    ("GET", "/console/rollout"): everyone(200),
     ("GET", "/help/{language}/{slug}"): everyone(200),
     ("GET", "/widget.js"): everyone(200),
     ("GET", "/openapi.json"): everyone(200),

@@ -66,6 +66,7 @@
     $("agent-name").textContent = agent.name + (agent.role ? " · " + agent.role : "");
     $("policy-link").hidden = agent.role !== "lead";
     $("agents-link").hidden = agent.role !== "lead";
+    $("rollout-link").hidden = agent.role !== "lead";
     $("who").hidden = false;
     $("login-view").hidden = true;
     $("desk-view").hidden = false;
