@@ -25,9 +25,11 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 
-## Every test: on SQLite, and on PostgreSQL too when TANDEM_TEST_DATABASE_URL is set
+## Every test: on SQLite, and on PostgreSQL too when TANDEM_TEST_DATABASE_URL is set; in one
+## worker process per core (pytest-xdist; TEST_WORKERS=0 runs them in this process)
+TEST_WORKERS ?= auto
 test: install browser lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -6,16 +6,20 @@ too. Each test run gets its own PostgreSQL schema, so concurrent runs never see 
 
 from __future__ import annotations
 
+import dataclasses
+import fcntl
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
+from mail_server import Inbox, smtp_server
 from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.demo.generate import seed
@@ -33,6 +37,8 @@ DEMO_PASSWORD = "demo-password-for-tests"
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 #: The shop's shared secret in tests (TANDEM_IDENTITY_SECRET): 32 bytes, the least accepted.
 IDENTITY_SECRET = "tests-identity-secret-32-bytes!!"
+#: The understanding models every test shares (the understanding tests train their own).
+MODEL_DIR = Path(__file__).resolve().parents[1] / "var" / "test-models"
 
 
 def sign(email: str) -> str:
@@ -99,12 +105,32 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary folder of this test run, shared by its parallel workers (pytest -n)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on this file: parallel test workers (pytest -n) take turns."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(file, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def understander() -> Understands:
-    """The real understanding models, trained once (and cached in var/ between runs)."""
+    """The real understanding models, trained once (and cached in var/ between runs); parallel
+    workers wait for the one that trains, then load what it stored."""
     from tandem.understanding.pipeline import load_or_train
 
-    return load_or_train(Path("var/test-models"))
+    with exclusive(MODEL_DIR.parent / "test-models.lock"):
+        return load_or_train(MODEL_DIR)
 
 
 @pytest.fixture
@@ -138,6 +164,31 @@ def runtime(
         identity_secret=IDENTITY_SECRET,
     )
     return assemble(settings, engine, DemoShop(shop_engine), understander, knowledge)
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    """A real SMTP server on a free local port; `inbox.received` holds what it was sent."""
+    with smtp_server() as running:
+        yield running
+
+
+@pytest.fixture
+def mail_runtime(runtime: Runtime, inbox: Inbox) -> Runtime:
+    """The runtime with email on: ticket answers are due at once and go to `inbox` when the
+    test runs the outbox (services/outbox.send_due)."""
+    mailing = dataclasses.replace(runtime)
+    mailing.settings = runtime.settings.model_copy(
+        update={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": inbox.port,
+            "smtp_security": "none",
+            "smtp_from": "Tandem Shop <help@shop.example>",
+            "email_after_minutes": 0.0,
+            "email_interval_seconds": 3600.0,  # the server's job runs at start only: tests send
+        }
+    )
+    return mailing
 
 
 @pytest.fixture

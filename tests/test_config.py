@@ -43,3 +43,14 @@ def test_that_a_registry_refuses_a_name_twice_and_names_what_it_knows() -> None:
         registry.register("one", 2)
     with pytest.raises(UnknownName, match="unknown widget 'two'; known: one"):
         registry.get("two")
+
+
+def test_that_a_mail_server_without_a_from_address_or_with_a_bad_one_is_refused() -> None:
+    with pytest.raises(ValidationError, match="TANDEM_SMTP_FROM is needed"):
+        Settings(smtp_host="mail.example")
+    with pytest.raises(ValidationError, match="smtp_from"):
+        Settings(smtp_host="mail.example", smtp_from="not an address")
+    with pytest.raises(ValidationError, match="smtp_security"):
+        Settings(smtp_security="ssl")
+    assert not Settings().mail_enabled
+    assert Settings(smtp_host="mail.example", smtp_from="Shop <help@shop.example>").mail_enabled

@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tandem.commands.eval",
     "tandem.commands.capacity",
     "tandem.commands.rollout",
+    "tandem.commands.report",
 )
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tandem.commerce.backends import BACKENDS
@@ -21,6 +22,7 @@ MIN_SECRET_BYTES = 32
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 LogLevel = Literal["debug", "info", "warning", "error"]
+SmtpSecurity = Literal["starttls", "tls", "none"]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -199,6 +201,51 @@ class Settings(BaseSettings):
             "at once."
         ),
     )
+    auto_close_minutes: int = Field(
+        30,
+        ge=1,
+        description=(
+            "A conversation nobody has written in for this long is closed by the system (a "
+            "ticket stays open); a customer left waiting in the queue counts as abandoned."
+        ),
+    )
+    recontact_days: int = Field(
+        7,
+        ge=1,
+        le=90,
+        description=(
+            "A resolved conversation stops counting as honestly resolved when the same customer "
+            "comes back about the same topic within this many days (docs/metrics.md)."
+        ),
+    )
+    cost_per_agent_hour: float = Field(
+        30.0, ge=0, description="What an hour of an agent's time costs, for cost per resolution."
+    )
+    cost_per_ai_conversation: float = Field(
+        0.10, ge=0, description="What one conversation the AI takes part in costs (models, LLM)."
+    )
+    nps_share: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description=(
+            "Share of customers asked the NPS question after their CSAT (0..1); the same "
+            "customer is always asked or never (by a hash of who they are)."
+        ),
+    )
+    metrics_interval_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="How often a server brings the metrics summaries up to date (and closes idle "
+        "conversations); one process at a time does it.",
+    )
+    metrics_token: SecretStr = Field(
+        SecretStr(""),
+        description=(
+            "Bearer token Prometheus sends to read /metrics. Empty: /metrics answers only "
+            "requests from this machine (127.0.0.1, ::1). It holds no customer data either way."
+        ),
+    )
     recovery_interval_seconds: float = Field(
         30.0,
         gt=0,
@@ -234,6 +281,40 @@ class Settings(BaseSettings):
     llm_api_key: str = Field("", description="Bearer key for the LLM endpoint, if it needs one.")
     llm_timeout: float = Field(
         4.0, gt=0, description="Seconds to wait for the LLM before using the template answer."
+    )
+    smtp_host: str = Field(
+        "",
+        description=(
+            "Mail server for ticket answers (docs/email.md). Empty: Tandem sends no email and "
+            "never promises one."
+        ),
+    )
+    smtp_port: Port = Field(587, description="Port of the mail server (587 STARTTLS, 465 TLS).")
+    smtp_security: SmtpSecurity = Field(
+        "starttls",
+        description=(
+            "'starttls' (upgrade a plain connection, port 587), 'tls' (TLS from the start, "
+            "port 465) or 'none' (a local relay only)."
+        ),
+    )
+    smtp_from: str = Field(
+        "", description="The From address of ticket emails, e.g. 'Shop support <help@shop.nl>'."
+    )
+    smtp_username: str = Field("", description="Login at the mail server; empty: no login.")
+    smtp_password: SecretStr | None = Field(None, description="Password for smtp_username.")
+    smtp_timeout_seconds: float = Field(
+        10.0, gt=0, description="Seconds to wait for the mail server before trying again later."
+    )
+    email_after_minutes: float = Field(
+        5.0,
+        ge=0,
+        description=(
+            "An agent's answer on a ticket is emailed when the customer has not written in the "
+            "chat within this many minutes after it (they have left the chat)."
+        ),
+    )
+    email_interval_seconds: float = Field(
+        30.0, gt=0, description="How often a server sends the emails that are due."
     )
     log_level: LogLevel = Field("info", description="Log level: debug, info, warning or error.")
     log_format: Literal["json", "text"] = Field(
@@ -318,9 +399,27 @@ class Settings(BaseSettings):
             raise ValueError(f"not addresses or networks: {value!r}") from None
         return value
 
+    @field_validator("smtp_from")
+    @classmethod
+    def _mail_address(cls, value: str) -> str:
+        if value and "@" not in parseaddr(value)[1]:
+            raise ValueError("TANDEM_SMTP_FROM is an address: help@shop.example or 'Shop <...>'")
+        return value
+
+    @model_validator(mode="after")
+    def _mail_complete(self) -> Settings:
+        if self.smtp_host and not self.smtp_from:
+            raise ValueError("TANDEM_SMTP_HOST is set: TANDEM_SMTP_FROM is needed too")
+        return self
+
     @property
     def proxy_networks(self) -> tuple[Network, ...]:
         return _networks(self.trusted_proxies)
+
+    @property
+    def mail_enabled(self) -> bool:
+        """Ticket answers are emailed: a mail server and a From address are configured."""
+        return bool(self.smtp_host and self.smtp_from)
 
     @property
     def hours(self) -> OfficeHours:

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from conftest import signed
+from conftest import MODEL_DIR, signed
 from tandem.cli import main
 from tandem.config import get_settings
 from tandem.domain.policy import DEFAULT_POLICY
 from tandem.services.conversations import post_customer_message, start_conversation
 from tandem.services.runtime import Runtime
 
-MODELS = "var/test-models"
+MODELS = str(MODEL_DIR)
 #: The default policy, but a question about an order goes to a person.
 ORDERS_TO_PEOPLE = DEFAULT_POLICY.read_text("utf-8").replace(
     "rules:\n",

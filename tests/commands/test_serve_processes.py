@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
+from conftest import MODEL_DIR
 from live_server import Served, serve
 from tandem.services.runtime import Understands
 from tandem.storage.conversations import now
@@ -66,7 +67,7 @@ def settings(fresh_database_url: str, tmp_path: Path, understander: Understands)
         "TANDEM_SHOP_DATABASE_URL": fresh_database_url if postgres else f"sqlite:///{tmp_path}/s",
         "TANDEM_DEMO": "true",
         "TANDEM_DEMO_PASSWORD": "serve-process-test",
-        "TANDEM_MODEL_DIR": str(Path("var/test-models").resolve()),
+        "TANDEM_MODEL_DIR": str(MODEL_DIR),
         "TANDEM_LOG_LEVEL": "warning",
         "TANDEM_RECOVERY_GRACE_SECONDS": "1",
         "TANDEM_RECOVERY_INTERVAL_SECONDS": "0.5",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tandem.commerce.model import Address, CommerceBackend, Customer, Order, Refund
-from tandem.types import CustomerId, OrderId
+from tandem.types import CustomerId, Language, OrderId
 
 #: The methods that change a shop.
 CHANGING = frozenset(
@@ -40,9 +40,11 @@ class RecordingShop:
         self._note("orders_of", customer_id)
         return self.shop.orders_of(customer_id)
 
-    def variants_of(self, product_id: str) -> list[tuple[str, str, bool]]:
+    def variants_of(
+        self, product_id: str, language: Language | None = None
+    ) -> list[tuple[str, str, bool]]:
         self._note("variants_of", product_id)
-        return self.shop.variants_of(product_id)
+        return self.shop.variants_of(product_id, language)
 
     def cancel_order(self, order_id: OrderId, *, idempotency_key: str | None = None) -> Order:
         self._note("cancel_order", order_id, key=idempotency_key)

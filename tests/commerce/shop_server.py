@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tandem.commerce import wire
 from tandem.commerce.model import CommerceBackend, CommerceError, CommerceErrorCode
-from tandem.types import CustomerId, OrderId
+from tandem.types import CustomerId, Language, OrderId
 
 Handler = Callable[[CommerceBackend, str, dict[str, Any], dict[str, list[str]]], Any]
 Code = CommerceErrorCode
@@ -48,6 +48,11 @@ def _order(shop: CommerceBackend, key: str, _: Any, __: Any) -> Any:
     return wire.order_json(order)
 
 
+def _language(query: dict[str, list[str]]) -> Language | None:
+    wanted = query.get("language", [None])[0]
+    return "nl" if wanted == "nl" else "en" if wanted == "en" else None
+
+
 def _once(query: dict[str, list[str]]) -> str | None:
     """The request's Idempotency-Key header (put with the query by the handler)."""
     return query.get(IDEMPOTENCY, [None])[0]  # type: ignore[list-item]
@@ -74,8 +79,9 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
     ("POST", re.compile(r"/orders/([^/]+)/exchange"), lambda shop, key, body, q: wire.order_json(
         shop.exchange_item(OrderId(key), body["variant_id"], body["new_variant_id"],
                            idempotency_key=_once(q)))),
-    ("GET", re.compile(r"/products/([^/]+)/variants"), lambda shop, key, _, __: {"variants": [
-        {"id": i, "name": n, "in_stock": s} for i, n, s in shop.variants_of(key)]}),
+    ("GET", re.compile(r"/products/([^/]+)/variants"), lambda shop, key, _, q: {"variants": [
+        {"id": i, "name": n, "in_stock": s}
+        for i, n, s in shop.variants_of(key, _language(q))]}),
 ]
 
 

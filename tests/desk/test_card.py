@@ -78,11 +78,11 @@ def test_that_a_double_charge_card_points_at_the_two_payments() -> None:
     assert card.to_json()["orders"] == [
         {
             "id": "TD-1004",
-            "status": "processing",
+            "status": "being prepared",
             "total": "EUR 59.95",
-            "items": "Linen shirt (L)",
+            "items": "Linen shirt in L",
             "tracking": None,
-            "payments": "paid EUR 59.95 (ideal), paid EUR 59.95 (ideal)",
+            "payments": "paid EUR 59.95 via iDEAL, paid EUR 59.95 via iDEAL",
         }
     ]
     assert card.to_json()["priority"] == "high"
@@ -102,7 +102,7 @@ def test_that_a_customer_request_card_says_what_was_asked_and_answered() -> None
     )  # fmt: skip
 
     assert card.summary == "Asked where order TD-1001 is; then asked for a person."
-    assert card.tried == ("Answered order status of TD-1001",)
+    assert card.tried == ("Answered a question about the order status of TD-1001",)
     assert card.next_step == "Greet the customer; they asked for a person."
     data = card.to_json()
     assert data["customer"] == {
@@ -134,8 +134,8 @@ def test_that_an_action_failure_card_names_what_failed_and_the_shop_error() -> N
 
     assert card.summary == "Wilde bestelling TD-1002 annuleren."
     assert card.tried == (
-        "Asked for details (cancellation of TD-1002)",
-        "Cancellation of TD-1002 failed: unavailable",
+        "Asked for details about the cancellation of TD-1002",
+        "Tried to cancel TD-1002: the shop could not be reached",
     )
     assert card.next_step == (
         "The cancellation of TD-1002 failed (shop error: unavailable): do it by hand in the "
@@ -153,9 +153,9 @@ def test_that_an_unidentified_customer_gets_a_card_that_says_so() -> None:
     assert card.customer is None
     assert card.orders == ()
     assert card.to_json()["customer"] is None
-    assert (
-        card.summary
-        == 'Meldde dat de bestelling twee keer is afgeschreven; schreef daarna "Hallo??".'
+    assert card.summary == (
+        "Meldde dat een nog onbekende bestelling twee keer is afgeschreven; "
+        'schreef daarna "Hallo??".'
     )
     assert card.next_step == (
         "Ask which order was charged twice, then check its payments and refund the duplicate. "

@@ -22,7 +22,7 @@ default: {action: answer, reason: routin}
 
 def test_that_checking_the_default_policy_succeeds(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["policy", "check", str(DEFAULT_POLICY)]) == 0
-    assert capsys.readouterr().out == f"{DEFAULT_POLICY}: ok (version 1, 18 rules)\n"
+    assert capsys.readouterr().out == f"{DEFAULT_POLICY}: ok (version 1, 19 rules)\n"
 
 
 def test_that_checking_a_broken_policy_prints_each_problem_as_file_and_line(

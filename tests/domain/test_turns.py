@@ -155,3 +155,37 @@ def test_that_yes_to_a_confirmation_question_is_not_taken_as_yes_to_a_person() -
     asked = decide_turn(ENGINE, TurnMemory(), unsure, AROUND, lambda: Attempt("c", asks=True))
     yes = decide_turn(ENGINE, asked.memory, said("affirm"), AROUND, lambda: Attempt("done"))
     assert yes.decision.action is Action.ANSWER
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        DEFAULT_POLICY.read_text("utf-8"),
+        # a lead's policy that hands every return over, after the AI drafted its answer
+        "version: 1\nrules:\n  - {name: returns_to_people, when: 'same_answer_twice || "
+        'intent == "return_item"\', action: handoff, reason: business_rule}\n'
+        "default: {action: answer, reason: routine}\n",
+    ],
+)
+def test_that_one_turn_never_both_asks_a_question_and_hands_over(policy: str) -> None:
+    engine = Engine(load_policy(policy))
+    for intent in ("return_item", "affirm", "deny", "cancel_order"):
+        for asks in (True, False):
+            for repeats in (True, False):
+                memory = TurnMemory(last_answer_key="return_confirm|TD-1002")
+                draft = Attempt("return_confirm|TD-1002", asks=asks, repeats_question=repeats)
+                turn = decide_turn(engine, memory, said(intent), AROUND, lambda d=draft: d)
+                handing_over = turn.decision.action in (Action.HANDOFF, Action.TICKET)
+                if handing_over and asks:
+                    assert not turn.shows_answer, (intent, asks, repeats)
+                if turn.decision.action is Action.ANSWER:
+                    assert turn.shows_answer
+
+
+def test_that_the_identical_question_twice_goes_to_a_person_even_after_yes() -> None:
+    draft = Attempt("exchange_which_item|", asks=True, repeats_question=True)
+    turn = decide_turn(ENGINE, TurnMemory(), said("affirm"), AROUND, lambda: draft)
+    assert turn.decision.rule == "same_question_twice"
+    assert turn.decision.action is Action.HANDOFF and not turn.shows_answer
+    reworded = decide_turn(ENGINE, TurnMemory(), said("affirm"), AROUND, lambda: Attempt("x"))
+    assert reworded.decision.action is Action.ANSWER and reworded.shows_answer

@@ -6,6 +6,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from scenarios.wording import check_reply
+
 
 class Chat:
     def __init__(self, client: TestClient, **start: str) -> None:
@@ -13,6 +15,7 @@ class Chat:
         response = client.post("/api/v1/conversations", json=start)
         assert response.status_code == 201, response.text
         body = response.json()
+        check_reply(body["messages"][0]["text"])
         self.id: str = body["id"]
         self.token: str = body["token"]
         self.greeting: str = body["messages"][0]["text"]
@@ -31,6 +34,9 @@ class Chat:
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         self.state = body["state"]
+        for message in body["messages"]:  # every scripted conversation checks its wording
+            if message["author"] != "customer":
+                check_reply(message["text"])
         return body
 
     def replies(self, text: str) -> str:

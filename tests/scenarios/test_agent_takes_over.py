@@ -101,4 +101,7 @@ def test_that_a_queued_customer_asking_again_hears_where_they_stand(
     again = chat.say("hallo?? ik wil echt een medewerker")
     assert again["state"] == "queued"
     assert "wachtrij" in again["messages"][-1]["text"]
-    assert chat.say("ok")["messages"][-1]["author"] == "customer"  # otherwise it stays quiet
+    ok = chat.say("ok")  # never silence, never a second hand-over, never the same words again
+    assert ok["state"] == "queued" and ok["handoff"] is None
+    assert ok["messages"][-1]["author"] == "ai"
+    assert ok["messages"][-1]["text"] != again["messages"][-1]["text"]

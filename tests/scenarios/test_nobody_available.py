@@ -13,30 +13,39 @@ from tandem.web.app import create_app
 
 
 def test_that_with_no_agent_online_a_request_for_a_person_becomes_a_ticket(
-    client: TestClient,
+    mail_runtime: Runtime,
 ) -> None:
-    chat = Chat(client, language="en")
-    body = chat.say("I want to talk to a person")
+    with TestClient(create_app(mail_runtime.settings, mail_runtime)) as client:
+        chat = Chat(client, language="en")
+        body = chat.say("I want to talk to a person")
     assert body["state"] == "queued"
     assert body["handoff"]["reason"] == "no_agent_available"
     assert body["handoff"]["ticket_promised_by"] is not None
     notice = body["messages"][-1]["text"]
-    assert "none of my human colleagues is available" in notice
+    assert notice.startswith("No colleague is online right now") and "(" not in notice
     assert "email address" in notice
 
 
-def test_that_an_email_left_for_a_ticket_is_kept_and_confirmed(client: TestClient) -> None:
-    chat = Chat(client, language="nl")
-    chat.say("ik wil een medewerker spreken")
-    answer = chat.replies("mijn mail is klant@voorbeeld.nl")
-    assert "klant@voorbeeld.nl" in answer
+def test_that_without_a_mail_server_a_ticket_never_promises_email(client: TestClient) -> None:
+    for language, start in (("en", "I want to talk to a person"), ("nl", "medewerker aub")):
+        notice = Chat(client, language=language).say(start)["messages"][-1]["text"]
+        assert "mail" not in notice.lower(), notice
+
+
+def test_that_an_email_left_for_a_ticket_is_kept_and_confirmed(mail_runtime: Runtime) -> None:
+    with TestClient(create_app(mail_runtime.settings, mail_runtime)) as client:
+        chat = Chat(client, language="nl")
+        chat.say("ik wil een medewerker spreken")
+        answer = chat.replies("mijn mail is klant@voorbeeld.nl")
+    assert "klant@voorbeeld.nl" in answer and "mailen" in answer
 
 
 def test_that_a_known_customer_is_promised_an_email_at_their_own_address(
-    client: TestClient,
+    mail_runtime: Runtime,
 ) -> None:
-    chat = Chat(client, **signed("james@example.com"))
-    notice = chat.say("let me speak to a human")["messages"][-1]["text"]
+    with TestClient(create_app(mail_runtime.settings, mail_runtime)) as client:
+        chat = Chat(client, **signed("james@example.com"))
+        notice = chat.say("let me speak to a human")["messages"][-1]["text"]
     assert "james@example.com" in notice
 
 
@@ -51,6 +60,8 @@ def test_that_outside_office_hours_a_hand_over_becomes_a_ticket_for_out_of_hours
     with TestClient(create_app(closed.settings, closed)) as client:
         body = Chat(client, language="en").say("I want to talk to a person")
         assert body["handoff"]["reason"] == "out_of_hours"
+        notice = body["messages"][-1]["text"]
+        assert notice.startswith("We're outside office hours") and "(" not in notice
 
 
 def test_that_a_ticket_appears_in_the_agents_queue_with_its_promise(

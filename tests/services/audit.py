@@ -25,7 +25,9 @@ from tandem.storage.conversations import (
 from tandem.types import SUPPORTED_LANGUAGES
 
 #: Events that record something other than a change of owner.
-_NOT_A_CHANGE = frozenset({EventKind.OPENED, EventKind.RATED, EventKind.DECIDED})
+_NOT_A_CHANGE = frozenset(
+    {EventKind.OPENED, EventKind.RATED, EventKind.DECIDED, EventKind.ORDER_NOTED}
+)
 
 
 @cache

@@ -2,22 +2,21 @@
 
 The server gets a fresh SQLite database in the test's tmp_path; `tandem serve` migrates it,
 seeds the demo shop and the demo agents (with a known password) exactly as a real start does.
-Trained understanding models are cached in var/models (or TANDEM_TEST_MODEL_DIR) so they are
-trained once, not per run.
+It loads the understanding models the test session trained (var/test-models): never a second
+training.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
+from conftest import MODEL_DIR
 from live_server import serve
+from tandem.services.runtime import Understands
 
-ROOT = Path(__file__).resolve().parents[2]
 DEMO_AGENT_EMAIL = "anna@tandem.example"
 DEMO_PASSWORD = "browser-test-password"
 
@@ -30,16 +29,17 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, understander: Understands
+) -> Iterator[LiveServer]:
     """One real `tandem serve` per test module (starting it loads the models: seconds)."""
     tmp_path = tmp_path_factory.mktemp("server")
-    model_dir = os.environ.get("TANDEM_TEST_MODEL_DIR") or str(ROOT / "var" / "models")
     env = {
         "TANDEM_DATABASE_URL": f"sqlite:///{tmp_path / 'tandem.db'}",
         "TANDEM_SHOP_DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}",
         "TANDEM_DEMO": "true",
         "TANDEM_DEMO_PASSWORD": DEMO_PASSWORD,
-        "TANDEM_MODEL_DIR": model_dir,
+        "TANDEM_MODEL_DIR": str(MODEL_DIR),
         "TANDEM_LOG_LEVEL": "warning",
     }
     served = serve(tmp_path, env)

@@ -54,7 +54,10 @@ REJECTED = ["400", "401", "403", "404", "405", "409", "413", "415", "422", "429"
 CONFIG = SchemathesisConfig.from_dict(
     {"checks": {"negative_data_rejection": {"expected-statuses": REJECTED}}}
 )
-STREAM_SECONDS = 0.6  # the event stream never ends by itself: it is cut after this
+#: The event stream never ends by itself: it is cut after STREAM_SECONDS, which still sees two
+#: of its polls (the first at once, the next STREAM_POLL_SECONDS later).
+STREAM_POLL_SECONDS = 0.2
+STREAM_SECONDS = 0.3
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,14 @@ def _login(client: TestClient, email: str) -> str:
     assert response.status_code == 200, response.text
     token: str = response.json()["token"]
     return token
+
+
+@pytest.fixture
+def runtime(runtime: Runtime) -> Runtime:
+    """The runtime with a stream that polls often, so a cut stream has seen two polls."""
+    update = {"stream_poll_seconds": STREAM_POLL_SECONDS}
+    runtime.settings = runtime.settings.model_copy(update=update)
+    return runtime
 
 
 @pytest.fixture
@@ -104,7 +115,7 @@ def _owner(operation: APIOperation) -> str:
     """Whose token the operation is for."""
     if operation.path.startswith("/api/v1/conversations"):
         return "customer"
-    leads = ("/api/v1/policies", "/api/v1/agents")  # (not "/api/v1/agent/...")
+    leads = ("/api/v1/policies", "/api/v1/agents", "/api/v1/metrics", "/api/v1/capacity")
     return "lead" if operation.path.startswith(leads) else "agent"
 
 

@@ -65,6 +65,9 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", f"{CONVERSATION}/messages"): only({CUSTOMER_A: 200}),
     ("GET", f"{CONVERSATION}/stream"): only({CUSTOMER_A: 200}),
     ("POST", f"{CONVERSATION}/rating"): only({CUSTOMER_A: 409}),  # open: nothing to rate yet
+    ("POST", f"{CONVERSATION}/nps"): only({CUSTOMER_A: 409}),  # open: not asked yet
+    ("PUT", f"{CONVERSATION}/messages/{{offset}}/thumb"): only({CUSTOMER_A: 200}),
+    ("POST", f"{CONVERSATION}/close"): only({CUSTOMER_A: 200}),
     # the agent API: agents and leads; acting on a conversation needs owning it
     ("POST", "/api/v1/agent/login"): everyone(200),  # with the agent's own password
     ("POST", "/api/v1/agent/logout"): agents(204, 204, 204),
@@ -92,6 +95,11 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/agents"): leads(201),
     ("PATCH", "/api/v1/agents/{agent_id}"): leads(200),
     ("POST", "/api/v1/agents/{agent_id}/reset-password"): leads(200),
+    ("GET", "/api/v1/metrics"): leads(200),
+    ("GET", "/api/v1/metrics/conversations"): leads(200),
+    ("GET", "/api/v1/metrics/daily"): leads(200),
+    ("GET", "/api/v1/metrics/export.csv"): leads(200),
+    ("GET", "/api/v1/capacity/plan"): leads(200),
     ("GET", "/api/v1/rollout/topics"): leads(200),
     ("PUT", "/api/v1/rollout/topics/{topic}"): leads(200),
     ("POST", "/api/v1/rollout/kill"): leads(200),
@@ -105,6 +113,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/help/{language}/{slug}"): everyone(200),
     ("GET", "/widget.js"): everyone(200),
     ("GET", "/openapi.json"): everyone(200),
+    ("GET", "/metrics"): everyone(200),  # from this machine; test_operational_metrics.py: others
     ("GET", "/docs"): everyone(200),
     ("GET", "/healthz"): everyone(200),
     ("GET", "/readyz"): everyone(200),
@@ -112,11 +121,17 @@ EXPECTED: dict[tuple[str, str], Row] = {
 }
 
 #: Allowed calls that change who owns conversation A (the others leave it as it was).
-CHANGES_CONVERSATION_A = {("POST", f"{DESK}/hand-back"), ("POST", f"{DESK}/close")}
+CHANGES_CONVERSATION_A = {
+    ("POST", f"{DESK}/hand-back"),
+    ("POST", f"{DESK}/close"),
+    ("POST", f"{CONVERSATION}/close"),
+}
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/conversations"): {"language": "en"},
     ("POST", f"{CONVERSATION}/messages"): {"text": "where is my order?"},
     ("POST", f"{CONVERSATION}/rating"): {"score": 5},
+    ("POST", f"{CONVERSATION}/nps"): {"score": 9},
+    ("PUT", f"{CONVERSATION}/messages/{{offset}}/thumb"): {"up": True},
     ("POST", "/api/v1/agent/login"): {"email": AGENT_EMAILS[AGENT], "password": DEMO_PASSWORD},
     ("POST", f"{DESK}/messages"): {"text": "Let me look into it."},
     ("POST", f"{DESK}/ai-draft"): {"use": "discard"},
@@ -191,6 +206,7 @@ def _path(template: str, world: World) -> str:
         language="en",
         slug="returns",
         agent_id=world.spare,
+        offset=1,
         topic="refunds",
     )
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Request, expect, sync_playwright
 
@@ -30,14 +31,23 @@ XSS = '<img src=x onerror="window.__pwned=1">'
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium for the module; each test opens its own context (cookies, storage)."""
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def closed_afterwards(browser: Browser) -> Iterator[None]:
+    """Each test leaves no page open behind it: the next starts as on a new browser."""
+    yield
+    for context in browser.contexts:
+        context.close()
 
 
 def test_that_a_customer_who_asks_for_a_person_gets_an_answer_from_the_agent_who_takes_it(
@@ -61,7 +71,7 @@ def test_that_a_customer_who_asks_for_a_person_gets_an_answer_from_the_agent_who
 
     message.fill("ik wil een mens spreken")
     message.press("Enter")
-    expect(widget.locator(".tw-state")).to_contain_text("Wachten op een medewerker")
+    expect(widget.locator(".tw-state")).to_contain_text("Een medewerker antwoordt hier uiterlijk")
     handoff_notice = widget.locator(".tw-msg").last  # what happens next, from the assistant
     expect(handoff_notice).not_to_have_class(re.compile("tw-msg-customer"))
     # Waiting for a person already: the header says so, the button is gone.
@@ -296,6 +306,50 @@ def test_that_a_lead_creates_and_deactivates_an_agent_on_the_agents_page_at_phon
     expect(row.get_by_role("button", name="Reactivate")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing off-screen
     assert errors == []
+
+
+def test_that_a_customer_thumbs_an_answer_ends_the_chat_and_rates_it(
+    browser: Browser,
+    live_server: LiveServer,
+    tmp_path: Path,
+) -> None:
+    base = live_server.base_url
+    errors: list[str] = []
+    page = browser.new_context(viewport={"width": 390, "height": 780}).new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base}/?lang=en")
+    page.get_by_role("button", name="Chat with us").click()
+    widget = page.locator("#tandem-panel")
+    message = page.get_by_role("textbox", name="Your message")
+    message.fill("what are your opening hours?")
+    message.press("Enter")
+    answer = widget.locator(".tw-msg-ai").last
+    expect(answer.locator(".tw-thumb")).to_have_count(2)
+    expect(widget.locator(".tw-msg-ai").first.locator(".tw-thumb")).to_have_count(0)  # greeting
+    helped = answer.get_by_role("button", name="This helped")
+    helped.click()
+    expect(helped).to_have_attribute("aria-pressed", "true")
+    page.screenshot(path=str(tmp_path / "widget-thumbs.png"))
+
+    widget.get_by_role("button", name="End chat").click()
+    expect(widget.locator(".tw-rating")).to_be_visible()
+    widget.get_by_role("button", name="5 of 5 stars").click()
+    widget.get_by_role("button", name="Send rating").click()
+    expect(widget.locator(".tw-rating")).to_contain_text("Thank you for your rating!")
+    page.screenshot(path=str(tmp_path / "widget-rated.png"))
+    if widget.locator(".tw-nps").count():  # only a share of customers are asked
+        widget.get_by_role("button", name="9 of 10").click()
+        expect(widget.locator(".tw-rating")).to_contain_text("Thank you!")
+    assert errors == []
+
+    login = {"email": "lisa@tandem.example", "password": live_server.agent_password}
+    token = httpx.post(f"{base}/api/v1/agent/login", json=login).json()["token"]
+    rows = httpx.get(
+        f"{base}/api/v1/metrics/conversations",
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()["conversations"]
+    [thumbed] = [row for row in rows if row["thumbs_up"]]  # other tests' chats are not thumbed
+    assert (thumbed["thumbs_up"], thumbed["csat"], thumbed["resolution"]) == (1, 5, "confirmed")
 
 
 def test_that_a_lead_pilots_and_kills_a_topic_on_the_rollout_page_at_phone_width(

@@ -10,12 +10,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from tandem.answering.flows.base import Flow, FlowTurn, Outcome, Performs, Plan
+from tandem.answering.flows.base import Flow, FlowTurn, Outcome, Performs, Plan, SelectsItems
 from tandem.answering.flows.confirm import action_failed
+from tandem.answering.flows.items import picks_items
 from tandem.answering.replies import Reply, replies
 from tandem.commerce.actions import Done, ShopAction
 from tandem.commerce.identity import verify
 from tandem.commerce.model import CommerceError, Customer, ShopReader
+from tandem.commerce.reading import LocalizedShop
 from tandem.domain.flow_records import FlowRecord, Partial
 from tandem.domain.memory import ConversationMemory, OpenFlow
 from tandem.security.verification import Checked
@@ -23,6 +25,8 @@ from tandem.types import Language, OrderId
 from tandem.understanding.result import Understanding
 
 SMALL_TALK = {"greeting": "greeting_reply", "thanks": "thanks_reply", "goodbye": "goodbye_reply"}
+#: "Yes" or "no" when no flow asked anything: what can I help with, never an action.
+NOTHING_ASKED = {"affirm": "nothing_asked", "deny": "nothing_asked_no"}
 #: Below this confidence a message does not interrupt an open flow with a new request.
 SWITCH_CONFIDENCE = 0.6
 KNOWLEDGE = "knowledge"  # the flow that answers from the help centre, also as a fallback
@@ -80,10 +84,19 @@ class Assistant:
         active = turn.memory.flow
         starting = self._flow_for(u)
         known = active is not None and active.name in self.flows
-        if active is not None and known and (starting is None or _stays(active, u, starting)):
+        if (
+            active is not None
+            and known
+            and (starting is None or _stays(active, u, starting) or self._picks(turn, active))
+        ):
             return self._run(turn, self.flows[active.name], active)
         if starting is not None:
             return self._run(turn, starting, None)
+        if u.intent in NOTHING_ASKED and not u.out_of_scope:  # "yes" to no question
+            reply = replies(turn.language).say(
+                NOTHING_ASKED[u.intent], avoid=turn.memory.last_reply
+            )
+            return Answer((reply,), Outcome.ANSWERED, None)
         if u.intent in SMALL_TALK and not u.out_of_scope:
             reply = replies(turn.language).say(
                 SMALL_TALK[u.intent],
@@ -114,6 +127,18 @@ class Assistant:
             plan = flow.performed(flow_turn, action, done)
         return Answer(plan.replies, plan.outcome, None, None, plan.detail, None, flow.name)
 
+    def _picks(self, turn: AssistantTurn, active: OpenFlow) -> bool:
+        """Does the message pick items of the open flow's order ("alleen de hoodie")? Then it
+        continues that flow, even if it reads like another request (an exchange)."""
+        flow, record, customer = self.flows[active.name], active.record, turn.customer
+        if not isinstance(flow, SelectsItems) or not flow.selects_items:
+            return False
+        if record is None or record.order_id is None or customer is None:
+            return False
+        order = (turn.shop or self.shop).order(OrderId(record.order_id))
+        own = order is not None and order.customer_id == customer.id
+        return own and order is not None and picks_items(turn.understanding.text, order)
+
     def _flow_for(self, u: Understanding) -> Flow | None:
         if u.out_of_scope:
             return None
@@ -126,7 +151,7 @@ class Assistant:
             turn.understanding,
             customer,
             record,
-            turn.shop or self.shop,
+            LocalizedShop(turn.shop or self.shop, turn.language),
             replies(turn.language),
             turn.today,
             turn.memory.last_reply,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -29,18 +31,28 @@ class Replies:
         self._data = data
 
     def say(self, key: str, avoid: str = "", **fields: object) -> Reply:
-        """Fill the first variant whose text differs from `avoid` (the previous AI reply)."""
+        """Fill the first variant that differs from `avoid` (the previous AI reply): in its text,
+        and in its question, so "Shall I go ahead?" is not asked twice in the same words."""
         variants: list[str] = self._data[key]
         text = ""
+        asked = _question(avoid)
         for variant in variants:
             text = variant.format(**fields)
-            if text != avoid:
+            if text != avoid and (not asked or _question(text) != asked):
                 break
         return Reply(key, text)
 
-    def phrase(self, group: str, key: str) -> str:
+    def phrase(self, group: str, key: str, default: str | None = None) -> str:
+        """One phrase of a group ("order_status", "payment_method"); `default` when the group
+        has none for `key` (else KeyError)."""
         phrases: dict[str, str] = self._data[group]
+        if default is not None:
+            return phrases.get(key, default)
         return phrases[key]
+
+    def status(self, status: StrEnum) -> str:
+        """An order's status in words ("being prepared", "verzonden")."""
+        return self.phrase("order_status", status.value)
 
     def date(self, day: dt.date) -> str:
         weekday = self._data["weekdays"][day.weekday()]
@@ -57,6 +69,12 @@ class Replies:
     def agent_label(self) -> str:
         label: str = self._data["agent_label"]
         return label
+
+
+def _question(text: str) -> str:
+    """The last sentence of `text` that asks something ("" when none does)."""
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    return next((s for s in reversed(sentences) if "?" in s), "")
 
 
 @functools.cache

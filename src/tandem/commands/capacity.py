@@ -1,4 +1,5 @@
-"""`tandem capacity erlang ...`: agents needed for a workload and a service-level target."""
+"""`tandem capacity erlang ...`: agents needed for a workload and a service-level target;
+`tandem capacity plan --week`: the same for every half hour of a week, from the history."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tandem.desk.capacity import (
     evaluate,
     staff,
 )
+from tandem.desk.planning import DAYS
 from tandem.desk.simulation import SimulationResult, steady
 from tandem.domain.errors import InvalidInput
 
@@ -34,6 +36,18 @@ Models and assumptions: docs/capacity.md.
 
 Exit code 2 on bad input, or when no staffing up to --max-agents meets the target (the best
 achievable is printed).
+"""
+
+PLAN_EXAMPLE = """\
+From the conversations of the last --history-weeks weeks: arrivals per half hour of the week,
+per topic the share reaching a person, the human handle time (take to close) and the queue's
+patience. Every input can be overridden. Besides the plan as measured it prints each --what-if
+(a topic's share to a person changed, e.g. when its roll-out steps back) and the AI off (an
+outage): the people needed, the extra agent hours, the queue with --on-duty agents, and the
+cost per resolution (TANDEM_COST_PER_AGENT_HOUR, TANDEM_COST_PER_AI_CONVERSATION).
+
+  tandem capacity plan --week --service-level 0.8 --answer-within 60s \\
+      [--on-duty 3] [--what-if returns=0.9] [--json]
 """
 
 _DURATION = re.compile(
@@ -76,6 +90,48 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add("--seed", type=int, default=0, help="The simulation's seed (default: %(default)s).")
     add("--json", action="store_true", help="Print one JSON object.")
     erlang.set_defaults(func=run_erlang)
+    week = kinds.add_parser(
+        "plan",
+        help="Agents needed per half hour of next week, from Tandem's own history.",
+        description=PLAN_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add = week.add_argument
+    add("--week", action="store_true", help="Plan the 336 half hours of a week (the default).")
+    add("--service-level", type=share, default=0.8, help="Share answered in time (default 0.8).")
+    add("--answer-within", type=duration, default=60.0, help="e.g. 60s (default 60 s).")
+    add("--history-weeks", type=int, default=8, help="Weeks of history to learn from (1-52).")
+    add("--handle-minutes", type=float, help="Override the measured human handle time.")
+    add("--patience-minutes", type=float, help="Override the measured patience (Erlang A).")
+    add("--concurrency", type=int, default=1, help="Chats one agent handles at once.")
+    add("--on-duty", type=int, help="Agents on duty each half hour: the queue that builds up.")
+    add(
+        "--what-if",
+        action="append",
+        default=[],
+        type=what_if,
+        metavar="TOPIC=SHARE",
+        help="A topic's share reaching a person, e.g. returns=0.9 (a roll-out step back).",
+    )
+    add("--json", action="store_true", help="Print one JSON object.")
+    week.set_defaults(func=run_plan)
+    test = kinds.add_parser(
+        "backtest",
+        help="How well the plan would have done over the last weeks of history.",
+        description=(
+            "Each of the last --weeks weeks is planned from the --history-weeks before it and "
+            "compared, half hour by half hour, with what its real conversations needed (same "
+            "handle time and patience, so the error is the forecast's)."
+        ),
+    )
+    add = test.add_argument
+    add("--weeks", type=int, default=4, help="Weeks to test (default 4).")
+    add("--history-weeks", type=int, default=4, help="Weeks each plan learns from (default 4).")
+    add("--service-level", type=share, default=0.8, help="Share answered in time (default 0.8).")
+    add("--answer-within", type=duration, default=60.0, help="e.g. 60s (default 60 s).")
+    add("--handle-minutes", type=float, help="Override the measured human handle time.")
+    add("--json", action="store_true", help="Print one JSON object.")
+    test.set_defaults(func=run_backtest)
 
 
 def duration(text: str) -> float:
@@ -96,6 +152,120 @@ def share(text: str) -> float:
     if not 0.0 < value < 1.0:
         raise argparse.ArgumentTypeError(f"{text!r} must be between 0 and 1 (exclusive)")
     return value
+
+
+def what_if(text: str) -> tuple[str, float]:
+    """'returns=0.9' or 'returns=90%': a topic and its share to a person (0 to 1)."""
+    topic, sep, value = text.partition("=")
+    try:
+        number = float(value[:-1]) / 100 if value.endswith("%") else float(value)
+    except ValueError:
+        number = math.nan
+    if not sep or not topic.strip() or not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not TOPIC=SHARE like returns=0.9")
+    return topic.strip(), number
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    from tandem.config import get_settings
+    from tandem.services.capacity_plan import Request, as_json, week_plans
+    from tandem.storage.db import make_engine
+    from tandem.storage.migrate import upgrade
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        request = Request(
+            Target(args.service_level, args.answer_within),
+            args.history_weeks,
+            args.handle_minutes,
+            args.patience_minutes,
+            args.concurrency,
+            args.on_duty,
+            tuple(args.what_if),
+        )
+        history, plans = week_plans(engine, settings, request)
+    except InvalidInput as error:
+        print(f"tandem capacity plan: {error.message}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    report = as_json(history, plans)
+    print(json.dumps(report) if args.json else _plan_text(report))
+    return 0
+
+
+def run_backtest(args: argparse.Namespace) -> int:
+    from tandem.config import get_settings
+    from tandem.services.capacity_plan import Request, backtest
+    from tandem.storage.db import make_engine
+    from tandem.storage.migrate import upgrade
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        request = Request(
+            Target(args.service_level, args.answer_within),
+            args.history_weeks,
+            args.handle_minutes,
+        )
+        checks = backtest(engine, settings, args.weeks, request)
+    except InvalidInput as error:
+        print(f"tandem capacity backtest: {error.message}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    rows = [
+        {
+            "week_from": check.start.date().isoformat(),
+            "to_people_predicted": round(check.accuracy.predicted_to_people, 1),
+            "to_people_actual": round(check.accuracy.actual_to_people, 1),
+            "to_people_error_per_interval": round(check.accuracy.to_people_error, 3),
+            "agents_error_per_interval": round(check.accuracy.agents_error, 3),
+            "short_intervals": check.accuracy.short_intervals,
+        }
+        for check in checks
+    ]
+    if args.json:
+        print(json.dumps({"weeks": rows}))
+        return 0
+    print(f"{'week from':<11} {'to people':>9} {'actual':>7} {'err/slot':>8} {'agents err':>10} "
+          f"{'short':>5}")
+    for row in rows:
+        print(
+            f"{row['week_from']:<11} {row['to_people_predicted']:>9.1f} "
+            f"{row['to_people_actual']:>7.1f} {row['to_people_error_per_interval']:>8.3f} "
+            f"{row['agents_error_per_interval']:>10.3f} {row['short_intervals']:>5}"
+        )
+    return 0
+
+
+def _plan_text(report: dict[str, Any]) -> str:
+    history = report["history"]
+    lines = [
+        f"History: {history['weeks']:g} weeks, {history['conversations_per_week']:g} "
+        f"conversations a week; handle time {history['handle_minutes']} min; patience "
+        f"{history['patience_minutes'] or 'not measured (nobody gave up)'} min.",
+        "",
+        f"{'scenario':<34} {'to people':>9} {'peak':>5} {'agent h':>8} {'extra h':>8} "
+        f"{'queue':>6} {'cost/res':>9}",
+    ]
+    for s in report["scenarios"]:
+        cost = s["cost_per_resolution"]
+        lines.append(
+            f"{s['name'][:34]:<34} {s['person_share']:>9.0%} {s['peak_agents']:>5} "
+            f"{s['agent_hours']:>8.1f} {s['extra_agent_hours']:>+8.1f} "
+            f"{s['peak_backlog']:>6.1f} {'' if cost is None else f'{cost:.2f}':>9}"
+        )
+    lines += ["", "Agents needed per hour (as measured), mon..sun:"]
+    intervals = report["scenarios"][0]["intervals"]
+    lines.append("      " + " ".join(f"{day:>4}" for day in DAYS))
+    for hour in range(24):
+        row = [max(intervals[d * 48 + hour * 2 + h]["agents"] for h in (0, 1)) for d in range(7)]
+        lines.append(f"{hour:02d}:00 " + " ".join(f"{n:>4}" for n in row))
+    return "\n".join(lines)
 
 
 def run_erlang(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ from tandem.commerce.model import (
     Order,
     Refund,
 )
-from tandem.types import CustomerId, OrderId
+from tandem.types import CustomerId, Language, OrderId
 
 Code = CommerceErrorCode
 
@@ -65,8 +65,11 @@ class HttpShop:
         with wire.reading("order list"):
             return [wire.to_order(order) for order in data["orders"]]
 
-    def variants_of(self, product_id: str) -> list[tuple[str, str, bool]]:
-        data = self._call("GET", f"/products/{_segment(product_id)}/variants")
+    def variants_of(
+        self, product_id: str, language: Language | None = None
+    ) -> list[tuple[str, str, bool]]:
+        params: dict[str, str] | None = {"language": language} if language else None
+        data = self._call("GET", f"/products/{_segment(product_id)}/variants", params=params)
         with wire.reading("variant list"):
             return [(str(v["id"]), str(v["name"]), bool(v["in_stock"])) for v in data["variants"]]
 

@@ -6,6 +6,7 @@ REST endpoints. Flows only ever talk to a shop through this interface.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -63,14 +64,31 @@ class Customer:
 
 
 @dataclass(frozen=True, slots=True)
+class LineName:
+    """A line's product and variant name in one language ("Rain jacket", "M / ochre")."""
+
+    language: Language
+    product: str
+    variant: str
+
+
+@dataclass(frozen=True, slots=True)
 class OrderLine:
     product_id: str
     variant_id: str
-    product_name: str
+    product_name: str  # in the customer's language (or the shop's only one)
     variant_name: str
     quantity: int
     unit_price: Decimal
     returned_quantity: int = 0  # of ``quantity``, how many are being or were returned
+    names: tuple[LineName, ...] = ()  # the names per language, when the shop has them
+
+    def in_language(self, language: Language) -> OrderLine:
+        """The line named in `language` (as it is, when the shop has no names in it)."""
+        name = next((n for n in self.names if n.language == language), None)
+        if name is None:
+            return self
+        return dataclasses.replace(self, product_name=name.product, variant_name=name.variant)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +128,11 @@ class Order:
     shipped_at: dt.datetime | None = None
     expected_delivery: dt.date | None = None
     delivered_at: dt.datetime | None = None
+
+    def in_language(self, language: Language) -> Order:
+        """The order with its lines named in `language` (see :meth:`OrderLine.in_language`)."""
+        lines = tuple(line.in_language(language) for line in self.lines)
+        return dataclasses.replace(self, lines=lines)
 
     @property
     def double_charged(self) -> bool:
@@ -153,8 +176,11 @@ class ShopReader(Protocol):
 
     def orders_of(self, customer_id: CustomerId) -> list[Order]: ...
 
-    def variants_of(self, product_id: str) -> list[tuple[str, str, bool]]:
-        """(variant id, variant name, in stock) for a product."""
+    def variants_of(
+        self, product_id: str, language: Language | None = None
+    ) -> list[tuple[str, str, bool]]:
+        """(variant id, variant name, in stock) for a product; the names in `language` when
+        the shop has them."""
         ...
 
 

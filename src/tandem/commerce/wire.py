@@ -17,6 +17,7 @@ from tandem.commerce.model import (
     CommerceError,
     CommerceErrorCode,
     Customer,
+    LineName,
     Order,
     OrderLine,
     OrderStatus,
@@ -58,7 +59,8 @@ def order_json(order: Order) -> Json:
             {"product_id": x.product_id, "variant_id": x.variant_id,
              "product_name": x.product_name, "variant_name": x.variant_name,
              "quantity": x.quantity, "unit_price": str(x.unit_price),
-             "returned_quantity": x.returned_quantity}
+             "returned_quantity": x.returned_quantity,
+             "names": {n.language: {"product": n.product, "variant": n.variant} for n in x.names}}
             for x in order.lines
         ],
         "payments": [
@@ -135,6 +137,11 @@ def _line(data: Json) -> OrderLine:
         product_name=_text(data["product_name"]), variant_name=_text(data["variant_name"]),
         quantity=int(data["quantity"]), unit_price=_money(data["unit_price"]),
         returned_quantity=int(data.get("returned_quantity", 0)),
+        names=tuple(
+            LineName(_language(key), _text(name["product"]), _text(name["variant"]))
+            for key, name in (data.get("names") or {}).items()
+            if key in SUPPORTED_LANGUAGES
+        ),
     )
 
 

@@ -1,8 +1,11 @@
 """The handoff card: everything an agent needs to take over without the customer repeating.
 
-Built once, at handoff, from plain inputs (pure: no I/O). Language: the summary is in the
-conversation's language, like the messages it summarises; the card's own lines (what the AI
-tried, the suggested next step) are in English, the language of the console.
+Built at handoff from plain inputs (pure: no I/O), and again when the customer names one of
+their orders while waiting. Every fact on it comes from what the conversation recorded: an
+order the AI never had in question is never on it, and a request whose order is not known says
+so. Language: the summary and the orders' items are in the conversation's language, like the
+messages; the card's own lines (what the AI tried, the suggested next step) are in English,
+the language of the console.
 """
 
 from __future__ import annotations
@@ -13,18 +16,23 @@ from enum import StrEnum
 from statistics import fmean
 
 from tandem.answering.flows.base import order_items
+from tandem.answering.replies import replies
 from tandem.commerce.model import Customer, Order
 from tandem.desk.next_step import next_step
 from tandem.desk.steps import AiStep
 from tandem.desk.summary import Request, extractive_summary
+from tandem.desk.tried import tried_lines
 from tandem.domain.conversation import Actor
-from tandem.domain.decision import Decision, Outcome, Priority, Reason
+from tandem.domain.decision import Decision, Priority, Reason
 from tandem.domain.turns import TREND_WINDOW
 from tandem.types import Language
 
 __all__ = ["AiStep", "CardMessage", "HandoffCard", "build_card"]
 
 TREND_STEP = 0.15  # a change in frustration smaller than this is "steady"
+#: Intents of a message that only gives details (an order number, "yes"): it answers the
+#: request before it rather than making one.
+DETAILS = frozenset({"oos", "affirm", "deny", "greeting", "thanks"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,26 +133,66 @@ def build_card(
     `llm_summary` (from :meth:`tandem.answering.llm.Writer.summarise`) replaces the extractive
     summary when given.
     """
+    requests = _requests(messages, orders)
     return HandoffCard(
-        summary=llm_summary or extractive_summary(language, _requests(messages, orders)),
+        summary=llm_summary or extractive_summary(language, requests),
         reason=decision.reason,
         rule=decision.rule,
         priority=decision.priority,
         customer=_customer(customer),
-        orders=tuple(_order(order) for order in orders),
-        tried=_tried(steps),
+        orders=tuple(_order(language, order) for order in orders),
+        tried=tried_lines(steps),
         frustration=_frustration(messages),
-        next_step=next_step(decision, steps, orders, identified=customer is not None),
+        next_step=next_step(
+            decision, steps, _subject(decision, requests, orders), identified=customer is not None
+        ),
     )
 
 
 def _requests(messages: Sequence[CardMessage], orders: Sequence[Order]) -> list[Request]:
-    only = orders[0].id if len(orders) == 1 else None
+    """Each customer message with the order it is about: the one recorded for it, or else the
+    one the customer gave in the replies that followed it (before their next request). Never
+    a guess: a request whose order was not recorded stays without one."""
+    said = [m for m in messages if m.author is Actor.CUSTOMER]
+    about = [_one(m, orders) for m in said]
+    answered: set[int] = set()  # details that answered a request: summarised with it
+    for index, message in enumerate(said):
+        if about[index] is not None or message.intent in DETAILS:
+            continue
+        for later, reply in enumerate(said[index + 1 :], start=index + 1):
+            if reply.intent not in DETAILS:
+                break
+            if about[later] is not None:
+                about[index] = about[later]
+                answered.add(later)
+                break
     return [
-        Request(m.text, m.intent, m.confidence, m.order_ids[0] if m.order_ids else only)
-        for m in messages
-        if m.author is Actor.CUSTOMER
+        Request(m.text, m.intent, m.confidence, about[index])
+        for index, m in enumerate(said)
+        if index not in answered
     ]
+
+
+def _one(message: CardMessage, orders: Sequence[Order]) -> str | None:
+    """The order a message is about, when it named one (or several, one of which fits)."""
+    if len(message.order_ids) <= 1:
+        return message.order_ids[0] if message.order_ids else None
+    if message.intent == "double_charge":  # the shop's payments tell which one it is
+        charged = [o.id for o in orders if o.id in message.order_ids and o.double_charged]
+        return charged[0] if len(charged) == 1 else None
+    return None
+
+
+def _subject(
+    decision: Decision, requests: Sequence[Request], orders: Sequence[Order]
+) -> Order | None:
+    """The order the hand-over is about: that of the latest request for its reason (a double
+    charge...), else of the latest request at all. None: not known."""
+    wanted = (decision.cause or decision.reason).value
+    topical = [r for r in requests if r.intent not in DETAILS]
+    matching = [r for r in topical if r.intent == wanted] or topical
+    order_id = matching[-1].order_id if matching else None
+    return next((order for order in orders if order.id == order_id), None)
 
 
 def _customer(customer: Customer | None) -> CardCustomer | None:
@@ -153,49 +201,24 @@ def _customer(customer: Customer | None) -> CardCustomer | None:
     return CardCustomer(customer.name, customer.email, customer.tier, customer.language)
 
 
-def _order(order: Order) -> CardOrder:
+def _order(language: Language, order: Order) -> CardOrder:
     tracking = None
     if order.tracking_number:
         tracking = " ".join(part for part in (order.carrier, order.tracking_number) if part)
+    text = replies(language)
     payments = ", ".join(
-        f"{p.status.value} {order.currency} {p.amount:.2f} ({p.method})" for p in order.payments
+        f"{p.status.value} {order.currency} {p.amount:.2f} via "
+        + text.phrase("payment_method", p.method, p.method)
+        for p in order.payments
     )
     return CardOrder(
         id=order.id,
-        status=order.status.value,
+        status=replies(language).phrase("order_status", order.status.value),
         total=f"{order.currency} {order.total:.2f}",
-        items=order_items(order),
+        items=order_items(order.in_language(language)),
         tracking=tracking,
         payments=payments,
     )
-
-
-def _tried(steps: Sequence[AiStep]) -> tuple[str, ...]:
-    lines: list[str] = []
-    rephrases = sum(1 for step in steps if step.outcome is Outcome.NOT_UNDERSTOOD)
-    for step in steps:
-        line = _tried_line(step)
-        if line and (not lines or lines[-1] != line):
-            lines.append(line)
-    if rephrases:
-        lines.append(
-            "Asked to rephrase once" if rephrases == 1 else f"Asked to rephrase {rephrases} times"
-        )
-    return tuple(lines)
-
-
-def _tried_line(step: AiStep) -> str | None:
-    subject = step.subject
-    error = f": {step.error.value}" if step.error else ""
-    lines = {
-        Outcome.ANSWERED: f"Answered {subject}",
-        Outcome.ASKED: f"Asked for details ({subject})",
-        Outcome.RESOLVED: f"Completed {subject}",
-        Outcome.DECLINED: f"The customer called off the {subject}",
-        Outcome.ACTION_FAILED: f"{subject[0].upper()}{subject[1:]} failed{error}",
-        Outcome.BUSINESS_RULE: f"{subject[0].upper()}{subject[1:]} refused by a shop rule{error}",
-    }
-    return lines.get(step.outcome)
 
 
 def _frustration(messages: Sequence[CardMessage]) -> Frustration | None:

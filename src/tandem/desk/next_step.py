@@ -27,34 +27,51 @@ _UNIDENTIFIED = " They are not identified: ask for their order number and email 
 
 
 def next_step(
-    decision: Decision, steps: Sequence[AiStep], orders: Sequence[Order], identified: bool
+    decision: Decision, steps: Sequence[AiStep], subject: Order | None, identified: bool
 ) -> str:
-    reason = decision.reason
+    """The step for `decision`, about `subject`: the order the hand-over is about (None: not
+    known; the step then says to ask, never names another order)."""
+    step = _step(decision, decision.reason, steps, subject)
+    wanted = decision.cause
+    if wanted is not None and wanted not in _TICKETS and decision.reason in _TICKETS:
+        # a ticket: say what the person is for, too
+        cause = _step(decision, wanted, steps, subject)
+        step = f"{step[:-1]}: {cause[0].lower()}{cause[1:]}"
+    return step if identified else step + _UNIDENTIFIED
+
+
+_TICKETS = frozenset({Reason.OUT_OF_HOURS, Reason.NO_AGENT_AVAILABLE})
+
+
+def _step(decision: Decision, reason: Reason, steps: Sequence[AiStep], order: Order | None) -> str:
     if reason is Reason.DOUBLE_CHARGE:
-        step = _double_charge(orders)
+        step = _double_charge(order)
     elif reason is Reason.PAYMENT_PROBLEM:
         step = (
-            f"Check the payments on {orders[0].id} and tell the customer what you found."
-            if orders
+            f"Check the payments on {order.id} and tell the customer what you found."
+            if order
             else "Ask which order the payment is for, then check its payments."
         )
     elif reason is Reason.ACTION_FAILED:
         step = _action_failed(steps)
     elif reason is Reason.BUSINESS_RULE:
-        subject = f"{orders[0].id} and decide" if orders else "the request and decide"
+        subject = f"{order.id} and decide" if order else "the request and decide"
         step = f"Rule '{decision.rule}' asks for a person: check {subject}."
     else:
         step = _STEPS[reason]
-    return step if identified else step + _UNIDENTIFIED
+    return step
 
 
-def _double_charge(orders: Sequence[Order]) -> str:
-    charged = [order for order in orders if order.double_charged] or list(orders)
-    if not charged:
+def _double_charge(order: Order | None) -> str:
+    if order is None:
         return (
             "Ask which order was charged twice, then check its payments and refund the duplicate."
         )
-    order = charged[0]
+    if not order.double_charged:
+        return (
+            f"The shop shows one payment on {order.id}: check it with the customer's bank "
+            "statement and refund a duplicate if there is one."
+        )
     paid = sum(1 for p in order.payments if p.status is PaymentStatus.PAID)
     count = "two" if paid <= 2 else str(paid)
     return f"Check the {count} payments on {order.id} and refund the duplicate."

@@ -18,6 +18,7 @@ class AiStep:
     order_id: str | None = None
     error: CommerceErrorCode | None = None  # why the shop refused or failed
     topic: str | None = None  # the turn's topic (catalogue/intents.yaml); else the intent's
+    said: tuple[str, ...] = ()  # the keys of the replies the AI showed (templates/*.yaml)
 
     @property
     def subject(self) -> str:

@@ -27,7 +27,7 @@ class Wording:
     intents: dict[str, Phrase]
     quote: Phrase  # "{text}" stands for the quoted message
     order: str  # "{id}" stands for the order id
-    some_order: str  # when the message names no order
+    some_order: str  # when no order is known for the request: says so, never guesses
     also: str  # joins a further request: "{verb}", "{rest}"
     then: str  # joins the latest request
     nothing: str  # no customer message yet
@@ -49,13 +49,17 @@ WORDINGS: dict[Language, Wording] = {
             "invoice": ("asked", "for the invoice of {order}"),
             "warranty": ("asked", "about the warranty"),
             "opening_hours": ("asked", "about opening hours"),
+            "return_policy": ("asked", "about the return policy"),
+            "refund_policy": ("asked", "how refunds work"),
+            "cancellation_policy": ("asked", "about cancelling orders"),
+            "payment_options": ("asked", "which payment methods are accepted"),
             "complaint": ("complained", ""),
             "talk_to_person": ("asked", "for a person"),
             "reject_answer": ("said", "the answer did not help"),
         },
         quote=("wrote", '"{text}"'),
         order="order {id}",
-        some_order="their order",
+        some_order="an order not known yet",
         also="also {verb} {rest}",
         then="then {verb} {rest}",
         nothing="The customer has not written yet.",
@@ -75,13 +79,17 @@ WORDINGS: dict[Language, Wording] = {
             "invoice": ("vroeg", "om de factuur van {order}"),
             "warranty": ("vroeg", "naar de garantie"),
             "opening_hours": ("vroeg", "naar de openingstijden"),
+            "return_policy": ("vroeg", "naar het retourbeleid"),
+            "refund_policy": ("vroeg", "hoe terugbetalen werkt"),
+            "cancellation_policy": ("vroeg", "naar annuleren van bestellingen"),
+            "payment_options": ("vroeg", "welke betaalmethodes er zijn"),
             "complaint": ("diende", "een klacht in"),
             "talk_to_person": ("vroeg", "om een medewerker"),
             "reject_answer": ("zei", "dat het antwoord niet hielp"),
         },
         quote=("schreef", '"{text}"'),
         order="bestelling {id}",
-        some_order="de bestelling",
+        some_order="een nog onbekende bestelling",
         also="{verb} ook {rest}",
         then="{verb} daarna {rest}",
         nothing="De klant heeft nog niets geschreven.",

@@ -36,9 +36,13 @@ class EventKind(StrEnum):
     TAKEN = "taken"  # queued -> human
     HANDED_BACK = "handed_back"  # human -> ai
     CLOSED = "closed"  # ai|human|queued -> closed
-    RATED = "rated"
+    RATED = "rated"  # CSAT: detail {"score": 1..5}
+    THUMBS = "thumbs"  # on one AI message: detail {"message": offset, "up": bool}; the last counts
+    NPS = "nps"  # detail {"score": 0..10}, asked after the CSAT to TANDEM_NPS_SHARE of customers
     DECIDED = "decided"  # the policy's decision on one customer message (domain/decided.py)
     PERFORMED = "performed"  # a shop action performed after a decision, with its result
+    # The customer named one of their own orders while waiting for a person (domain/decided.py).
+    ORDER_NOTED = "order_noted"
     # A card number, CVV or IBAN was masked before storing; detail names the kinds, never values.
     SENSITIVE_DATA_MASKED = "sensitive_data_masked"
     #: In shadow mode, what the agent did with the AI's draft: sent, edited or discarded.
@@ -50,7 +54,11 @@ _TRANSITIONS: dict[tuple[State, State], tuple[EventKind, frozenset[Actor]]] = {
     (State.AI, State.QUEUED): (EventKind.HANDED_OFF, frozenset({Actor.AI, Actor.SYSTEM})),
     (State.QUEUED, State.HUMAN): (EventKind.TAKEN, frozenset({Actor.AGENT})),
     (State.HUMAN, State.AI): (EventKind.HANDED_BACK, frozenset({Actor.AGENT})),
-    (State.HUMAN, State.CLOSED): (EventKind.CLOSED, frozenset({Actor.AGENT, Actor.SYSTEM})),
+    # The customer may end a chat a person owns too ("end chat" in the widget).
+    (State.HUMAN, State.CLOSED): (
+        EventKind.CLOSED,
+        frozenset({Actor.CUSTOMER, Actor.AGENT, Actor.SYSTEM}),
+    ),
     (State.AI, State.CLOSED): (
         EventKind.CLOSED,
         frozenset({Actor.CUSTOMER, Actor.AI, Actor.AGENT, Actor.SYSTEM}),

@@ -33,6 +33,8 @@ class Decided:
     shop_action: str | None = None  # the shop change the answer proposes (performed after)
     stage: str = "plan"  # "plan": on the AI's answer; "action_result": after the shop action
     error: str | None = None  # a shop refusal the answer reported
+    said: tuple[str, ...] = ()  # the keys of the replies shown (answering/templates/*.yaml)
+    named: tuple[str, ...] = ()  # the customer's own orders the message named, in its order
     #: Every fact the policy decided on (domain/policy/facts.py), so `tandem policy replay`
     #: decides again on exactly what was known then instead of guessing it.
     facts: dict[str, Any] | None = None
@@ -57,7 +59,10 @@ class Decided:
     @classmethod
     def from_detail(cls, detail: Mapping[str, Any]) -> Decided:
         names = cls.__dataclass_fields__
-        return cls(**{key: value for key, value in detail.items() if key in names})
+        found = {key: value for key, value in detail.items() if key in names}
+        found["said"] = tuple(found.get("said") or ())
+        found["named"] = tuple(found.get("named") or ())
+        return cls(**found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +85,19 @@ class Performed:
     def from_detail(cls, detail: Mapping[str, Any]) -> Performed:
         names = cls.__dataclass_fields__
         return cls(**{key: value for key, value in detail.items() if key in names})
+
+
+@dataclass(frozen=True, slots=True)
+class Noted:
+    """An order of their own the customer named while waiting for a person: the handoff card
+    adds it, so the agent knows which order a request named earlier was about."""
+
+    message: int
+    order_id: str
+
+    def to_detail(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_detail(cls, detail: Mapping[str, Any]) -> Noted:
+        return cls(int(detail["message"]), str(detail["order_id"]))

@@ -106,6 +106,7 @@ class Attempt:
     understood: bool = True  # False: the AI found nothing to answer (counts as out of scope)
     shop_rule_refused: bool = False  # a shop rule forbids what the customer needs
     asks: bool = False  # the answer asks the customer something (a detail, a yes or no)
+    repeats_question: bool = False  # it asks, word for word, what the AI asked last
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,17 @@ class Turn:
     decision: Decision
     facts: Facts
     memory: TurnMemory  # store it with the conversation for the next message
+    attempt: Attempt | None = None  # what the AI drafted, when the policy asked for it
+
+    @property
+    def shows_answer(self) -> bool:
+        """Is the AI's drafted answer shown? Not when there is none, and never a question
+        (\"shall I start the return?\") in a turn that hands over: the customer would answer
+        a question nobody is waiting for. One turn asks, or hands over; never both."""
+        if self.attempt is None:
+            return False
+        handing_over = self.decision.action in (Action.HANDOFF, Action.TICKET)
+        return not (handing_over and self.attempt.asks)
 
 
 def _details_given(slots: Slots) -> bool:
@@ -152,6 +164,7 @@ def turn_facts(
         failed_turns=(0 if streak_ended else memory.failed_turns) + int(rejection),
         rephrases_so_far=memory.rephrases,
         same_answer_twice=attempt is not None and attempt.answer_key == memory.last_answer_key,
+        same_question_twice=attempt is not None and attempt.repeats_question,
         action_failed=attempt is not None and attempt.action_failed,
         shop_rule_refused=attempt is not None and attempt.shop_rule_refused,
         answer_ms=0 if attempt is None else attempt.answer_ms,
@@ -220,4 +233,4 @@ def decide_turn(
         decision = engine.decide(facts)
     outcome = outcome_of(decision, tried)
     answer_key = tried.answer_key if tried is not None and outcome in _ANSWERED else None
-    return Turn(decision, facts, remember(memory, facts, outcome, answer_key))
+    return Turn(decision, facts, remember(memory, facts, outcome, answer_key), tried)

@@ -1,13 +1,15 @@
 """Build the handoff card when the AI hands over, from recorded facts only.
 
 What the AI tried, and which orders the conversation is about, come from the conversation's
-``decided`` and ``performed`` events; the customer and the orders' details from what the turn
-already loaded from the shop (no shop call under the lock). An order never recorded is never
-on the card.
+``decided``, ``performed`` and ``order_noted`` events; the customer and the orders' details
+from what the turn already loaded from the shop (no shop call under the lock). An order never
+recorded is never on the card. When a waiting customer names one of their orders, it is noted
+and the card is built again (:func:`note_order`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -15,8 +17,8 @@ from sqlalchemy import Connection, select
 from tandem.commerce.model import CommerceErrorCode, Customer, Order
 from tandem.desk.card import AiStep, CardMessage, build_card
 from tandem.domain.conversation import Actor, EventKind
-from tandem.domain.decided import Decided, Performed
-from tandem.domain.decision import Decision, Outcome
+from tandem.domain.decided import Decided, Noted, Performed
+from tandem.domain.decision import Action, Decision, Outcome, Priority, Reason
 from tandem.storage.conversations import ConversationUnit, EventRecord, events_of
 from tandem.storage.tables import messages
 
@@ -33,7 +35,11 @@ def steps_of(events: list[EventRecord]) -> list[AiStep]:
                 continue  # no answer, or an action whose result is recorded when performed
             error = _ERRORS.get(decided.error or "")
             outcome = Outcome(decided.outcome)
-            steps.append(AiStep(decided.intent, outcome, decided.order_id, error, decided.topic))
+            steps.append(
+                AiStep(
+                    decided.intent, outcome, decided.order_id, error, decided.topic, decided.said
+                )
+            )
         elif event.kind is EventKind.PERFORMED:
             done = Performed.from_detail(event.detail)
             outcome = Outcome.RESOLVED if done.ok else Outcome.ACTION_FAILED
@@ -50,6 +56,8 @@ def recorded_orders(events: list[EventRecord]) -> list[str]:
             ids.append(Decided.from_detail(event.detail).order_id)
         elif event.kind is EventKind.PERFORMED:
             ids.append(Performed.from_detail(event.detail).order_id)
+        elif event.kind is EventKind.ORDER_NOTED:
+            ids.append(Noted.from_detail(event.detail).order_id)
     return list(dict.fromkeys(i for i in ids if i))
 
 
@@ -59,12 +67,16 @@ def _messages(unit: ConversationUnit, events: list[EventRecord]) -> list[CardMes
         .where(messages.c.conversation_id == unit.conversation.id)
         .order_by(messages.c.offset)
     ).all()
-    about: dict[int, str] = {}
+    about: dict[int, tuple[str, ...]] = {}
     for event in events:
         if event.kind is EventKind.DECIDED:
             decided = Decided.from_detail(event.detail)
-            if decided.order_id:
-                about.setdefault(decided.message, decided.order_id)
+            named = decided.named or ((decided.order_id,) if decided.order_id else ())
+            if named:
+                about.setdefault(decided.message, named)
+        elif event.kind is EventKind.ORDER_NOTED:
+            noted = Noted.from_detail(event.detail)
+            about[noted.message] = (*about.get(noted.message, ()), noted.order_id)
     return [
         CardMessage(
             Actor(row.author),
@@ -72,7 +84,7 @@ def _messages(unit: ConversationUnit, events: list[EventRecord]) -> list[CardMes
             row.intent,
             row.confidence,
             row.frustration,
-            (about[row.offset],) if row.offset in about else (),
+            about.get(row.offset, ()),
         )
         for row in rows
     ]
@@ -97,6 +109,51 @@ def handoff_card(
         own,
     )
     return card.to_json()
+
+
+def note_order(
+    unit: ConversationUnit,
+    message: int,
+    named: Sequence[str],
+    customer: Customer | None,
+    loaded: dict[str, Order],
+) -> None:
+    """A waiting customer named orders in `message`: note those that are their own (read by
+    the turn) and build the card again, so it names the order the request was about."""
+    record = unit.conversation
+    if customer is None or record.card is None:
+        return
+    events = events_of(unit.connection, record.id)
+    known = set(recorded_orders(events))
+    new = [
+        order_id
+        for order_id in dict.fromkeys(named)
+        if order_id in loaded and loaded[order_id].customer_id == customer.id
+        and order_id not in known
+    ]
+    if not new:
+        return
+    for order_id in new:
+        detail = Noted(message, order_id).to_detail()
+        unit.record_event(EventKind.ORDER_NOTED, Actor.CUSTOMER, detail=detail)
+    card = handoff_card(unit, _handed_off(unit, events), customer, loaded)
+    unit.set(card=card, summary=card["summary"])
+
+
+def _handed_off(unit: ConversationUnit, events: list[EventRecord]) -> Decision:
+    """The decision the conversation was handed over on, as recorded."""
+    record = unit.conversation
+    cause = next(
+        (e.detail.get("cause") for e in reversed(events) if e.kind is EventKind.HANDED_OFF), None
+    )
+    reason = Reason(record.handoff_reason or Reason.ROUTINE.value)
+    return Decision(
+        Action.TICKET if record.ticket_promised_by is not None else Action.HANDOFF,
+        reason,
+        record.handoff_rule or "",
+        Priority(record.handoff_priority or Priority.NORMAL.value),
+        cause=Reason(cause) if cause else None,
+    )
 
 
 def transcript(connection: Connection, conversation_id: str) -> list[tuple[str, str]]:

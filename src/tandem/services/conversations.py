@@ -7,7 +7,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from tandem.domain.conversation import Actor, EventKind, State
@@ -18,14 +18,18 @@ from tandem.domain.errors import (
     NotFound,
     Unauthorized,
 )
+from tandem.domain.nps import asks_nps
 from tandem.security.identity import Vouch
 from tandem.security.redaction import redact
+from tandem.services.access import authorised
 from tandem.services.handoff import Handoff, hand_over_after_crash
 from tandem.services.privacy import record_masking
 from tandem.services.runtime import Runtime
 from tandem.services.secrets import new_token, token_hash, token_matches
+from tandem.services.telemetry import TURN_SECONDS
 from tandem.services.turn import finish_pending, take_turn
 from tandem.services.validation import clean_client_message_id, clean_text
+from tandem.services.waiting import Standing, standing
 from tandem.storage.conversations import (
     ConversationRecord,
     ConversationUnit,
@@ -118,13 +122,6 @@ def _vouched_email(
     return (email if vouch is Vouch.SIGNED else None), vouch
 
 
-def _authorised(connection: Connection, conversation_id: str, token: str) -> ConversationUnit:
-    unit = ConversationUnit.load(connection, conversation_id)
-    if not token_matches(token, unit.conversation.token_hash):
-        raise Unauthorized("wrong or missing conversation token")
-    return unit
-
-
 def check_access(runtime: Runtime, conversation_id: str, token: str) -> ConversationRecord:
     with reading(runtime.engine) as connection:
         record = find_conversation(connection, conversation_id)
@@ -178,7 +175,7 @@ def store_customer_message(
             return earlier, []
     try:
         with transaction(runtime.engine) as connection:
-            unit = _authorised(connection, conversation_id, token)
+            unit = authorised(connection, conversation_id, token)
             if unit.conversation.state is State.CLOSED:
                 raise ConversationClosed()
             stored = unit.say(Actor.CUSTOMER, masked.text, client_message_id=client_message_id)
@@ -215,7 +212,8 @@ def answer_customer_message(
         replayed = _replay_if_handled(runtime, conversation_id, message)
         if replayed is not None:
             return replayed
-        turn = take_turn(runtime, conversation_id, message, request_human, client)
+        with TURN_SECONDS.time():
+            turn = take_turn(runtime, conversation_id, message, request_human, client)
         if turn.again:  # its turn ran before (a concurrent retry, the recovery job)
             return _replay_if_handled(runtime, conversation_id, message) or TurnResult(
                 turn.state, [message], None
@@ -291,9 +289,23 @@ def read_messages(
         return record, messages_after(connection, conversation_id, after)
 
 
+def standing_of(runtime: Runtime, conversation_id: str) -> Standing | None:
+    """Where the conversation stands while it waits for a person (None when it does not)."""
+    with reading(runtime.engine) as connection:
+        record = find_conversation(connection, conversation_id)
+        return None if record is None else standing(connection, record, runtime.settings.zone)
+
+
+@dataclass(frozen=True, slots=True)
+class Rated:
+    score: int
+    comment: str | None
+    nps_asked: bool  # the widget asks the NPS question next (TANDEM_NPS_SHARE of customers)
+
+
 def rate(
     runtime: Runtime, conversation_id: str, token: str, score: int, comment: str | None
-) -> tuple[int, str | None]:
+) -> Rated:
     if not 1 <= score <= 5:
         raise InvalidInput("score must be a whole number from 1 to 5")
     masked = None
@@ -301,7 +313,7 @@ def rate(
         masked = redact(clean_text(comment, runtime.settings.max_message_chars))
     comment = masked.text if masked else None
     with transaction(runtime.engine) as connection:
-        unit = _authorised(connection, conversation_id, token)
+        unit = authorised(connection, conversation_id, token)
         if unit.conversation.state is not State.CLOSED:
             raise Conflict("a conversation can be rated once it is closed")
         if connection.execute(
@@ -316,4 +328,5 @@ def rate(
         unit.record_event(EventKind.RATED, Actor.CUSTOMER, detail={"score": score})
         if masked is not None:
             record_masking(unit, Actor.CUSTOMER, masked.found)
-    return score, comment
+        asked = asks_nps(unit.conversation.customer_key, runtime.settings.nps_share)
+    return Rated(score, comment, asked)

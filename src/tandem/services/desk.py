@@ -14,6 +14,7 @@ from tandem.domain.decision import Priority
 from tandem.domain.errors import Forbidden, NotFound, NotOwner
 from tandem.security.redaction import redact
 from tandem.services.agents import Agent, Role
+from tandem.services.outbox import ticket_answered
 from tandem.services.privacy import record_masking
 from tandem.services.runtime import Runtime
 from tandem.services.validation import clean_text
@@ -137,6 +138,7 @@ def agent_say(runtime: Runtime, agent: Agent, conversation_id: str, text: str) -
         require_owner(unit, agent)
         said = unit.say(Actor.AGENT, masked.text, agent_id=agent.id)
         record_masking(unit, Actor.AGENT, masked.found, said)
+        ticket_answered(connection, runtime.settings, unit.conversation, said)
         return said
 
 

@@ -9,17 +9,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
 from tandem.answering.replies import replies
 from tandem.commerce.model import Customer, Order
 from tandem.desk.hours import ticket_deadline
-from tandem.desk.queue import expected_wait_minutes
 from tandem.domain.conversation import Actor, State
 from tandem.domain.decision import Action, Decision, Priority, Reason
-from tandem.domain.turns import Attempt, TurnMemory, turn_facts
+from tandem.domain.policy.facts import Facts
+from tandem.domain.turns import Attempt, Turn, TurnMemory, turn_facts
 from tandem.services.cards import handoff_card
 from tandem.services.runtime import Runtime
 from tandem.services.thinking import Thought, look, surroundings
+from tandem.services.waiting import last_ai_text, reminder, standing
 from tandem.storage.conversations import ConversationUnit, MessageRecord, now
 from tandem.understanding.result import Understanding
 
@@ -49,12 +51,30 @@ class Known:
     orders: dict[str, Order]
 
 
+class TicketWhy(StrEnum):
+    """Why a hand-over became a ticket, as the customer is told: read from the facts the
+    policy decided on, so the message is true whichever unavailable rule fired."""
+
+    OUT_OF_HOURS = "out_of_hours"
+    NOBODY_ONLINE = "nobody_online"
+    LONG_WAIT = "long_wait"
+
+
+def ticket_why(facts: Facts) -> TicketWhy:
+    if not facts.office_hours:
+        return TicketWhy.OUT_OF_HOURS
+    if facts.agents_online <= 0:
+        return TicketWhy.NOBODY_ONLINE
+    return TicketWhy.LONG_WAIT
+
+
 def hand_over(
-    runtime: Runtime, unit: ConversationUnit, decision: Decision, known: Known, wait: int | None
+    runtime: Runtime, unit: ConversationUnit, decision: Decision, known: Known, facts: Facts
 ) -> AiTurn:
     """ai → queued (or a ticket when the decision says so), with its reason, rule and card."""
     if decision.action is Action.TICKET:
-        return _open_ticket(runtime, unit, decision, known)
+        return _open_ticket(runtime, unit, decision, known, facts)
+    wait = facts.expected_wait_minutes or None
     notice = _moved(unit, decision, known, _handoff_text(unit, decision, wait))
     return AiTurn([notice], _handoff(decision, wait), unit.conversation.state)
 
@@ -64,20 +84,23 @@ def _handoff_text(unit: ConversationUnit, decision: Decision, wait: int | None) 
     wait_text = (
         text.say("handoff_wait_known", minutes=wait) if wait else text.say("handoff_wait_unknown")
     )
-    reason_text = text.phrase("reason_text", decision.reason.value)
-    return text.say("handoff", reason_text=reason_text, wait_text=wait_text.text).text
+    handed_over = text.phrase("handed_over", decision.reason.value)
+    return text.say("handoff", handed_over=handed_over, wait_text=wait_text.text).text
 
 
 def _moved(
     unit: ConversationUnit, decision: Decision, known: Known, notice: str
 ) -> MessageRecord:
-    card = handoff_card(unit, decision, known.customer, known.orders)
+    # A ticket's decision names why nobody can take it now; the person who answers (the card,
+    # the queue) needs why a person was wanted: the cause. The event keeps both.
+    wanted = dataclasses.replace(decision, reason=decision.cause or decision.reason)
+    card = handoff_card(unit, wanted, known.customer, known.orders)
     detail = {"priority": decision.priority.value, "team": decision.team}
     if decision.cause is not None:
         detail["cause"] = decision.cause.value
     unit.move(State.QUEUED, Actor.AI, decision.reason.value, rule=decision.rule, detail=detail)
     unit.set(
-        handoff_reason=decision.reason.value,
+        handoff_reason=wanted.reason.value,
         handoff_rule=decision.rule,
         handoff_priority=decision.priority.value,
         handoff_team=decision.team,
@@ -88,48 +111,62 @@ def _moved(
 
 
 def _open_ticket(
-    runtime: Runtime, unit: ConversationUnit, decision: Decision, known: Known
+    runtime: Runtime, unit: ConversationUnit, decision: Decision, known: Known, facts: Facts
 ) -> AiTurn:
-    """Nobody can take over now: queue it as a ticket with an honest promise."""
+    """Nobody can take over now: queue it as a ticket with an honest promise, saying why (once,
+    in plain words) and promising email only when Tandem can send it."""
     settings = runtime.settings
     promised = ticket_deadline(now(), settings.ticket_answer_hours)
     customer = known.customer
     email = unit.conversation.contact_email or (customer.email if customer else None)
     unit.set(ticket_promised_by=promised, contact_email=email)
     text = replies(unit.conversation.language)
+    email_part = ""
+    if settings.mail_enabled:
+        email_part = (
+            text.say("ticket_email_known", email=email).text
+            if email
+            else text.say("ticket_email_ask").text
+        )
     notice = text.say(
-        "ticket",
-        reason_text=text.phrase("reason_text", decision.reason.value),
+        f"ticket_{ticket_why(facts).value}",
+        minutes=facts.expected_wait_minutes,
         promised=text.moment(promised.astimezone(settings.zone)),
-        email_part=text.say("ticket_email_known", email=email).text
-        if email
-        else text.say("ticket_email_ask").text,
+        email_part=email_part,
     )
-    message = _moved(unit, decision, known, notice.text)
+    message = _moved(unit, decision, known, notice.text.strip())
     return AiTurn([message], _handoff(decision, None, promised), unit.conversation.state)
 
 
-def while_queued(runtime: Runtime, unit: ConversationUnit, thought: Thought) -> AiTurn:
-    """Waiting for a person: the AI notes an email address left for a ticket, and tells a
-    customer who asks for a person again where they stand; otherwise it stays quiet."""
+def email_left(runtime: Runtime, unit: ConversationUnit, thought: Thought) -> AiTurn | None:
+    """A customer waiting for a ticket's answer left an email address: keep it (the answer is
+    mailed there when email is configured) and confirm it. None: the message holds none."""
     record = unit.conversation
-    understanding = thought.understanding
-    text = replies(record.language)
-    emails = understanding.slots.emails
-    if record.ticket_promised_by is not None and emails:
-        unit.set(contact_email=emails[0])
-        said = unit.say(Actor.AI, text.say("ticket_email_noted", email=emails[0]).text)
-        return AiTurn([said], None, record.state)
-    if not (thought.request_human or understanding.intent == "talk_to_person"):
-        return AiTurn([], None, record.state)
-    if record.ticket_promised_by is not None:
-        promised = text.moment(record.ticket_promised_by.astimezone(runtime.settings.zone))
-        reminder = text.say("queued_ticket", promised=promised)
-    else:
-        snapshot = thought.snapshot
-        minutes = expected_wait_minutes(snapshot.waiting, snapshot.agents_online) or 0
-        reminder = text.say("queued_wait", minutes=minutes) if minutes else text.say("queued")
-    return AiTurn([unit.say(Actor.AI, reminder.text)], None, record.state)
+    emails = thought.understanding.slots.emails
+    if record.ticket_promised_by is None or not emails:
+        return None
+    unit.set(contact_email=emails[0])
+    key = "ticket_email_noted" if runtime.settings.mail_enabled else "ticket_email_kept"
+    said = unit.say(Actor.AI, replies(record.language).say(key, email=emails[0]).text)
+    return AiTurn([said], None, record.state)
+
+
+def while_waiting(
+    runtime: Runtime, unit: ConversationUnit, turn: Turn, sent: list[MessageRecord], still: bool
+) -> AiTurn:
+    """The AI's turn while the customer waits for a person (queued, or a ticket): it answers
+    what it can and the customer keeps their place; `still` (its first answer since the
+    hand-over) adds where they stand. A message it does not answer (a new request for a person,
+    something for the person) gets where they stand: never a second hand-over, never silence."""
+    record = unit.conversation
+    answered = bool(sent) and turn.decision.action in (Action.ANSWER, Action.OFFER_HUMAN)
+    if answered and not still:
+        return AiTurn(sent, None, record.state)
+    where = standing(unit.connection, record, runtime.settings.zone)
+    if where is None:  # cannot happen under the lock; stay truthful anyway
+        return AiTurn(sent, None, record.state)
+    said = reminder(record, where, answered, last_ai_text(unit.connection, record.id))
+    return AiTurn([*sent, unit.say(Actor.AI, said.text)], None, record.state)
 
 
 def _handoff(decision: Decision, wait: int | None, promised: dt.datetime | None = None) -> Handoff:
@@ -140,12 +177,19 @@ def hand_over_after_crash(runtime: Runtime, unit: ConversationUnit) -> AiTurn:
     """The AI failed unexpectedly: a person takes over (reason system_error), or, when
     nobody can, a ticket.
 
+    While the customer already waits for a person, they are told where they stand instead.
     The active policy decides as for a failed action, so its rules for when nobody is
     available apply here too; a policy that would let the AI carry on is overruled. The card
     states only what was recorded (no shop is asked: it may be why the turn failed).
     """
-    if unit.conversation.state is not State.AI:
-        return AiTurn([], None, unit.conversation.state)
+    record = unit.conversation
+    if record.state is State.QUEUED:  # already waiting for a person: say where they stand
+        where = standing(unit.connection, record, runtime.settings.zone)
+        if where is not None:
+            said = reminder(record, where, False, last_ai_text(unit.connection, record.id))
+            return AiTurn([unit.say(Actor.AI, said.text)], None, record.state)
+    if record.state is not State.AI:
+        return AiTurn([], None, record.state)
     snapshot = look(runtime, unit.connection, unit.conversation.id)
     nothing = Understanding("", unit.conversation.language, "oos", 0.0, "oos", 0.0, True, 0.0)
     around = surroundings(
@@ -165,5 +209,4 @@ def hand_over_after_crash(runtime: Runtime, unit: ConversationUnit) -> AiTurn:
             priority=Priority.HIGH,
             cause=None,
         )
-    wait = around.expected_wait_minutes or None
-    return hand_over(runtime, unit, decision, Known(None, {}), wait)
+    return hand_over(runtime, unit, decision, Known(None, {}), facts)

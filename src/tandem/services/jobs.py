@@ -20,6 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tandem.config import Settings
+from tandem.services.closing import close_idle
+from tandem.services.metrics import bring_up_to_date
+from tandem.services.outbox import send_due
 from tandem.services.recovery import recover_unanswered
 from tandem.services.runtime import Runtime
 from tandem.storage.locks import exclusive
@@ -41,7 +44,19 @@ class Job:
 
 def periodic_jobs(settings: Settings) -> tuple[Job, ...]:
     """The registry: every periodic job a server runs."""
-    return (Job("recover-unanswered", settings.recovery_interval_seconds, recover_unanswered),)
+    jobs = [
+        Job("recover-unanswered", settings.recovery_interval_seconds, recover_unanswered),
+        Job("close-idle", settings.metrics_interval_seconds, close_idle),
+        Job("metrics-summaries", settings.metrics_interval_seconds, _refresh_metrics),
+    ]
+    if settings.mail_enabled:
+        jobs.append(Job("send-email", settings.email_interval_seconds, send_due))
+    return tuple(jobs)
+
+
+def _refresh_metrics(runtime: Runtime, _stopping: Stopping) -> int:
+    """Keep the summaries current, so a report has little left to bring up to date."""
+    return bring_up_to_date(runtime)
 
 
 def run_job(runtime: Runtime, job: Job, stopping: Stopping = lambda: False) -> bool:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 
 from tandem.answering.assistant import Answer, AssistantTurn, Verifies
 from tandem.answering.replies import Reply
@@ -27,6 +27,7 @@ from tandem.security.verification import Checked, VerificationGuard, Verificatio
 from tandem.services import rollout
 from tandem.services.agents import agents_online
 from tandem.services.runtime import Runtime
+from tandem.services.waiting import live_queue
 from tandem.storage.conversations import (
     ConversationRecord,
     MessageRecord,
@@ -34,7 +35,7 @@ from tandem.storage.conversations import (
     now,
 )
 from tandem.storage.db import transaction
-from tandem.storage.tables import conversations, messages
+from tandem.storage.tables import messages
 from tandem.storage.verification import FailureRecords
 from tandem.types import ClientAddress, CustomerId, OrderId
 from tandem.understanding.result import Context, Understanding
@@ -53,7 +54,7 @@ class Snapshot:
     earlier_frustration: tuple[float, ...]
     policy: PolicyEngine
     agents_online: int
-    waiting: int  # conversations in the queue
+    waiting: int  # conversations queued for a person now (tickets not counted)
     rollout: Modes  # every topic's roll-out mode, read for this turn
 
     @property
@@ -133,8 +134,8 @@ def look(runtime: Runtime, connection: Connection, conversation_id: str) -> Snap
 
 
 def waiting(connection: Connection) -> int:
-    query = select(func.count()).where(conversations.c.state == State.QUEUED.value)
-    return int(connection.execute(query).scalar_one())
+    """Live work ahead of a new hand-over (services/waiting.py): tickets not counted."""
+    return live_queue(connection)
 
 
 def think(
@@ -157,8 +158,8 @@ def think(
     thought = Thought(
         snapshot, message, understanding, customer, shop, turn, None, None, None, request_human
     )
-    if record.state is not State.AI:
-        return _shadow_draft(runtime, thought)
+    if record.state not in (State.AI, State.QUEUED):  # a person owns it: the AI is silent,
+        return _shadow_draft(runtime, thought)  # but drafts for them in shadow mode
     named = _named_order(thought)
     thought = dataclasses.replace(thought, order=_own_order(shop, customer, named))
     if not _may_answer(runtime, thought):
@@ -166,7 +167,7 @@ def think(
         return thought
     started = time.perf_counter()
     answer = _warmer(runtime, understanding, runtime.assistant.respond(turn))
-    attempt = _attempt_of(answer, time.perf_counter() - started)
+    attempt = _attempt_of(answer, time.perf_counter() - started, record.memory.last_reply)
     customer = answer.customer or customer
     order = _own_order(shop, customer, answer.detail.get("order_id") or named)
     _load_recorded(snapshot, shop, customer)
@@ -250,8 +251,11 @@ FLOW_TOPICS = {
 def _context(snapshot: Snapshot, shop: TurnShop, customer: Customer | None) -> Context:
     known: tuple[tuple[str, str], ...] = ()
     if customer is not None and snapshot.record.memory.flow is not None:
-        lines = (line for order in shop.orders_of(customer.id) for line in order.lines)
-        known = tuple(dict.fromkeys((line.product_id, line.product_name) for line in lines))
+        lines = [line for order in shop.orders_of(customer.id) for line in order.lines]
+        names = [(line.product_id, line.product_name) for line in lines] + [
+            (line.product_id, name.product) for line in lines for name in line.names
+        ]  # the customer may name a product in any language the shop names it in
+        known = tuple(dict.fromkeys(names))
     return Context(
         language=snapshot.record.language,
         previous_customer_texts=snapshot.earlier_texts,
@@ -321,8 +325,11 @@ def reworded(runtime: Runtime, understanding: Understanding, answer: Answer) -> 
     )
 
 
-def _attempt_of(answer: Answer, seconds: float) -> Attempt:
-    key = "|".join(reply.key for reply in answer.replies) + "|" + answer.detail.get("order_id", "")
+def _attempt_of(answer: Answer, seconds: float, last_reply: str | None) -> Attempt:
+    # The same answer: the same templates about the same things (order, article, ...), so two
+    # help-centre answers from different articles are two answers, not one repeated.
+    about = ",".join(f"{name}={value}" for name, value in sorted(answer.detail.items()))
+    key = "|".join(reply.key for reply in answer.replies) + "|" + about
     if answer.action is not None:
         key += "|" + answer.action.kind
     return Attempt(
@@ -332,4 +339,5 @@ def _attempt_of(answer: Answer, seconds: float) -> Attempt:
         understood=answer.outcome is not Outcome.NOT_UNDERSTOOD,
         shop_rule_refused=answer.outcome is Outcome.BUSINESS_RULE,
         asks=answer.outcome is Outcome.ASKED,
+        repeats_question=answer.outcome is Outcome.ASKED and answer.last_words == last_reply,
     )

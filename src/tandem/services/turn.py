@@ -42,8 +42,16 @@ from tandem.domain.turns import (
     remember,
 )
 from tandem.services.agents import agents_online
-from tandem.services.cards import transcript
-from tandem.services.handoff import AiTurn, Handoff, Known, hand_over, while_queued
+from tandem.services.cards import note_order, transcript
+from tandem.services.closing import GOODBYE, close_as
+from tandem.services.handoff import (
+    AiTurn,
+    Handoff,
+    Known,
+    email_left,
+    hand_over,
+    while_waiting,
+)
 from tandem.services.runtime import Runtime
 from tandem.services.thinking import (
     REWORDABLE,
@@ -169,12 +177,17 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     unit.note_understanding(thought.message, u)
     if u.language != record.language:
         unit.set(language=u.language)
-    if record.state is State.QUEUED:
-        return _Written(while_queued(runtime, unit, thought), None, thought)
-    if record.state is not State.AI:  # a person owns it; in shadow mode the AI drafts for them
-        if thought.answer is not None and thought.gate.drafts:
+    if record.state not in (State.AI, State.QUEUED):  # a person owns it; in shadow mode the
+        if thought.answer is not None and thought.gate.drafts:  # AI drafts for them
             _store_draft(unit, thought, thought.answer)
         return _Written(AiTurn([], None, record.state), None, thought)
+    if record.state is State.QUEUED:
+        named = u.slots.order_ids
+        if named:  # an order given while waiting goes on the card
+            note_order(unit, thought.message.offset, named, thought.customer, thought.shop.loaded())
+        noted = email_left(runtime, unit, thought)
+        if noted is not None:
+            return _Written(noted, None, thought)
     snapshot = thought.snapshot  # current: the conversation is as it was (checked above)
     around = thought.around(runtime, snapshot.agents_online, snapshot.waiting)
     policy = snapshot.policy
@@ -194,15 +207,23 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     if planned is not None and planned.customer is not None:
         unit.set(customer_id=planned.customer.id)
     pending = _pending(thought, answer, turn)
-    said = _said(answer)
     flow = planned.flow if planned is not None else record.memory.flow
+    shown = answer if turn.shows_answer else None  # never a question in a hand-over turn
+    if answer is not None and shown is None:
+        flow = None  # the question was withheld: no answer to it will come
+    said = _said(shown)
     order_id = thought.order.id if thought.order else None
     offset = thought.message.offset
     memory = record.memory.after_turn(turn.memory, flow, said, order_id, pending, offset)
     unit.remember(memory)
     unit.set(policy_version=turn.decision.policy_version)
     _record_decision(unit, thought, answer, turn)
-    sent = [unit.say(Actor.AI, reply.text) for reply in _shown(answer)]
+    sent = [unit.say(Actor.AI, reply.text) for reply in _shown(shown)]
+    if record.state is State.QUEUED:  # waiting for a person: the AI helps, the place is kept
+        first = record.memory.turn.last_outcome is TurnOutcome.HANDED_OVER
+        if draft is not None:
+            _store_draft(unit, thought, draft)
+        return _Written(while_waiting(runtime, unit, turn, sent, first), pending, thought)
     acted = _act(runtime, unit, thought, turn, sent, pending)
     if draft is not None:
         _store_draft(unit, thought, draft)
@@ -223,7 +244,8 @@ def _gated(turn: Turn, gate: Gate, memory: TurnMemory) -> Turn:
         rule=f"rollout_{gate.mode.value}",
         cause=None,
     )
-    return Turn(decision, facts, remember(memory, facts, TurnOutcome.HANDED_OVER, None))
+    memory = remember(memory, facts, TurnOutcome.HANDED_OVER, None)
+    return Turn(decision, facts, memory, turn.attempt)
 
 
 def _store_draft(unit: ConversationUnit, thought: Thought, answer: Answer) -> None:
@@ -305,6 +327,8 @@ def _record_decision(
         shop_action=answer.action.kind if answer is not None and answer.action else None,
         stage=stage,
         error=answer.detail.get("error") if answer is not None else None,
+        said=tuple(reply.key for reply in _shown(answer)),
+        named=_named_own(thought),
         facts=dataclasses.asdict(turn.facts),
         rollout_mode=gate.mode.value,
         rollout_group=gate.group.value if gate.group else None,
@@ -312,6 +336,19 @@ def _record_decision(
     detail = decided.to_detail()
     unit.record_event(
         EventKind.DECIDED, Actor.AI, reason=decided.reason, rule=decided.rule, detail=detail
+    )
+
+
+def _named_own(thought: Thought) -> tuple[str, ...]:
+    """The orders the message named that are the (now known) customer's own."""
+    customer = thought.customer
+    if customer is None:
+        return ()
+    loaded = thought.shop.loaded()
+    return tuple(
+        order_id
+        for order_id in dict.fromkeys(thought.understanding.slots.order_ids)
+        if order_id in loaded and loaded[order_id].customer_id == customer.id
     )
 
 
@@ -331,11 +368,21 @@ def _act(
     elif turn.memory.last_outcome is TurnOutcome.OFFERED and pending is None:
         sent.append(unit.say(Actor.AI, text.say("offer_human").text))
     elif decision.action in (Action.HANDOFF, Action.TICKET):
-        wait = turn.facts.expected_wait_minutes or None
         known = Known(thought.customer, thought.shop.loaded())
-        handed = hand_over(runtime, unit, decision, known, wait)
+        handed = hand_over(runtime, unit, decision, known, turn.facts)
         return AiTurn([*sent, *handed.replies], handed.handoff, unit.conversation.state)
+    elif _said_goodbye(thought, turn, pending):
+        sent.append(close_as(unit, Actor.CUSTOMER, GOODBYE))  # the widget then asks for a rating
     return AiTurn(sent, None, unit.conversation.state)
+
+
+def _said_goodbye(thought: Thought, turn: Turn, pending: PendingAction | None) -> bool:
+    """The customer took their leave and the AI answered it as small talk: the chat ends."""
+    return (
+        thought.understanding.intent == GOODBYE
+        and turn.decision.action is Action.ANSWER
+        and pending is None
+    )
 
 
 def finish_pending(runtime: Runtime, conversation_id: str) -> AiTurn:
@@ -387,13 +434,13 @@ def _record_performed(
     unit.record_event(EventKind.PERFORMED, Actor.AI, detail=result.to_detail())
     mark_handled_through(unit.connection, unit.conversation.id, pending.message)
     memory = unit.conversation.memory
-    if unit.conversation.state is not State.AI:  # a person took over meanwhile: they see it
+    if unit.conversation.state not in (State.AI, State.QUEUED):  # a person took over: they see it
         unit.remember(memory.after_action(None))
         return AiTurn([], None, unit.conversation.state)
     sent = [unit.say(Actor.AI, reply.text) for reply in answer.replies]
     said = sent[-1].text if sent else None
     if ok:
-        if pending.offer_human:
+        if pending.offer_human and unit.conversation.state is State.AI:
             text = replies(unit.conversation.language).say("offer_human").text
             sent.append(unit.say(Actor.AI, text))
         unit.remember(memory.after_action(said))
@@ -418,10 +465,11 @@ def _failed(
     turn = decide_turn(policy, memory.turn, thought.understanding, around, lambda: failed)
     unit.remember(memory.after_action(said, turn.memory))
     _record_decision(unit, thought, answer, turn, stage="action_result")
+    if unit.conversation.state is State.QUEUED:  # already waiting for a person: they see it
+        return while_waiting(runtime, unit, turn, sent, still=False)
     if turn.decision.action in (Action.HANDOFF, Action.TICKET):
         known = Known(thought.customer, thought.shop.loaded())
-        wait = turn.facts.expected_wait_minutes or None
-        handed = hand_over(runtime, unit, turn.decision, known, wait)
+        handed = hand_over(runtime, unit, turn.decision, known, turn.facts)
         return AiTurn([*sent, *handed.replies], handed.handoff, unit.conversation.state)
     return AiTurn(sent, None, unit.conversation.state)
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, insert, select, update
 
 from tandem.domain.conversation import Actor, EventKind, State, Transition, transition
-from tandem.domain.errors import NotFound
+from tandem.domain.errors import Conflict, NotFound
 from tandem.domain.memory import ConversationMemory
 from tandem.storage.changes import mark_changed
 from tandem.storage.tables import agents, conversations, events, messages
@@ -46,6 +46,11 @@ class ConversationRecord:
     memory: ConversationMemory
     created_at: dt.datetime
     closed_at: dt.datetime | None
+
+    @property
+    def customer_key(self) -> str:
+        """Who the customer is, as well as known: customer id, else email, else this chat."""
+        return self.customer_id or self.customer_email or self.contact_email or self.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +228,7 @@ class ConversationUnit:
     ) -> Transition:
         """Change the owner through the one state machine and append the event that records it."""
         change = transition(self.conversation.state, target, actor, reason, detail)
+        self._guard(change)
         self.record_event(change.kind, actor, change, agent_id=agent_id, rule=rule)
         fields: dict[str, Any] = {"state": target.value}
         if target is State.QUEUED:
@@ -240,6 +246,20 @@ class ConversationUnit:
             fields |= {"closed_at": now()}
         self._update(**fields)
         return change
+
+    def _guard(self, change: Transition) -> None:
+        """Change the stored state only from the state this unit read: a second writer that
+        read the same state (two closers, say) fails here instead of changing it twice."""
+        moved = self.connection.execute(
+            update(conversations)
+            .where(
+                conversations.c.id == self.conversation.id,
+                conversations.c.state == change.from_state.value,
+            )
+            .values(state=change.to_state.value)
+        )
+        if moved.rowcount != 1:
+            raise Conflict("the conversation changed meanwhile; nothing was done")
 
     def record_event(
         self,

@@ -6,6 +6,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -19,6 +20,17 @@ from sqlalchemy import (
 )
 
 from tandem.storage.schema import metadata
+
+#: The additive columns of ``metrics_daily`` (domain/metrics/definitions.py: Tally).
+DAILY_COUNTS = (
+    "conversations", "csat_sum", "csat_responses", "nps_promoters", "nps_detractors",
+    "nps_responses", "thumbs_up", "thumbs_down", "first_responses", "ai_answers",
+    "frustration_measured",
+)  # fmt: skip
+DAILY_SUMS = (
+    "human_seconds", "first_response_sum", "ai_answer_sum", "frustration_start_sum",
+    "frustration_end_sum",
+)  # fmt: skip
 
 conversations = Table(
     "conversations",
@@ -206,4 +218,73 @@ rollout_changes = Table(
     Column("automatic", Boolean, nullable=False),
     Column("note", Text, nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+#: Emails to send (services/outbox.py): written in the transaction that causes them, sent by a
+#: job outside any transaction. The key makes one cause one email; the address is read from the
+#: conversation when it is sent, so it is stored in one place only.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(160), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("conversation_id", String(36), ForeignKey("conversations.id"), nullable=False),
+    Column("message_offset", Integer, nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("claimed_until", DateTime(timezone=True)),  # a sender is at it until then
+    Column("done_at", DateTime(timezone=True)),
+    Column("outcome", String(16)),  # sent, skipped (the customer was in the chat), failed
+    Column("last_error", String(64)),  # the error's kind, never its text (it may hold addresses)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_outbox_due", outbox.c.done_at, outbox.c.due_at)
+
+#: One row per conversation with its figures (domain/metrics/definitions.py: Summary), brought
+#: up to date from its events and messages by storage/metrics.py; reports aggregate these.
+conversation_metrics = Table(
+    "conversation_metrics",
+    metadata,
+    Column("conversation_id", String(36), ForeignKey("conversations.id"), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("customer_id", String(64), index=True),
+    Column("email", String(320), index=True),
+    Column("language", String(8), nullable=False),
+    Column("topic", String(32), nullable=False),
+    Column("band", String(16), nullable=False),
+    Column("resolution", String(16), nullable=False),
+    Column("handoff_reason", String(32)),
+    Column("csat", Integer, index=True),
+    Column("nps", Integer),
+    Column("thumbs_up", Integer, nullable=False),
+    Column("thumbs_down", Integer, nullable=False),
+    Column("human_seconds", Float, nullable=False),
+    Column("first_response_seconds", Float),
+    Column("ai_answer_seconds", Float, nullable=False),
+    Column("ai_answers", Integer, nullable=False),
+    Column("frustration_start", Float),
+    Column("frustration_end", Float),
+    Column("recontacted", Boolean, nullable=False),
+    # The conversation's updated_at this row was computed from: a newer one makes it stale.
+    Column("source_updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_conversations_updated_at", conversations.c.updated_at)
+
+#: The summaries of each day (UTC, by opening time) added up per (topic, band, resolution, first
+#: hand-over reason, re-contacted): reports over weeks read these few rows, not every summary.
+#: Rebuilt for each day whose summaries change (storage/metrics.py).
+metrics_daily = Table(
+    "metrics_daily",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("day", Date, nullable=False, index=True),
+    Column("topic", String(32), nullable=False),
+    Column("band", String(16), nullable=False),
+    Column("resolution", String(16), nullable=False),
+    Column("handoff_reason", String(32)),
+    Column("recontacted", Boolean, nullable=False),
+    *(Column(name, Integer, nullable=False) for name in DAILY_COUNTS),
+    *(Column(name, Float, nullable=False) for name in DAILY_SUMS),
 )

@@ -65,6 +65,7 @@ class LanguageCatalogue:
     order_words: tuple[str, ...]
     dates: DateWords
     frustration: FrustrationCues
+    corrections: tuple[str, ...] = ()  # "no wait": what follows replaces what came before
 
     def examples(self) -> list[tuple[str, str]]:
         """(text, intent) pairs."""
@@ -112,6 +113,7 @@ def _parse(language: Language, data: Any) -> LanguageCatalogue:
         order_words=_texts(data["order_words"]),
         dates=DateWords(**date_lists, number_words=numbers),
         frustration=FrustrationCues(**{key: _texts(cues[key]) for key in _CUE_LISTS}),
+        corrections=_texts(data["corrections"]) if "corrections" in data else (),
     )
 
 

@@ -3,7 +3,9 @@
 Two signals are combined: py3langid restricted to the supported languages, and hint words, the
 words that occur in only one language's catalogue examples ("hallo", "bestelling", "thanks").
 A conversation switches language only on a message of at least three words that is clearly in
-another language; "ok", "hallo" or "thanks" never switch it.
+another language and uses at least two words known only in it; "ok", "hallo", "thanks" or
+gibberish ("asdkj qwpoe zmxnc", which the n-gram model may call Dutch) never switch it. A first
+message without such words keeps the language the widget asked for.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ MIN_WORDS_TO_SWITCH = 3
 SWITCH_PROBABILITY = 0.95
 #: A first message whose best language is less likely than this gets the default language.
 FIRST_MESSAGE_PROBABILITY = 0.6
+#: Hint words of a language a message needs to switch the conversation to it.
+MIN_HINTS_TO_SWITCH = 2
 #: Log-odds added per hint word.
 HINT_WEIGHT = 2.0
 
@@ -61,10 +65,11 @@ class LanguageDetector:
         """The language to use for this message given the conversation's language so far."""
         probabilities = self.probabilities(text)
         best = max(probabilities, key=lambda lang: probabilities[lang])
+        hints = sum(token in self._hints[best] for token in words(text))
         if current is None:
-            clear = probabilities[best] >= FIRST_MESSAGE_PROBABILITY
+            clear = probabilities[best] >= FIRST_MESSAGE_PROBABILITY and hints > 0
             return best if clear else DEFAULT_LANGUAGE
-        if len(words(text)) < MIN_WORDS_TO_SWITCH:
+        if len(words(text)) < MIN_WORDS_TO_SWITCH or hints < MIN_HINTS_TO_SWITCH:
             return current
         return best if probabilities[best] >= SWITCH_PROBABILITY else current
 

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,11 +57,12 @@ class Understander:
         self._frustration = frustration
         self._language = LanguageDetector(catalogue)
         self._slots = SlotExtractor(catalogue)
+        self._corrected = _corrections(catalogue)
         self.understand("warm-up", Context())  # load the encoder now, not on the first customer
 
     def understand(self, text: str, context: Context) -> Understanding:
         language = self._language.detect(text, context.language)
-        words = self._slots.mask(text)
+        words = self._slots.mask(self.last_request(text))
         if any(character.isalpha() for character in words):
             vector = embed([words])
             prediction = self.intents.predict([words], vector)[0]
@@ -80,6 +82,29 @@ class Understander:
             frustration_trend=trend([*context.previous_frustration, frustration]),
             language_switched=context.language is not None and language != context.language,
         )
+
+    def last_request(self, text: str) -> str:
+        """The part of `text` after its last self-correction ("cancel it, no wait, return it"
+        -> "return it"), when that part says something (two words or more); else `text`. The
+        intent is read from it; details (order numbers, items) still come from all of `text`."""
+        if self._corrected is None:
+            return text
+        parts = self._corrected.split(text)
+        rest = parts[-1] if len(parts) > 1 else ""
+        return rest if len(re.findall(r"[^\W\d_]{2,}", rest)) >= _CORRECTED_WORDS else text
+
+
+#: Words a correction must be followed by to replace what came before it.
+_CORRECTED_WORDS = 2
+
+
+def _corrections(catalogue: Catalogue) -> re.Pattern[str] | None:
+    found = {w for lang in catalogue.languages.values() for w in lang.corrections}
+    words = sorted(found, key=len, reverse=True)
+    if not words:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)[\s,.:;!-]*", re.IGNORECASE)
 
 
 def train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:

@@ -32,6 +32,8 @@ ORDER_PREFIX = "TD"
 PRODUCT_SIMILARITY = 80
 #: Share of a product name's words (of 3+ letters) a message must mention.
 PRODUCT_NAME_SHARE = 0.5
+#: A name word this long that no other known product has names the product alone ("sokken").
+DISTINCT_WORD = 5
 
 #: An order number written as one: "TD-1001", "td1001", "TD 1001", "#1001".
 _ORDER_ID = re.compile(rf"\b{ORDER_PREFIX}[\s-]?\d{{3,8}}\b|#\d{{3,8}}\b", re.IGNORECASE)
@@ -40,6 +42,13 @@ _NL_POSTCODE = re.compile(
     r"\b([1-9]\d{3}) ?((?!SA|SD|SS)[A-Z]{2})\b|\b([1-9]\d{3})((?!sa|sd|ss)[a-z]{2})\b"
 )
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b", re.IGNORECASE)
+#: The word naming an identifier just before it ("postcode 1012 AB", "my email is a@b.nl"): part
+#: of the identifier, not of the request ("cancel it, postcode 1012 AB" asks no address change).
+_LABEL = re.compile(
+    r"\b(?:post ?code|postal code|zip ?code|e-?mail(?: ?address| ?adres)?)(?:\s+is|\s*:)?\s*"
+    rf"(?=(?:{_EMAIL.pattern}|\b[1-9]\d{{3}} ?[A-Za-z]{{2}}\b|{_UK_POSTCODE.pattern}))",
+    re.IGNORECASE,
+)
 _NUMBER = r"(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
 _CURRENCY = r"(?:€|£|\$|eur|euro|euros|gbp|usd|pounds?|dollars?)"
 _AMOUNT = re.compile(rf"(?:{_CURRENCY}\s?{_NUMBER}|{_NUMBER}\s?{_CURRENCY})(?![\w])", re.IGNORECASE)
@@ -63,7 +72,7 @@ class SlotExtractor:
         Intent is read from the words around them: "SW1A 1AA" alone asks for nothing, and
         "cancel TD-1003" asks the same as "cancel my order".
         """
-        for pattern in (MASKS, _ORDER_ID, _EMAIL, _NL_POSTCODE, _UK_POSTCODE):
+        for pattern in (MASKS, _ORDER_ID, _LABEL, _EMAIL, _NL_POSTCODE, _UK_POSTCODE):
             text = pattern.sub(" ", text)
         return " ".join(text.split())
 
@@ -88,16 +97,28 @@ def postcodes(text: str) -> tuple[str, ...]:
 
 
 def products(text: str, known: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
-    """Ids of the known products whose id the text has, or at least half of their name's words
-    (each fuzzily, so "rain jaket" finds "Blue Rain Jacket")."""
+    """Ids of the known products whose id the text has, at least half of their name's words
+    (each fuzzily, so "rain jaket" finds "Blue Rain Jacket"), or a long word of their name that
+    no other known product's name has ("de sokken" finds "Merinowollen sokken (3 paar)")."""
     words = utils.default_process(text).split()
     found = [
         product_id
         for product_id, name in known
         if re.search(rf"(?<!\w){re.escape(product_id)}(?!\w)", text, re.IGNORECASE)
         or _name_share(name, words) >= PRODUCT_NAME_SHARE
+        or _distinct_word(name, [other for pid, other in known if pid != product_id], words)
     ]
     return _unique(found)
+
+
+def _distinct_word(name: str, others: list[str], words: list[str]) -> bool:
+    shared = {w for other in others for w in utils.default_process(other).split()}
+    own = [w for w in utils.default_process(name).split() if len(w) >= DISTINCT_WORD]
+    own = [w for w in own if w not in shared]
+    return any(
+        process.extractOne(w, words, scorer=fuzz.ratio, score_cutoff=PRODUCT_SIMILARITY) is not None
+        for w in own
+    )
 
 
 def _name_share(name: str, words: list[str]) -> float:

@@ -16,11 +16,14 @@ from tandem.web import (
     agent_api,
     agents_api,
     api_docs,
+    capacity_api,
     customer_api,
     drafts_api,
     errors,
     health,
     lead_api,
+    metrics_api,
+    ops,
     pages,
     policy_page,
     rollout_api,
@@ -71,6 +74,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(lead_api.router)
     app.include_router(rollout_api.router)
     app.include_router(agents_api.router)
+    app.include_router(capacity_api.router)
+    app.include_router(metrics_api.router)
+    app.include_router(ops.router)
     app.include_router(pages.router)
     app.include_router(policy_page.router)
     api_docs.install(app)

@@ -10,23 +10,37 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from tandem.domain.conversation import State
+from tandem.services import closing, feedback
 from tandem.services import conversations as service
+from tandem.services.runtime import Runtime
 from tandem.web.deps import ClientDep, RuntimeDep, TokenDep
 from tandem.web.errors import documented
-from tandem.web.inputs import AfterQuery, ConversationIdPath, TokenQuery
+from tandem.web.inputs import AfterQuery, ConversationIdPath, OffsetPath, TokenQuery
 from tandem.web.schemas import (
     Conversation,
+    EndedOut,
     MessagesOut,
+    NpsIn,
+    NpsOut,
     RatingIn,
     RatingOut,
     SendMessage,
     StartConversation,
+    ThumbIn,
+    ThumbOut,
     TurnOut,
+    WaitingOut,
     handoff_out,
     message_out,
+    waiting_out,
 )
 
 KEEP_ALIVE_SECONDS = 15.0  # a comment line keeps proxies from closing a quiet stream
+
+def _jsonable(waiting: WaitingOut | None) -> object:
+    return None if waiting is None else waiting.model_dump(mode="json")
+
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["customer"])
 
@@ -87,7 +101,15 @@ def send(
         state=result.state.value,
         messages=[message_out(m) for m in result.messages],
         handoff=handoff_out(result.handoff),
+        waiting=_waiting(runtime, conversation_id, result.state),
     )
+
+
+def _waiting(runtime: Runtime, conversation_id: str, state: State) -> WaitingOut | None:
+    """Where a conversation waiting for a person stands (the widget's header says it)."""
+    if state is not State.QUEUED:
+        return None
+    return waiting_out(service.standing_of(runtime, conversation_id))
 
 
 @router.get(
@@ -96,9 +118,14 @@ def send(
 def read(
     conversation_id: ConversationIdPath, runtime: RuntimeDep, token: TokenDep, after: AfterQuery = 0
 ) -> MessagesOut:
-    """Messages after offset `after` (0: all)."""
+    """Messages after offset `after` (0: all), and where the conversation stands while it waits
+    for a person."""
     record, found = service.read_messages(runtime, conversation_id, token, after)
-    return MessagesOut(state=record.state.value, messages=[message_out(m) for m in found])
+    return MessagesOut(
+        state=record.state.value,
+        messages=[message_out(m) for m in found],
+        waiting=_waiting(runtime, conversation_id, record.state),
+    )
 
 
 @router.post(
@@ -111,8 +138,48 @@ def rate(
     conversation_id: ConversationIdPath, body: RatingIn, runtime: RuntimeDep, token: TokenDep
 ) -> RatingOut:
     """Rate the conversation from 1 to 5, once it is closed (409 before, and the second time)."""
-    score, comment = service.rate(runtime, conversation_id, token, body.score, body.comment)
-    return RatingOut(score=score, comment=comment)
+    rated = service.rate(runtime, conversation_id, token, body.score, body.comment)
+    return RatingOut(score=rated.score, comment=rated.comment, nps_asked=rated.nps_asked)
+
+
+@router.post(
+    "/{conversation_id}/nps",
+    status_code=201,
+    response_model=NpsOut,
+    responses=documented(400, 401, 404, 409, 413, 422),
+)
+def nps(
+    conversation_id: ConversationIdPath, body: NpsIn, runtime: RuntimeDep, token: TokenDep
+) -> NpsOut:
+    """Answer "how likely are you to recommend us" (0-10), once, after the rating, when the
+    rating's `nps_asked` said so (409 otherwise)."""
+    return NpsOut(score=feedback.answer_nps(runtime, conversation_id, token, body.score))
+
+
+@router.put(
+    "/{conversation_id}/messages/{offset}/thumb",
+    response_model=ThumbOut,
+    responses=documented(400, 401, 404, 413, 422),
+)
+def thumb(
+    conversation_id: ConversationIdPath,
+    offset: OffsetPath,
+    body: ThumbIn,
+    runtime: RuntimeDep,
+    token: TokenDep,
+) -> ThumbOut:
+    """Thumbs up or down on one of the assistant's answers; a later thumb replaces it."""
+    up = feedback.thumb(runtime, conversation_id, token, offset, body.up)
+    return ThumbOut(offset=offset, up=up)
+
+
+@router.post(
+    "/{conversation_id}/close", response_model=EndedOut, responses=documented(401, 404, 422)
+)
+def end(conversation_id: ConversationIdPath, runtime: RuntimeDep, token: TokenDep) -> EndedOut:
+    """The customer ends the chat (the widget's "end chat"); then it can be rated. Ending a
+    closed conversation changes nothing."""
+    return EndedOut(state=closing.end_chat(runtime, conversation_id, token).state.value)
 
 
 @router.get(
@@ -130,11 +197,12 @@ async def stream(
     token: TokenQuery,
     after: AfterQuery = 0,
 ) -> StreamingResponse:
-    """Server-sent events: `message` for each new message, `state` when the owner changes."""
+    """Server-sent events: `message` for each new message, `state` when the owner changes or,
+    while it waits for a person, where it stands changes (`waiting`, checked every 15 s)."""
     await run_in_threadpool(service.check_access, runtime, conversation_id, token)
 
     async def events() -> AsyncIterator[str]:
-        offset, state, quiet_since = after, "", time.monotonic()
+        offset, state, told, quiet_since = after, "", "", time.monotonic()
         feed, poll = runtime.changes, runtime.settings.stream_poll_seconds
         while not await request.is_disconnected():
             with feed.watch(conversation_id) as change:  # before reading: no change slips by
@@ -146,13 +214,22 @@ async def stream(
                     yield f"event: message\ndata: {message_out(message).model_dump_json()}\n\n"
                 if record.state.value != state:
                     state = record.state.value
+                    waiting = await run_in_threadpool(
+                        _waiting, runtime, conversation_id, record.state
+                    )
                     handoff = {"reason": record.handoff_reason} if record.handoff_reason else None
-                    data = json.dumps({"state": state, "handoff": handoff})
-                    yield f"event: state\ndata: {data}\n\n"
+                    data = json.dumps(
+                        {"state": state, "handoff": handoff, "waiting": _jsonable(waiting)}
+                    )
+                    if data != told:
+                        told = data
+                        yield f"event: state\ndata: {data}\n\n"
                 if found:
                     quiet_since = time.monotonic()
                 elif time.monotonic() - quiet_since >= KEEP_ALIVE_SECONDS:
                     quiet_since = time.monotonic()
+                    if state == "queued":
+                        state = ""  # the wait depends on others: checked again next round
                     yield ": keep-alive\n\n"
                 # Without notices from other processes, re-read as often as they may write.
                 await change.wait(KEEP_ALIVE_SECONDS if feed.crosses_processes else poll)

@@ -45,6 +45,9 @@ AfterQuery = Annotated[
     int,
     Query(ge=0, le=DB_INT_MAX, description="Only messages after this offset (0: all)."),
 ]
+OffsetPath = Annotated[
+    int, Path(ge=1, le=DB_INT_MAX, description="The message's offset in the conversation.")
+]
 VersionPath = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="The policy version's number.")]
 TokenQuery = Annotated[
     str,

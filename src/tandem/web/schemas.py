@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tandem.services.desk import ConversationView, QueueItem
 from tandem.services.turn import Handoff
 from tandem.services.validation import CLIENT_MESSAGE_ID
+from tandem.services.waiting import Standing
 from tandem.storage.conversations import EventRecord, MessageRecord
 from tandem.web.inputs import Text
 
@@ -89,6 +90,24 @@ class HandoffOut(BaseModel):
     ticket_promised_by: dt.datetime | None = None
 
 
+class WaitingOut(BaseModel):
+    """Where a conversation waiting for a person stands (state queued): in the queue, with the
+    expected wait, or a ticket, with the time a person answers by."""
+
+    kind: Literal["queue", "ticket"]
+    expected_wait_minutes: int | None = Field(
+        description="The queue's expected wait; null when nobody is online to pick it up."
+    )
+    promised_by: dt.datetime | None = Field(description="A ticket's promised answer time.")
+    promised_text: str | None = Field(
+        None,
+        description=(
+            "The promised time as the AI's messages say it: in the conversation's language and "
+            "the support team's time zone (so the header and the chat agree)."
+        ),
+    )
+
+
 class Conversation(BaseModel):
     id: str
     token: str
@@ -101,16 +120,45 @@ class TurnOut(BaseModel):
     state: StateName
     messages: list[Message]
     handoff: HandoffOut | None
+    waiting: WaitingOut | None = None
 
 
 class MessagesOut(BaseModel):
     state: StateName
     messages: list[Message]
+    waiting: WaitingOut | None = None
 
 
 class RatingOut(BaseModel):
     score: int
     comment: str | None
+    nps_asked: bool = Field(
+        description="Ask the NPS question next (POST .../nps); only a share of customers are."
+    )
+
+
+class ThumbIn(Body):
+    up: bool = Field(description="true: the answer helped; false: it did not.")
+
+
+class ThumbOut(BaseModel):
+    offset: int
+    up: bool
+
+
+class NpsIn(Body):
+    score: int = Field(
+        description="How likely to recommend us: 0 (not at all) to 10 (extremely).",
+        json_schema_extra={"minimum": 0, "maximum": 10},  # checked by the service, clearly
+    )
+
+
+class NpsOut(BaseModel):
+    score: int
+
+
+class EndedOut(BaseModel):
+    state: StateName
 
 
 class AgentOut(BaseModel):
@@ -185,6 +233,17 @@ def message_out(message: MessageRecord) -> Message:
         author_name=message.author_name,
         text=message.text,
         created_at=message.created_at,
+    )
+
+
+def waiting_out(where: Standing | None) -> WaitingOut | None:
+    if where is None:
+        return None
+    return WaitingOut(
+        kind=where.kind.value,
+        expected_wait_minutes=where.expected_wait_minutes,
+        promised_by=where.promised_by,
+        promised_text=where.promised_words,
     )
 
 

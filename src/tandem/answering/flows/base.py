@@ -9,12 +9,15 @@ from typing import Protocol, TypeVar, runtime_checkable
 
 from tandem.answering.replies import Replies, Reply
 from tandem.commerce.actions import Done, ShopAction
-from tandem.commerce.model import Customer, Order, ShopReader
+from tandem.commerce.model import Customer, Order, OrderLine, ShopReader
 from tandem.domain.decision import Outcome
 from tandem.domain.flow_records import FlowRecord
 from tandem.understanding.result import Understanding
 
-__all__ = ["Flow", "FlowTurn", "Outcome", "Performs", "Plan", "order_items", "pick_order"]
+__all__ = [
+    "Flow", "FlowTurn", "Outcome", "Performs", "Plan", "SelectsItems", "line_name", "order_items",
+    "pick_order",
+]  # fmt: skip
 
 R = TypeVar("R", bound=FlowRecord)
 
@@ -74,18 +77,31 @@ class Performs(Protocol):
     def performed(self, turn: FlowTurn, action: ShopAction, done: Done) -> Plan: ...
 
 
+@runtime_checkable
+class SelectsItems(Protocol):
+    """A flow about some items of one order (a return, an exchange): while it is open, a message
+    that picks items of that order ("only the hoodie", "nee, niet de sokken") belongs to it,
+    whatever else the message reads like."""
+
+    @property
+    def selects_items(self) -> bool: ...
+
+
+def line_name(line: OrderLine) -> str:
+    """A product with its variant, as a person writes it: "Hooded sweatshirt in M / grey"."""
+    return f"{line.product_name} in {line.variant_name}" if line.variant_name else line.product_name
+
+
 def order_items(order: Order) -> str:
     return ", ".join(
-        f"{line.quantity} x {line.product_name} ({line.variant_name})"
-        if line.quantity > 1
-        else f"{line.product_name} ({line.variant_name})"
+        f"{line.quantity} x {line_name(line)}" if line.quantity > 1 else line_name(line)
         for line in order.lines
     )
 
 
 def recent_orders(orders: list[Order], limit: int = 4) -> str:
     newest = sorted(orders, key=lambda order: order.created_at, reverse=True)[:limit]
-    return ", ".join(f"{order.id} ({order_items(order)})" for order in newest)
+    return "; ".join(f"{order.id}: {order_items(order)}" for order in newest)
 
 
 def pick_order(turn: FlowTurn, wanted: frozenset[str]) -> Order | Plan:
@@ -109,6 +125,11 @@ def pick_order(turn: FlowTurn, wanted: frozenset[str]) -> Order | Plan:
         )
     if not orders:
         return Plan((turn.replies.say("no_orders"),), Outcome.ANSWERED)
+    if turn.record is not None and turn.understanding.intent in ("affirm", "deny"):
+        # "yes" to "which order?" names none: ask again, never pick one for the customer
+        recent = recent_orders(orders)
+        reply = turn.replies.say("order_pick", avoid=turn.previous_reply, orders=recent)
+        return Plan((reply,), Outcome.ASKED, turn.record)
     fitting = [order for order in orders if order.status.value in wanted] or orders
     if len(fitting) == 1:
         return fitting[0]

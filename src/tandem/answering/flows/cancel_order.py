@@ -51,7 +51,8 @@ class CancelOrderFlow:
             OrderStatus.DELIVERED: "cancel_delivered",
         }.get(order.status, "cancel_closed")
         return refused(
-            turn, CancelRecord, key, order.id, "not_cancellable", status=order.status.value
+            turn, CancelRecord, key, order.id, "not_cancellable",
+            status=turn.replies.status(order.status),
         )
 
     @staticmethod

@@ -71,7 +71,7 @@ class ChangeAddressFlow:
             return business_rule(turn, "address_shipped", order.id, "already_shipped")
         return refused(
             turn, AddressRecord, "address_closed", order.id, "order_closed",
-            status=order.status.value,
+            status=turn.replies.status(order.status),
         )  # fmt: skip
 
     @staticmethod

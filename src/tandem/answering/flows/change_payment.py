@@ -67,7 +67,7 @@ class ChangePaymentFlow:
             return business_rule(turn, "payment_shipped", order.id, "already_shipped")
         return refused(
             turn, PaymentRecord, "payment_closed", order.id, "order_closed",
-            status=order.status.value,
+            status=turn.replies.status(order.status),
         )  # fmt: skip
 
     @staticmethod

@@ -74,9 +74,18 @@ def backs_out(turn: FlowTurn, record: OrderRecord) -> bool:
 
 
 def ask_confirmation(turn: FlowTurn, key: str, record: OrderRecord, **fields: object) -> Plan:
-    """State the exact change and ask for a yes; the flow keeps `record` until the answer."""
+    """State the exact change and ask for a yes; the flow keeps `record` until the answer.
+
+    The change is the plan's detail, so asking about other items is another question, and
+    asking about the same change again (`record` already asked) is marked as such: the first
+    time it is reworded, a second time is the same answer twice (the policy hands over)."""
     reply = turn.replies.say(key, avoid=turn.previous_reply, **fields)
-    return Plan((reply,), Outcome.ASKED, dataclasses.replace(record, confirm=True, strays=0))
+    detail = {name: str(value) for name, value in fields.items()}
+    if record.confirm:
+        detail["asked"] = "again"
+    return Plan(
+        (reply,), Outcome.ASKED, dataclasses.replace(record, confirm=True, strays=0), detail
+    )
 
 
 def confirmation(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from tandem.answering.flows.base import FlowTurn, Outcome, Plan
+from tandem.answering.flows.base import FlowTurn, Outcome, Plan, line_name
 from tandem.answering.flows.confirm import (
     action_failed,
     ask_confirmation,
@@ -17,7 +17,7 @@ from tandem.answering.flows.confirm import (
     open_order,
     refused,
 )
-from tandem.answering.flows.items import named_lines, wanted_variant, with_order_of_items
+from tandem.answering.flows.items import selected, wanted_variant, with_order_of_items
 from tandem.commerce.actions import Done, ExchangeItem, ShopAction
 from tandem.commerce.model import RETURN_WINDOW_DAYS, CommerceError, Order, OrderLine, OrderStatus
 from tandem.domain.flow_records import ExchangeRecord
@@ -33,6 +33,7 @@ class ExchangeItemFlow:
     name: str = "exchange_item"
     intents: frozenset[str] = frozenset({"exchange_item"})
     needs_customer: bool = True
+    selects_items: bool = True
 
     def step(self, turn: FlowTurn) -> Plan:
         turn = with_order_of_items(turn, ExchangeRecord, EXCHANGEABLE)
@@ -72,13 +73,14 @@ class ExchangeItemFlow:
             return None
         key = "exchange_in_transit" if order.status is OrderStatus.SHIPPED else "exchange_closed"
         return refused(
-            turn, ExchangeRecord, key, order.id, "not_exchangeable", status=order.status.value
+            turn, ExchangeRecord, key, order.id, "not_exchangeable",
+            status=turn.replies.status(order.status),
         )
 
     @staticmethod
     def _line(turn: FlowTurn, order: Order, record: ExchangeRecord) -> OrderLine | Plan:
         lines = [line for line in order.lines if line.quantity > line.returned_quantity]
-        named = [w.line for w in named_lines(turn.understanding.text, order)]
+        named = [w.line for w in selected(turn.understanding.text, order)]
         known = [line for line in lines if line.variant_id == record.variant_id]
         chosen = [line for line in named if line in lines] or known or lines
         if len(chosen) == 1:
@@ -86,7 +88,7 @@ class ExchangeItemFlow:
         reply = turn.replies.say(
             "exchange_which_item",
             order_id=order.id,
-            items=", ".join(f"{line.product_name} ({line.variant_name})" for line in lines),
+            items=", ".join(line_name(line) for line in lines),
         )
         return Plan((reply,), Outcome.ASKED, record)
 
@@ -110,7 +112,7 @@ class ExchangeItemFlow:
         reply = turn.replies.say(
             key,
             avoid=turn.previous_reply,
-            item=f"{line.product_name} ({line.variant_name})",
+            item=line_name(line),
             wanted=said[1] if said else "",
             variants=", ".join(v[1] for v in in_stock),
         )

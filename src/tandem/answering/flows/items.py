@@ -4,6 +4,12 @@ The understanding's product slots only know products it was told about, so the f
 message against the order itself: a line is named when a word of the message is close to its
 product id ("hoodie", "socks") or a word of its product name ("sokken"); a number just before
 that word ("2 pairs of socks", "twee sokken") is the quantity.
+
+A line can also be named to leave it out: after a negation in the same clause ("not the socks",
+"niet de sokken", "everything except the socks", "behalve de sokken", "zonder de sokken"), or
+directly followed by one ("de sokken niet"). :func:`selected` turns what was named into a
+selection: the lines named to keep ("only the hoodie" = just the hoodie), else everything left
+but the lines left out; "all"/"alles"/"both"/"allebei" asks for everything left.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ _NUMBER_WORDS = {
     "six": 6,
     "een": 1,
     "één": 1,
+    "eén": 1,
     "twee": 2,
     "drie": 3,
     "vier": 4,
@@ -39,6 +46,29 @@ _NUMBER_WORDS = {
     "zes": 6,
 }
 _FILLER = frozenset({"pairs", "pair", "paar", "set", "cm", "and", "the", "van", "met"})
+#: Words that leave out the items listed right after them in the clause ("not the socks",
+#: "zonder de mok en de sokken"); any other word in between ends the list ("not happy with").
+_NOT_BEFORE = frozenset(
+    {"not", "except", "excluding", "without", "dont", "niet", "behalve", "zonder", "uitgezonderd",
+     "geen", "besides"}
+)  # fmt: skip
+#: Words a list of items may have between them ("the mug and 2 pairs of the socks").
+_LISTING = frozenset(
+    {"the", "a", "an", "my", "and", "or", "of", "also", "de", "het", "een", "mijn", "en", "ook",
+     "pair", "pairs", "paar", "van"}
+)  # fmt: skip
+#: Words that, directly after an item, leave it out ("de sokken niet").
+_NOT_AFTER = frozenset({"not", "niet"})
+#: Words that ask for everything left ("all of it", "alles", "allebei", "both").
+_ALL = frozenset(
+    {"all", "everything", "both", "alles", "allebei", "beide", "allemaal", "whole", "hele"}
+)
+#: Words that pick among items ("only", "alleen").
+_PICKING = frozenset({"only", "just", "alleen", "enkel", "slechts"})
+#: A message this short that names an item is a pick, whatever verb it lacks.
+SHORT_PICK = 4
+#: What ends a clause: a negation reaches no further.
+_CLAUSE = re.compile(r"[,;.!?]|\b(?:but|maar)\b", re.IGNORECASE)
 #: Size words customers use for the one-letter sizes of the shop's variants.
 _SIZE_WORDS = {
     "small": "s",
@@ -63,6 +93,7 @@ _SIZE_WORDS = {
 class Wanted:
     line: OrderLine
     quantity: int | None  # None: not said
+    excluded: bool = False  # named to be left out ("not the socks")
 
 
 def left(line: OrderLine) -> int:
@@ -70,15 +101,73 @@ def left(line: OrderLine) -> int:
 
 
 def named_lines(text: str, order: Order) -> list[Wanted]:
-    """The order's lines the message names, in the order's order, with a quantity if given."""
-    words = utils.default_process(text).split()
-    found: list[Wanted] = []
+    """The order's lines the message names, in the order's order, with a quantity if given and
+    whether it was named to be left out."""
+    clauses = [_words(clause) for clause in _CLAUSE.split(text) if clause and clause.strip()]
+    items = {word for line in order.lines for word in _product_words(line)}
+    found: dict[str, Wanted] = {}
     for line in order.lines:
-        position = _position(words, _product_words(line))
-        if position is not None:
-            before = words[max(0, position - QUANTITY_REACH) : position]
-            found.append(Wanted(line, _quantity(before)))
-    return found
+        for words in clauses:
+            position = _position(words, _product_words(line))
+            if position is None:
+                continue
+            before = _quantity_words(words[:position])
+            excluded = _negated(words[:position], items) or (
+                position + 1 < len(words) and words[position + 1] in _NOT_AFTER
+            )
+            kept = found.get(line.variant_id)
+            if kept is None or (kept.excluded and not excluded):  # kept once named to keep
+                found[line.variant_id] = Wanted(line, _quantity(before), excluded)
+    return [found[line.variant_id] for line in order.lines if line.variant_id in found]
+
+
+def _negated(before: list[str], items: set[str]) -> bool:
+    """Is a negation followed only by a list of items up to here ("zonder de mok en de")?"""
+    for word in reversed(before):
+        if word in _NOT_BEFORE:
+            return True
+        listed = word in _LISTING or word in _NUMBER_WORDS or word.isdigit()
+        if not listed and not process.extractOne(
+            word, list(items), scorer=fuzz.ratio, score_cutoff=SIMILARITY
+        ):
+            return False
+    return False
+
+
+def asks_all(text: str) -> bool:
+    """Does the message ask for every item ("all of it", "alles", "both")?"""
+    return bool(_ALL & set(_words(text)))
+
+
+def selected(text: str, order: Order) -> list[Wanted]:
+    """The lines the message selects, each with the quantity said (None: all that is left).
+
+    The lines named to keep; when none is (only some left out, or "all"), every line with
+    something left except those left out. Nothing named and no "all": an empty list.
+    """
+    named = named_lines(text, order)
+    kept = [wanted for wanted in named if not wanted.excluded]
+    if kept:
+        return kept
+    if not named and not asks_all(text):
+        return []
+    out = {wanted.line.variant_id for wanted in named}
+    return [Wanted(line, None) for line in order.lines if left(line) and line.variant_id not in out]
+
+
+def picks_items(text: str, order: Order) -> bool:
+    """Does the message pick items of `order` rather than ask for something new? It names an
+    item and picks ("only", "not", "all"), or is short ("de hoodie"); "no, I want my money back
+    for the hoodie" is a new request."""
+    if not named_lines(text, order):
+        return False
+    words = _words(text)
+    cues = _PICKING | _NOT_BEFORE | _NOT_AFTER | _ALL
+    return bool(cues & set(words)) or len(words) <= SHORT_PICK
+
+
+def _words(text: str) -> list[str]:
+    return utils.default_process(text.replace("'", "")).split()
 
 
 def wanted_variant(text: str, variants: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
@@ -109,6 +198,19 @@ def _position(words: list[str], product_words: list[str]) -> int | None:
         ):
             return index
     return None
+
+
+def _quantity_words(before: list[str]) -> list[str]:
+    """The words a quantity may stand in: the last few, or those before "of"/"van" when the
+    item is one "of the two jackets" ("één van de twee overhemden")."""
+    near = before[-(QUANTITY_REACH + 2) :]
+    parts = [i for i, word in enumerate(near) if word in _OF]
+    if parts and _quantity(near[: parts[-1]]) is not None:
+        return near[: parts[-1]]
+    return before[-QUANTITY_REACH:]
+
+
+_OF = frozenset({"of", "van"})
 
 
 def _quantity(before: list[str]) -> int | None:

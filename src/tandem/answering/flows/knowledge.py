@@ -1,17 +1,30 @@
-"""Questions the help centre answers (delivery, warranty, opening hours, invoices): the passage
-that answers best, briefly, with a checked link to its article."""
+"""Questions the help centre answers (delivery, warranty, opening hours, invoices, and general
+questions about returns, refunds, cancelling and paying): the passage that answers best,
+briefly, with a checked link to its article. No identification: nothing here is about the
+customer's own order."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from tandem.answering.flows.base import FlowTurn, Outcome, Plan
-from tandem.answering.knowledge.retrieval import KnowledgeBase
+from tandem.answering.knowledge.retrieval import KnowledgeBase, KnowledgeHit
 from tandem.answering.links import checked_link
+from tandem.understanding.topics import topic_of
 
 #: Below these a hit does not answer the question (fused rank score, cosine similarity).
 MIN_SCORE = 0.75
 MIN_SIMILARITY = 0.2
+#: An article about the message's topic (the intent model is sure of the topic) needs less:
+#: a passage that covers several cases in one paragraph reads less like the short question.
+MIN_ON_TOPIC_SIMILARITY = 0.1
+#: Questions for the help centre: its topics, and general questions about policies.
+HELP_CENTRE_INTENTS = (
+    "delivery_time", "warranty", "opening_hours", "invoice",
+    "return_policy", "refund_policy", "cancellation_policy", "payment_options",
+)  # fmt: skip
+#: Hits considered: the best one whose article is about the message's topic answers.
+CANDIDATES = 3
 #: Longest quote; a longer passage is cut at the last sentence that fits.
 MAX_QUOTE = 360
 
@@ -20,17 +33,14 @@ MAX_QUOTE = 360
 class KnowledgeFlow:
     knowledge: KnowledgeBase
     name: str = "knowledge"
-    intents: frozenset[str] = field(
-        default=frozenset({"delivery_time", "warranty", "opening_hours", "invoice"})
-    )
+    intents: frozenset[str] = field(default=frozenset(HELP_CENTRE_INTENTS))
     needs_customer: bool = False
 
     def step(self, turn: FlowTurn) -> Plan:
         u = turn.understanding
-        hits = self.knowledge.search(u.text, turn.replies.language, limit=1)
-        if not hits or hits[0].score < MIN_SCORE or hits[0].similarity < MIN_SIMILARITY:
+        hit = best_hit(self.knowledge.search(u.text, turn.replies.language, CANDIDATES), u.intent)
+        if hit is None:
             return Plan((), Outcome.NOT_UNDERSTOOD, detail={"intent": u.intent})
-        hit = hits[0]
         link = checked_link(self.knowledge, turn.replies.language, hit.article.slug)
         fields = {"passage": quote(hit.passage), "title": hit.article.title}
         reply = (
@@ -38,7 +48,22 @@ class KnowledgeFlow:
             if link
             else turn.replies.say("knowledge_answer_unlinked", avoid=turn.previous_reply, **fields)
         )
-        return Plan((reply,), Outcome.ANSWERED, detail={"article": hit.article.id})
+        # Which passage: two questions answered from one article are two different answers.
+        passage = hit.article.passages.index(hit.passage) + 1
+        return Plan((reply,), Outcome.ANSWERED, detail={"article": f"{hit.article.id}#{passage}"})
+
+
+def best_hit(hits: list[KnowledgeHit], intent: str) -> KnowledgeHit | None:
+    """The best hit whose article declares the intent's topic ("how much does sending a return
+    back cost" is about returns, though the refunds article mentions money back), else the best
+    hit; either only when it answers well enough."""
+    topic = topic_of(intent)
+    on_topic = [hit for hit in hits if topic in hit.article.topics]
+    if on_topic and on_topic[0].similarity >= MIN_ON_TOPIC_SIMILARITY:
+        return on_topic[0]
+    if hits and hits[0].similarity >= MIN_SIMILARITY and hits[0].score >= MIN_SCORE:
+        return hits[0]
+    return None
 
 
 def quote(passage: str) -> str:

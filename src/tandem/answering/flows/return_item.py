@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tandem.answering.flows.base import FlowTurn, Outcome, Plan
+from tandem.answering.flows.base import FlowTurn, Outcome, Plan, line_name
 from tandem.answering.flows.confirm import (
     ask_confirmation,
     business_rule,
@@ -14,7 +14,7 @@ from tandem.answering.flows.confirm import (
     open_order,
     refused,
 )
-from tandem.answering.flows.items import left, named_lines, with_order_of_items
+from tandem.answering.flows.items import left, named_lines, selected, with_order_of_items
 from tandem.answering.flows.money import money
 from tandem.commerce.actions import Done, ShopAction, StartReturn
 from tandem.commerce.model import RETURN_WINDOW_DAYS, Order, OrderStatus
@@ -30,6 +30,7 @@ class ReturnItemFlow:
     name: str = "return_item"
     intents: frozenset[str] = frozenset({"return_item"})
     needs_customer: bool = True
+    selects_items: bool = True
 
     def step(self, turn: FlowTurn) -> Plan:
         turn = with_order_of_items(turn, ReturnRecord, DELIVERED)
@@ -37,6 +38,12 @@ class ReturnItemFlow:
         if isinstance(opened, Plan):
             return opened
         picked, record = opened
+        if record.confirm and named_lines(turn.understanding.text, picked):
+            chosen = self._selection(turn, picked)  # items picked again: ask about those
+            if isinstance(chosen, Plan):
+                return dataclasses.replace(chosen, record=record)
+            same = chosen == dict(record.selection)
+            return self._ask(turn, picked, dataclasses.replace(record, confirm=same), chosen)
         if record.confirm:
             selection: Selection = dict(record.selection)
             return confirmation(
@@ -74,8 +81,16 @@ class ReturnItemFlow:
 
     @staticmethod
     def _selection(turn: FlowTurn, order: Order) -> Selection | Plan:
-        """What to return: the items named (with their quantities), else everything left."""
-        named = named_lines(turn.understanding.text, order)
+        """What to return: the items selected ("only the hoodie", "not the socks", "2 socks",
+        "all"), with their quantities; nothing named: everything left."""
+        text = turn.understanding.text
+        named = selected(text, order)
+        if not named and named_lines(text, order):  # every item left out: which then?
+            items = ", ".join(line.product_name for line in order.lines if left(line))
+            reply = turn.replies.say(
+                "return_which", avoid=turn.previous_reply, order_id=order.id, items=items
+            )
+            return Plan((reply,), Outcome.ASKED)
         if not named:
             return {line.variant_id: left(line) for line in order.lines if left(line)}
         for wanted in named:
@@ -129,7 +144,7 @@ def _propose(order: Order, selection: Selection) -> Plan:
 
 def _items(order: Order, selection: Selection) -> str:
     return ", ".join(
-        f"{selection[line.variant_id]} x {line.product_name} ({line.variant_name})"
+        f"{selection[line.variant_id]} x {line_name(line)}"
         for line in order.lines
         if selection.get(line.variant_id)
     )

@@ -7,6 +7,7 @@ title: Returning an item
 language: en                # must match the folder: articles/en/returns.md
 slug: returns               # the article's URL is /help/en/returns
 tags: [return, send back]
+topics: [returns, exchanges] # optional: the topics (catalogue/intents.yaml) it answers best
 ---
 One paragraph per passage; the best passage is what an answer quotes.
 ```
@@ -23,6 +24,7 @@ from typing import Any
 import yaml
 
 from tandem.types import SUPPORTED_LANGUAGES, Language
+from tandem.understanding.topics import TOPICS
 
 #: The articles that ship with Tandem (the demo shop's help centre).
 BUILTIN_ARTICLES = Path(__file__).with_name("articles")
@@ -44,6 +46,7 @@ class Article:
     tags: tuple[str, ...]
     passages: tuple[str, ...]  # the body's paragraphs, in order
     path: Path
+    topics: tuple[str, ...] = ()  # the intents' topics it answers (understanding/topics.py)
 
     @property
     def url(self) -> str:
@@ -88,10 +91,23 @@ def parse_article(path: Path) -> Article:
     if missing:
         raise ArticleError(f"{path}: front matter lacks {', '.join(missing)}")
     return Article(
-        id=str(meta["id"]), title=str(meta["title"]), language=_language(path, meta),
-        slug=_slug(path, meta), tags=tuple(str(tag) for tag in meta.get("tags") or ()),
-        passages=_passages(path, match.group(2)), path=path,
+        id=str(meta["id"]),
+        title=str(meta["title"]),
+        language=_language(path, meta),
+        slug=_slug(path, meta),
+        tags=tuple(str(tag) for tag in meta.get("tags") or ()),
+        passages=_passages(path, match.group(2)),
+        path=path,
+        topics=_topics(path, meta),
     )
+
+
+def _topics(path: Path, meta: dict[str, Any]) -> tuple[str, ...]:
+    topics = tuple(str(topic) for topic in meta.get("topics") or ())
+    unknown = sorted(set(topics) - set(TOPICS))
+    if unknown:
+        raise ArticleError(f"{path}: unknown topic(s) {', '.join(unknown)} (see intents.yaml)")
+    return topics
 
 
 def _language(path: Path, meta: dict[str, Any]) -> Language:

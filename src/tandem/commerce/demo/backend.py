@@ -39,7 +39,7 @@ from tandem.commerce.model import (
     RefundStatus,
 )
 from tandem.storage.db import reading, transaction
-from tandem.types import CustomerId, OrderId
+from tandem.types import CustomerId, Language, OrderId
 
 Code = CommerceErrorCode
 Clock = Callable[[], dt.datetime]
@@ -80,9 +80,12 @@ class DemoShop:
         with reading(self._engine) as connection:
             return load_orders(connection, shop_orders.c.customer_id == customer_id)
 
-    def variants_of(self, product_id: str) -> list[tuple[str, str, bool]]:
+    def variants_of(
+        self, product_id: str, language: Language | None = None
+    ) -> list[tuple[str, str, bool]]:
+        name = shop_variants.c.name_nl if language == "nl" else shop_variants.c.name_en
         query = (
-            select(shop_variants.c.id, shop_variants.c.name_en, shop_variants.c.stock)
+            select(shop_variants.c.id, name.label("name"), shop_variants.c.stock)
             .where(shop_variants.c.product_id == product_id)
             .order_by(shop_variants.c.id)
         )
@@ -90,7 +93,7 @@ class DemoShop:
             rows = connection.execute(query).all()
         if not rows:
             raise CommerceError(f"There is no product {product_id!r}.", Code.NOT_FOUND)
-        return [(row.id, row.name_en, row.stock > 0) for row in rows]
+        return [(row.id, row.name, row.stock > 0) for row in rows]
 
     def verify(self, order_id: OrderId, postcode_or_email: str) -> Customer | None:
         """The order's customer if the postcode or e-mail address matches (else None)."""

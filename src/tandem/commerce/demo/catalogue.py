@@ -58,7 +58,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
                 7995, _same("W30", "W32", "W34", "W36"), _colours("blue", "black")),
     ProductSpec("raincoat", "Rain jacket", "Regenjas", "clothing",
                 11900, SIZES, _colours("ochre", "navy")),
-    ProductSpec("socks", "Merino socks (3 pairs)", "Merinowollen sokken (3 paar)", "clothing",
+    ProductSpec("socks", "Merino socks 3-pack", "Merinowollen sokken 3-pack", "clothing",
                 1995, _same("36-40", "41-46"), _colours("grey", "black")),
     ProductSpec("scarf", "Knitted scarf", "Gebreide sjaal", "clothing",
                 3495, _colours("grey", "ochre", "pink")),

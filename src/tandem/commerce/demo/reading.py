@@ -22,6 +22,7 @@ from tandem.commerce.demo.tables import (
 from tandem.commerce.model import (
     Address,
     Customer,
+    LineName,
     Order,
     OrderLine,
     OrderStatus,
@@ -102,15 +103,16 @@ def _lines(connection: Connection, ids: Sequence[str]) -> dict[str, dict[str, li
     )
     found: dict[str, dict[str, list[OrderLine]]] = defaultdict(lambda: defaultdict(list))
     for row in connection.execute(query):
-        for language, product, variant in (
-            ("en", row.product_en, row.name_en), ("nl", row.product_nl, row.name_nl)
-        ):
-            found[row.order_id][language].append(
+        names = (
+            LineName("en", row.product_en, row.name_en), LineName("nl", row.product_nl, row.name_nl)
+        )
+        for name in names:
+            found[row.order_id][name.language].append(
                 OrderLine(
-                    product_id=row.product_id, variant_id=row.variant_id, product_name=product,
-                    variant_name=variant, quantity=row.quantity,
+                    product_id=row.product_id, variant_id=row.variant_id,
+                    product_name=name.product, variant_name=name.variant, quantity=row.quantity,
                     unit_price=money(row.unit_price_cents),
-                    returned_quantity=row.returned_quantity,
+                    returned_quantity=row.returned_quantity, names=names,
                 )
             )
     return found

@@ -41,6 +41,7 @@ class CustomerTurn:
     answer_key: str | None = None  # None: the intent and the order ids mentioned
     action_failed: bool = False
     answer_ms: int = DEFAULT_ANSWER_MS
+    repeats_question: bool = False  # the AI would ask what it asked last, word for word
     #: The facts recorded when this message was decided (replay of stored conversations): the
     #: policy decides on them as they were, understanding and surroundings are not rebuilt.
     facts: Facts | None = None
@@ -55,7 +56,13 @@ class Exchange:
 def _attempt(scripted: CustomerTurn, understanding: Understanding) -> Callable[[], Attempt]:
     """By default the same intent about the same orders gets the same answer."""
     key = scripted.answer_key or f"{understanding.intent}:{','.join(understanding.slots.order_ids)}"
-    attempt = Attempt(key, scripted.action_failed, scripted.answer_ms)
+    attempt = Attempt(
+        key,
+        scripted.action_failed,
+        scripted.answer_ms,
+        asks=scripted.repeats_question,
+        repeats_question=scripted.repeats_question,
+    )
     return lambda: attempt
 
 

@@ -57,6 +57,7 @@ class Facts:
     failed_turns: int
     rephrases_so_far: int
     same_answer_twice: bool
+    same_question_twice: bool
     action_failed: bool
     shop_rule_refused: bool
     answer_ms: int
@@ -119,6 +120,9 @@ FACT_SPECS: dict[str, FactSpec] = {
     "rephrases_so_far": FactSpec(CelType.INT, "times the AI asked to rephrase so far"),
     "same_answer_twice": FactSpec(
         CelType.BOOL, "the AI's drafted answer is the last answer it gave"
+    ),
+    "same_question_twice": FactSpec(
+        CelType.BOOL, "the AI's drafted answer asks, word for word, the question it asked last"
     ),
     "action_failed": FactSpec(CelType.BOOL, "the shop action the AI tried failed"),
     "shop_rule_refused": FactSpec(

@@ -33,7 +33,7 @@ from tandem.domain.turns import Surroundings
 from tandem.types import SUPPORTED_LANGUAGES, Language
 from tandem.understanding.result import Understanding
 
-#: The keys ``given`` accepts and their types; the last three describe the AI's attempt.
+#: The keys ``given`` accepts and their types; the last four describe the AI's attempt.
 GIVEN: dict[str, type | tuple[type, ...]] = {
     "state": str,
     "agents_online": int,
@@ -48,8 +48,9 @@ GIVEN: dict[str, type | tuple[type, ...]] = {
     "answer_key": str,
     "action_failed": bool,
     "answer_ms": int,
+    "repeats_question": bool,
 }
-_ATTEMPT_KEYS = frozenset({"answer_key", "action_failed", "answer_ms"})
+_ATTEMPT_KEYS = frozenset({"answer_key", "action_failed", "answer_ms", "repeats_question"})
 SCENARIO_SURROUNDINGS = Surroundings(agents_online=2, expected_wait_minutes=3, office_hours=True)
 _LINE = "__line__"
 _LANGUAGES: dict[object, Language] = {language: language for language in SUPPORTED_LANGUAGES}

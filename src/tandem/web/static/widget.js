@@ -33,8 +33,9 @@
       agent: "Agent",
       you: "You",
       stateAi: "AI assistant",
-      stateQueued: "Waiting for a person…",
-      stateQueuedWait: "Waiting for a person… (about {n} min)",
+      stateQueued: "In the queue: a person joins as soon as one is free",
+      stateQueuedWait: "In the queue: a person joins in about {n} min",
+      stateTicket: "A person answers here by {when}",
       stateHuman: "You're talking with {name}",
       aPerson: "a person",
       stateClosed: "This conversation is closed",
@@ -51,6 +52,15 @@
       rateSend: "Send rating",
       rateThanks: "Thank you for your rating!",
       newChat: "Start a new conversation",
+      endChat: "End chat",
+      helped: "This helped",
+      notHelped: "This did not help",
+      helpful: "Helpful?",
+      yes: "Yes",
+      no: "No",
+      npsQuestion: "How likely are you to recommend us to a friend? (0 = not at all, 10 = very)",
+      npsScore: "{n} of 10",
+      npsThanks: "Thank you!",
       offline: "Cannot reach customer service. Please try again.",
       disclosure: "You are chatting with an AI assistant. A person is always one click away.",
     },
@@ -62,8 +72,9 @@
       agent: "Medewerker",
       you: "Jij",
       stateAi: "AI-assistent",
-      stateQueued: "Wachten op een medewerker…",
-      stateQueuedWait: "Wachten op een medewerker… (ongeveer {n} min)",
+      stateQueued: "In de wachtrij: een medewerker komt zo snel mogelijk",
+      stateQueuedWait: "In de wachtrij: over ongeveer {n} min komt een medewerker",
+      stateTicket: "Een medewerker antwoordt hier uiterlijk {when}",
       stateHuman: "Je praat met {name}",
       aPerson: "een medewerker",
       stateClosed: "Dit gesprek is gesloten",
@@ -80,6 +91,15 @@
       rateSend: "Beoordeling versturen",
       rateThanks: "Bedankt voor je beoordeling!",
       newChat: "Begin een nieuw gesprek",
+      endChat: "Chat beëindigen",
+      helped: "Dit hielp",
+      notHelped: "Dit hielp niet",
+      helpful: "Geholpen?",
+      yes: "Ja",
+      no: "Nee",
+      npsQuestion: "Hoe waarschijnlijk is het dat je ons aanbeveelt? (0 = helemaal niet, 10 = zeker)",
+      npsScore: "{n} van 10",
+      npsThanks: "Bedankt!",
       offline: "Klantenservice is niet bereikbaar. Probeer het opnieuw.",
       disclosure: "Je chat met een AI-assistent. Een medewerker is altijd één klik verwijderd.",
     },
@@ -96,7 +116,7 @@
 
   var conv = null; // {id, token, language}
   var state = null; // "ai" | "queued" | "human" | "closed"
-  var handoff = null;
+  var waiting = null; // while queued: {kind: "queue"|"ticket", expected_wait_minutes, promised_by}
   var agentName = "";
   var lastOffset = 0;
   var seen = {}; // message id -> true
@@ -203,6 +223,23 @@
     sendText(t("humanText"), false, true);
   });
   humanBar.appendChild(humanBtn);
+  // "End chat": the customer closes the conversation; the rating follows.
+  var endBtn = button("tw-end", "", function () {
+    if (!conv || state === "closed") return;
+    endBtn.disabled = true;
+    api("POST", "/" + encodeURIComponent(conv.id) + "/close").then(
+      function (body) {
+        endBtn.disabled = false;
+        clearError();
+        setState(body.state);
+      },
+      function (err) {
+        endBtn.disabled = false;
+        showError(err.message);
+      }
+    );
+  });
+  humanBar.appendChild(endBtn);
 
   var log = el("div", "tw-log");
   log.setAttribute("role", "log");
@@ -250,6 +287,7 @@
     closeBtn.setAttribute("aria-label", t("close"));
     titleEl.textContent = t("title");
     humanBtn.textContent = t("human");
+    endBtn.textContent = t("endChat");
     disclosure.textContent = t("disclosure");
     inputLabel.textContent = t("inputLabel");
     input.placeholder = t("placeholder");
@@ -263,19 +301,19 @@
     var text;
     if (!state) text = t("starting");
     else if (state === "ai") text = t("stateAi");
-    else if (state === "queued") {
-      var wait = handoff && handoff.expected_wait_minutes;
-      text = wait ? t("stateQueuedWait", { n: wait }) : t("stateQueued");
-    } else if (state === "human") text = t("stateHuman", { name: agentName || t("aPerson") });
+    else if (state === "queued") text = waitingText(); else if (state === "human") text = t("stateHuman", { name: agentName || t("aPerson") });
     else text = t("stateClosed");
     if (stateEl.textContent !== text) stateEl.textContent = text;
     panel.setAttribute("data-state", state || "starting");
 
     var closed = state === "closed";
     form.hidden = closed;
-    // With a person, or waiting for one (the header says when), the button has nothing to do.
-    humanBar.hidden = closed || state === "queued" || state === "human";
+    humanBar.hidden = closed;
+    // With a person, or waiting for one (the header says when), the person button has nothing
+    // to do; "End chat" stays.
+    humanBtn.hidden = state === "queued" || state === "human";
     humanBtn.disabled = !state;
+    endBtn.disabled = !conv;
     if (closed && ratingBox.hidden) showRating();
     if (!closed) ratingBox.hidden = true;
   }
@@ -332,6 +370,7 @@
       if (time) meta.appendChild(el("time", "tw-time", time));
       row.appendChild(meta);
       row.appendChild(bubble(m.text));
+      if (m.author === "ai" && m.offset > 1) row.appendChild(thumbs(m.offset));
     }
     // Keep offset order even when the stream and a POST answer race each other.
     var after = null;
@@ -349,15 +388,18 @@
     renderState();
   }
 
-  function setState(next, nextHandoff) {
-    if (nextHandoff !== undefined) {
-      // The stream's state event carries no wait estimate: keep the one the POST answer gave.
-      var wait = handoff && handoff.expected_wait_minutes;
-      handoff = nextHandoff;
-      if (handoff && wait && !handoff.expected_wait_minutes && (next || state) === "queued") {
-        handoff.expected_wait_minutes = wait;
-      }
+  // When a person will answer, as the server says: now-ish with the queue's wait, or a
+  // ticket's promised time in the same words as the chat's messages.
+  function waitingText() {
+    if (waiting && waiting.kind === "ticket" && waiting.promised_text) {
+      return t("stateTicket", { when: waiting.promised_text });
     }
+    var wait = waiting && waiting.expected_wait_minutes;
+    return wait ? t("stateQueuedWait", { n: wait }) : t("stateQueued");
+  }
+
+  function setState(next, nextWaiting) {
+    if (nextWaiting !== undefined) waiting = nextWaiting;
     if (!next || next === state) {
       renderState();
       return;
@@ -375,6 +417,66 @@
   function clearError() {
     errorEl.textContent = "";
     errorEl.hidden = true;
+  }
+
+  // ---- feedback ----------------------------------------------------------------------------
+
+  // Thumbs up/down under each AI answer (not the greeting); a second click changes it.
+  function thumbs(offset) {
+    var box = el("div", "tw-thumbs");
+    box.appendChild(el("span", "tw-thumbs-q", t("helpful")));
+    var pair = [];
+    [true, false].forEach(function (up) {
+      var b = button("tw-thumb", t(up ? "yes" : "no"), function () {
+        if (!conv) return;
+        var path = "/" + encodeURIComponent(conv.id) + "/messages/" + offset + "/thumb";
+        api("PUT", path, { up: up }).then(
+          function () {
+            clearError();
+            pair.forEach(function (other, i) {
+              other.setAttribute("aria-pressed", String(i === (up ? 0 : 1)));
+            });
+          },
+          function (err) {
+            showError(err.message);
+          }
+        );
+      });
+      b.setAttribute("aria-label", t(up ? "helped" : "notHelped"));
+      b.setAttribute("aria-pressed", "false");
+      pair.push(b);
+      box.appendChild(b);
+    });
+    return box;
+  }
+
+  // The NPS question, after the rating, for the share of customers the server picked.
+  function askNps(before) {
+    var question = el("p", "tw-rate-q", t("npsQuestion"));
+    question.id = "tandem-nps-q";
+    var scale = el("div", "tw-nps");
+    scale.setAttribute("role", "group");
+    scale.setAttribute("aria-labelledby", "tandem-nps-q");
+    for (var n = 0; n <= 10; n++) {
+      (function (score) {
+        var b = button("tw-nps-score", String(score), function () {
+          api("POST", "/" + encodeURIComponent(conv.id) + "/nps", { score: score }).then(
+            function () {
+              clearError();
+              question.textContent = t("npsThanks");
+              scale.remove();
+            },
+            function (err) {
+              showError(err.message);
+            }
+          );
+        });
+        b.setAttribute("aria-label", t("npsScore", { n: score }));
+        scale.appendChild(b);
+      })(n);
+    }
+    ratingBox.insertBefore(question, before);
+    ratingBox.insertBefore(scale, before);
   }
 
   // ---- rating ------------------------------------------------------------------------------
@@ -414,12 +516,13 @@
         score: score,
         comment: comment.value.trim() || null,
       }).then(
-        function () {
+        function (body) {
           clearError();
           question.textContent = t("rateThanks");
           stars.remove();
           comment.remove();
           submit.remove();
+          if (body && body.nps_asked) askNps(again);
         },
         function (err) {
           submit.disabled = false;
@@ -456,7 +559,7 @@
     stopFollowing();
     conv = null;
     state = null;
-    handoff = null;
+    waiting = null;
     agentName = "";
     lastOffset = 0;
     seen = {};
@@ -499,7 +602,7 @@
           return mayCreate ? create() : undefined;
         }
         addMessages(data.messages);
-        setState(data.state);
+        setState(data.state, data.waiting || null);
         follow();
       },
       function (err) {
@@ -601,7 +704,8 @@
     if (!text || sending) return;
     sending = true;
     sendBtn.disabled = true;
-    if (state === "ai" || !state) {
+    if (state === "ai" || state === "queued" || !state) {
+      // While the customer waits for a person the AI still answers what it can.
       typing.textContent = t("typing");
       typing.hidden = false;
       log.scrollTop = log.scrollHeight;
@@ -619,7 +723,7 @@
           pending = null;
           if (fromInput && input.value.trim() === text) input.value = "";
           addMessages(data.messages);
-          setState(data.state, data.handoff);
+          setState(data.state, data.waiting);
         },
         function (err) {
           // What the customer typed stays in the input so nothing is lost; sending it again
@@ -691,7 +795,7 @@
       if (gen !== generation) return;
       try {
         var data = JSON.parse(e.data);
-        setState(data.state, data.handoff);
+        setState(data.state, data.waiting);
       } catch (err) {
         /* ignore a malformed event */
       }
@@ -720,7 +824,7 @@
           busy = false;
           if (gen !== generation) return;
           addMessages(data.messages);
-          setState(data.state);
+          setState(data.state, data.waiting || null);
         },
         function () {
           busy = false;

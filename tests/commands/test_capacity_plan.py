@@ -1,0 +1,103 @@
+"""`tandem capacity plan --week` on conversations played through the API: the history it
+measured, the scenarios side by side, and a history too short said in words."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import DEMO_PASSWORD
+from scenarios.chat import Chat, Desk
+from tandem.cli import main
+from tandem.config import get_settings
+from tandem.services.demo_agents import ensure_demo_agents
+from tandem.services.runtime import Runtime
+
+PLAN = ["capacity", "plan", "--week", "--history-weeks", "1", "--json"]
+
+
+@pytest.fixture
+def on_this_database(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TANDEM_DATABASE_URL", runtime.engine.url.render_as_string(False))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_that_the_plan_learns_from_the_history_and_compares_the_scenarios(
+    runtime: Runtime,
+    client: TestClient,
+    on_this_database: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ensure_demo_agents(runtime.engine, DEMO_PASSWORD)
+    login = {"email": "anna@tandem.example", "password": DEMO_PASSWORD}
+    anna = Desk(client, client.post("/api/v1/agent/login", json=login).json()["token"])
+    handed = Chat(client, language="en")
+    assert handed.say("I want to talk to a person")["state"] == "queued"
+    assert anna.post(f"conversations/{handed.id}/take").status_code == 200
+    assert anna.post(f"conversations/{handed.id}/close").status_code == 200
+    Chat(client, language="en").say("what are your opening hours?")
+
+    assert main([*PLAN, "--handle-minutes", "5", "--on-duty", "0"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["history"]["conversations_per_week"] == pytest.approx(2.0)
+    assert sum(t["to_person"] for t in report["history"]["topics"].values()) == 1
+    measured, off = report["scenarios"]
+    assert (measured["name"], off["name"]) == ("as measured", "AI off")
+    assert len(measured["intervals"]) == 336
+    assert measured["person_share"] == pytest.approx(0.5)
+    assert off["person_share"] == 1.0
+    assert sum(i["to_people"] for i in off["intervals"]) == pytest.approx(2.0)
+    assert off["peak_backlog"] == pytest.approx(2.0)  # nobody on duty: both wait
+    assert off["extra_agent_hours"] >= 0
+
+    assert main([*PLAN[:-1]]) == 2  # one handed over: too few for a handle time
+    assert "set the handle time" in capsys.readouterr().err
+
+
+def test_that_an_empty_history_or_a_bad_what_if_is_refused_clearly(
+    runtime: Runtime, on_this_database: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(PLAN) == 2
+    assert "no conversations in the history" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*PLAN, "--what-if", "returns=2"])
+    assert "TOPIC=SHARE" in capsys.readouterr().err
+    assert main(["capacity", "backtest", "--weeks", "2"]) == 2
+    assert "no conversations in the history" in capsys.readouterr().err
+    assert main(["capacity", "backtest", "--weeks", "0"]) == 2
+    assert "weeks must be from 1" in capsys.readouterr().err
+
+
+def test_that_the_lead_api_gives_the_same_plan_and_refuses_agents_and_bad_input(
+    runtime: Runtime, client: TestClient
+) -> None:
+    ensure_demo_agents(runtime.engine, DEMO_PASSWORD)
+    tokens = {
+        email: client.post(
+            "/api/v1/agent/login", json={"email": email, "password": DEMO_PASSWORD}
+        ).json()["token"]
+        for email in ("anna@tandem.example", "lisa@tandem.example")
+    }
+    Chat(client, language="en").say("I want to talk to a person")
+    url = "/api/v1/capacity/plan"
+    lead = {"Authorization": f"Bearer {tokens['lisa@tandem.example']}"}
+    params = {"history_weeks": 1, "handle_minutes": 6, "what_if": ["conversation=1"]}
+    answer = client.get(url, params=params, headers=lead)
+    assert answer.status_code == 200, answer.text
+    names = [s["name"] for s in answer.json()["scenarios"]]
+    assert names == ["as measured", "conversation to a person: 100%", "AI off"]
+    agent = {"Authorization": f"Bearer {tokens['anna@tandem.example']}"}
+    assert client.get(url, params=params, headers=agent).status_code == 403
+    for bad, field in (
+        ({"service_level": 1.5}, "service_level"),
+        ({"what_if": "returns"}, "what_if"),
+        ({"history_weeks": 0}, "history_weeks"),
+    ):
+        refused = client.get(url, params={**params, **bad}, headers=lead)
+        assert refused.status_code == 422
+        assert field in refused.json()["error"]["message"]
