@@ -1,72 +1,113 @@
-"""`tandem rollout evaluate`: how many conversations each topic's groups had (the sample sizes
-the guardrails need), from the turns' ``decided`` events of the last days.
+"""`tandem rollout evaluate`: per topic in `pilot` or `on`, the AI group against the people
+(the guardrail, domain/rollout_guard.py), from the per-conversation metrics of the last 28
+days (``conversation_metrics``: CSAT, re-contact within 7 days). A clear drop steps the topic
+back automatically (`on` -> `pilot` 50%, `pilot` -> `shadow`), recorded with ``automatic`` and
+the numbers in the note; anything else holds the step: "inconclusive" never means "ship", and
+promotion is never automatic.
 
-The guardrails themselves (the sequential comparison with people on CSAT, resolution and
-re-contact, the automatic step back) need the per-conversation metrics (branch "metrics"); until
-those are merged every topic's verdict is "hold": inconclusive never means "ship".
+The baseline is the people who answered the topic because of the roll-out (the pilot's control
+group, or the topic while it was `off` or in `shadow`: hand-over reasons ``rollout_*``); the
+AI group is every other conversation of the topic. Not built yet: the periodic run in the
+server (exactly once across processes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Integer, cast, func, select
 
-from tandem.domain.conversation import EventKind
-from tandem.domain.rollout import ROLLOUT_TOPICS, Modes
+from tandem.domain.rollout import ROLLOUT_TOPICS, Mode, Setting
+from tandem.domain.rollout_guard import CSAT, RECONTACT, Finding, Sample, check
 from tandem.services import rollout
+from tandem.services.agents import agents_online
 from tandem.storage.conversations import now
 from tandem.storage.db import reading
-from tandem.storage.tables import events
+from tandem.storage.tables import conversation_metrics
 
-WINDOW = dt.timedelta(days=7)
+WINDOW = dt.timedelta(days=28)
+STEP_BACK = {Mode.ON: Setting(Mode.PILOT, 50), Mode.PILOT: Setting(Mode.SHADOW)}
 
 
 @dataclass(frozen=True, slots=True)
-class TopicSample:
+class TopicResult:
     topic: str
     mode: str
-    ai: int  # conversations the AI answered on this topic
-    people: int  # conversations a person got because of the roll-out (off, control, shadow)
-    verdict: str
+    ai: int  # conversations in the AI group
+    people: int  # conversations in the baseline
+    findings: tuple[Finding, ...]
+    verdict: str  # hold, or "step back to ..."
+    extra_per_hour: float  # conversations per hour that would reach the queue on a step back
 
 
-def tally(details: Iterable[Mapping[str, Any]]) -> dict[str, tuple[set[str], set[str]]]:
-    """Per topic: the conversations (ids) the AI answered, and those given to a person."""
-    found: dict[str, tuple[set[str], set[str]]] = {t: (set(), set()) for t in ROLLOUT_TOPICS}
-    for detail in details:
-        topic = detail.get("topic")
-        if topic not in found or detail.get("rollout_mode") is None:
-            continue
-        ai, people = found[topic]
-        reason = str(detail.get("reason", ""))
-        (people if reason.startswith("rollout_") else ai).add(str(detail["conversation"]))
-    return found
-
-
-def evaluate(engine: Engine) -> list[TopicSample]:
-    since = now() - WINDOW
-    query = select(events.c.conversation_id, events.c.detail).where(
-        events.c.kind == EventKind.DECIDED.value, events.c.created_at >= since
+def _samples(engine: Engine) -> tuple[dict[tuple[str, bool, str], Sample], int]:
+    m = conversation_metrics.c
+    baseline = m.handoff_reason.like("rollout\\_%", escape="\\")
+    recontact = cast(m.recontacted, Integer)
+    query = (
+        select(
+            m.topic,
+            baseline.label("baseline"),
+            func.count(),
+            func.count(m.csat),
+            func.coalesce(func.sum(m.csat), 0),
+            func.coalesce(func.sum(m.csat * m.csat), 0),
+            func.coalesce(func.sum(recontact), 0),
+        )
+        .where(m.created_at >= now() - WINDOW)
+        .group_by(m.topic, baseline)
     )
+    found: dict[tuple[str, bool, str], Sample] = {}
     with reading(engine) as connection:
-        rows = connection.execute(query).all()
-        modes: Modes = rollout.current(connection)
-    found = tally({**row.detail, "conversation": row.conversation_id} for row in rows)
-    return [
-        TopicSample(topic, modes.of(topic).describe(), len(ai), len(people), "hold")
-        for topic, (ai, people) in found.items()
-    ]
+        online = agents_online(connection)
+        for topic, base, n, rated, total, squares, back in connection.execute(query).all():
+            key = bool(base)
+            found[(topic, key, CSAT.name)] = Sample(int(rated), float(total), float(squares))
+            found[(topic, key, RECONTACT.name)] = Sample(int(n), float(back), float(back))
+    return found, online
 
 
-def report(samples: list[TopicSample]) -> str:
-    lines = [f"{'topic':<18} {'mode':<12} {'AI':>6} {'people':>7}  verdict (last 7 days)"]
-    for s in samples:
-        lines.append(f"{s.topic:<18} {s.mode:<12} {s.ai:>6} {s.people:>7}  {s.verdict}")
-    counts = Counter(s.verdict for s in samples)
-    lines.append(f"{counts['hold']} topic(s) held: no automatic change was made.")
+def evaluate(engine: Engine, apply: bool = True) -> tuple[list[TopicResult], int]:
+    """Every topic's result; with `apply`, clear drops are stepped back now. Also returns the
+    agents online (to weigh the extra conversations a step back sends them)."""
+    samples, online = _samples(engine)
+    modes = rollout.modes(engine)
+    results: list[TopicResult] = []
+    for topic in ROLLOUT_TOPICS:
+        setting = modes.of(topic)
+        findings = tuple(
+            check(metric, samples.get((topic, False, metric.name), Sample()),
+                  samples.get((topic, True, metric.name), Sample()))
+            for metric in (CSAT, RECONTACT)
+        )  # fmt: skip
+        ai, people = findings[1].ai.n, findings[1].baseline.n
+        extra = ai / (WINDOW.total_seconds() / 3600)
+        verdict = "hold"
+        drops = [f for f in findings if f.drop]
+        target = STEP_BACK.get(setting.mode)
+        if drops and target is not None:
+            verdict = f"step back to {target.describe()}"
+            if apply:
+                why = "guardrail: " + "; ".join(f.describe() for f in drops)
+                rollout.change(engine, [topic], target, why, None, automatic=True)
+        results.append(TopicResult(topic, setting.describe(), ai, people, findings, verdict, extra))
+    return results, online
+
+
+def report(evaluated: tuple[list[TopicResult], int]) -> str:
+    results, online = evaluated
+    lines = [f"{'topic':<18} {'mode':<12} {'AI':>6} {'people':>7}  verdict (last 28 days)"]
+    for r in results:
+        lines.append(f"{r.topic:<18} {r.mode:<12} {r.ai:>6} {r.people:>7}  {r.verdict}")
+        for finding in r.findings:
+            if finding.ai.n and finding.baseline.n:
+                lines.append(f"{'':<20}{finding.describe()}")
+        if r.verdict != "hold":
+            lines.append(
+                f"{'':<20}about {r.extra_per_hour:.1f} more conversations per hour reach the "
+                f"queue; {online} agent(s) online now"
+            )
+    stepped = sum(r.verdict != "hold" for r in results)
+    lines.append(f"{stepped} topic(s) stepped back; the others held (promotion is a lead's call).")
     return "\n".join(lines)
