@@ -4,6 +4,7 @@ holds it where the AI and the people are equal; promotion is never automatic."""
 from __future__ import annotations
 
 import itertools
+import threading
 import uuid
 
 import pytest
@@ -14,6 +15,7 @@ from tandem.config import get_settings
 from tandem.domain.rollout import Mode, Setting
 from tandem.domain.rollout_guard import CSAT, RECONTACT, Sample, check
 from tandem.services import rollout
+from tandem.services.jobs import periodic_jobs, run_job
 from tandem.services.rollout_evaluation import evaluate
 from tandem.services.runtime import Runtime
 from tandem.storage.conversations import now
@@ -62,6 +64,9 @@ def test_that_a_pilot_clearly_worse_than_its_control_group_steps_back_to_shadow(
         last = rollout.history(connection)[0]
     assert last.automatic and last.changed_by is None and "csat" in last.note
     assert "mSPRT" in last.note and "n=90" in last.note
+    again, _ = evaluate(engine)  # the next run (any process) judges the new step afresh
+    assert {r.verdict for r in again} == {"hold"}
+    assert rollout.modes(engine).of("refunds") == Setting(Mode.SHADOW)
 
 
 def test_that_equal_groups_hold_and_nothing_is_promoted(engine: Engine) -> None:
@@ -97,3 +102,25 @@ def test_that_the_cli_evaluates_and_reports_the_step_back(
         get_settings.cache_clear()
     out = capsys.readouterr().out
     assert "step back to pilot 50%" in out and "more conversations per hour" in out
+
+
+def test_that_parallel_scheduled_runs_step_back_exactly_once(runtime: Runtime) -> None:
+    engine = runtime.engine
+    rollout.change(engine, ["refunds"], Setting(Mode.ON), "on", None)
+    history(engine, "refunds", None, WORSE, back=0.35)
+    history(engine, "refunds", "rollout_shadow", GOOD, back=0.10)
+    [job] = [j for j in periodic_jobs(runtime.settings) if j.name == "rollout-guardrail"]
+    barrier = threading.Barrier(3)
+
+    def run() -> None:
+        barrier.wait()
+        run_job(runtime, job)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with reading(engine) as connection:
+        automatic = [c for c in rollout.history(connection) if c.automatic]
+    assert [(c.topic, c.setting) for c in automatic] == [("refunds", Setting(Mode.PILOT, 50))]

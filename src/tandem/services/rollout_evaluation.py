@@ -24,7 +24,7 @@ from tandem.services import rollout
 from tandem.services.agents import agents_online
 from tandem.storage.conversations import now
 from tandem.storage.db import reading
-from tandem.storage.tables import conversation_metrics
+from tandem.storage.tables import conversation_metrics, rollout_modes
 
 WINDOW = dt.timedelta(days=28)
 STEP_BACK = {Mode.ON: Setting(Mode.PILOT, 50), Mode.PILOT: Setting(Mode.SHADOW)}
@@ -42,30 +42,43 @@ class TopicResult:
 
 
 def _samples(engine: Engine) -> tuple[dict[tuple[str, bool, str], Sample], int]:
+    """Per topic, group and metric: the sample since the topic's current step began (its last
+    change), within the window; so a step back is judged afresh, never twice on old data."""
     m = conversation_metrics.c
     baseline = m.handoff_reason.like("rollout\\_%", escape="\\")
     recontact = cast(m.recontacted, Integer)
-    query = (
-        select(
-            m.topic,
-            baseline.label("baseline"),
-            func.count(),
-            func.count(m.csat),
-            func.coalesce(func.sum(m.csat), 0),
-            func.coalesce(func.sum(m.csat * m.csat), 0),
-            func.coalesce(func.sum(recontact), 0),
-        )
-        .where(m.created_at >= now() - WINDOW)
-        .group_by(m.topic, baseline)
-    )
     found: dict[tuple[str, bool, str], Sample] = {}
     with reading(engine) as connection:
         online = agents_online(connection)
-        for topic, base, n, rated, total, squares, back in connection.execute(query).all():
-            key = bool(base)
-            found[(topic, key, CSAT.name)] = Sample(int(rated), float(total), float(squares))
-            found[(topic, key, RECONTACT.name)] = Sample(int(n), float(back), float(back))
+        changed = dict(
+            connection.execute(select(rollout_modes.c.topic, rollout_modes.c.changed_at)).all()
+        )
+        for topic in ROLLOUT_TOPICS:
+            since = max(now() - WINDOW, _aware(changed.get(topic)) or now() - WINDOW)
+            query = (
+                select(
+                    baseline.label("baseline"),
+                    func.count(),
+                    func.count(m.csat),
+                    func.coalesce(func.sum(m.csat), 0),
+                    func.coalesce(func.sum(m.csat * m.csat), 0),
+                    func.coalesce(func.sum(recontact), 0),
+                )
+                .where(m.topic == topic, m.created_at >= since)
+                .group_by(baseline)
+            )
+            for base, n, rated, total, squares, back in connection.execute(query).all():
+                key = bool(base)
+                found[(topic, key, CSAT.name)] = Sample(int(rated), float(total), float(squares))
+                found[(topic, key, RECONTACT.name)] = Sample(int(n), float(back), float(back))
     return found, online
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite gives naive UTC datetimes back."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=dt.UTC)
 
 
 def evaluate(engine: Engine, apply: bool = True) -> tuple[list[TopicResult], int]:
