@@ -8,13 +8,16 @@ import threading
 import uuid
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert
 
+from conftest import DEMO_PASSWORD
 from tandem.cli import main
 from tandem.config import get_settings
 from tandem.domain.rollout import Mode, Setting
 from tandem.domain.rollout_guard import CSAT, RECONTACT, Sample, check
 from tandem.services import rollout
+from tandem.services.demo_agents import ensure_demo_agents
 from tandem.services.jobs import periodic_jobs, run_job
 from tandem.services.rollout_evaluation import evaluate
 from tandem.services.runtime import Runtime
@@ -124,3 +127,20 @@ def test_that_parallel_scheduled_runs_step_back_exactly_once(runtime: Runtime) -
     with reading(engine) as connection:
         automatic = [c for c in rollout.history(connection) if c.automatic]
     assert [(c.topic, c.setting) for c in automatic] == [("refunds", Setting(Mode.PILOT, 50))]
+
+
+def test_that_the_evaluation_suggests_the_next_step_and_changes_nothing(
+    runtime: Runtime, client: TestClient
+) -> None:
+    ensure_demo_agents(runtime.engine, DEMO_PASSWORD)
+    login = {"email": "lisa@tandem.example", "password": DEMO_PASSWORD}
+    token = client.post("/api/v1/agent/login", json=login).json()["token"]
+    rollout.change(runtime.engine, ["refunds"], Setting(Mode.PILOT, 20), "pilot", None)
+    history(runtime.engine, "refunds", None, GOOD, back=0.10)
+    history(runtime.engine, "refunds", "rollout_pilot_control", WORSE, back=0.20)
+    headers = {"Authorization": f"Bearer {token}"}
+    body = client.get("/api/v1/rollout/evaluation", headers=headers).json()
+    [refunds] = [r for r in body if r["topic"] == "refunds"]
+    assert (refunds["ai"], refunds["people"], refunds["verdict"]) == (90, 90, "hold")
+    assert refunds["suggestion"].startswith("pilot 50%")
+    assert rollout.modes(runtime.engine).of("refunds") == Setting(Mode.PILOT, 20)  # a lead decides

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, Integer, cast, func, select
 
+from tandem.domain.conversation import EventKind
 from tandem.domain.rollout import ROLLOUT_TOPICS, Mode, Setting
-from tandem.domain.rollout_guard import CSAT, RECONTACT, Finding, Sample, check
+from tandem.domain.rollout_guard import CSAT, MIN_SAMPLE, RECONTACT, Finding, Sample, check
 from tandem.services import rollout
 from tandem.services.agents import agents_online
 from tandem.storage.conversations import now
 from tandem.storage.db import reading
-from tandem.storage.tables import conversation_metrics, rollout_modes
+from tandem.storage.tables import conversation_metrics, events, rollout_modes
 
 WINDOW = dt.timedelta(days=28)
 STEP_BACK = {Mode.ON: Setting(Mode.PILOT, 50), Mode.PILOT: Setting(Mode.SHADOW)}
@@ -39,6 +40,7 @@ class TopicResult:
     findings: tuple[Finding, ...]
     verdict: str  # hold, or "step back to ..."
     extra_per_hour: float  # conversations per hour that would reach the queue on a step back
+    suggestion: str | None = None  # the next step a lead may take (never taken automatically)
 
 
 def _samples(engine: Engine) -> tuple[dict[tuple[str, bool, str], Sample], int]:
@@ -86,6 +88,7 @@ def evaluate(engine: Engine, apply: bool = True) -> tuple[list[TopicResult], int
     agents online (to weigh the extra conversations a step back sends them)."""
     samples, online = _samples(engine)
     modes = rollout.modes(engine)
+    drafts = _drafts(engine)
     results: list[TopicResult] = []
     for topic in ROLLOUT_TOPICS:
         setting = modes.of(topic)
@@ -104,8 +107,47 @@ def evaluate(engine: Engine, apply: bool = True) -> tuple[list[TopicResult], int
             if apply:
                 why = "guardrail: " + "; ".join(f.describe() for f in drops)
                 rollout.change(engine, [topic], target, why, None, automatic=True)
-        results.append(TopicResult(topic, setting.describe(), ai, people, findings, verdict, extra))
+        hint = _suggest(setting, findings, drafts.get(topic)) if verdict == "hold" else None
+        described = setting.describe()
+        results.append(TopicResult(topic, described, ai, people, findings, verdict, extra, hint))
     return results, online
+
+
+#: Shadow drafts a lead needs before a pilot is suggested, and the share sent unchanged.
+SHADOW_DRAFTS, SHADOW_ACCEPTED = 30, 0.8
+
+
+def _drafts(engine: Engine) -> dict[str, tuple[int, int]]:
+    """Per topic, in the window: drafts used, and those sent unchanged (`draft_used` events)."""
+    query = select(events.c.detail).where(
+        events.c.kind == EventKind.DRAFT_USED.value, events.c.created_at >= now() - WINDOW
+    )
+    counts: dict[str, tuple[int, int]] = {}
+    with reading(engine) as connection:
+        for (detail,) in connection.execute(query):
+            used, sent = counts.get(str(detail.get("topic")), (0, 0))
+            counts[str(detail.get("topic"))] = (used + 1, sent + (detail.get("use") == "send"))
+    return counts
+
+
+def _suggest(
+    setting: Setting, findings: tuple[Finding, ...], drafts: tuple[int, int] | None
+) -> str | None:
+    """Good enough for the next step? Only a suggestion: a lead decides."""
+    if setting.mode is Mode.SHADOW and drafts is not None:
+        used, sent = drafts
+        if used >= SHADOW_DRAFTS and sent / used >= SHADOW_ACCEPTED:
+            return f"pilot 10%: {sent} of {used} drafts were sent unchanged"
+    if setting.mode is Mode.PILOT:
+        enough = all(min(f.ai.n, f.baseline.n) >= MIN_SAMPLE for f in findings)
+        not_worse = all(
+            f.ai.mean >= f.baseline.mean if f.metric == CSAT.name else f.ai.mean <= f.baseline.mean
+            for f in findings
+        )
+        if enough and not_worse:
+            bigger = "on" if (setting.percent or 0) >= 50 else "pilot 50%"
+            return f"{bigger}: the pilot is at least as good as people on every metric"
+    return None
 
 
 def report(evaluated: tuple[list[TopicResult], int]) -> str:
@@ -116,6 +158,8 @@ def report(evaluated: tuple[list[TopicResult], int]) -> str:
         for finding in r.findings:
             if finding.ai.n and finding.baseline.n:
                 lines.append(f"{'':<20}{finding.describe()}")
+        if r.suggestion:
+            lines.append(f"{'':<20}suggested (a lead decides): {r.suggestion}")
         if r.verdict != "hold":
             lines.append(
                 f"{'':<20}about {r.extra_per_hour:.1f} more conversations per hour reach the "

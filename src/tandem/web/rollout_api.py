@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from tandem.domain.errors import NotFound
 from tandem.domain.rollout import ROLLOUT_TOPICS, Mode, Modes, Setting
 from tandem.services import rollout
+from tandem.services.rollout_evaluation import evaluate
 from tandem.storage.db import reading
 from tandem.understanding.topics import CATALOGUE
 from tandem.web.deps import LeadDep, RuntimeDep
@@ -118,6 +119,57 @@ def kill(body: KillIn, runtime: RuntimeDep, lead: LeadDep) -> list[TopicOut]:
     flow is handed to a person at their next message."""
     rollout.kill(runtime.engine, body.topic, body.note, lead.id)
     return _topics(rollout.modes(runtime.engine))
+
+
+class FindingOut(BaseModel):
+    metric: str
+    ai_mean: float
+    ai_n: int
+    baseline_mean: float
+    baseline_n: int
+    statistic: float = Field(description="The mSPRT mixture likelihood ratio.")
+    threshold: float = Field(description="A clear drop when the statistic reaches it.")
+    drop: bool
+
+
+class EvaluationOut(BaseModel):
+    topic: str
+    mode: str
+    ai: int = Field(description="Conversations in the AI group (the current step).")
+    people: int = Field(description="Conversations in the baseline (people, by the roll-out).")
+    findings: list[FindingOut]
+    verdict: str = Field(description="hold, or the step back the guardrail takes.")
+    suggestion: str | None = Field(description="A next step a lead may take; never automatic.")
+
+
+@router.get("/evaluation", response_model=list[EvaluationOut], responses=_LEADS_ONLY)
+def evaluation(runtime: RuntimeDep, lead: LeadDep) -> list[EvaluationOut]:
+    """Each topic's AI group against people, as the guardrail sees it now (nothing changed)."""
+    results, _ = evaluate(runtime.engine, apply=False)
+    return [
+        EvaluationOut(
+            topic=r.topic,
+            mode=r.mode,
+            ai=r.ai,
+            people=r.people,
+            findings=[
+                FindingOut(
+                    metric=f.metric,
+                    ai_mean=f.ai.mean,
+                    ai_n=f.ai.n,
+                    baseline_mean=f.baseline.mean,
+                    baseline_n=f.baseline.n,
+                    statistic=min(f.statistic, 1e12),
+                    threshold=f.threshold,
+                    drop=f.drop,
+                )
+                for f in r.findings
+            ],
+            verdict=r.verdict,
+            suggestion=r.suggestion,
+        )
+        for r in results
+    ]
 
 
 @router.get("/history", response_model=list[ChangeOut], responses=_LEADS_ONLY)

@@ -48,6 +48,19 @@
     say(err.message, false);
   }
 
+  var evaluated = {};
+
+  function figures(e) {
+    if (!e) return "";
+    var parts = ["AI " + e.ai + " · people " + e.people];
+    e.findings.forEach(function (f) {
+      if (f.ai_n && f.baseline_n) {
+        parts.push(f.metric + " " + f.ai_mean.toFixed(2) + " vs " + f.baseline_mean.toFixed(2));
+      }
+    });
+    return parts.join(" · ");
+  }
+
   function renderTopics(topics) {
     var body = $("topics");
     body.textContent = "";
@@ -55,6 +68,9 @@
       var row = el("tr");
       var name = el("td");
       name.appendChild(el("strong", null, t.label));
+      var e = evaluated[t.topic];
+      if (e && (e.ai || e.people)) name.appendChild(el("span", "figures", figures(e)));
+      if (e && e.suggestion) name.appendChild(el("span", "suggestion", "Suggested: " + e.suggestion));
       row.appendChild(name);
       var now = el("td");
       now.appendChild(el("span", "mode mode-" + t.mode, describe(t.mode, t.percent)));
@@ -132,7 +148,11 @@
     $("page-error").hidden = false;
     return;
   }
-  api("GET", "/topics").then(function (topics) {
+  api("GET", "/evaluation").then(function (results) {
+    results.forEach(function (r) { evaluated[r.topic] = r; });
+  }).catch(function () { /* the modes show without the figures */ }).then(function () {
+    return api("GET", "/topics");
+  }).then(function (topics) {
     renderTopics(topics);
     $("rollout-view").hidden = false;
     return loadHistory();
