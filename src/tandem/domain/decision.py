@@ -36,6 +36,12 @@ class Reason(StrEnum):
     ROLLOUT_SHADOW = "rollout_shadow"  # a person answers; the AI's draft is on the card
 
 
+#: Reasons the roll-out gives (domain/rollout.py), never a policy rule.
+ROLLOUT_REASONS = frozenset(
+    {Reason.ROLLOUT_OFF.value, Reason.ROLLOUT_PILOT_CONTROL.value, Reason.ROLLOUT_SHADOW.value}
+)
+
+
 class Outcome(StrEnum):
     """What the AI's part of a turn achieved; the handoff policy, the card and the metrics read
     it."""
