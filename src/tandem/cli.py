@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tandem.commands.train",
     "tandem.commands.eval",
     "tandem.commands.capacity",
+    "tandem.commands.rollout",
     "tandem.commands.report",
 )
 

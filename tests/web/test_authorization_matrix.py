@@ -82,6 +82,8 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", f"{DESK}/messages"): agents(201, 409, 409),
     ("POST", f"{DESK}/draft"): agents(200, 409, 409),
     ("POST", f"{DESK}/hand-back"): agents(200, 409, 409),
+    ("POST", f"{DESK}/ai-draft"): agents(404, 409, 409),  # A has no shadow draft
+    ("POST", f"{DESK}/ai-draft/action"): agents(404, 409, 409),
     ("POST", f"{DESK}/close"): agents(200, 403, 200),
     # the lead API: leads only
     ("GET", "/api/v1/policies"): leads(200),
@@ -100,12 +102,18 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/metrics/export.csv"): leads(200),
     ("GET", "/api/v1/capacity/plan"): leads(200),
     ("GET", "/console/dashboard/view"): leads(200),  # the dashboard's body: leads only
+    ("GET", "/api/v1/rollout/topics"): leads(200),
+    ("PUT", "/api/v1/rollout/topics/{topic}"): leads(200),
+    ("POST", "/api/v1/rollout/kill"): leads(200),
+    ("GET", "/api/v1/rollout/history"): leads(200),
+    ("GET", "/api/v1/rollout/evaluation"): leads(200),
     # pages and documents: public (the console's data comes from the agent API)
     ("GET", "/"): everyone(200),
     ("GET", "/console"): everyone(200),
     ("GET", "/console/policy"): everyone(200),
     ("GET", "/console/agents"): everyone(200),
     ("GET", "/console/dashboard"): everyone(200),  # a shell: its body needs a lead's token
+    ("GET", "/console/rollout"): everyone(200),
     ("GET", "/help/{language}/{slug}"): everyone(200),
     ("GET", "/widget.js"): everyone(200),
     ("GET", "/openapi.json"): everyone(200),
@@ -135,6 +143,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/agent/login"): {"email": AGENT_EMAILS[AGENT], "password": DEMO_PASSWORD},
     ("POST", f"{DESK}/messages"): {"text": "Let me look into it."},
     ("PUT", "/api/v1/agent/status"): {"status": "away"},
+    ("POST", f"{DESK}/ai-draft"): {"use": "discard"},
     ("POST", "/api/v1/policies/check"): {"text": POLICY},
     ("POST", "/api/v1/policies"): {"text": POLICY, "note": "the same again"},
     ("POST", "/api/v1/agents"): {
@@ -143,6 +152,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "password": "a-long-password",
     },
     ("PATCH", "/api/v1/agents/{agent_id}"): {"name": "Spare Agent", "active": False},
+    ("PUT", "/api/v1/rollout/topics/{topic}"): {"mode": "on", "note": "as it was"},
+    ("POST", "/api/v1/rollout/kill"): {"topic": "invoices", "note": "a test"},
     ("POST", "/api/v1/agents/{agent_id}/reset-password"): {"password": "another-password"},
 }
 
@@ -205,6 +216,7 @@ def _path(template: str, world: World) -> str:
         slug="returns",
         agent_id=world.spare,
         offset=1,
+        topic="refunds",
     )
 
 

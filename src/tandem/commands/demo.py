@@ -14,6 +14,7 @@ from tandem.commerce.demo.personas import EMMA, JAMES
 from tandem.config import get_settings
 from tandem.services import demo_history
 from tandem.services.demo_agents import demo_password, ensure_demo_agents
+from tandem.services.rollout import ensure_demo_rollout
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
 
@@ -52,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         for email, name, role in ensure_demo_agents(engine, password):
             print(f"  {email:<22} {name:<14} ({role.value})  password: {password}")
         print(seed_demo_history(engine))
+        for change in ensure_demo_rollout(engine):
+            print(f"Roll-out: {change.topic} {change.setting.describe()}")
     finally:
         shop_engine.dispose()
         engine.dispose()

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from tandem import logs
 from tandem.config import Settings, get_settings
 from tandem.services.demo_agents import demo_password, ensure_demo_agents
+from tandem.services.rollout import ensure_demo_rollout
 from tandem.services.runtime import build_runtime
 from tandem.storage.db import make_engine
 from tandem.web.app import create_app
@@ -109,6 +110,7 @@ def banner(settings: Settings, engine: Engine) -> str:
             lines.append(f"    {email:<22} {name:<14} ({role.value})  password: {password}")
         if settings.demo_history:
             lines.insert(1, seed_demo_history(engine))
+        ensure_demo_rollout(engine)  # every roll-out mode shown (docs/rollout.md)
     else:
         lines += [f"  agent console: {base}/console", f"  API documentation: {base}/docs"]
     return "\n".join(lines) + "\n"

@@ -19,6 +19,9 @@ _STEPS: dict[Reason, str] = {
     Reason.OUT_OF_HOURS: "Answer the ticket within the promised time.",
     Reason.NO_AGENT_AVAILABLE: "Answer the ticket within the promised time.",
     Reason.ROUTINE: "Answer their latest message.",
+    Reason.ROLLOUT_OFF: "The AI is off for this topic: answer their latest message.",
+    Reason.ROLLOUT_PILOT_CONTROL: "A pilot's control group (a person answers): answer it.",
+    Reason.ROLLOUT_SHADOW: "Shadow mode: send, edit or discard the AI's draft below.",
 }
 _UNIDENTIFIED = " They are not identified: ask for their order number and email first."
 

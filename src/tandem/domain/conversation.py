@@ -26,6 +26,8 @@ class Actor(StrEnum):
     AI = "ai"
     AGENT = "agent"
     SYSTEM = "system"
+    #: An agent performed what the AI drafted in shadow mode (services/drafts.py).
+    AGENT_ON_BEHALF_OF_AI = "agent_on_behalf_of_ai"
 
 
 class EventKind(StrEnum):
@@ -44,6 +46,8 @@ class EventKind(StrEnum):
     ORDER_NOTED = "order_noted"
     # A card number, CVV or IBAN was masked before storing; detail names the kinds, never values.
     SENSITIVE_DATA_MASKED = "sensitive_data_masked"
+    #: In shadow mode, what the agent did with the AI's draft: sent, edited or discarded.
+    DRAFT_USED = "draft_used"
 
 
 #: The rule table: (from, to) -> the event kind that records it, and who may cause it.

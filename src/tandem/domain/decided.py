@@ -38,6 +38,10 @@ class Decided:
     #: Every fact the policy decided on (domain/policy/facts.py), so `tandem policy replay`
     #: decides again on exactly what was known then instead of guessing it.
     facts: dict[str, Any] | None = None
+    #: The topic's roll-out mode at this turn (off, shadow, pilot, on; domain/rollout.py), and in
+    #: a pilot the customer's group (pilot or control).
+    rollout_mode: str | None = None
+    rollout_group: str | None = None
 
     @classmethod
     def of(cls, decision: Decision, **facts: Any) -> Decided:

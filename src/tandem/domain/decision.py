@@ -31,6 +31,15 @@ class Reason(StrEnum):
     OUT_OF_HOURS = "out_of_hours"
     NO_AGENT_AVAILABLE = "no_agent_available"
     ROUTINE = "routine"  # the AI can handle it
+    ROLLOUT_OFF = "rollout_off"  # the topic is off for the AI (domain/rollout.py)
+    ROLLOUT_PILOT_CONTROL = "rollout_pilot_control"  # the customer is in a pilot's control group
+    ROLLOUT_SHADOW = "rollout_shadow"  # a person answers; the AI's draft is on the card
+
+
+#: Reasons the roll-out gives (domain/rollout.py), never a policy rule.
+ROLLOUT_REASONS = frozenset(
+    {Reason.ROLLOUT_OFF.value, Reason.ROLLOUT_PILOT_CONTROL.value, Reason.ROLLOUT_SHADOW.value}
+)
 
 
 class Outcome(StrEnum):

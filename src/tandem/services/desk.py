@@ -131,7 +131,7 @@ def agent_say(runtime: Runtime, agent: Agent, conversation_id: str, text: str) -
     masked = redact(clean_text(text, runtime.settings.max_message_chars))
     with transaction(runtime.engine) as connection:
         unit = ConversationUnit.load(connection, conversation_id)
-        _require_owner(unit, agent)
+        require_owner(unit, agent)
         said = unit.say(Actor.AGENT, masked.text, agent_id=agent.id)
         record_masking(unit, Actor.AGENT, masked.found, said)
         ticket_answered(connection, runtime.settings, unit.conversation, said)
@@ -141,7 +141,7 @@ def agent_say(runtime: Runtime, agent: Agent, conversation_id: str, text: str) -
 def hand_back(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationView:
     with transaction(runtime.engine) as connection:
         unit = ConversationUnit.load(connection, conversation_id)
-        _require_owner(unit, agent)
+        require_owner(unit, agent)
         unit.move(State.AI, Actor.AGENT, "handed_back", agent_id=agent.id)
         unit.remember(unit.conversation.memory.handed_back())
         unit.say(Actor.AI, replies(unit.conversation.language).say("handed_back").text)
@@ -172,7 +172,7 @@ def _require_may_close(record: ConversationRecord, agent: Agent) -> None:
         raise Forbidden("only the agent who took this conversation, or a lead, can close it")
 
 
-def _require_owner(unit: ConversationUnit, agent: Agent) -> None:
+def require_owner(unit: ConversationUnit, agent: Agent) -> None:
     record = unit.conversation
     if record.state is not State.HUMAN or record.agent_id != agent.id:
         raise NotOwner("only the agent who took this conversation can do that")
@@ -189,7 +189,7 @@ def draft(runtime: Runtime, agent: Agent, conversation_id: str) -> str | None:
         if record is None:
             raise NotFound("no conversation with this id")
         unit = ConversationUnit(connection, record)
-        _require_owner(unit, agent)
+        require_owner(unit, agent)
         transcript = [(m.author.value, m.text) for m in messages_after(connection, record.id, 0)]
     facts = [str(value) for value in (record.card or {}).values() if value]
     return runtime.writer.draft_reply(record.language, transcript, facts)

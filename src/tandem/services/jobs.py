@@ -25,6 +25,7 @@ from tandem.services.metrics import bring_up_to_date
 from tandem.services.outbox import send_due
 from tandem.services.presence import mark_silent_away
 from tandem.services.recovery import recover_unanswered
+from tandem.services.rollout_evaluation import evaluate
 from tandem.services.runtime import Runtime
 from tandem.storage.locks import exclusive
 
@@ -51,6 +52,7 @@ def periodic_jobs(settings: Settings) -> tuple[Job, ...]:
         Job("agents-away", presence_every, mark_silent_away),
         Job("close-idle", settings.metrics_interval_seconds, close_idle),
         Job("metrics-summaries", settings.metrics_interval_seconds, _refresh_metrics),
+        Job("rollout-guardrail", settings.metrics_interval_seconds, _rollout_guardrail),
     ]
     if settings.mail_enabled:
         jobs.append(Job("send-email", settings.email_interval_seconds, send_due))
@@ -60,6 +62,12 @@ def periodic_jobs(settings: Settings) -> tuple[Job, ...]:
 def _refresh_metrics(runtime: Runtime, _stopping: Stopping) -> int:
     """Keep the summaries current, so a report has little left to bring up to date."""
     return bring_up_to_date(runtime)
+
+
+def _rollout_guardrail(runtime: Runtime, _stopping: Stopping) -> int:
+    """Step back a topic whose AI group is clearly worse than people (docs/rollout.md)."""
+    results, _ = evaluate(runtime.engine)
+    return sum(result.verdict != "hold" for result in results)
 
 
 def run_job(runtime: Runtime, job: Job, stopping: Stopping = lambda: False) -> bool:

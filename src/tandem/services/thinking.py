@@ -21,8 +21,10 @@ from tandem.domain.conversation import Actor, State
 from tandem.domain.decision import Action, Outcome
 from tandem.domain.errors import NotFound
 from tandem.domain.policy.engine import Engine as PolicyEngine
+from tandem.domain.rollout import Gate, Modes
 from tandem.domain.turns import Attempt, Surroundings, turn_facts
 from tandem.security.verification import Checked, VerificationGuard, VerificationLimits
+from tandem.services import rollout
 from tandem.services.agents import agents_online
 from tandem.services.runtime import Runtime
 from tandem.services.waiting import live_queue
@@ -53,6 +55,7 @@ class Snapshot:
     policy: PolicyEngine
     agents_online: int
     waiting: int  # conversations queued for a person now (tickets not counted)
+    rollout: Modes  # every topic's roll-out mode, read for this turn
 
     @property
     def version(self) -> tuple[int, int, State]:
@@ -89,6 +92,21 @@ class Thought:
     def topic(self) -> str:
         return topic_for(self.understanding.intent, self.answer, self.snapshot.record)
 
+    @property
+    def gate(self) -> Gate:
+        """What the AI may do on this turn's topic for this customer (the one place it is
+        decided; docs/rollout.md)."""
+        record = self.snapshot.record
+        return self.snapshot.rollout.gate(self.topic, pilot_subject(record))
+
+
+def pilot_subject(record: ConversationRecord) -> str:
+    """Whom a pilot assigns: the signed-in customer (the same group in every conversation),
+    else the conversation (a guest who proves who they are later does not change group)."""
+    if record.customer_email:
+        return f"customer:{record.customer_email.lower()}"
+    return f"conversation:{record.id}"
+
 
 def look(runtime: Runtime, connection: Connection, conversation_id: str) -> Snapshot:
     record = find_conversation(connection, conversation_id)
@@ -111,6 +129,7 @@ def look(runtime: Runtime, connection: Connection, conversation_id: str) -> Snap
         runtime.policies.current(connection),
         agents_online(connection),
         waiting(connection),
+        rollout.current(connection),
     )
 
 
@@ -139,8 +158,8 @@ def think(
     thought = Thought(
         snapshot, message, understanding, customer, shop, turn, None, None, None, request_human
     )
-    if record.state not in (State.AI, State.QUEUED):  # a person owns it: the AI is silent
-        return thought
+    if record.state not in (State.AI, State.QUEUED):  # a person owns it: the AI is silent,
+        return _shadow_draft(runtime, thought)  # but drafts for them in shadow mode
     named = _named_order(thought)
     thought = dataclasses.replace(thought, order=_own_order(shop, customer, named))
     if not _may_answer(runtime, thought):
@@ -244,6 +263,18 @@ def _context(snapshot: Snapshot, shop: TurnShop, customer: Customer | None) -> C
         today=dt.date.today(),
         known_products=known,
     )
+
+
+def _shadow_draft(runtime: Runtime, thought: Thought) -> Thought:
+    """A person answers a conversation handed over in shadow mode: the AI still drafts its
+    answer to each customer message for them (services/drafts.py), never sending it."""
+    record = thought.snapshot.record
+    if record.state is not State.HUMAN or not (record.card or {}).get("draft"):
+        return thought
+    answer = runtime.assistant.respond(thought.turn)
+    customer = answer.customer or thought.customer
+    order = _own_order(thought.shop, customer, answer.detail.get("order_id"))
+    return dataclasses.replace(thought, answer=answer, customer=customer, order=order)
 
 
 def _load_recorded(snapshot: Snapshot, shop: TurnShop, customer: Customer | None) -> None:

@@ -32,7 +32,15 @@ from tandem.domain.conversation import Actor, EventKind, State
 from tandem.domain.decided import Decided, Performed
 from tandem.domain.decision import Action, Outcome
 from tandem.domain.memory import PendingAction
-from tandem.domain.turns import Attempt, Turn, TurnOutcome, decide_turn
+from tandem.domain.rollout import Draft, Gate
+from tandem.domain.turns import (
+    Attempt,
+    Turn,
+    TurnMemory,
+    TurnOutcome,
+    decide_turn,
+    remember,
+)
 from tandem.services import routing
 from tandem.services.agents import agents_online
 from tandem.services.cards import note_order, transcript
@@ -172,8 +180,10 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     unit.note_understanding(thought.message, u)
     if u.language != record.language:
         unit.set(language=u.language)
-    if record.state not in (State.AI, State.QUEUED):
-        return _Written(AiTurn([], None, record.state), None, thought)  # a person owns it
+    if record.state not in (State.AI, State.QUEUED):  # a person owns it; in shadow mode the
+        if thought.answer is not None and thought.gate.drafts:  # AI drafts for them
+            _store_draft(unit, thought, thought.answer)
+        return _Written(AiTurn([], None, record.state), None, thought)
     if record.state is State.QUEUED:
         named = u.slots.order_ids
         if named:  # an order given while waiting goes on the card
@@ -192,10 +202,15 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
 
     turn = decide_turn(policy, record.memory.turn, u, around, attempt)
     answer = thought.answer if tried else None
-    if answer is not None and answer.customer is not None:
-        unit.set(customer_id=answer.customer.id)
+    gated = _gated(turn, thought.gate, record.memory.turn)
+    draft = answer if gated is not turn and thought.gate.drafts else None
+    if gated is not turn:  # the topic's roll-out mode gives it to a person
+        turn, answer = gated, None
+    planned = answer or draft  # in shadow mode the flow goes on as drafted
+    if planned is not None and planned.customer is not None:
+        unit.set(customer_id=planned.customer.id)
     pending = _pending(thought, answer, turn)
-    flow = answer.flow if answer is not None else record.memory.flow
+    flow = planned.flow if planned is not None else record.memory.flow
     shown = answer if turn.shows_answer else None  # never a question in a hand-over turn
     if answer is not None and shown is None:
         flow = None  # the question was withheld: no answer to it will come
@@ -209,8 +224,59 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     sent = [unit.say(Actor.AI, reply.text) for reply in _shown(shown)]
     if record.state is State.QUEUED:  # waiting for a person: the AI helps, the place is kept
         first = record.memory.turn.last_outcome is TurnOutcome.HANDED_OVER
+        if draft is not None:
+            _store_draft(unit, thought, draft)
         return _Written(while_waiting(runtime, unit, turn, sent, first), pending, thought)
-    return _Written(_act(runtime, unit, thought, turn, sent, pending), pending, thought)
+    acted = _act(runtime, unit, thought, turn, sent, pending)
+    if draft is not None:
+        _store_draft(unit, thought, draft)
+    return _Written(acted, pending, thought)
+
+
+def _gated(turn: Turn, gate: Gate, memory: TurnMemory) -> Turn:
+    """The topic's roll-out mode (domain/rollout.py) overrules a decision that lets the AI
+    answer: a person takes over (a ticket when nobody can now), with the mode's reason."""
+    if gate.reason is None or turn.decision.action not in (Action.ANSWER, Action.OFFER_HUMAN):
+        return turn
+    facts = turn.facts
+    nobody = not facts.office_hours or facts.agents_online == 0
+    decision = dataclasses.replace(
+        turn.decision,
+        action=Action.TICKET if nobody else Action.HANDOFF,
+        reason=gate.reason,
+        rule=f"rollout_{gate.mode.value}",
+        cause=None,
+    )
+    memory = remember(memory, facts, TurnOutcome.HANDED_OVER, None)
+    return Turn(decision, facts, memory, turn.attempt)
+
+
+def _store_draft(unit: ConversationUnit, thought: Thought, answer: Answer) -> None:
+    """Shadow mode: the AI's answer (and its action) goes on the card as a draft for the agent
+    (services/drafts.py sends, edits or discards it, and performs the action on a click); the
+    flow's memory moves on as drafted, so the customer's next answer continues it."""
+    record = unit.conversation
+    card = record.card
+    if card is None or answer.outcome is Outcome.NOT_UNDERSTOOD:
+        return
+    if not answer.replies and answer.action is None:
+        return
+    if record.state is State.HUMAN:
+        if answer.customer is not None:
+            unit.set(customer_id=answer.customer.id)
+        order_id = thought.order.id if thought.order else None
+        memory = record.memory
+        offset = thought.message.offset
+        unit.remember(memory.after_turn(memory.turn, answer.flow, None, order_id, None, offset))
+    draft = Draft(
+        message=thought.message.offset,
+        topic=thought.topic,
+        texts=[reply.text for reply in answer.replies],
+        action=None if answer.action is None else to_json(answer.action),
+        flow=answer.flow_name,
+        outcome=answer.outcome.value,
+    )
+    unit.set(card=card | {"draft": draft.to_json()})
 
 
 def _tried(thought: Thought, final: bool) -> Attempt:
@@ -250,7 +316,7 @@ def _pending(thought: Thought, answer: Answer | None, turn: Turn) -> PendingActi
 def _record_decision(
     unit: ConversationUnit, thought: Thought, answer: Answer | None, turn: Turn, stage: str = "plan"
 ) -> None:
-    u = thought.understanding
+    u, gate = thought.understanding, thought.gate
     decided = Decided.of(
         turn.decision,
         message=thought.message.offset,
@@ -267,6 +333,8 @@ def _record_decision(
         said=tuple(reply.key for reply in _shown(answer)),
         named=_named_own(thought),
         facts=dataclasses.asdict(turn.facts),
+        rollout_mode=gate.mode.value,
+        rollout_group=gate.group.value if gate.group else None,
     )
     detail = decided.to_detail()
     unit.record_event(

@@ -105,7 +105,7 @@ events = Table(
     Column("conversation_id", String(36), ForeignKey("conversations.id"), nullable=False),
     Column("seq", Integer, nullable=False),
     Column("kind", String(24), nullable=False),
-    Column("actor", String(16), nullable=False),
+    Column("actor", String(24), nullable=False),
     Column("agent_id", String(36), ForeignKey("agents.id")),
     Column("from_state", String(16)),
     Column("to_state", String(16)),
@@ -197,6 +197,33 @@ Index(
     verification_failures.c.failed_at,
 )
 Index("ix_verification_failures_failed_at", verification_failures.c.failed_at)
+
+#: Each topic's roll-out mode as a lead (or the evaluation) last set it; a topic without a row
+#: has its default (domain/rollout_defaults.yaml). See services/rollout.py.
+rollout_modes = Table(
+    "rollout_modes",
+    metadata,
+    Column("topic", String(40), primary_key=True),
+    Column("mode", String(16), nullable=False),
+    Column("percent", Integer),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Every change of a topic's mode: who (an agent id; null: the system), when, why, automatic.
+rollout_changes = Table(
+    "rollout_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("topic", String(40), nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("percent", Integer),
+    Column("previous_mode", String(16), nullable=False),
+    Column("previous_percent", Integer),
+    Column("changed_by", String(36), ForeignKey("agents.id")),
+    Column("automatic", Boolean, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False, index=True),
+)
 
 #: Emails to send (services/outbox.py): written in the transaction that causes them, sent by a
 #: job outside any transaction. The key makes one cause one email; the address is read from the

@@ -19,6 +19,7 @@ from tandem.web import (
     capacity_api,
     customer_api,
     dashboard_page,
+    drafts_api,
     errors,
     health,
     lead_api,
@@ -26,6 +27,7 @@ from tandem.web import (
     ops,
     pages,
     policy_page,
+    rollout_api,
 )
 from tandem.web.body_limit import BodyLimit
 from tandem.web.headers import SecurityHeaders, WidgetCors, cors_origins
@@ -69,7 +71,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(customer_api.router)
     app.include_router(agent_api.router)
+    app.include_router(drafts_api.router)
     app.include_router(lead_api.router)
+    app.include_router(rollout_api.router)
     app.include_router(agents_api.router)
     app.include_router(capacity_api.router)
     app.include_router(metrics_api.router)

@@ -19,3 +19,9 @@ def policy_page(request: Request) -> HTMLResponse:
 @router.get("/console/agents", response_class=HTMLResponse)
 def agents_page(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "agents.html", {})
+
+
+@router.get("/console/rollout", response_class=HTMLResponse)
+def rollout_page(request: Request) -> HTMLResponse:
+    """Each topic's roll-out mode, the kill switch and the history (data from /api/v1/rollout)."""
+    return templates.TemplateResponse(request, "rollout.html", {})

@@ -17,7 +17,7 @@ from typing import TypeVar
 import cel
 import yaml
 
-from tandem.domain.decision import Action, Priority, Reason
+from tandem.domain.decision import ROLLOUT_REASONS, Action, Priority, Reason
 from tandem.domain.errors import InvalidInput
 from tandem.domain.policy.checker import (
     TypeChecker,
@@ -155,22 +155,27 @@ class _Reader:
     def _text(self, entry: tuple[yaml.ScalarNode, yaml.Node] | None) -> str:
         return "" if entry is None else self._scalar(entry[1], "str", "text") or ""
 
-    def _choice(self, entry: tuple[yaml.ScalarNode, yaml.Node] | None, enum: type[_E]) -> _E | None:
+    def _choice(
+        self,
+        entry: tuple[yaml.ScalarNode, yaml.Node] | None,
+        enum: type[_E],
+        excluded: frozenset[str] = frozenset(),
+    ) -> _E | None:
+        """One of `enum`'s values, except `excluded` (ones a policy may not name)."""
         if entry is None:
             return None
-        value = self._scalar(entry[1], "str", f"one of {_listed(e.value for e in enum)}")
+        allowed = [e.value for e in enum if e.value not in excluded]
+        value = self._scalar(entry[1], "str", f"one of {_listed(allowed)}")
         if value is None:
             return None
-        try:
+        if value in allowed:
             return enum(value)
-        except ValueError:
-            known = _listed(e.value for e in enum)
-            self._problem(entry[1], f"unknown {entry[0].value} {value!r}; known: {known}")
-            return None
+        self._problem(entry[1], f"unknown {entry[0].value} {value!r}; known: {_listed(allowed)}")
+        return None
 
     def _outcome(self, fields: _Fields) -> Outcome | None:
         action = self._choice(fields.get("action"), Action)
-        reason = self._choice(fields.get("reason"), Reason)
+        reason = self._choice(fields.get("reason"), Reason, ROLLOUT_REASONS)
         priority = self._choice(fields.get("priority"), Priority) or Priority.NORMAL
         team = self._text(fields.get("team")) or "general"
         skill = self._text(fields.get("skill")) or None
@@ -207,7 +212,7 @@ class _Reader:
         if fields is None:
             return None
         name, when = self._name(fields), self._condition(fields.get("when"))
-        reason = self._choice(fields.get("reason"), Reason)
+        reason = self._choice(fields.get("reason"), Reason, ROLLOUT_REASONS)
         if reason is not None and reason not in _TICKET_REASONS:
             self._problem(fields["reason"][1], f"a ticket's reason is {_listed(_TICKET_REASONS)}")
             return None

@@ -70,6 +70,7 @@
     $("policy-link").hidden = agent.role !== "lead";
     $("agents-link").hidden = agent.role !== "lead";
     $("dashboard-link").hidden = agent.role !== "lead";
+    $("rollout-link").hidden = agent.role !== "lead";
     $("who").hidden = false;
     $("login-view").hidden = true;
     $("desk-view").hidden = false;
