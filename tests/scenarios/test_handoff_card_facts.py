@@ -186,6 +186,32 @@ def test_that_a_guest_s_unverified_order_is_not_stated_as_theirs(
     assert "not identified" in card["next_step"]
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "proof"),
+    [
+        ("en", "I was charged twice for TD-1004, postcode 1012 AB", "1012 AB"),
+        ("nl", "Mijn bestelling TD-1004 is dubbel afgeschreven, emma@example.nl", "e-mail"),
+    ],
+)
+def test_that_a_guest_who_proves_the_order_in_the_hand_over_message_is_verified_first(
+    client: TestClient, agent_token: str, language: str, text: str, proof: str
+) -> None:
+    chat = talk(client, language, [text], email=None)
+    assert chat.state == "queued"
+    card = card_of(client, agent_token, chat)
+    assert card["customer"] is not None, proof
+    assert order_ids(card) == ["TD-1004"]
+    assert card["orders"][0]["payments"].count("114.95") == 2
+
+
+def test_that_a_guest_with_a_wrong_proof_stays_unidentified(
+    client: TestClient, agent_token: str
+) -> None:
+    chat = talk(client, "en", ["I was charged twice for TD-1004, postcode 9999 ZZ"], email=None)
+    card = card_of(client, agent_token, chat)
+    assert card["customer"] is None and order_ids(card) == []
+
+
 def test_that_the_card_names_items_and_statuses_in_the_conversation_s_language(
     client: TestClient, agent_token: str
 ) -> None:

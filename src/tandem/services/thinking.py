@@ -14,12 +14,14 @@ from sqlalchemy import Connection, Engine, select
 
 from tandem.answering.assistant import Answer, AssistantTurn, Verifies
 from tandem.answering.replies import Reply
+from tandem.commerce.identity import verify
 from tandem.commerce.model import Customer, Order
 from tandem.commerce.reading import TurnShop
 from tandem.desk.queue import expected_wait_minutes
 from tandem.domain.conversation import Actor, State
 from tandem.domain.decision import Action, Outcome
 from tandem.domain.errors import NotFound
+from tandem.domain.flow_records import Partial
 from tandem.domain.policy.engine import Engine as PolicyEngine
 from tandem.domain.rollout import Gate, Modes
 from tandem.domain.turns import Attempt, Surroundings, turn_facts
@@ -163,7 +165,12 @@ def think(
     named = _named_order(thought)
     thought = dataclasses.replace(thought, order=_own_order(shop, customer, named))
     if not _may_answer(runtime, thought):
-        _load_recorded(snapshot, shop, customer)
+        found = customer or _identified_on_the_way(thought, verification)
+        if found is not customer:
+            thought = dataclasses.replace(
+                thought, customer=found, order=_own_order(shop, found, named)
+            )
+        _load_recorded(snapshot, shop, found)
         return thought
     started = time.perf_counter()
     answer = _warmer(runtime, understanding, runtime.assistant.respond(turn))
@@ -283,6 +290,18 @@ def _load_recorded(snapshot: Snapshot, shop: TurnShop, customer: Customer | None
     loaded = shop.loaded()
     if customer is not None and any(i not in loaded for i in snapshot.record.memory.orders):
         shop.orders_of(customer.id)
+
+
+def _identified_on_the_way(thought: Thought, verification: Verifies) -> Customer | None:
+    """A guest whose message goes to a person but also holds an order number and its postcode
+    or e-mail (a double charge reported in full) is verified first, under the same brute-force
+    limits, so the card names the verified order; a failed check changes nothing (the person
+    asks)."""
+    partial = Partial().with_slots(thought.understanding.slots)
+    if not (partial.order_id and partial.proof):
+        return None
+    order_id, proof = OrderId(partial.order_id), partial.proof
+    return verification.attempt(order_id, lambda: verify(thought.shop, order_id, proof)).found
 
 
 def _named_order(thought: Thought) -> str | None:

@@ -209,6 +209,8 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     planned = answer or draft  # in shadow mode the flow goes on as drafted
     if planned is not None and planned.customer is not None:
         unit.set(customer_id=planned.customer.id)
+    elif thought.customer is not None and record.customer_id is None:
+        unit.set(customer_id=thought.customer.id)  # verified on the way to a person
     pending = _pending(thought, answer, turn)
     flow = planned.flow if planned is not None else record.memory.flow
     shown = answer if turn.shows_answer else None  # never a question in a hand-over turn
