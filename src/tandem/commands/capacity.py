@@ -8,7 +8,8 @@ import json
 import math
 import re
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tandem.desk.capacity import (
     DEFAULT_MAX_AGENTS,
@@ -24,6 +25,14 @@ from tandem.desk.capacity import (
 from tandem.desk.planning import DAYS
 from tandem.desk.simulation import SimulationResult, steady
 from tandem.domain.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from tandem.config import Settings
+    from tandem.desk.planning import History, Plan
+
+T = TypeVar("T")
 
 EXAMPLE = """\
 Erlang C (customers wait as long as it takes), or Erlang A with --patience-minutes (customers
@@ -166,9 +175,10 @@ def what_if(text: str) -> tuple[str, float]:
     return topic.strip(), number
 
 
-def run_plan(args: argparse.Namespace) -> int:
+def _on_history(command: str, work: Callable[[Engine, Settings], T]) -> T | None:
+    """Run ``work`` on the migrated database of the settings; None (said on stderr) when the
+    input or the history cannot give an answer."""
     from tandem.config import get_settings
-    from tandem.services.capacity_plan import Request, as_json, week_plans
     from tandem.storage.db import make_engine
     from tandem.storage.migrate import upgrade
 
@@ -176,8 +186,20 @@ def run_plan(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
+        return work(engine, settings)
+    except InvalidInput as error:
+        print(f"tandem capacity {command}: {error.message}", file=sys.stderr)
+        return None
+    finally:
+        engine.dispose()
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    from tandem.services.capacity_plan import Request, as_json, week_plans
+
+    def work(engine: Engine, settings: Settings) -> tuple[History, list[Plan]]:
         request = Request(
-            Target(args.service_level, args.answer_within),
+            Target(args.service_level, args.answer_within),  # may refuse the target
             args.history_weeks,
             args.handle_minutes,
             args.patience_minutes,
@@ -185,38 +207,27 @@ def run_plan(args: argparse.Namespace) -> int:
             args.on_duty,
             tuple(args.what_if),
         )
-        history, plans = week_plans(engine, settings, request)
-    except InvalidInput as error:
-        print(f"tandem capacity plan: {error.message}", file=sys.stderr)
+        return week_plans(engine, settings, request)
+
+    planned = _on_history("plan", work)
+    if planned is None:
         return 2
-    finally:
-        engine.dispose()
-    report = as_json(history, plans)
+    report = as_json(*planned)
     print(json.dumps(report) if args.json else _plan_text(report))
     return 0
 
 
 def run_backtest(args: argparse.Namespace) -> int:
-    from tandem.config import get_settings
-    from tandem.services.capacity_plan import Request, backtest
-    from tandem.storage.db import make_engine
-    from tandem.storage.migrate import upgrade
+    from tandem.services.capacity_plan import Request, WeekCheck, backtest
 
-    settings = get_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        upgrade(engine)
-        request = Request(
-            Target(args.service_level, args.answer_within),
-            args.history_weeks,
-            args.handle_minutes,
-        )
-        checks = backtest(engine, settings, args.weeks, request)
-    except InvalidInput as error:
-        print(f"tandem capacity backtest: {error.message}", file=sys.stderr)
+    def work(engine: Engine, settings: Settings) -> list[WeekCheck]:
+        target = Target(args.service_level, args.answer_within)  # may refuse the target
+        request = Request(target, args.history_weeks, args.handle_minutes)
+        return backtest(engine, settings, args.weeks, request)
+
+    checks = _on_history("backtest", work)
+    if checks is None:
         return 2
-    finally:
-        engine.dispose()
     rows = [
         {
             "week_from": check.start.date().isoformat(),
