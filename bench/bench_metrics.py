@@ -21,13 +21,12 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy import Engine, insert
 
-from serving import free_port, start_server
+from serving import free_port, postgres_schema, start_server
 from tandem.config import Settings
 from tandem.services.metrics import refresh
 from tandem.storage.db import make_engine, transaction
@@ -246,21 +245,6 @@ def run(label: str, url: str, n: int, folder: str) -> None:
         server.wait()
 
 
-@contextmanager
-def postgres_schema(url: str) -> Iterator[str]:
-    schema = f"bench_metrics_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--conversations", type=int, default=100_000)
@@ -271,7 +255,8 @@ def main() -> None:
         run("SQLite", f"sqlite:///{folder}/t.db", args.conversations, folder)
     if args.sqlite_only:
         return
-    with tempfile.TemporaryDirectory() as folder, postgres_schema(args.postgres) as url:
+    schema = postgres_schema(args.postgres, "bench_metrics")
+    with tempfile.TemporaryDirectory() as folder, schema as url:
         run("PostgreSQL", url, args.conversations, folder)
 
 

@@ -1,4 +1,5 @@
-"""One `tandem serve` process for the HTTP benchmarks: on SQLite in a folder, pinned to core 0."""
+"""One `tandem serve` process for the HTTP benchmarks: on SQLite in a folder, pinned to core 0;
+and a throwaway PostgreSQL schema for the benchmarks that run there."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from sqlalchemy import create_engine, text
 
 MODELS = Path(__file__).resolve().parent.parent / "var" / "models"
 
@@ -46,3 +51,19 @@ def start_server(
             time.sleep(0.2)
     server.kill()
     raise SystemExit("the server did not start")
+
+
+@contextmanager
+def postgres_schema(url: str, prefix: str) -> Iterator[str]:
+    """A URL on a new schema of the PostgreSQL database at ``url``, dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
