@@ -369,7 +369,9 @@ def _act(
     decision = turn.decision
     text = replies(thought.understanding.language)
     if decision.action is Action.CLARIFY:
-        sent.append(unit.say(Actor.AI, text.say("clarify").text))
+        # A question the shop does not handle gets an honest "not here", not "say it again".
+        key = "out_of_scope" if thought.understanding.unrelated else "clarify"
+        sent.append(unit.say(Actor.AI, text.say(key).text))
     elif turn.memory.last_outcome is TurnOutcome.OFFERED and pending is None:
         sent.append(unit.say(Actor.AI, text.say("offer_human").text))
     elif decision.action in (Action.HANDOFF, Action.TICKET):

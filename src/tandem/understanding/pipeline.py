@@ -81,6 +81,7 @@ class Understander:
             slots=self._slots.extract(text, context),
             frustration_trend=trend([*context.previous_frustration, frustration]),
             language_switched=context.language is not None and language != context.language,
+            unrelated=prediction.unrelated,
         )
 
     def last_request(self, text: str) -> str:
