@@ -3,19 +3,18 @@ holds it where the AI and the people are equal; promotion is never automatic."""
 
 from __future__ import annotations
 
-import itertools
 import math
 import threading
-import uuid
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 
 from conftest import DEMO_PASSWORD
+from rollout_history import GOOD, WORSE, history
 from tandem.cli import main
 from tandem.config import get_settings
 from tandem.domain.rollout import Mode, Setting
@@ -25,56 +24,7 @@ from tandem.services.demo_agents import ensure_demo_agents
 from tandem.services.jobs import periodic_jobs, run_job
 from tandem.services.rollout_evaluation import evaluate
 from tandem.services.runtime import Runtime
-from tandem.storage.conversations import now
-from tandem.storage.db import reading, transaction
-from tandem.storage.tables import conversation_metrics, conversations, messages
-
-
-def history(
-    engine: Engine,
-    topic: str,
-    reason: str | None,
-    csat: list[int],
-    back: float,
-    thumbs_down: float = 0.0,
-    complaints: float = 0.0,
-    unresolved: float = 0.0,
-) -> None:
-    """Closed conversations of `topic` with these CSAT answers; the first shares `back`
-    re-contacted, `thumbs_down` with a thumbs down, `complaints` with a customer message
-    understood as a complaint, `unresolved` unresolved (not an honest resolution)."""
-    moment = now()
-    with transaction(engine) as connection:
-        for i, score in enumerate(csat):
-            cid = str(uuid.uuid4())
-            connection.execute(
-                insert(conversations).values(
-                    id=cid, token_hash="x" * 64, state="closed", language="en",
-                    created_at=moment, updated_at=moment,
-                )
-            )  # fmt: skip
-            if i < complaints * len(csat):
-                connection.execute(
-                    insert(messages).values(
-                        conversation_id=cid, offset=0, author="customer", text="unacceptable",
-                        created_at=moment, intent="complaint",
-                    )
-                )  # fmt: skip
-            connection.execute(
-                insert(conversation_metrics).values(
-                    conversation_id=cid, created_at=moment, language="en", topic=topic,
-                    band="ai_only" if reason is None else "human_only",
-                    resolution="unresolved" if i < unresolved * len(csat) else "confirmed",
-                    handoff_reason=reason, csat=score, thumbs_up=0,
-                    thumbs_down=int(i < thumbs_down * len(csat)),
-                    human_seconds=0.0, ai_answer_seconds=1.0, ai_answers=1,
-                    recontacted=i < back * len(csat), source_updated_at=moment,
-                )
-            )  # fmt: skip
-
-
-GOOD = list(itertools.islice(itertools.cycle([5, 4, 5, 4, 5, 3]), 90))  # mean 4.33
-WORSE = list(itertools.islice(itertools.cycle([4, 3, 2, 4, 3, 5]), 90))  # mean 3.5
+from tandem.storage.db import reading
 
 
 def test_that_a_pilot_clearly_worse_than_its_control_group_steps_back_to_shadow(
@@ -250,3 +200,12 @@ def test_that_a_lead_sees_the_staffing_impact_of_stepping_a_topic_back(
     assert client.get("/api/v1/rollout/topics/refunds/impact", headers=agent).status_code == 403
     unknown = client.get("/api/v1/rollout/topics/weather/impact", headers=lead)
     assert unknown.status_code == 404 and "topic" in unknown.json()["error"]["message"]
+
+
+def test_that_a_step_back_leaves_a_topic_a_lead_changed_meanwhile_alone(engine: Engine) -> None:
+    rollout.change(engine, ["refunds"], Setting(Mode.OFF), "incident", None)  # after the look
+    made = rollout.change(
+        engine, ["refunds"], Setting(Mode.PILOT, 50), "guardrail: ...", None, automatic=True,
+        expected=Setting(Mode.ON),
+    )  # fmt: skip
+    assert made == [] and rollout.modes(engine).of("refunds") == Setting(Mode.OFF)

@@ -20,6 +20,7 @@ from tandem.domain.rollout_guard import Finding
 from tandem.services.rollout_impact import Impact
 from tandem.storage.conversations import now
 from tandem.storage.db import reading, transaction
+from tandem.storage.locks import serialise
 from tandem.storage.tables import rollout_changes, rollout_evaluations, rollout_modes
 from tandem.types import AgentId
 
@@ -98,20 +99,24 @@ def change(
     by: AgentId | None,
     automatic: bool = False,
     evidence: Sequence[Evidence] = (),
+    expected: Setting | None = None,
 ) -> list[Change]:
     """Put `topics` in `setting`, as one transaction (all or nothing); a topic already in it is
     left alone and not recorded. `evidence` (the guardrail's findings) is kept beside each
-    change made. Returns the changes made."""
+    change made. With `expected` (the guardrail's step back), a topic no longer in that setting
+    is left alone: a lead or another process changed it meanwhile. Changes from every process
+    run one at a time. Returns the changes made."""
     chosen = [check_topic(topic) for topic in topics]
     why = check_note(note)
     made: list[Change] = []
     with transaction(engine) as connection:
+        serialise(connection, "rollout-change")
         before = current(connection)
         stored = set(connection.execute(select(rollout_modes.c.topic)).scalars())
         moment = now()
         for topic in chosen:
             previous = before.of(topic)
-            if previous == setting:
+            if previous == setting or (expected is not None and previous != expected):
                 continue
             values = {"mode": setting.mode.value, "percent": setting.percent, "changed_at": moment}
             if topic in stored:

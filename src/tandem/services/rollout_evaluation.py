@@ -89,7 +89,7 @@ def evaluate(
         target = STEP_BACK.get(setting.mode)
         verdict = f"step back to {target.describe()}" if drops and target is not None else "hold"
         if apply and target is not None and drops:
-            _step_back(engine, topic, target, drops, findings, effect)
+            _step_back(engine, topic, (setting, target), drops, findings, effect)
         hint = _suggest(setting, findings, drafts.get(topic)) if verdict == "hold" else None
         results.append(
             TopicResult(
@@ -103,15 +103,16 @@ def evaluate(
 def _step_back(
     engine: Engine,
     topic: str,
-    target: Setting,
+    step: tuple[Setting, Setting],  # from, to
     drops: list[Finding],
     findings: tuple[Finding, ...],
     effect: Impact,
 ) -> None:
+    evaluated, target = step
     why = "guardrail: " + "; ".join(f.describe() for f in drops) + "; " + effect.describe()
     made = rollout.change(
         engine, [topic], target, why[: rollout.MAX_NOTE], None, automatic=True,
-        evidence=[rollout.Evidence.of(f, effect) for f in findings],
+        evidence=[rollout.Evidence.of(f, effect) for f in findings], expected=evaluated,
     )  # fmt: skip
     if made:
         log.warning("roll-out: %s stepped back to %s (%s)", topic, target.describe(), why)
