@@ -83,8 +83,12 @@ class Finding:
         return (
             f"{self.metric}: AI {_fmt(metric, self.ai.mean, False)} (n={self.ai.n}) vs people "
             f"{_fmt(metric, self.baseline.mean, False)} (n={self.baseline.n}){interval}; mSPRT "
-            f"{min(self.statistic, 1e9):.1f} {'>=' if self.drop else '<'} {self.threshold:.0f}"
+            f"{_stat(self.statistic)} {'>=' if self.drop else '<'} {self.threshold:.0f}"
         )
+
+
+def _stat(statistic: float) -> str:
+    return "> 1,000,000" if statistic > 1e6 else f"{statistic:.1f}"
 
 
 def _fmt(metric: Metric, value: float, signed: bool = True) -> str:
@@ -94,27 +98,43 @@ def _fmt(metric: Metric, value: float, signed: bool = True) -> str:
     return f"{value:{sign}.2f}"
 
 
-def _variance(ai: Sample, baseline: Sample) -> float:
-    return max(ai.variance / ai.n + baseline.variance / baseline.n, 1e-12)
+#: The least spread assumed of one CSAT answer: a group whose few answers happen to agree is
+#: not taken as certain.
+MIN_CSAT_VARIANCE = 0.25
 
 
-def msprt(ai: Sample, baseline: Sample, tau: float) -> float:
+def _spread(sample: Sample, share: bool) -> float:
+    """One value's variance: for a share, of the share smoothed by one success and one failure
+    (so no events in 40 conversations is not read as "never"); for CSAT, at least a floor."""
+    if share:
+        p = (sample.total + 1) / (sample.n + 2)
+        return p * (1 - p)
+    return max(sample.variance, MIN_CSAT_VARIANCE)
+
+
+def _variance(ai: Sample, baseline: Sample, share: bool) -> float:
+    return _spread(ai, share) / ai.n + _spread(baseline, share) / baseline.n
+
+
+def msprt(ai: Sample, baseline: Sample, tau: float, share: bool = False) -> float:
     """The mixture likelihood ratio for "the means differ", normal mixture N(0, tau^2)."""
     if ai.n < 2 or baseline.n < 2:
         return 0.0
-    v = _variance(ai, baseline)
+    v = _variance(ai, baseline, share)
     d = ai.mean - baseline.mean
     t2 = tau * tau
     exponent = t2 * d * d / (2 * v * (v + t2))
     return math.sqrt(v / (v + t2)) * math.exp(min(exponent, 700.0))
 
 
-def interval(ai: Sample, baseline: Sample, tau: float) -> tuple[float, float] | None:
+def interval(
+    ai: Sample, baseline: Sample, tau: float, share: bool = False
+) -> tuple[float, float] | None:
     """The differences (AI minus people) the test cannot reject now: an always-valid
     confidence interval at 1 - alpha per metric, holding at every look (the mSPRT inverted)."""
     if ai.n < 2 or baseline.n < 2:
         return None
-    v = _variance(ai, baseline)
+    v = _variance(ai, baseline, share)
     t2 = tau * tau
     half = math.sqrt(2 * v * (v + t2) / t2 * (math.log(THRESHOLD) + 0.5 * math.log((v + t2) / v)))
     d = ai.mean - baseline.mean
@@ -122,10 +142,10 @@ def interval(ai: Sample, baseline: Sample, tau: float) -> tuple[float, float] | 
 
 
 def check(metric: Metric, ai: Sample, baseline: Sample) -> Finding:
-    statistic = msprt(ai, baseline, metric.tau)
+    statistic = msprt(ai, baseline, metric.tau, metric.share)
     worse = ai.mean < baseline.mean if metric.higher_is_better else ai.mean > baseline.mean
     enough = min(ai.n, baseline.n) >= MIN_SAMPLE
-    bounds = interval(ai, baseline, metric.tau)
+    bounds = interval(ai, baseline, metric.tau, metric.share)
     low, high = bounds if bounds is not None else (None, None)
     drop = enough and worse and statistic >= THRESHOLD
     return Finding(metric.name, ai, baseline, statistic, THRESHOLD, low, high, drop)

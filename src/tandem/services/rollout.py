@@ -21,7 +21,7 @@ from tandem.services.rollout_impact import Impact
 from tandem.storage.conversations import now
 from tandem.storage.db import reading, transaction
 from tandem.storage.locks import serialise
-from tandem.storage.tables import rollout_changes, rollout_evaluations, rollout_modes
+from tandem.storage.tables import agents, rollout_changes, rollout_evaluations, rollout_modes
 from tandem.types import AgentId
 
 MAX_NOTE = 500
@@ -66,6 +66,7 @@ class Change:
     note: str
     changed_at: dt.datetime
     evidence: tuple[Evidence, ...] = field(default=())  # an automatic change: why
+    changed_by_name: str | None = None  # the lead's name, as the history shows it
 
 
 def current(connection: Connection) -> Modes:
@@ -156,7 +157,12 @@ def kill(engine: Engine, topic: str | None, note: str | None, by: AgentId | None
 
 def history(connection: Connection, limit: int = 200) -> list[Change]:
     """Newest first."""
-    query = select(rollout_changes).order_by(rollout_changes.c.id.desc()).limit(limit)
+    query = (
+        select(rollout_changes, agents.c.name.label("changed_by_name"))
+        .outerjoin(agents, agents.c.id == rollout_changes.c.changed_by)
+        .order_by(rollout_changes.c.id.desc())
+        .limit(limit)
+    )
     rows = connection.execute(query).mappings().all()
     found = _evidence(connection, [row["id"] for row in rows if row["automatic"]])
     return [
@@ -170,6 +176,7 @@ def history(connection: Connection, limit: int = 200) -> list[Change]:
             row["note"],
             row["changed_at"],
             tuple(found.get(row["id"], ())),
+            row["changed_by_name"],
         )
         for row in rows
     ]

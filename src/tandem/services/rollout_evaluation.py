@@ -50,6 +50,7 @@ class TopicResult:
     verdict: str  # hold, or "step back to ..."
     impact: Impact  # what a step back does to the queue
     suggestion: str | None = None  # the next step a lead may take (never taken automatically)
+    suggested: Setting | None = None  # that step's setting
 
     @property
     def extra_per_hour(self) -> float:
@@ -94,7 +95,8 @@ def evaluate(
         results.append(
             TopicResult(
                 topic, setting.describe(), since[topic], ai.conversations,
-                people.conversations, findings, verdict, effect, hint,
+                people.conversations, findings, verdict, effect,
+                f"{hint[0].describe()}: {hint[1]}" if hint else None, hint[0] if hint else None,
             )
         )  # fmt: skip
     return results, online
@@ -137,17 +139,17 @@ def _drafts(engine: Engine) -> dict[str, tuple[int, int]]:
 
 def _suggest(
     setting: Setting, findings: tuple[Finding, ...], drafts: tuple[int, int] | None
-) -> str | None:
-    """Good enough for the next step? Only a suggestion: a lead decides."""
+) -> tuple[Setting, str] | None:
+    """Good enough for the next step (and why)? Only a suggestion: a lead decides."""
     if setting.mode is Mode.SHADOW and drafts is not None:
         used, sent = drafts
         if used >= SHADOW_DRAFTS and sent / used >= SHADOW_ACCEPTED:
-            return f"pilot 10%: {sent} of {used} drafts were sent unchanged"
+            return Setting(Mode.PILOT, 10), f"{sent} of {used} drafts were sent unchanged"
     if setting.mode is Mode.PILOT:
         enough = all(min(f.ai.n, f.baseline.n) >= MIN_SAMPLE for f in findings)
         if enough and all(_not_worse(f) for f in findings):
-            bigger = "on" if (setting.percent or 0) >= 50 else "pilot 50%"
-            return f"{bigger}: the pilot is at least as good as people on every metric"
+            bigger = Setting(Mode.ON) if (setting.percent or 0) >= 50 else Setting(Mode.PILOT, 50)
+            return bigger, "the pilot is at least as good as people on every metric"
     return None
 
 

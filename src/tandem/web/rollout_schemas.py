@@ -62,6 +62,7 @@ class ChangeOut(BaseModel):
     previous_mode: Mode
     previous_percent: int | None
     changed_by: str | None = Field(description="The lead's agent id; null: the system.")
+    changed_by_name: str | None = Field(description="The lead's name; null: the system.")
     automatic: bool = Field(description="Made by the evaluation (a step back), not a person.")
     note: str
     changed_at: dt.datetime
@@ -112,6 +113,8 @@ class EvaluationOut(BaseModel):
     findings: list[FindingOut]
     verdict: str = Field(description="hold, or the step back the guardrail takes.")
     suggestion: str | None = Field(description="A next step a lead may take; never automatic.")
+    suggested_mode: Mode | None = Field(description="That step's mode (a lead applies it).")
+    suggested_percent: int | None
     impact: ImpactOut
 
 
@@ -136,6 +139,7 @@ def change_out(change: rollout.Change) -> ChangeOut:
         previous_mode=change.previous.mode,
         previous_percent=change.previous.percent,
         changed_by=change.changed_by,
+        changed_by_name=change.changed_by_name,
         automatic=change.automatic,
         note=change.note,
         changed_at=change.changed_at,
@@ -189,5 +193,7 @@ def evaluation_out(r: TopicResult) -> EvaluationOut:
         findings=[finding_out(f) for f in r.findings],
         verdict=r.verdict,
         suggestion=r.suggestion,
+        suggested_mode=r.suggested.mode if r.suggested else None,
+        suggested_percent=r.suggested.percent if r.suggested else None,
         impact=impact_out(r.impact),
     )
