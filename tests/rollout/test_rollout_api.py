@@ -58,6 +58,12 @@ def test_that_a_lead_changes_a_mode_and_kills_with_a_history(
         ("refunds", {"mode": "pilot", "percent": -5, "note": "x"}, "percent"),
         ("refunds", {"mode": "off"}, "note"),
         ("refunds", {"mode": "off", "note": "   "}, "note"),
+        ("refunds", {"mode": "off", "percent": 30, "note": "x"}, "percent"),
+        ("refunds", {"mode": "pilot", "percent": 12.5, "note": "x"}, "percent"),
+        ("refunds", {"mode": "pilot", "percent": "half", "note": "x"}, "percent"),
+        ("refunds", {"mode": "ON", "note": "x"}, "mode"),
+        ("refunds", {"percent": 20, "note": "x"}, "mode"),
+        ("refunds", {"mode": "off", "note": "x" * 501}, "note"),
     ],
 )
 def test_that_a_refused_change_names_its_field_and_changes_nothing(
@@ -68,10 +74,33 @@ def test_that_a_refused_change_names_its_field_and_changes_nothing(
     assert response.status_code == (404 if path == "weather" else 422), response.text
     assert field in response.json()["error"]["message"]
     assert modes(client, lead) == before
-    killed = client.post(
-        "/api/v1/rollout/kill", json={"topic": "weather", "note": "x"}, headers=lead
-    )
-    assert killed.status_code == 422 and "topic" in killed.json()["error"]["message"]
+    assert client.get("/api/v1/rollout/history", headers=lead).json() == []  # nothing recorded
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"topic": "weather", "note": "x"}, "topic"),
+        ({"topic": "refunds"}, "note"),
+        ({"note": ""}, "note"),
+        ({"topic": 7, "note": "x"}, "topic"),
+    ],
+)
+def test_that_a_refused_kill_names_its_field_and_changes_nothing(
+    client: TestClient, lead: dict[str, str], body: dict[str, Any], field: str
+) -> None:
+    before = modes(client, lead)
+    killed = client.post("/api/v1/rollout/kill", json=body, headers=lead)
+    assert killed.status_code == 422 and field in killed.json()["error"]["message"]
+    assert modes(client, lead) == before
+    assert client.get("/api/v1/rollout/history", headers=lead).json() == []
+
+
+def test_that_a_body_that_is_not_json_is_refused(client: TestClient, lead: dict[str, str]) -> None:
+    before = modes(client, lead)
+    headers = {**lead, "Content-Type": "application/json"}
+    response = client.put("/api/v1/rollout/topics/refunds", content=b"{mode: off", headers=headers)
+    assert 400 <= response.status_code < 500 and "error" in response.json()
     assert modes(client, lead) == before
 
 
@@ -82,8 +111,11 @@ def test_that_an_agent_may_not_change_modes(
     body = {"mode": "off", "note": "not mine to decide"}
     assert client.put("/api/v1/rollout/topics/refunds", json=body, headers=agent).status_code == 403
     assert client.post("/api/v1/rollout/kill", json=body, headers=agent).status_code == 403
-    assert client.get("/api/v1/rollout/topics", headers=agent).status_code == 403
+    for path in ("topics", "history", "evaluation", "topics/refunds/impact"):
+        assert client.get(f"/api/v1/rollout/{path}", headers=agent).status_code == 403
+    assert client.put("/api/v1/rollout/topics/refunds", json=body).status_code == 401
     assert modes(client, lead)["refunds"] == ("on", None)
+    assert client.get("/api/v1/rollout/history", headers=lead).json() == []
 
 
 def test_that_the_api_is_documented_with_its_error_bodies(client: TestClient) -> None:
@@ -110,6 +142,10 @@ def test_that_the_cli_sets_kills_lists_and_evaluates(
     assert main(["rollout", "set", "refunds", "pilot", "--percent", "20", "--note", "try"]) == 0
     assert main(["rollout", "set", "refunds", "pilot", "--note", "no percent"]) == 2
     assert "percent" in capsys.readouterr().err
+    assert main(["rollout", "set", "refunds", "pilot", "--percent", "140", "--note", "x"]) == 2
+    assert "percent" in capsys.readouterr().err
+    assert main(["rollout", "set", "refunds", "on", "--note", "  "]) == 2
+    assert "note" in capsys.readouterr().err
     assert main(["rollout", "off", "--all", "--note", "incident"]) == 0
     assert main(["rollout", "list"]) == 0
     listed = capsys.readouterr().out

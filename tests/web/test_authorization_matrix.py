@@ -107,6 +107,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/rollout/kill"): leads(200),
     ("GET", "/api/v1/rollout/history"): leads(200),
     ("GET", "/api/v1/rollout/evaluation"): leads(200),
+    ("GET", "/api/v1/rollout/topics/{topic}/impact"): leads(200),
     # pages and documents: public (the console's data comes from the agent API)
     ("GET", "/"): everyone(200),
     ("GET", "/console"): everyone(200),

@@ -350,34 +350,3 @@ def test_that_a_customer_thumbs_an_answer_ends_the_chat_and_rates_it(
     ).json()["conversations"]
     [thumbed] = [row for row in rows if row["thumbs_up"]]  # other tests' chats are not thumbed
     assert (thumbed["thumbs_up"], thumbed["csat"], thumbed["resolution"]) == (1, 5, "confirmed")
-
-
-def test_that_a_lead_pilots_and_kills_a_topic_on_the_rollout_page_at_phone_width(
-    browser: Browser, live_server: LiveServer
-) -> None:
-    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.base_url}/console")
-    page.get_by_label("E-mail").fill("lisa@tandem.example")
-    page.get_by_label("Password").fill(live_server.agent_password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Roll-out").click()
-    row = page.locator("#topics tr", has_text="invoice")
-    row.get_by_label("New mode for invoice").select_option("pilot")
-    row.get_by_role("button", name="Apply").click()
-    expect(page.locator("#result")).to_contain_text("percent")  # the server's 422, shown
-    page.get_by_label("Why (for the history)").fill("try invoices with a few")
-    row.get_by_label("Pilot percentage for invoice").fill("30")
-    row.get_by_role("button", name="Apply").click()
-    expect(row).to_contain_text("pilot 30%")
-    page.get_by_label("Why (for the history)").fill("wrong totals")
-    row.get_by_role("button", name="Turn the AI off for invoice").click()
-    expect(row.locator(".mode")).to_have_text("off")
-    expect(page.locator("#history")).to_contain_text("pilot 30% → off — wrong totals")
-    page.get_by_label("Why (for the history)").fill("back as it was")
-    row.get_by_label("New mode for invoice").select_option("on")
-    row.get_by_role("button", name="Apply").click()
-    expect(row.locator(".mode")).to_have_text("on")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing off-screen
-    assert errors == []

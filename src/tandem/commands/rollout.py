@@ -88,4 +88,4 @@ def _off(engine: Engine, args: argparse.Namespace) -> None:
 
 
 def _evaluate(engine: Engine, args: argparse.Namespace) -> None:
-    print(report(evaluate(engine)))
+    print(report(evaluate(engine, default_handle=get_settings().default_handle_minutes)))

@@ -66,7 +66,7 @@ def _refresh_metrics(runtime: Runtime, _stopping: Stopping) -> int:
 
 def _rollout_guardrail(runtime: Runtime, _stopping: Stopping) -> int:
     """Step back a topic whose AI group is clearly worse than people (docs/rollout.md)."""
-    results, _ = evaluate(runtime.engine)
+    results, _ = evaluate(runtime.engine, default_handle=runtime.settings.default_handle_minutes)
     return sum(result.verdict != "hold" for result in results)
 
 

@@ -9,19 +9,50 @@ change at its next turn.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from tandem.domain.errors import InvalidInput
 from tandem.domain.rollout import DEFAULTS, ROLLOUT_TOPICS, Mode, Modes, Setting, check_topic
+from tandem.domain.rollout_guard import Finding
+from tandem.services.rollout_impact import Impact
 from tandem.storage.conversations import now
 from tandem.storage.db import reading, transaction
-from tandem.storage.tables import rollout_changes, rollout_modes
+from tandem.storage.locks import serialise
+from tandem.storage.tables import agents, rollout_changes, rollout_evaluations, rollout_modes
 from tandem.types import AgentId
 
 MAX_NOTE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One metric's finding behind an automatic step back, and what it meant for the queue."""
+
+    metric: str
+    ai_n: int
+    ai_mean: float
+    baseline_n: int
+    baseline_mean: float
+    low: float | None  # the always-valid interval of AI minus people
+    high: float | None
+    statistic: float
+    threshold: float
+    drop: bool
+    extra_per_hour: float
+    agents_online: int
+    extra_agents: int | None
+
+    @classmethod
+    def of(cls, finding: Finding, effect: Impact) -> Evidence:
+        f = finding
+        return cls(
+            f.metric, f.ai.n, f.ai.mean, f.baseline.n, f.baseline.mean, f.low, f.high,
+            min(f.statistic, 1e12), f.threshold, f.drop, effect.extra_per_hour,
+            effect.agents_online, effect.extra_agents,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +65,8 @@ class Change:
     automatic: bool
     note: str
     changed_at: dt.datetime
+    evidence: tuple[Evidence, ...] = field(default=())  # an automatic change: why
+    changed_by_name: str | None = None  # the lead's name, as the history shows it
 
 
 def current(connection: Connection) -> Modes:
@@ -66,19 +99,25 @@ def change(
     note: str | None,
     by: AgentId | None,
     automatic: bool = False,
+    evidence: Sequence[Evidence] = (),
+    expected: Setting | None = None,
 ) -> list[Change]:
     """Put `topics` in `setting`, as one transaction (all or nothing); a topic already in it is
-    left alone and not recorded. Returns the changes made."""
+    left alone and not recorded. `evidence` (the guardrail's findings) is kept beside each
+    change made. With `expected` (the guardrail's step back), a topic no longer in that setting
+    is left alone: a lead or another process changed it meanwhile. Changes from every process
+    run one at a time. Returns the changes made."""
     chosen = [check_topic(topic) for topic in topics]
     why = check_note(note)
     made: list[Change] = []
     with transaction(engine) as connection:
+        serialise(connection, "rollout-change")
         before = current(connection)
         stored = set(connection.execute(select(rollout_modes.c.topic)).scalars())
         moment = now()
         for topic in chosen:
             previous = before.of(topic)
-            if previous == setting:
+            if previous == setting or (expected is not None and previous != expected):
                 continue
             values = {"mode": setting.mode.value, "percent": setting.percent, "changed_at": moment}
             if topic in stored:
@@ -100,7 +139,13 @@ def change(
             result = connection.execute(insert(rollout_changes).values(**row))
             key = result.inserted_primary_key
             identity = int(key[0]) if key is not None else 0
-            made.append(Change(identity, topic, setting, previous, by, automatic, why, moment))
+            if evidence:
+                rows = [{"change_id": identity, **fields(e)} for e in evidence]
+                connection.execute(insert(rollout_evaluations), rows)
+            kept = tuple(evidence)
+            made.append(
+                Change(identity, topic, setting, previous, by, automatic, why, moment, kept)
+            )
     return made
 
 
@@ -112,7 +157,14 @@ def kill(engine: Engine, topic: str | None, note: str | None, by: AgentId | None
 
 def history(connection: Connection, limit: int = 200) -> list[Change]:
     """Newest first."""
-    query = select(rollout_changes).order_by(rollout_changes.c.id.desc()).limit(limit)
+    query = (
+        select(rollout_changes, agents.c.name.label("changed_by_name"))
+        .outerjoin(agents, agents.c.id == rollout_changes.c.changed_by)
+        .order_by(rollout_changes.c.id.desc())
+        .limit(limit)
+    )
+    rows = connection.execute(query).mappings().all()
+    found = _evidence(connection, [row["id"] for row in rows if row["automatic"]])
     return [
         Change(
             row["id"],
@@ -123,9 +175,28 @@ def history(connection: Connection, limit: int = 200) -> list[Change]:
             bool(row["automatic"]),
             row["note"],
             row["changed_at"],
+            tuple(found.get(row["id"], ())),
+            row["changed_by_name"],
         )
-        for row in connection.execute(query).mappings()
+        for row in rows
     ]
+
+
+def fields(evidence: Evidence) -> dict[str, object]:
+    return {name: getattr(evidence, name) for name in Evidence.__dataclass_fields__}
+
+
+def _evidence(connection: Connection, ids: list[int]) -> dict[int, list[Evidence]]:
+    """The findings kept beside these changes, in the metrics' order."""
+    if not ids:
+        return {}
+    e = rollout_evaluations.c
+    query = select(rollout_evaluations).where(e.change_id.in_(ids)).order_by(e.id)
+    found: dict[int, list[Evidence]] = {}
+    for row in connection.execute(query).mappings():
+        values = {name: row[name] for name in Evidence.__dataclass_fields__}
+        found.setdefault(row["change_id"], []).append(Evidence(**values))
+    return found
 
 
 def ensure_demo_rollout(engine: Engine) -> list[Change]:

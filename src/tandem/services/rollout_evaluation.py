@@ -1,116 +1,123 @@
-"""`tandem rollout evaluate`: per topic in `pilot` or `on`, the AI group against the people
-(the guardrail, domain/rollout_guard.py), from the per-conversation metrics of the last 28
-days (``conversation_metrics``: CSAT, re-contact within 7 days). A clear drop steps the topic
-back automatically (`on` -> `pilot` 50%, `pilot` -> `shadow`), recorded with ``automatic`` and
-the numbers in the note; anything else holds the step: "inconclusive" never means "ship", and
-promotion is never automatic.
+"""`tandem rollout evaluate` and the job `rollout-guardrail`: per topic in `pilot` or `on`, the
+AI group against the people (the guardrail, domain/rollout_guard.py) on five metrics
+(services/rollout_samples.py), over the topic's current step (since its last change, at most 28
+days). A clear drop on any metric steps the topic back automatically (`on` -> `pilot` 50%,
+`pilot` -> `shadow`), recorded with ``automatic``, the numbers in the note and every metric's
+finding stored beside the change (``rollout_evaluations``); anything else holds the step:
+"inconclusive" never means "ship", and promotion is never automatic (only suggested).
 
 The baseline is the people who answered the topic because of the roll-out (the pilot's control
 group, or the topic while it was `off` or in `shadow`: hand-over reasons ``rollout_*``); the
-AI group is every other conversation of the topic. Not built yet: the periodic run in the
-server (exactly once across processes).
+AI group is every other conversation of the topic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, Integer, cast, func, select
+from sqlalchemy import Engine, select
 
 from tandem.domain.conversation import EventKind
 from tandem.domain.rollout import ROLLOUT_TOPICS, Mode, Setting
-from tandem.domain.rollout_guard import CSAT, MIN_SAMPLE, RECONTACT, Finding, Sample, check
-from tandem.services import rollout
+from tandem.domain.rollout_guard import BY_NAME, METRICS, MIN_SAMPLE, Finding, Sample, check
+from tandem.services import rollout, rollout_samples
 from tandem.services.agents import agents_online
-from tandem.storage.conversations import now
+from tandem.services.rollout_impact import STEP_BACK, Impact, impact
+from tandem.services.waiting_line import handle_minutes
+from tandem.storage.conversations import as_utc, now
 from tandem.storage.db import reading
-from tandem.storage.tables import conversation_metrics, events, rollout_modes
+from tandem.storage.tables import events, rollout_modes
+
+log = logging.getLogger(__name__)
 
 WINDOW = dt.timedelta(days=28)
-STEP_BACK = {Mode.ON: Setting(Mode.PILOT, 50), Mode.PILOT: Setting(Mode.SHADOW)}
+#: The queue's load now: conversations handed to people over this period, per hour.
+QUEUE_PERIOD = dt.timedelta(days=7)
+#: The default minutes an agent needs per conversation, until enough were measured.
+DEFAULT_HANDLE_MINUTES = 6.0
 
 
 @dataclass(frozen=True, slots=True)
 class TopicResult:
     topic: str
     mode: str
+    since: dt.datetime  # the current step began (or the window's start)
     ai: int  # conversations in the AI group
     people: int  # conversations in the baseline
     findings: tuple[Finding, ...]
     verdict: str  # hold, or "step back to ..."
-    extra_per_hour: float  # conversations per hour that would reach the queue on a step back
+    impact: Impact  # what a step back does to the queue
     suggestion: str | None = None  # the next step a lead may take (never taken automatically)
+    suggested: Setting | None = None  # that step's setting
+
+    @property
+    def extra_per_hour(self) -> float:
+        return self.impact.extra_per_hour
 
 
-def _samples(engine: Engine) -> tuple[dict[tuple[str, bool, str], Sample], int]:
-    """Per topic, group and metric: the sample since the topic's current step began (its last
-    change), within the window; so a step back is judged afresh, never twice on old data."""
-    m = conversation_metrics.c
-    baseline = m.handoff_reason.like("rollout\\_%", escape="\\")
-    recontact = cast(m.recontacted, Integer)
-    found: dict[tuple[str, bool, str], Sample] = {}
+def evaluate(
+    engine: Engine, apply: bool = True, default_handle: float = DEFAULT_HANDLE_MINUTES
+) -> tuple[list[TopicResult], int]:
+    """Every topic's result; with `apply`, clear drops are stepped back now. Also returns the
+    agents online (to weigh the extra conversations a step back sends them)."""
+    moment = now()
     with reading(engine) as connection:
         online = agents_online(connection)
+        handle = handle_minutes(connection, default_handle)
         changed = dict(
             connection.execute(select(rollout_modes.c.topic, rollout_modes.c.changed_at)).all()
         )
-        for topic in ROLLOUT_TOPICS:
-            since = max(now() - WINDOW, _aware(changed.get(topic)) or now() - WINDOW)
-            query = (
-                select(
-                    baseline.label("baseline"),
-                    func.count(),
-                    func.count(m.csat),
-                    func.coalesce(func.sum(m.csat), 0),
-                    func.coalesce(func.sum(m.csat * m.csat), 0),
-                    func.coalesce(func.sum(recontact), 0),
-                )
-                .where(m.topic == topic, m.created_at >= since)
-                .group_by(baseline)
-            )
-            for base, n, rated, total, squares, back in connection.execute(query).all():
-                key = bool(base)
-                found[(topic, key, CSAT.name)] = Sample(int(rated), float(total), float(squares))
-                found[(topic, key, RECONTACT.name)] = Sample(int(n), float(back), float(back))
-    return found, online
-
-
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite gives naive UTC datetimes back."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=dt.UTC)
-
-
-def evaluate(engine: Engine, apply: bool = True) -> tuple[list[TopicResult], int]:
-    """Every topic's result; with `apply`, clear drops are stepped back now. Also returns the
-    agents online (to weigh the extra conversations a step back sends them)."""
-    samples, online = _samples(engine)
+        start = moment - WINDOW
+        since = {t: max(start, as_utc(changed.get(t)) or start) for t in ROLLOUT_TOPICS}
+        found = rollout_samples.read(connection, since)
+        queue = rollout_samples.queue_per_hour(connection, moment - QUEUE_PERIOD, moment)
     modes = rollout.modes(engine)
     drafts = _drafts(engine)
     results: list[TopicResult] = []
     for topic in ROLLOUT_TOPICS:
         setting = modes.of(topic)
+        ai = found.get((topic, False), rollout_samples.GroupSamples(0, {}))
+        people = found.get((topic, True), rollout_samples.GroupSamples(0, {}))
         findings = tuple(
-            check(metric, samples.get((topic, False, metric.name), Sample()),
-                  samples.get((topic, True, metric.name), Sample()))
-            for metric in (CSAT, RECONTACT)
-        )  # fmt: skip
-        ai, people = findings[1].ai.n, findings[1].baseline.n
-        extra = ai / (WINDOW.total_seconds() / 3600)
-        verdict = "hold"
+            check(m, ai.metrics.get(m.name, Sample()), people.metrics.get(m.name, Sample()))
+            for m in METRICS
+        )
+        hours = max((moment - since[topic]).total_seconds() / 3600, 1.0)
+        effect = impact(setting, ai.conversations / hours, queue, handle, online)
         drops = [f for f in findings if f.drop]
         target = STEP_BACK.get(setting.mode)
-        if drops and target is not None:
-            verdict = f"step back to {target.describe()}"
-            if apply:
-                why = "guardrail: " + "; ".join(f.describe() for f in drops)
-                rollout.change(engine, [topic], target, why, None, automatic=True)
+        verdict = f"step back to {target.describe()}" if drops and target is not None else "hold"
+        if apply and target is not None and drops:
+            _step_back(engine, topic, (setting, target), drops, findings, effect)
         hint = _suggest(setting, findings, drafts.get(topic)) if verdict == "hold" else None
-        described = setting.describe()
-        results.append(TopicResult(topic, described, ai, people, findings, verdict, extra, hint))
+        results.append(
+            TopicResult(
+                topic, setting.describe(), since[topic], ai.conversations,
+                people.conversations, findings, verdict, effect,
+                f"{hint[0].describe()}: {hint[1]}" if hint else None, hint[0] if hint else None,
+            )
+        )  # fmt: skip
     return results, online
+
+
+def _step_back(
+    engine: Engine,
+    topic: str,
+    step: tuple[Setting, Setting],  # from, to
+    drops: list[Finding],
+    findings: tuple[Finding, ...],
+    effect: Impact,
+) -> None:
+    evaluated, target = step
+    why = "guardrail: " + "; ".join(f.describe() for f in drops) + "; " + effect.describe()
+    made = rollout.change(
+        engine, [topic], target, why[: rollout.MAX_NOTE], None, automatic=True,
+        evidence=[rollout.Evidence.of(f, effect) for f in findings], expected=evaluated,
+    )  # fmt: skip
+    if made:
+        log.warning("roll-out: %s stepped back to %s (%s)", topic, target.describe(), why)
 
 
 #: Shadow drafts a lead needs before a pilot is suggested, and the share sent unchanged.
@@ -132,27 +139,28 @@ def _drafts(engine: Engine) -> dict[str, tuple[int, int]]:
 
 def _suggest(
     setting: Setting, findings: tuple[Finding, ...], drafts: tuple[int, int] | None
-) -> str | None:
-    """Good enough for the next step? Only a suggestion: a lead decides."""
+) -> tuple[Setting, str] | None:
+    """Good enough for the next step (and why)? Only a suggestion: a lead decides."""
     if setting.mode is Mode.SHADOW and drafts is not None:
         used, sent = drafts
         if used >= SHADOW_DRAFTS and sent / used >= SHADOW_ACCEPTED:
-            return f"pilot 10%: {sent} of {used} drafts were sent unchanged"
+            return Setting(Mode.PILOT, 10), f"{sent} of {used} drafts were sent unchanged"
     if setting.mode is Mode.PILOT:
         enough = all(min(f.ai.n, f.baseline.n) >= MIN_SAMPLE for f in findings)
-        not_worse = all(
-            f.ai.mean >= f.baseline.mean if f.metric == CSAT.name else f.ai.mean <= f.baseline.mean
-            for f in findings
-        )
-        if enough and not_worse:
-            bigger = "on" if (setting.percent or 0) >= 50 else "pilot 50%"
-            return f"{bigger}: the pilot is at least as good as people on every metric"
+        if enough and all(_not_worse(f) for f in findings):
+            bigger = Setting(Mode.ON) if (setting.percent or 0) >= 50 else Setting(Mode.PILOT, 50)
+            return bigger, "the pilot is at least as good as people on every metric"
     return None
+
+
+def _not_worse(finding: Finding) -> bool:
+    ai, people = finding.ai.mean, finding.baseline.mean
+    return ai >= people if BY_NAME[finding.metric].higher_is_better else ai <= people
 
 
 def report(evaluated: tuple[list[TopicResult], int]) -> str:
     results, online = evaluated
-    lines = [f"{'topic':<18} {'mode':<12} {'AI':>6} {'people':>7}  verdict (last 28 days)"]
+    lines = [f"{'topic':<18} {'mode':<12} {'AI':>6} {'people':>7}  verdict (current step)"]
     for r in results:
         lines.append(f"{r.topic:<18} {r.mode:<12} {r.ai:>6} {r.people:>7}  {r.verdict}")
         for finding in r.findings:
@@ -161,10 +169,10 @@ def report(evaluated: tuple[list[TopicResult], int]) -> str:
         if r.suggestion:
             lines.append(f"{'':<20}suggested (a lead decides): {r.suggestion}")
         if r.verdict != "hold":
-            lines.append(
-                f"{'':<20}about {r.extra_per_hour:.1f} more conversations per hour reach the "
-                f"queue; {online} agent(s) online now"
-            )
+            lines.append(f"{'':<20}{r.impact.describe()}")
     stepped = sum(r.verdict != "hold" for r in results)
-    lines.append(f"{stepped} topic(s) stepped back; the others held (promotion is a lead's call).")
+    lines.append(
+        f"{stepped} topic(s) stepped back; the others held (promotion is a lead's call); "
+        f"{online} agent(s) online now."
+    )
     return "\n".join(lines)

@@ -225,6 +225,28 @@ rollout_changes = Table(
     Column("changed_at", DateTime(timezone=True), nullable=False, index=True),
 )
 
+#: Why the guardrail stepped a topic back: each metric's finding at that moment (one row per
+#: metric of the evaluation behind an automatic change), and what it meant for the queue.
+rollout_evaluations = Table(
+    "rollout_evaluations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("change_id", Integer, ForeignKey("rollout_changes.id"), nullable=False, index=True),
+    Column("metric", String(24), nullable=False),
+    Column("ai_n", Integer, nullable=False),
+    Column("ai_mean", Float, nullable=False),
+    Column("baseline_n", Integer, nullable=False),
+    Column("baseline_mean", Float, nullable=False),
+    Column("low", Float),  # the always-valid interval of AI minus people
+    Column("high", Float),
+    Column("statistic", Float, nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("drop", Boolean, nullable=False),
+    Column("extra_per_hour", Float, nullable=False),
+    Column("agents_online", Integer, nullable=False),
+    Column("extra_agents", Integer),
+)
+
 #: Emails to send (services/outbox.py): written in the transaction that causes them, sent by a
 #: job outside any transaction. The key makes one cause one email; the address is read from the
 #: conversation when it is sent, so it is stored in one place only.
