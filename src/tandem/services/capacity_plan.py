@@ -20,9 +20,11 @@ from tandem.desk.planning import (
     Plan,
     Scenario,
     compare,
+    notes,
     plan,
 )
 from tandem.domain.errors import InvalidInput
+from tandem.services.agents import agents_online
 from tandem.services.metrics import refresh
 from tandem.storage.capacity_history import read_history
 from tandem.storage.db import reading
@@ -38,10 +40,14 @@ class Request:
     history_weeks: int = 8
     handle_minutes: float | None = None
     patience_minutes: float | None = None
-    concurrency: int = 1
-    on_duty: int | None = None
+    concurrency: int | None = None  # chats one agent handles at once; None: as measured
+    on_duty: int | Sequence[int] | None = None  # one number, or per half hour (desk.schedule)
     what_if: Sequence[tuple[str, float]] = ()  # (topic, share to a person)
     until: dt.datetime | None = None  # the history ends here (default: now)
+
+    def concurrency_for(self, history: History) -> Concurrency:
+        """The lead's concurrency, else the one measured in practice, else one chat at a time."""
+        return Concurrency(self.concurrency or history.typical_chats or 1)
 
 
 def week_plans(engine: Engine, settings: Settings, request: Request) -> tuple[History, list[Plan]]:
@@ -56,7 +62,7 @@ def week_plans(engine: Engine, settings: Settings, request: Request) -> tuple[Hi
     assumptions = Assumptions(
         handle_minutes=request.handle_minutes,
         patience_minutes=request.patience_minutes,
-        concurrency=Concurrency(request.concurrency),
+        concurrency=request.concurrency_for(history),
         cost_per_agent_hour=settings.cost_per_agent_hour,
         cost_per_ai_conversation=settings.cost_per_ai_conversation,
     )
@@ -68,15 +74,30 @@ def week_plans(engine: Engine, settings: Settings, request: Request) -> tuple[Hi
     return history, plans
 
 
-def as_json(history: History, plans: Sequence[Plan]) -> dict[str, Any]:
+def online_now(engine: Engine) -> int:
+    """Agents signed in to the console right now (to compare the plan with)."""
+    with reading(engine) as connection:
+        return agents_online(connection)
+
+
+def as_json(
+    history: History, plans: Sequence[Plan], online: int | None = None
+) -> dict[str, Any]:
     """One JSON object: the measured inputs, and each scenario with its intervals."""
     baseline = plans[0]
     return {
+        "agents_online_now": online,
+        "notes": notes(history),
         "history": {
             "weeks": round(history.weeks, 2),
             "conversations_per_week": round(sum(history.arrivals), 1),
             "handle_minutes": _round(history.handle_minutes),
             "patience_minutes": _round(history.patience_minutes),
+            "concurrency_in_practice": _round(history.concurrency),
+            "typical_chats_at_once": history.typical_chats,
+            "chat_minutes_by_concurrency": {
+                str(k): round(m, 1) for k, m in history.in_hand.items()
+            },
             "topics": {
                 name: {
                     "conversations": topic.conversations,
@@ -97,6 +118,7 @@ def _scenario(chosen: Plan, baseline: Plan) -> dict[str, Any]:
         "answer_within_seconds": chosen.target.answer_within_seconds,
         "handle_minutes": round(chosen.handle_minutes, 2),
         "patience_minutes": _round(chosen.patience_minutes),
+        "concurrency": chosen.intervals[0].needed.workload.concurrency.chats,
         "person_share": round(chosen.person_share, 4),
         "peak_agents": chosen.peak_agents,
         "agent_hours": chosen.agent_hours,
@@ -104,6 +126,7 @@ def _scenario(chosen: Plan, baseline: Plan) -> dict[str, Any]:
         "cost": round(chosen.cost, 2),
         "cost_per_resolution": _round(chosen.cost_per_resolution),
         "peak_backlog": round(chosen.peak_backlog, 1),
+        "short_intervals": chosen.short_intervals,
         "intervals": [
             {
                 "day": i.day,
@@ -117,9 +140,14 @@ def _scenario(chosen: Plan, baseline: Plan) -> dict[str, Any]:
                     i.needed.performance.average_speed_of_answer_seconds
                 ),
                 "abandonment": _round(i.needed.performance.abandonment),
+                "on_duty": i.scheduled,
                 "on_duty_service_level": (
                     round(i.on_duty.service_level, 4) if i.on_duty else None
                 ),
+                "on_duty_average_speed_of_answer_seconds": (
+                    _round(i.on_duty.average_speed_of_answer_seconds) if i.on_duty else None
+                ),
+                "on_duty_abandonment": _round(i.on_duty.abandonment) if i.on_duty else None,
                 "backlog": round(i.backlog, 1),
             }
             for i, b in zip(chosen.intervals, baseline.intervals, strict=True)
@@ -156,10 +184,12 @@ def backtest(
             before = start - dt.timedelta(weeks=request.history_weeks)
             learned = read_history(connection, before, start, settings.zone)
             happened = read_history(connection, start, start + dt.timedelta(weeks=1), settings.zone)
+            concurrency = request.concurrency_for(learned)
             assumptions = Assumptions(
-                handle_minutes=request.handle_minutes or learned.handle_minutes,
+                handle_minutes=request.handle_minutes
+                or learned.handle_alone_minutes(concurrency.slowdown),
                 patience_minutes=request.patience_minutes or learned.patience_minutes,
-                concurrency=Concurrency(request.concurrency),
+                concurrency=concurrency,
             )
             predicted = plan(learned, request.target, assumptions=assumptions)
             # The week itself, with its own containment but the same handle time and patience.
