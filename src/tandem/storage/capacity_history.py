@@ -61,7 +61,7 @@ def read_history(
         abandoned=abandoned,
         in_hand=chat_minutes_by_concurrency(spans),
         unseen=seen.count(0),
-        asked_weeks=asked if weeks < asked - 1e-9 else None,
+        asked_weeks=asked if weeks < asked - 1 / 7 else None,  # a day or more short
     )
 
 
