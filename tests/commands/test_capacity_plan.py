@@ -153,7 +153,12 @@ def test_that_a_schedule_and_the_concurrency_in_practice_come_into_the_plan(
     intervals = planned["scenarios"][0]["intervals"]
     assert [intervals[i]["on_duty"] for i in (17, 18, 33, 34)] == [0, 4, 4, 0]
     assert planned["scenarios"][0]["concurrency"] == 1
+    doubled = client.get(url, params={**params, "arrivals_factor": 2}, headers=auth).json()
+    for once, twice in zip(intervals, doubled["scenarios"][0]["intervals"], strict=True):
+        assert twice["arrivals"] == pytest.approx(2 * once["arrivals"], abs=0.01)
+    assert doubled["scenarios"][0]["arrivals_factor"] == 2
     for bad, message in (
+        ({"arrivals_factor": 0}, "arrivals_factor"),
         ({"schedule": "mon 09:00-25:00 1"}, "25:00 is not a half hour"),
         ({"schedule": "4", "on_duty": 4}, "not both"),
         ({"schedule": "x" * 2001}, "schedule"),

@@ -157,3 +157,27 @@ def test_that_a_short_history_is_noted_with_what_it_lacks() -> None:
     assert "168 of the week's 336 half hours are not in the history" in said[1]
     assert "concurrency is not measured" in said[2]
     assert notes(dataclasses.replace(history(), in_hand={1: 60.0})) == []
+
+
+def test_that_a_step_back_on_a_slow_topic_brings_its_own_handle_time_into_the_mix() -> None:
+    slow = dataclasses.replace(
+        history(),
+        topics={
+            "returns": TopicHistory(conversations=200, to_person=100, human_minutes=1000.0),
+            "order_status": TopicHistory(conversations=200, to_person=20, human_minutes=40.0),
+        },
+    )
+    measured = plan(slow, TARGET)
+    assert measured.handle_minutes == pytest.approx(1040 / 120)
+    # order_status fully back to people: 200 at 2 min join the 100 returns at 10 min.
+    back = plan(slow, TARGET, Scenario("orders back", {"order_status": 1.0}))
+    assert back.handle_minutes == pytest.approx((100 * 10 + 200 * 2) / 300)
+    off = plan(slow, TARGET, Scenario("off", ai_off=True))
+    assert off.handle_minutes == pytest.approx((200 * 10 + 200 * 2) / 400)
+    # A topic with too few handed over takes the mean of all.
+    few = dataclasses.replace(
+        slow, topics={**slow.topics, "refunds": TopicHistory(100, 2, 100.0)}
+    )
+    mean = (1040 + 100) / 122
+    off = plan(few, TARGET, Scenario("off", ai_off=True))
+    assert off.handle_minutes == pytest.approx((200 * 10 + 200 * 2 + 100 * mean) / 500)

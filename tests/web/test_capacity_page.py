@@ -92,6 +92,9 @@ def test_that_a_lead_plans_the_week_against_a_schedule_and_a_step_back(
     page.get_by_role("button", name="AI off").click()
     assert page.locator("#chart svg path.baseline").count() == 1
     expect(page.locator("#chart-title")).to_have_text("Agents needed — AI off")
+    off = expected["scenarios"][-1]["intervals"][:48]
+    extra = [row[4] for row in cells(page, "#intervals")]
+    assert extra == [("+" if i["extra_agents"] > 0 else "") + str(i["extra_agents"]) for i in off]
     page.screenshot(path=str(shots / "capacity-monday-ai-off-1280.png"), full_page=True)
 
     page.fill("#schedule", "mon-fry 09:00-17:00 4")

@@ -118,6 +118,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add("--history-weeks", type=int, default=8, help="Weeks of history to learn from (1-52).")
     add("--handle-minutes", type=float, help="Override the measured human handle time.")
     add("--patience-minutes", type=float, help="Override the measured patience (Erlang A).")
+    add("--arrivals-factor", type=float, default=1.0, help="e.g. 1.2: 20%% more than measured.")
     add("--concurrency", type=int, help="Chats one agent handles at once (default: as measured).")
     duty = week.add_mutually_exclusive_group()
     duty.add_argument(
@@ -220,6 +221,7 @@ def run_plan(args: argparse.Namespace) -> int:
             args.concurrency,
             on_duty,
             tuple(args.what_if),
+            arrivals_factor=args.arrivals_factor,
         )
         return week_plans(engine, settings, request)
 

@@ -49,6 +49,11 @@ class TopicHistory:
     def person_share(self) -> float:
         return self.to_person / self.conversations if self.conversations else 0.0
 
+    @property
+    def handle_minutes(self) -> float | None:
+        """This topic's mean human handle time; None when too few were handed over."""
+        return self.human_minutes / self.to_person if self.to_person >= MIN_HANDLED else None
+
 
 @dataclass(frozen=True, slots=True)
 class History:
@@ -161,6 +166,7 @@ class Plan:
     agent_hours: float  # needed over the week
     cost: float  # agent hours and AI conversations, at the configured prices
     resolutions: float  # conversations expected to end answered (not abandoned)
+    arrivals_factor: float = 1.0  # applied to the history's arrivals
 
     @property
     def peak_agents(self) -> int:
@@ -232,10 +238,7 @@ def plan(
     if missing:
         raise InvalidInput("; ".join(missing))
     duty = _per_interval(on_duty)
-    handle = assumptions.handle_minutes or history.handle_alone_minutes(
-        assumptions.concurrency.slowdown
-    )
-    assert handle is not None
+    handle = assumptions.handle_minutes or _handle(history, scenario, assumptions.concurrency)
     patience = assumptions.patience_minutes or history.patience_minutes
     share = _person_share(history, scenario)
     staffed: dict[float, Staffing] = {}  # many half hours carry the same load
@@ -279,7 +282,28 @@ def plan(
         agent_hours,
         cost,
         total - abandoned,
+        assumptions.arrivals_factor,
     )
+
+
+def _handle(history: History, scenario: Scenario, concurrency: Concurrency) -> float:
+    """The measured handle time (per chat alone) of what reaches people in the scenario: each
+    topic's own where enough were handled, else the mean, weighted by the topic's conversations
+    reaching people, so a step back on a slow topic slows the mix."""
+    overall, alone = history.handle_minutes, history.handle_alone_minutes(concurrency.slowdown)
+    assert overall is not None and alone is not None  # problems() said so otherwise
+    weights = {
+        name: topic.conversations * scenario.share(name, topic)
+        for name, topic in history.topics.items()
+    }
+    total = sum(weights.values())
+    if not total:
+        return alone
+    mixed = sum(
+        weight * (history.topics[name].handle_minutes or overall)
+        for name, weight in weights.items()
+    )
+    return mixed / total * alone / overall
 
 
 def _per_interval(on_duty: int | Sequence[int] | None) -> Sequence[int] | None:

@@ -5,6 +5,7 @@ scenario planned by desk.planning."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from tandem.storage.capacity_history import read_history
 from tandem.storage.db import reading
 
 MAX_HISTORY_WEEKS = 52
+MAX_ARRIVALS_FACTOR = 100.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,14 @@ class Request:
     on_duty: int | Sequence[int] | None = None  # one number, or per half hour (desk.schedule)
     what_if: Sequence[tuple[str, float]] = ()  # (topic, share to a person)
     until: dt.datetime | None = None  # the history ends here (default: now)
+    arrivals_factor: float = 1.0  # the lead's expectation against the history, e.g. 1.2
+
+    def __post_init__(self) -> None:
+        factor = self.arrivals_factor
+        if not (math.isfinite(factor) and 0.0 < factor <= MAX_ARRIVALS_FACTOR):
+            raise InvalidInput(
+                f"the arrivals factor must be more than 0 and at most {MAX_ARRIVALS_FACTOR:g}"
+            )
 
     def concurrency_for(self, history: History) -> Concurrency:
         """The lead's concurrency, else the one measured in practice, else one chat at a time."""
@@ -63,6 +73,7 @@ def week_plans(engine: Engine, settings: Settings, request: Request) -> tuple[Hi
         handle_minutes=request.handle_minutes,
         patience_minutes=request.patience_minutes,
         concurrency=request.concurrency_for(history),
+        arrivals_factor=request.arrivals_factor,
         cost_per_agent_hour=settings.cost_per_agent_hour,
         cost_per_ai_conversation=settings.cost_per_ai_conversation,
     )
@@ -103,6 +114,7 @@ def as_json(
                     "conversations": topic.conversations,
                     "to_person": topic.to_person,
                     "person_share": round(topic.person_share, 4),
+                    "handle_minutes": _round(topic.handle_minutes),
                 }
                 for name, topic in history.topics.items()
             },
@@ -118,6 +130,7 @@ def _scenario(chosen: Plan, baseline: Plan) -> dict[str, Any]:
         "answer_within_seconds": chosen.target.answer_within_seconds,
         "handle_minutes": round(chosen.handle_minutes, 2),
         "patience_minutes": _round(chosen.patience_minutes),
+        "arrivals_factor": chosen.arrivals_factor,
         "concurrency": chosen.intervals[0].needed.workload.concurrency.chats,
         "person_share": round(chosen.person_share, 4),
         "peak_agents": chosen.peak_agents,

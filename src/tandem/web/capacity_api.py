@@ -25,6 +25,7 @@ class TopicOut(BaseModel):
     conversations: int
     to_person: int
     person_share: float
+    handle_minutes: float | None
 
 
 class HistoryOut(BaseModel):
@@ -61,6 +62,7 @@ class ScenarioOut(BaseModel):
     answer_within_seconds: float
     handle_minutes: float
     patience_minutes: float | None
+    arrivals_factor: float
     concurrency: int
     person_share: float
     peak_agents: int
@@ -101,6 +103,10 @@ async def plan(
             "sat 10:00-14:00 2' (instead of on_duty).",
         ),
     ] = None,
+    arrivals_factor: Annotated[
+        float,
+        Query(gt=0, le=service.MAX_ARRIVALS_FACTOR, description="e.g. 1.2: 20% above history."),
+    ] = 1.0,
     what_if: Annotated[
         list[str] | None,
         Query(description="TOPIC=SHARE, e.g. returns=0.9: a step back (at most 20)."),
@@ -125,6 +131,7 @@ async def plan(
         concurrency,
         duty,
         tuple(_what_if(text) for text in what_if or ()),
+        arrivals_factor=arrivals_factor,
     )
     history, plans = await run_in_threadpool(
         service.week_plans, runtime.engine, runtime.settings, request

@@ -57,6 +57,7 @@
      ["concurrency", "concurrency"]].forEach(function (pair) {
       if (value(pair[0])) q.set(pair[1], value(pair[0]));
     });
+    if (value("volume")) q.set("arrivals_factor", String(Number(value("volume")) / 100));
     state.whatifs.forEach(function (w) { q.append("what_if", w.topic + "=" + w.share); });
     return q.toString();
   }
@@ -290,9 +291,9 @@
     var columns = state.day === "week"
       ? ["Day", "Conversations", "To people", "Agent hours needed", "On duty hours", "Half hours short",
          "Worst answered in time", "Longest queue"]
-      : ["Time", "Conversations", "To people", "Needed", "On duty",
+      : ["Time", "Conversations", "To people", "Needed"].concat(state.scenario ? ["Extra"] : [], ["On duty",
          hasDuty ? "Answered in time (on duty)" : "Answered in time", hasDuty ? "Wait (s, on duty)" : "Wait (s)",
-         hasDuty ? "Gave up (on duty)" : "Gave up", "Queue"];
+         hasDuty ? "Gave up (on duty)" : "Gave up", "Queue"]);
     columns.forEach(function (c) { var th = el("th", null, c); th.scope = "col"; tr.appendChild(th); });
     head.appendChild(tr);
     table.appendChild(head);
@@ -328,9 +329,11 @@
         var level = hasDuty ? r.on_duty_service_level : r.service_level;
         var wait = hasDuty ? r.on_duty_average_speed_of_answer_seconds : r.average_speed_of_answer_seconds;
         var gave = hasDuty ? r.on_duty_abandonment : r.abandonment;
-        [num(r.arrivals, 2), num(r.to_people, 2), r.agents, hasDuty ? r.on_duty : "–", pct(level, 1),
-         wait === null ? (level === 0 ? "grows" : "–") : num(wait, 0), gave === null ? "–" : pct(gave, 1),
-         num(r.backlog, 1)].forEach(function (v) { row.appendChild(el("td", "n", v)); });
+        var extra = state.scenario ? [(r.extra_agents > 0 ? "+" : "") + r.extra_agents] : [];
+        [num(r.arrivals, 2), num(r.to_people, 2), r.agents].concat(extra, [hasDuty ? r.on_duty : "–", pct(level, 1),
+         wait === null ? (gave === 1 ? "none answered" : level === 0 ? "grows" : "–") : num(wait, 0),
+         gave === null ? "–" : pct(gave, 1),
+         num(r.backlog, 1)]).forEach(function (v) { row.appendChild(el("td", "n", v)); });
         body.appendChild(row);
       });
     }
