@@ -242,6 +242,7 @@ def plan(
     patience = assumptions.patience_minutes or history.patience_minutes
     share = _person_share(history, scenario)
     staffed: dict[float, Staffing] = {}  # many half hours carry the same load
+    achieved: dict[tuple[float, int], Performance] = {}  # ... and the same agents on duty
     intervals, backlog, agent_hours = [], 0.0, 0.0
     for slot, arrivals in enumerate(history.arrivals):
         arriving = arrivals * assumptions.arrivals_factor
@@ -254,7 +255,11 @@ def plan(
         performance, scheduled = None, None
         if duty is not None:
             scheduled = duty[slot]
-            performance = evaluate(workload, scheduled, target.answer_within_seconds)
+            if (key, scheduled) not in achieved:
+                achieved[key, scheduled] = evaluate(
+                    workload, scheduled, target.answer_within_seconds
+                )
+            performance = achieved[key, scheduled]
             backlog = _backlog(backlog, to_people, scheduled, handle, assumptions.concurrency)
         agent_hours += needed.agents * SLOT_HOURS
         day, minute = divmod(slot, SLOTS_PER_DAY)
