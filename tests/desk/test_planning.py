@@ -181,3 +181,11 @@ def test_that_a_step_back_on_a_slow_topic_brings_its_own_handle_time_into_the_mi
     mean = (1040 + 100) / 122
     off = plan(few, TARGET, Scenario("off", ai_off=True))
     assert off.handle_minutes == pytest.approx((200 * 10 + 200 * 2 + 100 * mean) / 500)
+
+
+def test_that_a_target_no_staffing_can_reach_is_said_with_the_best_achievable() -> None:
+    flood = dataclasses.replace(history(), arrivals=(1e5,) * WEEK_SLOTS)
+    week = plan(flood, TARGET, Scenario("off", ai_off=True))
+    assert not any(i.needed.met for i in week.intervals)
+    problem = week.intervals[0].needed.shortfall() or ""
+    assert "10000 agents (the most allowed) cannot keep the queue from growing" in problem

@@ -291,6 +291,12 @@ def _plan_text(report: dict[str, Any]) -> str:
             f"{s['peak_backlog']:>6.1f} {s['short_intervals']:>5} "
             f"{'' if cost is None else f'{cost:.2f}':>9}"
         )
+    lines += [
+        f"{s['name']}: the target cannot be met in {s['intervals_target_unmet']} half hours; "
+        f"{s['shortfall']}"
+        for s in report["scenarios"]
+        if s["shortfall"]
+    ]
     lines += ["", "Agents needed per hour (as measured), mon..sun:"]
     intervals = report["scenarios"][0]["intervals"]
     lines.append("      " + " ".join(f"{day:>4}" for day in DAYS))

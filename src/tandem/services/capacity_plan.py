@@ -140,6 +140,8 @@ def _scenario(chosen: Plan, baseline: Plan) -> dict[str, Any]:
         "cost_per_resolution": _round(chosen.cost_per_resolution),
         "peak_backlog": round(chosen.peak_backlog, 1),
         "short_intervals": chosen.short_intervals,
+        "intervals_target_unmet": sum(not i.needed.met for i in chosen.intervals),
+        "shortfall": _shortfall(chosen),
         "intervals": [
             {
                 "day": i.day,
@@ -147,6 +149,7 @@ def _scenario(chosen: Plan, baseline: Plan) -> dict[str, Any]:
                 "arrivals": round(i.arrivals, 2),
                 "to_people": round(i.to_people, 2),
                 "agents": i.needed.agents,
+                "target_met": i.needed.met,
                 "extra_agents": i.needed.agents - b.needed.agents,
                 "service_level": round(i.needed.performance.service_level, 4),
                 "average_speed_of_answer_seconds": _round(
@@ -166,6 +169,15 @@ def _scenario(chosen: Plan, baseline: Plan) -> dict[str, Any]:
             for i, b in zip(chosen.intervals, baseline.intervals, strict=True)
         ],
     }
+
+
+def _shortfall(chosen: Plan) -> str | None:
+    """Why the target cannot be met, in the first half hour where it cannot; None if it can."""
+    for interval in chosen.intervals:
+        problem = interval.needed.shortfall()
+        if problem is not None:
+            return f"{interval.day} {interval.start}: {problem}"
+    return None
 
 
 def _round(value: float | None) -> float | None:

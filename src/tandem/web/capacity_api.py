@@ -45,6 +45,7 @@ class IntervalOut(BaseModel):
     arrivals: float
     to_people: float
     agents: int
+    target_met: bool
     extra_agents: int
     service_level: float
     average_speed_of_answer_seconds: float | None
@@ -72,6 +73,8 @@ class ScenarioOut(BaseModel):
     cost_per_resolution: float | None
     peak_backlog: float
     short_intervals: int
+    intervals_target_unmet: int
+    shortfall: str | None
     intervals: list[IntervalOut]
 
 
