@@ -134,6 +134,12 @@
     var notes = $("notes");
     notes.textContent = "";
     plan.notes.forEach(function (n) { notes.appendChild(el("li", null, n.charAt(0).toUpperCase() + n.slice(1) + ".")); });
+    plan.scenarios.forEach(function (s) {
+      if (s.shortfall) {
+        notes.appendChild(el("li", "problem", s.name + ": the target cannot be met in " +
+          s.intervals_target_unmet + " half hours; " + s.shortfall + "."));
+      }
+    });
     if (state.online !== null) {
       $("online-now").textContent = state.online + (state.online === 1 ? " agent is" : " agents are") + " online now.";
       $("use-online").hidden = false;
