@@ -101,3 +101,68 @@ def test_that_the_lead_api_gives_the_same_plan_and_refuses_agents_and_bad_input(
         refused = client.get(url, params={**params, **bad}, headers=lead)
         assert refused.status_code == 422
         assert field in refused.json()["error"]["message"]
+
+
+def test_that_a_schedule_and_the_concurrency_in_practice_come_into_the_plan(
+    runtime: Runtime,
+    client: TestClient,
+    on_this_database: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ensure_demo_agents(runtime.engine, DEMO_PASSWORD)
+    login = {"email": "anna@tandem.example", "password": DEMO_PASSWORD}
+    anna = Desk(client, client.post("/api/v1/agent/login", json=login).json()["token"])
+    both = [Chat(client, language="en") for _ in range(2)]
+    for chat in both:
+        assert chat.say("I want to talk to a person")["state"] == "queued"
+    for chat in both:  # anna holds both at once
+        assert anna.post(f"conversations/{chat.id}/take").status_code == 200
+    for chat in both:
+        assert anna.post(f"conversations/{chat.id}/close").status_code == 200
+    Chat(client, language="en").say("what are your opening hours?")
+
+    asked = ["capacity", "plan", "--history-weeks", "8", "--handle-minutes", "5", "--json"]
+    assert main([*asked, "--schedule", "daily 00:00-24:00 1"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    history = report["history"]
+    # The history began minutes ago: averaged over what it covers, not over 8 empty weeks.
+    assert history["weeks"] < 0.01
+    assert history["conversations_per_week"] == pytest.approx(3.0)
+    assert "of the 8 weeks asked" in report["notes"][0]
+    assert "half hours are not in the history yet" in report["notes"][1]
+    assert history["concurrency_in_practice"] > 1.0
+    assert "2" in history["chat_minutes_by_concurrency"]
+    measured = report["scenarios"][0]
+    assert measured["concurrency"] == history["typical_chats_at_once"] in (1, 2)
+    assert {i["on_duty"] for i in measured["intervals"]} == {1}
+
+    assert main([*asked, "--schedule", "mon-fry 09:00-17:00 4"]) == 2
+    assert "'fry' is not a day" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*asked, "--schedule", "4", "--on-duty", "4"])
+    assert "not allowed with argument" in capsys.readouterr().err
+
+    lead = {"email": "lisa@tandem.example", "password": DEMO_PASSWORD}
+    token = client.post("/api/v1/agent/login", json=lead).json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    url, params = "/api/v1/capacity/plan", {"handle_minutes": 5, "concurrency": 1}
+    answer = client.get(url, params={**params, "schedule": "mon-fri 09:00-17:00 4"}, headers=auth)
+    assert answer.status_code == 200, answer.text
+    planned = answer.json()
+    assert planned["agents_online_now"] >= 1  # lisa herself
+    intervals = planned["scenarios"][0]["intervals"]
+    assert [intervals[i]["on_duty"] for i in (17, 18, 33, 34)] == [0, 4, 4, 0]
+    assert planned["scenarios"][0]["concurrency"] == 1
+    doubled = client.get(url, params={**params, "arrivals_factor": 2}, headers=auth).json()
+    for once, twice in zip(intervals, doubled["scenarios"][0]["intervals"], strict=True):
+        assert twice["arrivals"] == pytest.approx(2 * once["arrivals"], abs=0.01)
+    assert doubled["scenarios"][0]["arrivals_factor"] == 2
+    for bad, message in (
+        ({"arrivals_factor": 0}, "arrivals_factor"),
+        ({"schedule": "mon 09:00-25:00 1"}, "25:00 is not a half hour"),
+        ({"schedule": "4", "on_duty": 4}, "not both"),
+        ({"schedule": "x" * 2001}, "schedule"),
+    ):
+        refused = client.get(url, params={**params, **bad}, headers=auth)
+        assert refused.status_code == 422, refused.text
+        assert message in refused.json()["error"]["message"]

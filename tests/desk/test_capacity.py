@@ -167,6 +167,8 @@ def test_that_a_target_asking_for_nearly_everyone_at_once_still_finishes() -> No
         (lambda: Workload(10, -2), "handle time"),
         (lambda: Workload(10, math.inf), "handle time"),
         (lambda: Workload(10, 4, 0), "patience"),
+        (lambda: Workload(10, 5e-324), "handle time in minutes must be a number at least 0.001"),
+        (lambda: Workload(10, 4, 1e-9), "patience in minutes must be a number at least 0.001"),
         (lambda: Target(0, 20), "service level"),
         (lambda: Target(1, 20), "service level"),
         (lambda: Target(1.5, 20), "service level"),

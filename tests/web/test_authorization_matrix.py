@@ -115,6 +115,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/console/agents"): everyone(200),
     ("GET", "/console/dashboard"): everyone(200),  # a shell: its body needs a lead's token
     ("GET", "/console/rollout"): everyone(200),
+    ("GET", "/console/capacity"): everyone(200),
     ("GET", "/help/{language}/{slug}"): everyone(200),
     ("GET", "/widget.js"): everyone(200),
     ("GET", "/openapi.json"): everyone(200),

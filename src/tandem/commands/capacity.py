@@ -23,6 +23,7 @@ from tandem.desk.capacity import (
     staff,
 )
 from tandem.desk.planning import DAYS
+from tandem.desk.schedule import parse as parse_schedule
 from tandem.desk.simulation import SimulationResult, steady
 from tandem.domain.errors import InvalidInput
 
@@ -56,7 +57,12 @@ outage): the people needed, the extra agent hours, the queue with --on-duty agen
 cost per resolution (TANDEM_COST_PER_AGENT_HOUR, TANDEM_COST_PER_AI_CONVERSATION).
 
   tandem capacity plan --week --service-level 0.8 --answer-within 60s \\
-      [--on-duty 3] [--what-if returns=0.9] [--json]
+      [--on-duty 3 | --schedule 'mon-fri 09:00-17:00 4; sat 10:00-14:00 2'] \\
+      [--what-if returns=0.9] [--json]
+
+A schedule: DAYS HH:MM-HH:MM AGENTS parts separated by ';' (days: mon, mon-fri, mon,wed or
+daily; times on the half hour up to 24:00); overlapping parts add up, other half hours have
+nobody.
 """
 
 _DURATION = re.compile(
@@ -112,8 +118,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add("--history-weeks", type=int, default=8, help="Weeks of history to learn from (1-52).")
     add("--handle-minutes", type=float, help="Override the measured human handle time.")
     add("--patience-minutes", type=float, help="Override the measured patience (Erlang A).")
-    add("--concurrency", type=int, default=1, help="Chats one agent handles at once.")
-    add("--on-duty", type=int, help="Agents on duty each half hour: the queue that builds up.")
+    add("--arrivals-factor", type=float, default=1.0, help="e.g. 1.2: 20%% more than measured.")
+    add("--concurrency", type=int, help="Chats one agent handles at once (default: as measured).")
+    duty = week.add_mutually_exclusive_group()
+    duty.add_argument(
+        "--on-duty", type=int, help="Agents on duty every half hour: the queue that builds up."
+    )
+    duty.add_argument(
+        "--schedule",
+        help="Agents on duty per half hour, e.g. 'mon-fri 09:00-17:00 4; sat 10:00-14:00 2'.",
+    )
     add(
         "--what-if",
         action="append",
@@ -198,14 +212,16 @@ def run_plan(args: argparse.Namespace) -> int:
     from tandem.services.capacity_plan import Request, as_json, week_plans
 
     def work(engine: Engine, settings: Settings) -> tuple[History, list[Plan]]:
+        on_duty = parse_schedule(args.schedule) if args.schedule is not None else args.on_duty
         request = Request(
             Target(args.service_level, args.answer_within),  # may refuse the target
             args.history_weeks,
             args.handle_minutes,
             args.patience_minutes,
             args.concurrency,
-            args.on_duty,
+            on_duty,
             tuple(args.what_if),
+            arrivals_factor=args.arrivals_factor,
         )
         return week_plans(engine, settings, request)
 
@@ -255,21 +271,32 @@ def run_backtest(args: argparse.Namespace) -> int:
 
 def _plan_text(report: dict[str, Any]) -> str:
     history = report["history"]
+    seen = history["concurrency_in_practice"]
     lines = [
         f"History: {history['weeks']:g} weeks, {history['conversations_per_week']:g} "
         f"conversations a week; handle time {history['handle_minutes']} min; patience "
-        f"{history['patience_minutes'] or 'not measured (nobody gave up)'} min.",
+        f"{history['patience_minutes'] or 'not measured (nobody gave up)'} min; chats at once "
+        f"{'not measured' if seen is None else f'{seen:g} on average'}; planned with "
+        f"{report['scenarios'][0]['concurrency']} per agent.",
+        *(f"Note: {note}." for note in report["notes"]),
         "",
         f"{'scenario':<34} {'to people':>9} {'peak':>5} {'agent h':>8} {'extra h':>8} "
-        f"{'queue':>6} {'cost/res':>9}",
+        f"{'queue':>6} {'short':>5} {'cost/res':>9}",
     ]
     for s in report["scenarios"]:
         cost = s["cost_per_resolution"]
         lines.append(
             f"{s['name'][:34]:<34} {s['person_share']:>9.0%} {s['peak_agents']:>5} "
             f"{s['agent_hours']:>8.1f} {s['extra_agent_hours']:>+8.1f} "
-            f"{s['peak_backlog']:>6.1f} {'' if cost is None else f'{cost:.2f}':>9}"
+            f"{s['peak_backlog']:>6.1f} {s['short_intervals']:>5} "
+            f"{'' if cost is None else f'{cost:.2f}':>9}"
         )
+    lines += [
+        f"{s['name']}: the target cannot be met in {s['intervals_target_unmet']} half hours; "
+        f"{s['shortfall']}"
+        for s in report["scenarios"]
+        if s["shortfall"]
+    ]
     lines += ["", "Agents needed per hour (as measured), mon..sun:"]
     intervals = report["scenarios"][0]["intervals"]
     lines.append("      " + " ".join(f"{day:>4}" for day in DAYS))

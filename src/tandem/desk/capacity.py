@@ -27,6 +27,8 @@ MAX_CHATS_AT_ONCE = 10
 MAX_SLOWDOWN = 5.0
 MAX_ARRIVALS_PER_HOUR = 1_000_000.0
 MAX_MINUTES = 24 * 60.0  # handle time and patience: at most a day
+#: ... and at least this (0.06 s): shorter ones are typing errors, and near 0 the rates overflow.
+MIN_MINUTES = 0.001
 MAX_ANSWER_WITHIN_SECONDS = 24 * 3600.0
 LARGEST_MAX_AGENTS = 20_000
 
@@ -78,9 +80,10 @@ class Workload:
 
     def __post_init__(self) -> None:
         check_number("arrivals per hour", self.arrivals_per_hour, 0.0, MAX_ARRIVALS_PER_HOUR, True)
-        check_number("the handle time in minutes", self.handle_minutes, 0.0, MAX_MINUTES, False)
+        minutes = MIN_MINUTES, MAX_MINUTES, True
+        check_number("the handle time in minutes", self.handle_minutes, *minutes)
         if self.patience_minutes is not None:
-            check_number("the patience in minutes", self.patience_minutes, 0.0, MAX_MINUTES, False)
+            check_number("the patience in minutes", self.patience_minutes, *minutes)
 
     @property
     def model(self) -> Model:

@@ -13,11 +13,20 @@ against the agents on duty when given, with the queue that builds up when they a
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tandem.desk.capacity import Concurrency, Performance, Staffing, Target, Workload, evaluate
+from tandem.desk.capacity import (
+    DEFAULT_SLOWDOWN,
+    Concurrency,
+    Performance,
+    Staffing,
+    Target,
+    Workload,
+    evaluate,
+)
 from tandem.desk.capacity import staff as staff_one
+from tandem.desk.practice import mean_concurrency, typical_chats
 from tandem.domain.errors import InvalidInput
 
 SLOTS_PER_DAY = 48
@@ -40,6 +49,11 @@ class TopicHistory:
     def person_share(self) -> float:
         return self.to_person / self.conversations if self.conversations else 0.0
 
+    @property
+    def handle_minutes(self) -> float | None:
+        """This topic's mean human handle time; None when too few were handed over."""
+        return self.human_minutes / self.to_person if self.to_person >= MIN_HANDLED else None
+
 
 @dataclass(frozen=True, slots=True)
 class History:
@@ -50,10 +64,32 @@ class History:
     topics: Mapping[str, TopicHistory]
     waited_minutes: float  # summed time customers spent in the queue (answered or not)
     abandoned: int  # customers who left the queue before a person took them
+    #: Chat-minutes at each number of chats the agent had in hand (desk.practice).
+    in_hand: Mapping[int, float] = field(default_factory=dict)
+    unseen: int = 0  # half hours of the week the history never covered (it is too short)
+    asked_weeks: float | None = None  # the weeks asked for, when the history covers fewer
 
     def __post_init__(self) -> None:
         if len(self.arrivals) != WEEK_SLOTS:
             raise InvalidInput(f"a week has {WEEK_SLOTS} half hours, not {len(self.arrivals)}")
+
+    @property
+    def concurrency(self) -> float | None:
+        """The chats in hand a handed-over chat saw on average; None when none was held."""
+        return mean_concurrency(self.in_hand)
+
+    @property
+    def typical_chats(self) -> int | None:
+        """The chats at once that covered 95% of the human work; None when none was held."""
+        return typical_chats(self.in_hand)
+
+    def handle_alone_minutes(self, slowdown: float = DEFAULT_SLOWDOWN) -> float | None:
+        """The measured handle time as if each chat had been handled alone: a chat that shared
+        its agent with k̄ - 1 others on average took (1 + slowdown·(k̄ - 1)) times longer."""
+        measured, seen = self.handle_minutes, self.concurrency
+        if measured is None or seen is None:
+            return measured
+        return measured / (1.0 + slowdown * (seen - 1.0))
 
     @property
     def handled(self) -> int:
@@ -116,6 +152,7 @@ class Interval:
     needed: Staffing
     on_duty: Performance | None  # what the agents on duty achieve, when given
     backlog: float  # customers still queued at its end with the agents on duty
+    scheduled: int | None = None  # the agents on duty, when given
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +166,7 @@ class Plan:
     agent_hours: float  # needed over the week
     cost: float  # agent hours and AI conversations, at the configured prices
     resolutions: float  # conversations expected to end answered (not abandoned)
+    arrivals_factor: float = 1.0  # applied to the history's arrivals
 
     @property
     def peak_agents(self) -> int:
@@ -141,6 +179,34 @@ class Plan:
     @property
     def peak_backlog(self) -> float:
         return max(interval.backlog for interval in self.intervals)
+
+    @property
+    def short_intervals(self) -> int:
+        """Half hours with fewer agents on duty than needed (0 when none are given)."""
+        return sum(
+            i.scheduled is not None and i.scheduled < i.needed.agents for i in self.intervals
+        )
+
+
+def notes(history: History) -> list[str]:
+    """What the lead should know about the history before trusting the plan (not refusals)."""
+    found = []
+    if history.asked_weeks is not None and history.weeks < history.asked_weeks:
+        found.append(
+            f"the history covers {history.weeks:.1f} of the {history.asked_weeks:g} weeks asked "
+            "(Tandem has no conversations before that); the arrivals are averaged over what "
+            "it covers"
+        )
+    if history.unseen:
+        found.append(
+            f"{history.unseen} of the week's {WEEK_SLOTS} half hours are not in the history "
+            "yet: they are planned as quiet"
+        )
+    if history.handle_minutes is None:
+        found.append(f"fewer than {MIN_HANDLED} conversations handled by a person")
+    if history.concurrency is None:
+        found.append("no chat held by a person: concurrency is not measured (1 chat at a time)")
+    return found
 
 
 def problems(history: History, assumptions: Assumptions, quiet_ok: bool = False) -> list[str]:
@@ -160,19 +226,23 @@ def plan(
     target: Target,
     scenario: Scenario = Scenario(),
     assumptions: Assumptions = Assumptions(),
-    on_duty: int | None = None,
+    on_duty: int | Sequence[int] | None = None,
     quiet_ok: bool = False,
 ) -> Plan:
     """Staff every half hour of a week; InvalidInput names what the history cannot give (a
-    week without conversations only when ``quiet_ok``: a back-test's real week may be)."""
+    week without conversations only when ``quiet_ok``: a back-test's real week may be).
+
+    ``on_duty`` is the agents on duty: one number for every half hour, or one per half hour
+    (a schedule, desk.schedule)."""
     missing = problems(history, assumptions, quiet_ok)
     if missing:
         raise InvalidInput("; ".join(missing))
-    handle = assumptions.handle_minutes or history.handle_minutes
-    assert handle is not None
+    duty = _per_interval(on_duty)
+    handle = assumptions.handle_minutes or _handle(history, scenario, assumptions.concurrency)
     patience = assumptions.patience_minutes or history.patience_minutes
     share = _person_share(history, scenario)
     staffed: dict[float, Staffing] = {}  # many half hours carry the same load
+    achieved: dict[tuple[float, int], Performance] = {}  # ... and the same agents on duty
     intervals, backlog, agent_hours = [], 0.0, 0.0
     for slot, arrivals in enumerate(history.arrivals):
         arriving = arrivals * assumptions.arrivals_factor
@@ -182,15 +252,22 @@ def plan(
         if key not in staffed:
             staffed[key] = staff_one(workload, target)
         needed = staffed[key]
-        performance = None
-        if on_duty is not None:
-            performance = evaluate(workload, on_duty, target.answer_within_seconds)
-            backlog = _backlog(backlog, to_people, on_duty, handle, assumptions.concurrency)
+        performance, scheduled = None, None
+        if duty is not None:
+            scheduled = duty[slot]
+            if (key, scheduled) not in achieved:
+                achieved[key, scheduled] = evaluate(
+                    workload, scheduled, target.answer_within_seconds
+                )
+            performance = achieved[key, scheduled]
+            backlog = _backlog(backlog, to_people, scheduled, handle, assumptions.concurrency)
         agent_hours += needed.agents * SLOT_HOURS
         day, minute = divmod(slot, SLOTS_PER_DAY)
         start = f"{minute // 2:02d}:{30 * (minute % 2):02d}"
         intervals.append(
-            Interval(DAYS[day], start, arriving, to_people, needed, performance, backlog)
+            Interval(
+                DAYS[day], start, arriving, to_people, needed, performance, backlog, scheduled
+            )
         )
     total = sum(history.arrivals) * assumptions.arrivals_factor
     abandoned = sum(
@@ -210,7 +287,36 @@ def plan(
         agent_hours,
         cost,
         total - abandoned,
+        assumptions.arrivals_factor,
     )
+
+
+def _handle(history: History, scenario: Scenario, concurrency: Concurrency) -> float:
+    """The measured handle time (per chat alone) of what reaches people in the scenario: each
+    topic's own where enough were handled, else the mean, weighted by the topic's conversations
+    reaching people, so a step back on a slow topic slows the mix."""
+    overall, alone = history.handle_minutes, history.handle_alone_minutes(concurrency.slowdown)
+    assert overall is not None and alone is not None  # problems() said so otherwise
+    weights = {
+        name: topic.conversations * scenario.share(name, topic)
+        for name, topic in history.topics.items()
+    }
+    total = sum(weights.values())
+    if not total:
+        return alone
+    mixed = sum(
+        weight * (history.topics[name].handle_minutes or overall)
+        for name, weight in weights.items()
+    )
+    return mixed / total * alone / overall
+
+
+def _per_interval(on_duty: int | Sequence[int] | None) -> Sequence[int] | None:
+    if on_duty is None or isinstance(on_duty, Sequence):
+        if on_duty is not None and len(on_duty) != WEEK_SLOTS:
+            raise InvalidInput(f"a schedule has {WEEK_SLOTS} half hours, not {len(on_duty)}")
+        return on_duty
+    return (on_duty,) * WEEK_SLOTS
 
 
 def _person_share(history: History, scenario: Scenario) -> float:

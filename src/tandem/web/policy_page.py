@@ -1,5 +1,6 @@
-"""The lead's pages: /console/policy (data from /api/v1/policies) and /console/agents (from
-/api/v1/agents). Both are plain pages; the API decides who may see and change anything."""
+"""The lead's pages: /console/policy (data from /api/v1/policies), /console/agents (from
+/api/v1/agents), /console/rollout and /console/capacity. All are plain pages; the API decides
+who may see and change anything."""
 
 from __future__ import annotations
 
@@ -25,3 +26,10 @@ def agents_page(request: Request) -> HTMLResponse:
 def rollout_page(request: Request) -> HTMLResponse:
     """Each topic's roll-out mode, the kill switch and the history (data from /api/v1/rollout)."""
     return templates.TemplateResponse(request, "rollout.html", {})
+
+
+@router.get("/console/capacity", response_class=HTMLResponse)
+def capacity_page(request: Request) -> HTMLResponse:
+    """Agents needed per half hour against those on duty, and the what-ifs (data from
+    /api/v1/capacity/plan)."""
+    return templates.TemplateResponse(request, "capacity.html", {})

@@ -71,6 +71,7 @@
     $("agents-link").hidden = agent.role !== "lead";
     $("dashboard-link").hidden = agent.role !== "lead";
     $("rollout-link").hidden = agent.role !== "lead";
+    $("capacity-link").hidden = agent.role !== "lead";
     $("who").hidden = false;
     $("login-view").hidden = true;
     $("desk-view").hidden = false;
