@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from tandem.answering.replies import replies
-from tandem.desk.queue import queue_order, waiting_of
+from tandem.desk.sla import Clock
 from tandem.domain.conversation import Actor, State
 from tandem.domain.errors import Forbidden, NotFound, NotOwner
 from tandem.security.redaction import redact
-from tandem.services import routing
+from tandem.services import routing, sla
 from tandem.services.agents import Agent, Role
 from tandem.services.outbox import ticket_answered
 from tandem.services.privacy import record_masking
@@ -39,6 +39,7 @@ class QueueItem:
     conversation: ConversationRecord
     waiting_seconds: int
     customer_name: str | None
+    clock: Clock | None = None  # the running SLA clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,9 @@ class ConversationView:
     card: dict[str, Any] | None
 
 
-def _items(runtime: Runtime, records: list[ConversationRecord]) -> list[QueueItem]:
+def _items(
+    runtime: Runtime, records: list[ConversationRecord], clocks: dict[str, Clock]
+) -> list[QueueItem]:
     moment = now()
     items = []
     for record in records:
@@ -58,7 +61,10 @@ def _items(runtime: Runtime, records: list[ConversationRecord]) -> list[QueueIte
         since = record.queued_at or record.created_at
         items.append(
             QueueItem(
-                record, int((moment - since).total_seconds()), customer.name if customer else None
+                record,
+                int((moment - since).total_seconds()),
+                customer.name if customer else None,
+                clocks.get(record.id),
             )
         )
     return items
@@ -69,9 +75,10 @@ def queue(runtime: Runtime) -> list[QueueItem]:
         rows = connection.execute(
             select(conversations).where(conversations.c.state == State.QUEUED.value)
         ).all()
-    records = {row.id: to_conversation(row) for row in rows}
-    ordered = queue_order([waiting_of(r) for r in records.values()])
-    return _items(runtime, [records[w.conversation_id] for w in ordered])
+        records = {row.id: to_conversation(row) for row in rows}
+        rules = runtime.settings.sla_rules
+        ordered, clocks = sla.in_order(connection, list(records.values()), rules)
+    return _items(runtime, [records[w.conversation_id] for w in ordered], clocks)
 
 
 def mine(runtime: Runtime, agent: Agent, only_mine: bool = True) -> list[QueueItem]:
@@ -82,7 +89,9 @@ def mine(runtime: Runtime, agent: Agent, only_mine: bool = True) -> list[QueueIt
         query = query.where(conversations.c.agent_id == agent.id)
     with reading(runtime.engine) as connection:
         rows = connection.execute(query.order_by(conversations.c.updated_at.desc())).all()
-    return _items(runtime, [to_conversation(row) for row in rows])
+        records = [to_conversation(row) for row in rows]
+        clocks = sla.running(connection, records, runtime.settings.sla_rules)
+    return _items(runtime, records, clocks)
 
 
 def view(runtime: Runtime, conversation_id: str) -> ConversationView:
