@@ -31,6 +31,7 @@ _NOT_A_CHANGE = frozenset(
         EventKind.RATED,
         EventKind.DECIDED,
         EventKind.ORDER_NOTED,
+        EventKind.NOTE,
         EventKind.SLA_APPROACHING,
         EventKind.SLA_BREACHED,
     }

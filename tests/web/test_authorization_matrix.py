@@ -85,6 +85,8 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", f"{DESK}/ai-draft"): agents(404, 409, 409),  # A has no shadow draft
     ("POST", f"{DESK}/ai-draft/action"): agents(404, 409, 409),
     ("POST", f"{DESK}/close"): agents(200, 403, 200),
+    ("POST", f"{DESK}/notes"): agents(201, 201, 201),  # a note for colleagues: any agent
+    ("POST", f"{DESK}/transfer"): agents(200, 409, 409),
     # the lead API: leads only
     ("GET", "/api/v1/policies"): leads(200),
     ("GET", "/api/v1/policies/{version}"): leads(200),
@@ -131,6 +133,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
 #: Allowed calls that change who owns conversation A (the others leave it as it was).
 CHANGES_CONVERSATION_A = {
     ("POST", f"{DESK}/hand-back"),
+    ("POST", f"{DESK}/transfer"),
     ("POST", f"{DESK}/close"),
     ("POST", f"{CONVERSATION}/close"),
 }
@@ -144,6 +147,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", f"{DESK}/messages"): {"text": "Let me look into it."},
     ("PUT", "/api/v1/agent/status"): {"status": "away"},
     ("POST", f"{DESK}/ai-draft"): {"use": "discard"},
+    ("POST", f"{DESK}/notes"): {"text": "Checked the order; waiting on the carrier."},
+    ("POST", f"{DESK}/transfer"): {"team": "payments", "note": "A double charge."},
     ("POST", "/api/v1/policies/check"): {"text": POLICY},
     ("POST", "/api/v1/policies"): {"text": POLICY, "note": "the same again"},
     ("POST", "/api/v1/agents"): {

@@ -21,6 +21,7 @@ from tandem.web import (
     dashboard_page,
     drafts_api,
     errors,
+    handing_on_api,
     health,
     lead_api,
     metrics_api,
@@ -72,6 +73,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(customer_api.router)
     app.include_router(agent_api.router)
     app.include_router(drafts_api.router)
+    app.include_router(handing_on_api.router)
     app.include_router(lead_api.router)
     app.include_router(rollout_api.router)
     app.include_router(agents_api.router)
