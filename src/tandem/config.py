@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tandem.commerce.backends import BACKENDS
 from tandem.desk.hours import OfficeHours
+from tandem.desk.sla import Rules, Targets, WorkingTime, parse_targets
 from tandem.domain.errors import InvalidInput
 from tandem.security.limits import tiers
 
@@ -172,6 +173,33 @@ class Settings(BaseSettings):
             "A queued conversation whose team or language no online agent has is offered to "
             "any online agent after waiting this long."
         ),
+    )
+    sla_first_response_minutes: str = Field(
+        "urgent=5,high=15,normal=30,low=120",
+        description=(
+            "First-response target per priority, in minutes from the hand-over to an agent's "
+            "first message ('priority=minutes', comma-separated; a priority left out has no "
+            "clock). Counted in office hours when TANDEM_OFFICE_HOURS is set."
+        ),
+    )
+    sla_next_response_minutes: str = Field(
+        "urgent=5,high=10,normal=20,low=60",
+        description=(
+            "Next-response target per priority, in minutes from a customer's message that "
+            "follows an agent's message to the agent's next one; no clock runs while the "
+            "conversation waits on the customer."
+        ),
+    )
+    sla_approaching_share: float = Field(
+        0.75,
+        gt=0,
+        lt=1,
+        description="A running clock past this share of its target is 'approaching'.",
+    )
+    sla_interval_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="How often the sla-clocks job records approaching and breached clocks.",
     )
     redis_url: str = Field(
         "",
@@ -420,6 +448,15 @@ class Settings(BaseSettings):
             raise ValueError(error.message) from None
         return value
 
+    @field_validator("sla_first_response_minutes", "sla_next_response_minutes")
+    @classmethod
+    def _readable_targets(cls, value: str) -> str:
+        try:
+            parse_targets(value, "SLA target")
+        except InvalidInput as error:
+            raise ValueError(error.message) from None
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -489,6 +526,16 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def sla_rules(self) -> Rules:
+        """The SLA clocks' targets and the office hours they count in."""
+        targets = Targets(
+            parse_targets(self.sla_first_response_minutes, "first response"),
+            parse_targets(self.sla_next_response_minutes, "next response"),
+            self.sla_approaching_share,
+        )
+        return Rules(targets, WorkingTime(self.hours, self.zone))
 
 
 def _networks(text: str) -> tuple[Network, ...]:

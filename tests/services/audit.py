@@ -26,7 +26,15 @@ from tandem.types import SUPPORTED_LANGUAGES
 
 #: Events that record something other than a change of owner.
 _NOT_A_CHANGE = frozenset(
-    {EventKind.OPENED, EventKind.RATED, EventKind.DECIDED, EventKind.ORDER_NOTED}
+    {
+        EventKind.OPENED,
+        EventKind.RATED,
+        EventKind.DECIDED,
+        EventKind.ORDER_NOTED,
+        EventKind.NOTE,
+        EventKind.SLA_APPROACHING,
+        EventKind.SLA_BREACHED,
+    }
 )
 
 

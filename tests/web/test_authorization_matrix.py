@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message
 
 from conftest import DEMO_PASSWORD
 from tandem.domain.policy import DEFAULT_POLICY
-from tandem.services import conversations, desk
+from tandem.services import conversations, desk, macros
 from tandem.services.agents import authenticate, create_agent, login
 from tandem.services.demo_agents import ensure_demo_agents
 from tandem.services.runtime import Runtime
@@ -85,6 +85,13 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", f"{DESK}/ai-draft"): agents(404, 409, 409),  # A has no shadow draft
     ("POST", f"{DESK}/ai-draft/action"): agents(404, 409, 409),
     ("POST", f"{DESK}/close"): agents(200, 403, 200),
+    ("POST", f"{DESK}/notes"): agents(201, 201, 201),  # a note for colleagues: any agent
+    ("GET", f"{DESK}/macros"): agents(200, 200, 200),
+    ("GET", "/api/v1/macros"): agents(200, 200, 200),
+    ("POST", "/api/v1/macros"): leads(201),
+    ("PUT", "/api/v1/macros/{macro_id}"): leads(200),
+    ("DELETE", "/api/v1/macros/{macro_id}"): leads(204),
+    ("POST", f"{DESK}/transfer"): agents(200, 409, 409),
     # the lead API: leads only
     ("GET", "/api/v1/policies"): leads(200),
     ("GET", "/api/v1/policies/{version}"): leads(200),
@@ -133,6 +140,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
 #: Allowed calls that change who owns conversation A (the others leave it as it was).
 CHANGES_CONVERSATION_A = {
     ("POST", f"{DESK}/hand-back"),
+    ("POST", f"{DESK}/transfer"),
     ("POST", f"{DESK}/close"),
     ("POST", f"{CONVERSATION}/close"),
 }
@@ -146,6 +154,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", f"{DESK}/messages"): {"text": "Let me look into it."},
     ("PUT", "/api/v1/agent/status"): {"status": "away"},
     ("POST", f"{DESK}/ai-draft"): {"use": "discard"},
+    ("POST", f"{DESK}/notes"): {"text": "Checked the order; waiting on the carrier."},
+    ("POST", f"{DESK}/transfer"): {"team": "payments", "note": "A double charge."},
     ("POST", "/api/v1/policies/check"): {"text": POLICY},
     ("POST", "/api/v1/policies"): {"text": POLICY, "note": "the same again"},
     ("POST", "/api/v1/agents"): {
@@ -157,7 +167,10 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/rollout/topics/{topic}"): {"mode": "on", "note": "as it was"},
     ("POST", "/api/v1/rollout/kill"): {"topic": "invoices", "note": "a test"},
     ("POST", "/api/v1/agents/{agent_id}/reset-password"): {"password": "another-password"},
+    ("POST", "/api/v1/macros"): {"title": "Hello", "language": "en", "text": "Hi {first_name}"},
+    ("PUT", "/api/v1/macros/{macro_id}"): {"title": "Hi", "language": "en", "text": "Hi there"},
 }
+MACRO = ("DELETE", "/api/v1/macros/{macro_id}")
 
 
 @dataclass
@@ -167,6 +180,7 @@ class World:
     runtime: Runtime
     conversation: str = ""
     spare: str = ""  # an agent account the lead API changes (no caller logs in with it)
+    macro: int = 0  # a macro the lead API changes and deletes
     tokens: dict[str, str] = field(default_factory=dict)  # a customer's: their conversation's
 
     def __post_init__(self) -> None:
@@ -177,6 +191,11 @@ class World:
         b = conversations.start_conversation(self.runtime, "en", None)
         self.tokens[CUSTOMER_B] = b.token
         self.new_conversation_a()
+        self.new_macro()
+
+    def new_macro(self) -> None:
+        lead = authenticate(self.runtime.engine, self.tokens[LEAD])
+        self.macro = macros.create(self.runtime, lead, macros.NewMacro("Hi", "en", "Hi!")).id
 
     def log_in(self, caller: str) -> None:
         email = AGENT_EMAILS[caller]
@@ -198,6 +217,8 @@ class World:
             self.log_in(caller)
         elif key in CHANGES_CONVERSATION_A:
             self.new_conversation_a()
+        elif key == MACRO:
+            self.new_macro()
 
 
 def _routes(client: TestClient) -> list[tuple[str, str]]:
@@ -219,6 +240,7 @@ def _path(template: str, world: World) -> str:
         agent_id=world.spare,
         offset=1,
         topic="refunds",
+        macro_id=world.macro,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tandem.domain.errors import InvalidInput
@@ -59,3 +60,52 @@ def _time(text: str) -> dt.time:
 def ticket_deadline(created: dt.datetime, answer_hours: int) -> dt.datetime:
     """The answer time promised for a ticket opened at `created`."""
     return created + dt.timedelta(hours=answer_hours)
+
+
+def working_seconds(
+    hours: OfficeHours, zone: dt.tzinfo, start: dt.datetime, end: dt.datetime
+) -> float:
+    """Seconds of office hours between `start` and `end` (all of them when always open)."""
+    if end <= start:
+        return 0.0
+    if hours.always:
+        return (end - start).total_seconds()
+    total = 0.0
+    for begin, finish in _spans(hours, zone, start, end.astimezone(zone).date()):
+        low, high = max(begin, start), min(finish, end)
+        if high > low:
+            total += (high - low).total_seconds()
+    return total
+
+
+def after_working(
+    hours: OfficeHours, zone: dt.tzinfo, start: dt.datetime, seconds: float
+) -> dt.datetime | None:
+    """The moment `seconds` of office hours after `start`; None when the schedule never opens
+    within a year."""
+    if hours.always:
+        return start + dt.timedelta(seconds=seconds)
+    left = seconds
+    last = start.astimezone(zone).date() + dt.timedelta(days=366)
+    for begin, finish in _spans(hours, zone, start, last):
+        low = max(begin, start)
+        if finish <= low:
+            continue
+        available = (finish - low).total_seconds()
+        if left <= available:
+            return low + dt.timedelta(seconds=left)
+        left -= available
+    return None
+
+
+def _spans(
+    hours: OfficeHours, zone: dt.tzinfo, start: dt.datetime, last: dt.date
+) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """The opening spans (in UTC) from the day of `start` through `last`, in order."""
+    day = start.astimezone(zone).date()
+    while day <= last:
+        for opens, closes in hours.week[day.weekday()]:
+            begin = dt.datetime.combine(day, opens, tzinfo=zone).astimezone(dt.UTC)
+            finish = dt.datetime.combine(day, closes, tzinfo=zone).astimezone(dt.UTC)
+            yield begin, finish
+        day += dt.timedelta(days=1)

@@ -39,12 +39,13 @@ def queue_order(waiting: list[Waiting]) -> list[Waiting]:
     )
 
 
-def waiting_of(record: ConversationRecord) -> Waiting:
+def waiting_of(record: ConversationRecord, deadline: dt.datetime | None = None) -> Waiting:
+    """`deadline`: the SLA clock's, when the caller knows it (a ticket's promise otherwise)."""
     return Waiting(
         record.id,
         Priority(record.handoff_priority or "normal"),
         record.queued_at or record.created_at,
-        record.ticket_promised_by,
+        deadline or record.ticket_promised_by,
     )
 
 

@@ -48,6 +48,12 @@ class EventKind(StrEnum):
     SENSITIVE_DATA_MASKED = "sensitive_data_masked"
     #: In shadow mode, what the agent did with the AI's draft: sent, edited or discarded.
     DRAFT_USED = "draft_used"
+    #: An SLA clock passed its approaching share / its target (services/sla.py; once per clock).
+    #: An agent's internal note (detail {"text"}, maybe "transfer_to"/"handed_back"): never
+    #: shown to the customer.
+    NOTE = "note"
+    SLA_APPROACHING = "sla_approaching"
+    SLA_BREACHED = "sla_breached"
 
 
 #: The rule table: (from, to) -> the event kind that records it, and who may cause it.

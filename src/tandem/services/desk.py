@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from tandem.answering.replies import replies
-from tandem.desk.queue import queue_order, waiting_of
-from tandem.domain.conversation import Actor, State
+from tandem.desk.sla import Clock
+from tandem.domain.conversation import Actor, EventKind, State
 from tandem.domain.errors import Forbidden, NotFound, NotOwner
-from tandem.security.redaction import redact
-from tandem.services import routing
+from tandem.security.redaction import Redacted, redact
+from tandem.services import routing, sla
 from tandem.services.agents import Agent, Role
 from tandem.services.outbox import ticket_answered
 from tandem.services.privacy import record_masking
@@ -33,12 +33,16 @@ from tandem.storage.conversations import (
 from tandem.storage.db import reading, transaction
 from tandem.storage.tables import agents, conversations
 
+#: The longest internal note, in characters.
+MAX_NOTE = 2000
+
 
 @dataclass(frozen=True, slots=True)
 class QueueItem:
     conversation: ConversationRecord
     waiting_seconds: int
     customer_name: str | None
+    clock: Clock | None = None  # the running SLA clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +54,9 @@ class ConversationView:
     card: dict[str, Any] | None
 
 
-def _items(runtime: Runtime, records: list[ConversationRecord]) -> list[QueueItem]:
+def _items(
+    runtime: Runtime, records: list[ConversationRecord], clocks: dict[str, Clock]
+) -> list[QueueItem]:
     moment = now()
     items = []
     for record in records:
@@ -58,7 +64,10 @@ def _items(runtime: Runtime, records: list[ConversationRecord]) -> list[QueueIte
         since = record.queued_at or record.created_at
         items.append(
             QueueItem(
-                record, int((moment - since).total_seconds()), customer.name if customer else None
+                record,
+                int((moment - since).total_seconds()),
+                customer.name if customer else None,
+                clocks.get(record.id),
             )
         )
     return items
@@ -69,9 +78,10 @@ def queue(runtime: Runtime) -> list[QueueItem]:
         rows = connection.execute(
             select(conversations).where(conversations.c.state == State.QUEUED.value)
         ).all()
-    records = {row.id: to_conversation(row) for row in rows}
-    ordered = queue_order([waiting_of(r) for r in records.values()])
-    return _items(runtime, [records[w.conversation_id] for w in ordered])
+        records = {row.id: to_conversation(row) for row in rows}
+        rules = runtime.settings.sla_rules
+        ordered, clocks = sla.in_order(connection, list(records.values()), rules)
+    return _items(runtime, [records[w.conversation_id] for w in ordered], clocks)
 
 
 def mine(runtime: Runtime, agent: Agent, only_mine: bool = True) -> list[QueueItem]:
@@ -82,7 +92,9 @@ def mine(runtime: Runtime, agent: Agent, only_mine: bool = True) -> list[QueueIt
         query = query.where(conversations.c.agent_id == agent.id)
     with reading(runtime.engine) as connection:
         rows = connection.execute(query.order_by(conversations.c.updated_at.desc())).all()
-    return _items(runtime, [to_conversation(row) for row in rows])
+        records = [to_conversation(row) for row in rows]
+        clocks = sla.running(connection, records, runtime.settings.sla_rules)
+    return _items(runtime, records, clocks)
 
 
 def view(runtime: Runtime, conversation_id: str) -> ConversationView:
@@ -90,10 +102,12 @@ def view(runtime: Runtime, conversation_id: str) -> ConversationView:
         record = find_conversation(connection, conversation_id)
         if record is None:
             raise NotFound("no conversation with this id")
-        return _view(runtime, connection, record)
+        return view_of(runtime, connection, record)
 
 
-def _view(runtime: Runtime, connection: Connection, record: ConversationRecord) -> ConversationView:
+def view_of(
+    runtime: Runtime, connection: Connection, record: ConversationRecord
+) -> ConversationView:
     name = None
     if record.agent_id:
         name = connection.execute(
@@ -117,14 +131,14 @@ def take(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationVi
         unit = ConversationUnit.load(connection, conversation_id)
         record = unit.conversation
         if record.state is State.HUMAN and record.agent_id == agent.id:
-            return _view(runtime, connection, record)
+            return view_of(runtime, connection, record)
         if record.state is State.HUMAN and record.agent_id is not None:
             owner = agent_name(connection, record.agent_id) or "another agent"
             raise NotOwner(f"{owner} already took this conversation")
         unit.move(State.HUMAN, Actor.AGENT, "taken", agent_id=agent.id)
         say = replies(unit.conversation.language).say
         unit.say(Actor.SYSTEM, say("agent_joined", agent=agent.name).text)
-        return _view(runtime, connection, unit.conversation)
+        return view_of(runtime, connection, unit.conversation)
 
 
 def agent_say(runtime: Runtime, agent: Agent, conversation_id: str, text: str) -> MessageRecord:
@@ -138,14 +152,20 @@ def agent_say(runtime: Runtime, agent: Agent, conversation_id: str, text: str) -
         return said
 
 
-def hand_back(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationView:
+def hand_back(
+    runtime: Runtime, agent: Agent, conversation_id: str, note: str | None = None
+) -> ConversationView:
+    """Human → AI, with an internal note for whoever looks at it later (optional)."""
+    masked = redact(clean_text(note, MAX_NOTE)) if note and note.strip() else None
     with transaction(runtime.engine) as connection:
         unit = ConversationUnit.load(connection, conversation_id)
         require_owner(unit, agent)
+        if masked is not None:
+            record_note(unit, agent, masked, handed_back="ai")
         unit.move(State.AI, Actor.AGENT, "handed_back", agent_id=agent.id)
         unit.remember(unit.conversation.memory.handed_back())
         unit.say(Actor.AI, replies(unit.conversation.language).say("handed_back").text)
-        handed = _view(runtime, connection, unit.conversation)
+        handed = view_of(runtime, connection, unit.conversation)
     routing.assign_waiting(runtime)  # the agent has room again
     return handed
 
@@ -160,9 +180,16 @@ def close(runtime: Runtime, agent: Agent, conversation_id: str) -> ConversationV
         connection.execute(
             update(agents).where(agents.c.id == agent.id).values(last_closed_at=now())
         )
-        closed = _view(runtime, connection, unit.conversation)
+        closed = view_of(runtime, connection, unit.conversation)
     routing.assign_waiting(runtime)  # the agent has room again
     return closed
+
+
+def record_note(unit: ConversationUnit, agent: Agent, masked: Redacted, **about: str) -> None:
+    """An internal note: a ``note`` event, never a message, so the customer never sees it."""
+    detail = {"text": masked.text, **about}
+    unit.record_event(EventKind.NOTE, Actor.AGENT, agent_id=agent.id, detail=detail)
+    record_masking(unit, Actor.AGENT, masked.found, None)
 
 
 def _require_may_close(record: ConversationRecord, agent: Agent) -> None:

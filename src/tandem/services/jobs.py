@@ -27,6 +27,7 @@ from tandem.services.presence import mark_silent_away
 from tandem.services.recovery import recover_unanswered
 from tandem.services.rollout_evaluation import evaluate
 from tandem.services.runtime import Runtime
+from tandem.services.sla import record_clocks
 from tandem.storage.locks import exclusive
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def periodic_jobs(settings: Settings) -> tuple[Job, ...]:
         Job("close-idle", settings.metrics_interval_seconds, close_idle),
         Job("metrics-summaries", settings.metrics_interval_seconds, _refresh_metrics),
         Job("rollout-guardrail", settings.metrics_interval_seconds, _rollout_guardrail),
+        Job("sla-clocks", settings.sla_interval_seconds, record_clocks),
     ]
     if settings.mail_enabled:
         jobs.append(Job("send-email", settings.email_interval_seconds, send_due))

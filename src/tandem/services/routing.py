@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, func, select
 
 from tandem.answering.replies import replies
-from tandem.desk.queue import queue_order, waiting_of
 from tandem.desk.routing import Candidate, Need, plan
+from tandem.desk.sla import Rules
 from tandem.domain.conversation import Actor, State
+from tandem.services.sla import in_order
 from tandem.storage.assignments import Assignment, assign_all
 from tandem.storage.conversations import ConversationUnit, as_utc, now, to_conversation
 from tandem.storage.db import transaction
@@ -40,11 +41,15 @@ LOCK = "routing"
 
 def assign_waiting(runtime: Runtime) -> list[tuple[str, str]]:
     """Assign every queued conversation someone online fits; (conversation, agent) pairs."""
-    return assign(runtime.engine, runtime.settings.routing_fallback_minutes)
+    settings = runtime.settings
+    return assign(runtime.engine, settings.routing_fallback_minutes, settings.sla_rules)
 
 
-def assign(engine: Engine, fallback_minutes: float) -> list[tuple[str, str]]:
-    """:func:`assign_waiting` on ``engine``, with the routing fallback after so many minutes."""
+def assign(
+    engine: Engine, fallback_minutes: float, rules: Rules | None = None
+) -> list[tuple[str, str]]:
+    """:func:`assign_waiting` on ``engine``, with the routing fallback after so many minutes
+    (in queue order: with SLA `rules`, their deadlines count too)."""
     fallback = dt.timedelta(minutes=fallback_minutes)
     with transaction(engine) as connection:
         serialise(connection, LOCK)
@@ -57,7 +62,7 @@ def assign(engine: Engine, fallback_minutes: float) -> list[tuple[str, str]]:
             .with_for_update(skip_locked=True)
         ).all()
         records = {row.id: to_conversation(row) for row in rows}
-        waiting = queue_order([waiting_of(r) for r in records.values()])
+        waiting, _ = in_order(connection, list(records.values()), rules)
         needs = [
             Need(
                 w.conversation_id,

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.orm import aliased
 
-from tandem.desk.queue import expected_wait_minutes, queue_order, waiting_of
+from tandem.desk.queue import expected_wait_minutes
+from tandem.desk.sla import Rules
 from tandem.domain.conversation import State
+from tandem.services.sla import in_order
 from tandem.storage.conversations import ConversationRecord, as_utc, to_conversation
 from tandem.storage.tables import agents, conversations, events
 
@@ -59,14 +61,17 @@ def handle_minutes(connection: Connection, default: float) -> float:
     return statistics.median(minutes) if len(minutes) >= MIN_SAMPLES else default
 
 
-def place(connection: Connection, record: ConversationRecord, default: float) -> Place | None:
+def place(
+    connection: Connection, record: ConversationRecord, default: float, rules: Rules | None = None
+) -> Place | None:
     """The conversation's place in the queue; None when it is not queued."""
     if record.state is not State.QUEUED:
         return None
     rows = connection.execute(
         select(conversations).where(conversations.c.state == State.QUEUED.value)
     ).all()
-    order = [w.conversation_id for w in queue_order([waiting_of(to_conversation(r)) for r in rows])]
+    ordered, _ = in_order(connection, [to_conversation(r) for r in rows], rules)
+    order = [w.conversation_id for w in ordered]
     position = order.index(record.id) + 1 if record.id in order else len(order) + 1
     online = connection.execute(
         select(func.count()).where(agents.c.active, agents.c.status == "online")

@@ -315,3 +315,17 @@ metrics_daily = Table(
     *(Column(name, Integer, nullable=False) for name in DAILY_COUNTS),
     *(Column(name, Float, nullable=False) for name in DAILY_SUMS),
 )
+
+#: Canned replies (macros) per language that leads maintain; placeholders such as
+#: {customer_name} are filled in for the conversation they are used in (desk/macros.py).
+macros = Table(
+    "macros",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", String(80), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("updated_by", String(36), ForeignKey("agents.id")),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_macros_language", macros.c.language)

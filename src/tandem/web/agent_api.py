@@ -13,7 +13,7 @@ from tandem.services import desk, presence
 from tandem.storage.db import reading
 from tandem.web.deps import AgentDep, ClientDep, RuntimeDep, TokenDep
 from tandem.web.errors import documented
-from tandem.web.inputs import AfterQuery, ConversationIdPath
+from tandem.web.inputs import AfterQuery, ConversationIdPath, Text
 from tandem.web.schemas import (
     AgentMessage,
     AgentOut,
@@ -31,6 +31,14 @@ from tandem.web.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Text | None = Field(
+        None, max_length=desk.MAX_NOTE, description="An internal note; the customer never sees it."
+    )
 CONVERSATION = "/conversations/{conversation_id}"
 NO_DRAFTS = "Drafts need a language model: the server has no TANDEM_LLM_URL configured."
 
@@ -175,13 +183,18 @@ def draft(conversation_id: ConversationIdPath, runtime: RuntimeDep, agent: Agent
 @router.post(
     f"{CONVERSATION}/hand-back",
     response_model=ConversationDetail,
-    responses=documented(401, 404, 409, 422),
+    responses=documented(400, 401, 404, 409, 413, 422),
 )
 def hand_back(
-    conversation_id: ConversationIdPath, runtime: RuntimeDep, agent: AgentDep
+    conversation_id: ConversationIdPath,
+    runtime: RuntimeDep,
+    agent: AgentDep,
+    body: NoteIn | None = None,
 ) -> ConversationDetail:
-    """Give the conversation back to the AI."""
-    return detail_out(desk.hand_back(runtime, agent, conversation_id))
+    """Give the conversation back to the AI, optionally with an internal note (never shown to
+    the customer)."""
+    note = body.note if body else None
+    return detail_out(desk.hand_back(runtime, agent, conversation_id, note))
 
 
 @router.post(

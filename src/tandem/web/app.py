@@ -21,8 +21,10 @@ from tandem.web import (
     dashboard_page,
     drafts_api,
     errors,
+    handing_on_api,
     health,
     lead_api,
+    macros_api,
     metrics_api,
     ops,
     pages,
@@ -74,6 +76,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(customer_api.router)
     app.include_router(agent_api.router)
     app.include_router(drafts_api.router)
+    app.include_router(handing_on_api.router)
+    app.include_router(macros_api.router)
     app.include_router(lead_api.router)
     app.include_router(rollout_api.router)
     app.include_router(agents_api.router)

@@ -133,7 +133,9 @@ def state(
     """The conversation's state and, while it waits for a person, where the customer stands."""
     record = service.check_access(runtime, conversation_id, token)
     with reading(runtime.engine) as connection:
-        where = waiting_line.place(connection, record, runtime.settings.default_handle_minutes)
+        where = waiting_line.place(
+            connection, record, runtime.settings.default_handle_minutes, runtime.settings.sla_rules
+        )
         name = agent_name(connection, record.agent_id) if record.agent_id else None
     return ConversationState(
         id=record.id,

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tandem.desk.sla import Clock
 from tandem.services.desk import ConversationView, QueueItem
 from tandem.services.turn import Handoff
 from tandem.services.validation import CLIENT_MESSAGE_ID
@@ -173,6 +174,15 @@ class LoginOut(BaseModel):
     agent: AgentOut
 
 
+class ClockOut(BaseModel):
+    kind: Literal["first_response", "next_response"]
+    state: Literal["running", "approaching", "breached"]
+    started_at: dt.datetime
+    deadline: dt.datetime | None = Field(description="When the target is reached (office hours).")
+    elapsed_seconds: int = Field(description="Counted in office hours when they are set.")
+    target_seconds: int
+
+
 class QueueItemOut(BaseModel):
     id: str
     state: StateName
@@ -185,6 +195,7 @@ class QueueItemOut(BaseModel):
     ticket_promised_by: dt.datetime | None
     team: str | None = Field(None, description="The team the policy routed the hand-over to.")
     agent_id: str | None = Field(None, description="Who owns it (assigned or taken).")
+    sla: ClockOut | None = Field(None, description="The running SLA clock; null: none runs.")
 
 
 class QueueOut(BaseModel):
@@ -275,6 +286,20 @@ def queue_item_out(item: QueueItem) -> QueueItemOut:
         ticket_promised_by=record.ticket_promised_by,
         team=record.handoff_team,
         agent_id=record.agent_id,
+        sla=clock_out(item.clock),
+    )
+
+
+def clock_out(clock: Clock | None) -> ClockOut | None:
+    if clock is None:
+        return None
+    return ClockOut(
+        kind=clock.kind.value,
+        state=clock.state.value,
+        started_at=clock.started,
+        deadline=clock.deadline,
+        elapsed_seconds=round(clock.elapsed_seconds),
+        target_seconds=round(clock.target_seconds),
     )
 
 

@@ -192,6 +192,26 @@
     for (var i = 0; i < waits.length; i++) {
       waits[i].textContent = formatWait(Number(waits[i].getAttribute("data-seconds")) + elapsed);
     }
+    var clocks = document.querySelectorAll(".sla[data-left]");
+    for (var j = 0; j < clocks.length; j++) {
+      clocks[j].textContent = slaText(Number(clocks[j].getAttribute("data-left")) - elapsed);
+    }
+  }
+
+  // The running SLA clock (first or next response): time left, or how far past the target.
+  // Counted in office hours on the server; between refreshes it counts on in wall time.
+  function slaText(left) {
+    return left >= 0 ? "SLA " + formatWait(left) + " left" : "SLA breached " + formatWait(-left);
+  }
+
+  function slaBadge(clock) {
+    var left = clock.target_seconds - clock.elapsed_seconds;
+    var badge = el("span", "badge sla sla-" + clock.state, slaText(left));
+    badge.setAttribute("data-left", left);
+    badge.title = (clock.kind === "first_response" ? "First response" : "Next response") +
+      " target " + formatWait(clock.target_seconds) +
+      (clock.deadline ? ", due " + formatMoment(clock.deadline) : "");
+    return badge;
   }
 
   function label(code) {
@@ -220,6 +240,10 @@
         wait.setAttribute("data-seconds", item.waiting_seconds);
         wait.title = "Waiting time";
         top.appendChild(wait);
+      }
+      if (item.sla) {
+        top.appendChild(slaBadge(item.sla));
+        if (item.sla.state !== "running") b.classList.add("sla-" + item.sla.state);
       }
       b.appendChild(top);
 
