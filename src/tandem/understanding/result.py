@@ -34,6 +34,15 @@ class Understanding:
     slots: Slots = field(default_factory=Slots)
     frustration_trend: float = 0.0  # slope of the conversation's recent frustration, -1..1
     language_switched: bool = False  # this message changed the conversation's language
+    #: the earlier question this message follows up ("and how much does it cost?"), whose
+    #: intent it was read with; "" when it stands on its own
+    follows: str = ""
+    repeated: bool = False  # the customer sent this very text before in the conversation
+
+    @property
+    def question(self) -> str:
+        """The question to look up: the message, with the one it follows up."""
+        return f"{self.follows} {self.text}" if self.follows else self.text
 
 
 @dataclass(frozen=True, slots=True)
