@@ -204,6 +204,9 @@ class World:
     def new_conversation_a(self) -> None:
         a = conversations.start_conversation(self.runtime, "en", None)
         self.conversation, self.tokens[CUSTOMER_A] = a.conversation.id, a.token
+        conversations.post_customer_message(  # answered at offset 3: a thumb may rate it
+            self.runtime, a.conversation.id, a.token, "What are your opening hours?", False
+        )
         conversations.post_customer_message(
             self.runtime, a.conversation.id, a.token, "a person", True
         )
@@ -238,7 +241,7 @@ def _path(template: str, world: World) -> str:
         language="en",
         slug="returns",
         agent_id=world.spare,
-        offset=1,
+        offset=3,  # the AI's answer (the greeting and notices get no thumb)
         topic="refunds",
         macro_id=world.macro,
     )

@@ -4,6 +4,7 @@ word the result (:meth:`Assistant.performed`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
@@ -126,6 +127,18 @@ class Assistant:
         else:
             plan = flow.performed(flow_turn, action, done)
         return Answer(plan.replies, plan.outcome, None, None, plan.detail, None, flow.name)
+
+    def read_in_flow(self, turn: AssistantTurn) -> Understanding:
+        """A message that picks items of the open flow's order ("2 sokken dan") is that flow's
+        request, whatever else it reads like (a number of socks is no double charge): so the
+        policy decides on it as such."""
+        u, active = turn.understanding, turn.memory.flow
+        if active is None or active.name not in self.flows or u.intent in ("affirm", "deny"):
+            return u
+        if not self._picks(turn, active):
+            return u
+        intent = min(self.flows[active.name].intents)
+        return dataclasses.replace(u, intent=intent, confidence=max(u.confidence, 0.9))
 
     def _picks(self, turn: AssistantTurn, active: OpenFlow) -> bool:
         """Does the message pick items of the open flow's order ("alleen de hoodie")? Then it

@@ -33,7 +33,16 @@ class Replies:
     def say(self, key: str, avoid: str = "", **fields: object) -> Reply:
         """Fill the first variant that differs from `avoid` (the previous AI reply): in its text,
         and in its question, so "Shall I go ahead?" is not asked twice in the same words."""
+        return self._fill(key, avoid, 0, fields)
+
+    def rephrase(self, key: str, avoid: str = "", **fields: object) -> Reply:
+        """As :meth:`say`, trying the second variant first: a question asked again, in other
+        words (the first variant was used the first time)."""
+        return self._fill(key, avoid, 1, fields)
+
+    def _fill(self, key: str, avoid: str, start: int, fields: dict[str, object]) -> Reply:
         variants: list[str] = self._data[key]
+        variants = variants[start % len(variants) :] + variants[: start % len(variants)]
         text = ""
         asked = _question(avoid)
         for variant in variants:

@@ -11,7 +11,7 @@ import dataclasses
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from tandem.understanding.result import Slots
@@ -65,6 +65,9 @@ class OrderRecord(FlowRecord):
     confirm: bool = False
     strays: int = 0
     refused: str | None = None
+    #: a message the AI did not understand came after the question: a "yes" now is no consent
+    #: to it (the question is asked again, reworded)
+    interrupted: bool = field(default=False, kw_only=True)  # last in every subclass
 
 
 @dataclass(frozen=True, slots=True)

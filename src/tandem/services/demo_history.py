@@ -225,7 +225,7 @@ class _Player:
         with self._at(rng.uniform(0.6, 2.4)):
             unit.record_event(EventKind.DECIDED, Actor.AI, reason=decided.reason,
                               detail=decided.to_detail())  # fmt: skip
-            unit.say(Actor.AI, (HANDING if handoff else ANSWER)[language])
+            unit.say(Actor.AI, (HANDING if handoff else ANSWER)[language], answer=not handoff)
             if handoff:
                 unit.move(State.QUEUED, Actor.AI, reason or "customer_request")
 

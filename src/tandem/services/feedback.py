@@ -14,6 +14,7 @@ from tandem.domain.errors import Conflict, InvalidInput, NotFound
 from tandem.domain.nps import asks_nps
 from tandem.services.access import authorised
 from tandem.services.runtime import Runtime
+from tandem.storage.conversations import ANSWER
 from tandem.storage.db import transaction
 from tandem.storage.tables import events, messages, ratings
 
@@ -24,14 +25,14 @@ def thumb(runtime: Runtime, conversation_id: str, token: str, offset: int, up: b
         raise InvalidInput("offset must be 1 or more")
     with transaction(runtime.engine) as connection:
         unit = authorised(connection, conversation_id, token)
-        author = connection.execute(
-            select(messages.c.author).where(
+        row = connection.execute(
+            select(messages.c.author, messages.c.intent).where(
                 messages.c.conversation_id == conversation_id, messages.c.offset == offset
             )
-        ).scalar()
-        if author is None:
+        ).first()
+        if row is None:
             raise NotFound("no message with this offset in the conversation")
-        if author != Actor.AI.value:
+        if row.author != Actor.AI.value or row.intent != ANSWER:
             raise InvalidInput("offset: only the assistant's answers can get a thumb")
         unit.record_event(EventKind.THUMBS, Actor.CUSTOMER, detail={"message": offset, "up": up})
     return up

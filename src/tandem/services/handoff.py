@@ -169,6 +169,20 @@ def while_waiting(
     return AiTurn([*sent, unit.say(Actor.AI, said.text)], None, record.state)
 
 
+def the_wait(runtime: Runtime, unit: ConversationUnit, message: int) -> AiTurn:
+    """A customer waiting for a person asked how long it takes ("How long will it take?"):
+    where they stand (the queue's wait or the ticket's promise), not a delivery time. The open
+    flow stays as it was."""
+    record = unit.conversation
+    where = standing(unit.connection, record, runtime.settings.zone)
+    if where is None:  # not waiting after all: nothing to say here
+        return AiTurn([], None, record.state)
+    said = reminder(record, where, False, last_ai_text(unit.connection, record.id))
+    memory = record.memory
+    unit.remember(memory.after_turn(memory.turn, memory.flow, said.text, None, None, message))
+    return AiTurn([unit.say(Actor.AI, said.text)], None, record.state)
+
+
 def _handoff(decision: Decision, wait: int | None, promised: dt.datetime | None = None) -> Handoff:
     return Handoff(decision.reason.value, decision.rule, decision.priority.value, wait, promised)
 

@@ -162,6 +162,9 @@ def think(
     turn = AssistantTurn(
         understanding, understanding.language, customer, record.memory, today, verification, shop
     )
+    if record.state in (State.AI, State.QUEUED):  # items of the open flow's order: its request
+        understanding = runtime.assistant.read_in_flow(turn)
+        turn = dataclasses.replace(turn, understanding=understanding)
     thought = Thought(
         snapshot, message, understanding, customer, shop, turn, None, None, None, request_human
     )

@@ -31,7 +31,8 @@ from tandem.commerce.reading import TurnShop
 from tandem.domain.conversation import Actor, EventKind, State
 from tandem.domain.decided import Decided, Performed
 from tandem.domain.decision import Action, Outcome
-from tandem.domain.memory import PendingAction
+from tandem.domain.flow_records import OrderRecord
+from tandem.domain.memory import OpenFlow, PendingAction
 from tandem.domain.rollout import Draft, Gate
 from tandem.domain.turns import (
     Attempt,
@@ -51,6 +52,7 @@ from tandem.services.handoff import (
     Known,
     email_left,
     hand_over,
+    the_wait,
     while_waiting,
 )
 from tandem.services.runtime import Runtime
@@ -64,6 +66,7 @@ from tandem.services.thinking import (
     verifying,
     waiting,
 )
+from tandem.services.waiting import asks_about_the_wait
 from tandem.storage.conversations import ConversationUnit, MessageRecord, find_conversation
 from tandem.storage.db import reading, transaction
 from tandem.storage.unanswered import is_handled, mark_handled, mark_handled_through
@@ -204,12 +207,13 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
             _store_draft(unit, thought, thought.answer)
         return _Written(AiTurn([], None, record.state), None, thought)
     if record.state is State.QUEUED:
-        named = u.slots.order_ids
-        if named:  # an order given while waiting goes on the card
-            note_order(unit, thought.message.offset, named, thought.customer, thought.shop.loaded())
         noted = email_left(runtime, unit, thought)
         if noted is not None:
             return _Written(noted, None, thought)
+        if asks_about_the_wait(u.text):  # "how long will it take?": the wait, not a delivery
+            told = the_wait(runtime, unit, thought.message.offset)
+            if told.replies:
+                return _Written(told, None, thought)
     snapshot = thought.snapshot  # current: the conversation is as it was (checked above)
     around = thought.around(runtime, snapshot.agents_online, snapshot.waiting)
     policy = snapshot.policy
@@ -235,6 +239,9 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     shown = answer if turn.shows_answer else None  # never a question in a hand-over turn
     if answer is not None and shown is None:
         flow = None  # the question was withheld: no answer to it will come
+    if turn.decision.action is Action.CLARIFY and flow is not None and awaits_confirmation(flow):
+        flow = _interrupted(flow)  # not understood: a later "yes" is no consent, the question
+        # comes again
     said = _said(shown)
     order_id = thought.order.id if thought.order else None
     offset = thought.message.offset
@@ -242,8 +249,13 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     unit.remember(memory)
     unit.set(policy_version=turn.decision.policy_version)
     _record_decision(unit, thought, answer, turn)
-    sent = [unit.say(Actor.AI, reply.text) for reply in _shown(shown)]
+    answers = shown is not None and shown.outcome in REWORDABLE  # a question gets no thumb
+    sent = [unit.say(Actor.AI, reply.text, answer=answers) for reply in _shown(shown)]
     if record.state is State.QUEUED:  # waiting for a person: the AI helps, the place is kept
+        named = u.slots.order_ids
+        if named and not sent:  # an order given for the person goes on the card (one the AI
+            # answered about itself is not what the hand-over is about)
+            note_order(unit, thought.message.offset, named, thought.customer, thought.shop.loaded())
         first = record.memory.turn.last_outcome is TurnOutcome.HANDED_OVER
         if draft is not None:
             _store_draft(unit, thought, draft)
@@ -252,6 +264,16 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     if draft is not None:
         _store_draft(unit, thought, draft)
     return _Written(acted, pending, thought)
+
+
+def awaits_confirmation(flow: OpenFlow | None) -> bool:
+    """Is the open flow waiting for a yes to a change it proposed?"""
+    return flow is not None and isinstance(flow.record, OrderRecord) and flow.record.confirm
+
+
+def _interrupted(flow: OpenFlow) -> OpenFlow:
+    assert isinstance(flow.record, OrderRecord)
+    return dataclasses.replace(flow, record=dataclasses.replace(flow.record, interrupted=True))
 
 
 def _gated(turn: Turn, gate: Gate, memory: TurnMemory) -> Turn:
@@ -389,7 +411,9 @@ def _act(
     text = replies(thought.understanding.language)
     if decision.action is Action.CLARIFY:
         # A question the shop does not handle gets an honest "not here", not "say it again".
-        key = "out_of_scope" if thought.understanding.unrelated else "clarify"
+        confirming = awaits_confirmation(thought.snapshot.record.memory.flow)
+        unrelated = thought.understanding.unrelated
+        key = "clarify_unchanged" if confirming else "out_of_scope" if unrelated else "clarify"
         sent.append(unit.say(Actor.AI, text.say(key).text))
     elif turn.memory.last_outcome is TurnOutcome.OFFERED and pending is None:
         sent.append(unit.say(Actor.AI, text.say("offer_human").text))
@@ -463,7 +487,8 @@ def _record_performed(
     if unit.conversation.state not in (State.AI, State.QUEUED):  # a person took over: they see it
         unit.remember(memory.after_action(None))
         return AiTurn([], None, unit.conversation.state)
-    sent = [unit.say(Actor.AI, reply.text) for reply in answer.replies]
+    answers = answer.outcome in REWORDABLE
+    sent = [unit.say(Actor.AI, reply.text, answer=answers) for reply in answer.replies]
     said = sent[-1].text if sent else None
     if ok:
         if pending.offer_human and unit.conversation.state is State.AI:

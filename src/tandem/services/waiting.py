@@ -8,6 +8,7 @@ for an answer by its promised time and never lengthens anyone's wait.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -95,3 +96,26 @@ def reminder(record: ConversationRecord, where: Standing, still: bool, avoid: st
     if minutes:
         return text.say(f"{prefix}_wait", avoid, minutes=minutes)
     return text.say(prefix, avoid)
+
+
+#: "How long will it take?" while waiting for a person: the wait, not a delivery time. A
+#: question about how long, or when someone comes, that names no other subject.
+_HOW_LONG = re.compile(
+    r"\b(how\s+long|how\s+much\s+longer|how\s+many\s+minutes|when\s+will\s+(someone|somebody|"
+    r"anyone|a\s+person|an?\s+(agent|colleague|human))|is\s+(anyone|someone|somebody)\s+(there|coming)"
+    r"|still\s+waiting|hoe\s*lang|hoeveel\s+minuten|wanneer\s+(komt|krijg\s+ik)\s+(er\s+)?"
+    r"(iemand|een\s+(medewerker|collega|mens)|antwoord)|is\s+er\s+al\s+iemand|nog\s+steeds\s+aan\s+het"
+    r"\s+wachten|duurt\s+het\s+nog)\b",
+    re.IGNORECASE,
+)
+_OTHER_SUBJECT = re.compile(
+    r"\b(deliver\w*|shipp?\w*|parcel|package|post|refund\w*|return\w*|warrant\w*|exchange\w*|"
+    r"order\w*|bezorg\w*|lever\w*|verzend\w*|verzonden|pakket\w*|bestelling\w*|retour\w*|"
+    r"terugbetal\w*|geld|garantie|ruil\w*|td-?\d+)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_the_wait(text: str) -> bool:
+    """Does a message sent while waiting for a person ask how long the wait is?"""
+    return bool(_HOW_LONG.search(text)) and not _OTHER_SUBJECT.search(text)

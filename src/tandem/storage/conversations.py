@@ -77,6 +77,11 @@ class MessageRecord:
     author_name: str | None
     text: str
     created_at: dt.datetime
+    answer: bool = False  # an AI answer (it may get a thumb), not a notice
+
+
+#: The `intent` column of an AI message that answers the customer (null on its notices).
+ANSWER = "answer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +199,10 @@ class ConversationUnit:
         agent_id: AgentId | None = None,
         understanding: Understanding | None = None,
         client_message_id: str | None = None,
+        answer: bool = False,
     ) -> MessageRecord:
+        """Store a message; `answer`: an AI message that answers the customer (it may get a
+        thumb), as opposed to a notice (a hand-over, a reminder, a request to rephrase)."""
         offset = self.conversation.message_count + 1
         moment = now()
         values: dict[str, Any] = {
@@ -206,6 +214,8 @@ class ConversationUnit:
             "created_at": moment,
             "client_message_id": client_message_id,
         }
+        if answer and author is Actor.AI:
+            values["intent"] = ANSWER
         if understanding is not None:
             values |= {
                 "language": understanding.language,
@@ -218,7 +228,9 @@ class ConversationUnit:
         ).scalar_one()
         self._update(message_count=offset)
         name = agent_name(self.connection, agent_id) if agent_id else None
-        return MessageRecord(message_id, offset, author, name, text, moment)
+        return MessageRecord(
+            message_id, offset, author, name, text, moment, answer and author is Actor.AI
+        )
 
     def note_understanding(self, message: MessageRecord, understanding: Understanding) -> None:
         """Store what understanding made of a message that was stored before it was read."""
@@ -381,6 +393,7 @@ def to_message(row: Row[Any]) -> MessageRecord:
         m["agent_name"],
         m["text"],
         as_utc(m["created_at"]) or now(),
+        m["author"] == Actor.AI.value and m["intent"] == ANSWER,
     )
 
 

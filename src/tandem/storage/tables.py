@@ -71,7 +71,8 @@ messages = Table(
     Column("agent_id", String(36), ForeignKey("agents.id")),
     Column("text", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    # What understanding made of a customer's message (null for other authors).
+    # What understanding made of a customer's message (null for other authors; an AI message
+    # that answers the customer, rather than a notice, has intent "answer").
     Column("language", String(8)),
     Column("intent", String(48)),
     Column("confidence", Float),

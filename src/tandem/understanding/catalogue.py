@@ -67,6 +67,10 @@ class LanguageCatalogue:
     dates: DateWords
     frustration: FrustrationCues
     corrections: tuple[str, ...] = ()  # "no wait": what follows replaces what came before
+    #: words that make a short message a follow-up of the question before it ("and how much
+    #: does it cost?"): openers start it, pointers refer back
+    follow_up_openers: tuple[str, ...] = ()
+    follow_up_pointers: tuple[str, ...] = ()
 
     def examples(self) -> list[tuple[str, str]]:
         """(text, intent) pairs."""
@@ -108,6 +112,7 @@ def _parse(language: Language, data: Any) -> LanguageCatalogue:
     dates, cues = data["dates"], data["frustration"]
     date_lists = {key: _texts(dates[key]) for key in _DATE_LISTS}
     numbers = {str(word): int(n) for word, n in dates["number_words"].items()}
+    follow = data.get("follow_ups")
     return LanguageCatalogue(
         language=language,
         intents=intents,
@@ -115,6 +120,8 @@ def _parse(language: Language, data: Any) -> LanguageCatalogue:
         dates=DateWords(**date_lists, number_words=numbers),
         frustration=FrustrationCues(**{key: _texts(cues[key]) for key in _CUE_LISTS}),
         corrections=_texts(data["corrections"]) if "corrections" in data else (),
+        follow_up_openers=_texts(follow["openers"]) if follow else (),
+        follow_up_pointers=_texts(follow["pointers"]) if follow else (),
     )
 
 

@@ -5,7 +5,7 @@ words that occur in only one language's catalogue examples ("hallo", "bestelling
 A conversation switches language only on a message of at least three words that is clearly in
 another language and uses at least two words known only in it; "ok", "hallo", "thanks" or
 gibberish ("asdkj qwpoe zmxnc", which the n-gram model may call Dutch) never switch it. A first
-message without such words keeps the language the widget asked for.
+message without such words keeps the language the widget asked for; one with them sets it.
 """
 
 from __future__ import annotations
@@ -61,14 +61,16 @@ class LanguageDetector:
         total = sum(exp.values())
         return {lang: value / total for lang, value in exp.items()}
 
-    def detect(self, text: str, current: Language | None) -> Language:
-        """The language to use for this message given the conversation's language so far."""
+    def detect(self, text: str, current: Language | None, first: bool = False) -> Language:
+        """The language to use for this message given the conversation's language so far;
+        `first`: the customer's first message, which sets it when it is clearly in one (the
+        widget's language, or the default one, was only a guess until then)."""
         probabilities = self.probabilities(text)
         best = max(probabilities, key=lambda lang: probabilities[lang])
         hints = sum(token in self._hints[best] for token in words(text))
-        if current is None:
+        if current is None or first:
             clear = probabilities[best] >= FIRST_MESSAGE_PROBABILITY and hints > 0
-            return best if clear else DEFAULT_LANGUAGE
+            return best if clear else current or DEFAULT_LANGUAGE
         if len(words(text)) < MIN_WORDS_TO_SWITCH or hints < MIN_HINTS_TO_SWITCH:
             return current
         return best if probabilities[best] >= SWITCH_PROBABILITY else current

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sklearn
 
+from tandem.types import Language
 from tandem.understanding.catalogue import (
     CATALOGUE_DIR,
     OUT_OF_SCOPE,
@@ -27,7 +28,7 @@ from tandem.understanding.embeddings import embed
 from tandem.understanding.frustration import FrustrationScorer, trend
 from tandem.understanding.intents import IntentClassifier, IntentPrediction
 from tandem.understanding.language import LanguageDetector
-from tandem.understanding.result import Context, Understanding
+from tandem.understanding.result import Context, Slots, Understanding
 from tandem.understanding.slots import SlotExtractor
 
 MODEL_FILE = "understanding.pickle"
@@ -61,12 +62,21 @@ class Understander:
         self.understand("warm-up", Context())  # load the encoder now, not on the first customer
 
     def understand(self, text: str, context: Context) -> Understanding:
-        language = self._language.detect(text, context.language)
+        first = not context.previous_customer_texts  # the customer's first message
+        language = self._language.detect(text, context.language, first)
         words = self._slots.mask(self.last_request(text))
+        follows = ""
+        slots = self._slots.extract(text, context)
         if any(character.isalpha() for character in words):
             vector = embed([words])
             prediction = self.intents.predict([words], vector)[0]
             frustration = self._frustration.score(text, vector, context.previous_customer_texts)
+            earlier = self._followed(text, language, prediction, context, slots)
+            if earlier is not None:
+                joined = self._slots.mask(f"{earlier} {words}")
+                again = self.intents.predict([joined], embed([joined]))[0]
+                if not again.out_of_scope and again.confidence >= FOLLOW_UP_BELOW:
+                    prediction, follows = again, earlier
         else:  # only details ("SW1A 1AA", an email address): no request, no feeling of its own
             prediction, frustration = DETAILS_ONLY, 0.0
         return Understanding(
@@ -78,11 +88,38 @@ class Understander:
             runner_up_confidence=prediction.runner_up_confidence,
             out_of_scope=prediction.out_of_scope,
             frustration=frustration,
-            slots=self._slots.extract(text, context),
+            slots=slots,
             frustration_trend=trend([*context.previous_frustration, frustration]),
             language_switched=context.language is not None and language != context.language,
             unrelated=prediction.unrelated,
+            follows=follows,
+            repeated=_plain(text) in {_plain(t) for t in context.previous_customer_texts},
         )
+
+    def _followed(
+        self,
+        text: str,
+        language: Language,
+        prediction: IntentPrediction,
+        context: Context,
+        slots: Slots,
+    ) -> str | None:
+        """The earlier question a short, unclear message follows up ("and how much does it
+        cost?" after a delivery question), or None when it stands on its own."""
+        if not context.previous_customer_texts:
+            return None
+        if not prediction.out_of_scope and prediction.confidence >= FOLLOW_UP_BELOW:
+            return None
+        words = re.findall(r"[^\W\d_]+", text.lower())
+        if not words or len(words) > FOLLOW_UP_WORDS or slots.order_ids:
+            return None
+        found = self.catalogue.languages.get(language)
+        if found is None:
+            return None
+        spaced = " ".join(words)
+        opens = any(spaced == o or spaced.startswith(f"{o} ") for o in found.follow_up_openers)
+        points = any(word in found.follow_up_pointers for word in words)
+        return context.previous_customer_texts[-1] if opens or points else None
 
     def last_request(self, text: str) -> str:
         """The part of `text` after its last self-correction ("cancel it, no wait, return it"
@@ -94,6 +131,15 @@ class Understander:
         rest = parts[-1] if len(parts) > 1 else ""
         return rest if len(re.findall(r"[^\W\d_]{2,}", rest)) >= _CORRECTED_WORDS else text
 
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+#: A message this unsure of its own intent, of at most this many words, may follow up the
+#: question before it; read together, they must be at least this sure.
+FOLLOW_UP_BELOW = 0.6
+FOLLOW_UP_WORDS = 8
 
 #: Words a correction must be followed by to replace what came before it.
 _CORRECTED_WORDS = 2

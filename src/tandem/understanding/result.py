@@ -35,6 +35,15 @@ class Understanding:
     frustration_trend: float = 0.0  # slope of the conversation's recent frustration, -1..1
     language_switched: bool = False  # this message changed the conversation's language
     unrelated: bool = False  # out of scope because it asks what the shop does not handle
+    #: the earlier question this message follows up ("and how much does it cost?"), whose
+    #: intent it was read with; "" when it stands on its own
+    follows: str = ""
+    repeated: bool = False  # the customer sent this very text before in the conversation
+
+    @property
+    def question(self) -> str:
+        """The question to look up: the message, with the one it follows up."""
+        return f"{self.follows} {self.text}" if self.follows else self.text
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,6 +81,10 @@ class Message(BaseModel):
     author_name: str | None
     text: str
     created_at: dt.datetime
+    answer: bool = Field(
+        default=False,
+        description="An AI answer the customer may rate with a thumb (notices cannot be).",
+    )
 
 
 class HandoffOut(BaseModel):
@@ -246,6 +250,7 @@ def message_out(message: MessageRecord) -> Message:
         author_name=message.author_name,
         text=message.text,
         created_at=message.created_at,
+        answer=message.answer,
     )
 
 

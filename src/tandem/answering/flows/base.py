@@ -133,6 +133,11 @@ def pick_order(turn: FlowTurn, wanted: frozenset[str]) -> Order | Plan:
     fitting = [order for order in orders if order.status.value in wanted] or orders
     if len(fitting) == 1:
         return fitting[0]
+    products = set(turn.understanding.slots.product_refs)
+    if products:  # "de regenjas": the one order holding the product named
+        holding = [o for o in orders if products & {line.product_id for line in o.lines}]
+        if len(holding) == 1:
+            return holding[0]
     return Plan(
         (turn.replies.say("order_pick", orders=recent_orders(fitting)),),
         Outcome.ASKED,

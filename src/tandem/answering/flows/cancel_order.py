@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tandem.answering.flows.base import FlowTurn, Outcome, Plan, order_items
-from tandem.answering.flows.confirm import ask_confirmation, confirmation, open_order, refused
+from tandem.answering.flows.confirm import (
+    ask_confirmation,
+    confirmation,
+    open_order,
+    refused,
+)
 from tandem.answering.flows.money import money
 from tandem.commerce.actions import CancelOrder, Done, ShopAction
 from tandem.commerce.model import Order, OrderStatus, RefundStatus
@@ -66,9 +71,14 @@ class CancelOrderFlow:
         say, date = turn.replies.say, turn.replies.date
         if refunds and refunds[0].status is not RefundStatus.PAID and done.order is not None:
             total = sum((refund.amount for refund in refunds), Decimal(0))
+            # Charged twice: every payment comes back, said as such (never a bare amount of
+            # twice the order's total)
+            twice = len(refunds) > 1 and total > done.order.total
             reply = say(
-                "cancel_done_refund",
+                "cancel_done_refund_payments" if twice else "cancel_done_refund",
                 order_id=order_id,
+                count=len(refunds),
+                each=money(turn.replies, refunds[0].amount, done.order.currency),
                 amount=money(turn.replies, total, done.order.currency),
                 method=turn.replies.phrase("payment_method", refunds[0].method),
                 expected_on=date(max(r.expected_at for r in refunds)),

@@ -79,21 +79,23 @@ def ask_confirmation(turn: FlowTurn, key: str, record: OrderRecord, **fields: ob
     The change is the plan's detail, so asking about other items is another question, and
     asking about the same change again (`record` already asked) is marked as such: the first
     time it is reworded, a second time is the same answer twice (the policy hands over)."""
-    reply = turn.replies.say(key, avoid=turn.previous_reply, **fields)
+    again = record.confirm  # asked before: in other words
+    say = turn.replies.rephrase if again else turn.replies.say
+    reply = say(key, avoid=turn.previous_reply, **fields)
     detail = {name: str(value) for name, value in fields.items()}
-    if record.confirm:
+    if again:
         detail["asked"] = "again"
-    return Plan(
-        (reply,), Outcome.ASKED, dataclasses.replace(record, confirm=True, strays=0), detail
-    )
+    kept = dataclasses.replace(record, confirm=True, strays=0, interrupted=False)
+    return Plan((reply,), Outcome.ASKED, kept, detail)
 
 
 def confirmation(
     turn: FlowTurn, record: OrderRecord, perform: Callable[[], Plan], ask_again: Callable[[], Plan]
 ) -> Plan:
-    """The plan for an answer to a pending confirmation: yes proposes the action."""
+    """The plan for an answer to a pending confirmation: yes proposes the action, unless a
+    message the AI did not understand came in between (then it asks again)."""
     answer = answer_of(turn)
-    if answer is Answer.YES:
+    if answer is Answer.YES and not record.interrupted:
         return perform()
     if answer is Answer.NO:
         return declined(turn)

@@ -7,7 +7,8 @@ that word ("2 pairs of socks", "twee sokken") is the quantity.
 
 A line can also be named to leave it out: after a negation in the same clause ("not the socks",
 "niet de sokken", "everything except the socks", "behalve de sokken", "zonder de sokken"), or
-directly followed by one ("de sokken niet"). :func:`selected` turns what was named into a
+directly followed by one ("de sokken niet"); so can an item the customer keeps ("I'll keep the
+hoodie", "de hoodie houd ik"). :func:`selected` turns what was named into a
 selection: the lines named to keep ("only the hoodie" = just the hoodie), else everything left
 but the lines left out; "all"/"alles"/"both"/"allebei" asks for everything left.
 """
@@ -50,7 +51,7 @@ _FILLER = frozenset({"pairs", "pair", "paar", "set", "cm", "and", "the", "van", 
 #: "zonder de mok en de sokken"); any other word in between ends the list ("not happy with").
 _NOT_BEFORE = frozenset(
     {"not", "except", "excluding", "without", "dont", "niet", "behalve", "zonder", "uitgezonderd",
-     "geen", "besides"}
+     "geen", "besides", "keep", "keeping", "houd", "hou", "behoud"}
 )  # fmt: skip
 #: Words a list of items may have between them ("the mug and 2 pairs of the socks").
 _LISTING = frozenset(
@@ -58,7 +59,7 @@ _LISTING = frozenset(
      "pair", "pairs", "paar", "van"}
 )  # fmt: skip
 #: Words that, directly after an item, leave it out ("de sokken niet").
-_NOT_AFTER = frozenset({"not", "niet"})
+_NOT_AFTER = frozenset({"not", "niet", "houd", "hou", "houden", "keep", "blijft", "stays"})
 #: Words that ask for everything left ("all of it", "alles", "allebei", "both").
 _ALL = frozenset(
     {"all", "everything", "both", "alles", "allebei", "beide", "allemaal", "whole", "hele"}

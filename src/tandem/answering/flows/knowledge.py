@@ -5,6 +5,7 @@ customer's own order."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from tandem.answering.flows.base import FlowTurn, Outcome, Plan
@@ -17,7 +18,7 @@ MIN_SCORE = 0.75
 MIN_SIMILARITY = 0.2
 #: An article about the message's topic (the intent model is sure of the topic) needs less:
 #: a passage that covers several cases in one paragraph reads less like the short question.
-MIN_ON_TOPIC_SIMILARITY = 0.1
+MIN_ON_TOPIC_SIMILARITY = 0.05
 #: Questions for the help centre: its topics, and general questions about policies.
 HELP_CENTRE_INTENTS = (
     "delivery_time", "warranty", "opening_hours", "invoice",
@@ -38,19 +39,26 @@ class KnowledgeFlow:
 
     def step(self, turn: FlowTurn) -> Plan:
         u = turn.understanding
-        hit = best_hit(self.knowledge.search(u.text, turn.replies.language, CANDIDATES), u.intent)
+        hits = self.knowledge.search(u.question, turn.replies.language, CANDIDATES)
+        hit = best_hit(hits, u.intent)
         if hit is None:
             return Plan((), Outcome.NOT_UNDERSTOOD, detail={"intent": u.intent})
         link = checked_link(self.knowledge, turn.replies.language, hit.article.slug)
-        fields = {"passage": quote(hit.passage), "title": hit.article.title}
+        # Another question ("and how much does it cost?") that the passage just quoted answers:
+        # the part of it that does, said as such; the same question again is the same answer.
+        again = not u.repeated and quote(hit.passage) in turn.previous_reply
+        passage = focus(hit.passage, u.text) if again else quote(hit.passage)
+        fields = {"passage": passage, "title": hit.article.title}
+        key = "knowledge_again" if again else "knowledge_answer"
         reply = (
-            turn.replies.say("knowledge_answer", avoid=turn.previous_reply, link=link, **fields)
+            turn.replies.say(key, avoid=turn.previous_reply, link=link, **fields)
             if link
             else turn.replies.say("knowledge_answer_unlinked", avoid=turn.previous_reply, **fields)
         )
         # Which passage: two questions answered from one article are two different answers.
-        passage = hit.article.passages.index(hit.passage) + 1
-        return Plan((reply,), Outcome.ANSWERED, detail={"article": f"{hit.article.id}#{passage}"})
+        number = hit.article.passages.index(hit.passage) + 1
+        detail = {"article": f"{hit.article.id}#{number}"} | ({"follow_up": "yes"} if again else {})
+        return Plan((reply,), Outcome.ANSWERED, detail=detail)
 
 
 def best_hit(hits: list[KnowledgeHit], intent: str) -> KnowledgeHit | None:
@@ -64,6 +72,26 @@ def best_hit(hits: list[KnowledgeHit], intent: str) -> KnowledgeHit | None:
     if hits and hits[0].similarity >= MIN_SIMILARITY and hits[0].score >= MIN_SCORE:
         return hits[0]
     return None
+
+
+#: A question about money, and the sentences of a passage that give amounts.
+_MONEY_QUESTION = re.compile(
+    r"\b(cost\w*|price\w*|how\s+much|fee\w*|charge\w*|free|kost\w*|prijs\w*|hoeveel|gratis|"
+    r"betal\w*)\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(r"[€£$]\s?\d|\d+[.,]\d{2}")
+
+
+def focus(passage: str, question: str) -> str:
+    """The sentences of `passage` that answer a follow-up about money (those with amounts),
+    else the quoted passage."""
+    if _MONEY_QUESTION.search(question):
+        sentences = re.split(r"(?<=[.!?])\s+", passage)
+        priced = [sentence for sentence in sentences if _AMOUNT.search(sentence)]
+        if priced:
+            return quote(" ".join(priced))
+    return quote(passage)
 
 
 def quote(passage: str) -> str:

@@ -61,6 +61,16 @@ class ReturnItemFlow:
     def _blocked(turn: FlowTurn, order: Order) -> Plan | None:
         if order.status is OrderStatus.DELIVERED and order.delivered_at:
             days = (turn.today - order.delivered_at.date()).days
+            if days > RETURN_WINDOW_DAYS and not _named(turn, order):
+                return refused(  # an order the customer never named: explain, no hand-over
+                    turn,
+                    ReturnRecord,
+                    "return_window_closed_unnamed",
+                    order.id,
+                    "return_window_closed",
+                    delivered_on=turn.replies.date(order.delivered_at.date()),
+                    days=str(RETURN_WINDOW_DAYS),
+                )
             if days > RETURN_WINDOW_DAYS:
                 return business_rule(
                     turn,
@@ -154,3 +164,9 @@ def _amount(order: Order, selection: Selection) -> Decimal:
     return sum(
         (line.unit_price * selection.get(line.variant_id, 0) for line in order.lines), Decimal(0)
     )
+
+
+def _named(turn: FlowTurn, order: Order) -> bool:
+    """Did the customer name this order (now, or earlier in the flow)?"""
+    kept = turn.record.order_id if turn.record else None
+    return order.id in turn.understanding.slots.order_ids or order.id == kept

@@ -412,7 +412,7 @@
       if (time) meta.appendChild(el("time", "tw-time", time));
       row.appendChild(meta);
       row.appendChild(bubble(m.text));
-      if (m.author === "ai" && m.offset > 1) row.appendChild(thumbs(m.offset));
+      if (m.author === "ai" && m.answer) row.appendChild(thumbs(m.offset)); // answers only
     }
     // Keep offset order even when the stream and a POST answer race each other.
     var after = null;
@@ -463,7 +463,8 @@
 
   // ---- feedback ----------------------------------------------------------------------------
 
-  // Thumbs up/down under each AI answer (not the greeting); a second click changes it.
+  // Thumbs up/down under each AI answer (never a notice or the greeting); a second click
+  // changes it.
   function thumbs(offset) {
     var box = el("div", "tw-thumbs");
     box.appendChild(el("span", "tw-thumbs-q", t("helpful")));
