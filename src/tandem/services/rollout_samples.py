@@ -38,9 +38,12 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 def read(
-    connection: Connection, since: Mapping[str, dt.datetime]
+    connection: Connection, since: Mapping[str, dt.datetime], window: dt.datetime
 ) -> dict[tuple[str, bool], GroupSamples]:
-    """Per (topic, baseline?) the samples of conversations opened since the topic's `since`."""
+    """Per (topic, baseline?) the samples: the AI group's conversations opened since the
+    topic's `since` (its current step), the people's since `window` (people's quality does not
+    depend on the AI's step, so a topic `on` is judged against the people who answered it
+    while it was `off`, in `shadow` or a pilot's control group)."""
     if not since:
         return {}
     m = conversation_metrics.c
@@ -69,7 +72,12 @@ def read(
         func.coalesce(func.sum(m.csat * m.csat), 0),
         *(func.coalesce(func.sum(flag), 0) for flag in binary.values()),
     ]
-    in_step = or_(*(and_(m.topic == t, m.created_at >= start) for t, start in since.items()))
+    in_step = or_(
+        *(
+            and_(m.topic == t, or_(m.created_at >= start, and_(baseline, m.created_at >= window)))
+            for t, start in since.items()
+        )
+    )
     query = (
         select(m.topic, baseline.label("baseline"), *columns)
         .where(in_step)
