@@ -55,7 +55,8 @@ def history(
                     handoff_reason=reason, csat=score, thumbs_up=0,
                     thumbs_down=int(i < thumbs_down * len(csat)),
                     human_seconds=0.0, ai_answer_seconds=1.0, ai_answers=1,
-                    recontacted=i < back * len(csat), source_updated_at=moment,
+                    recontacted=i < back * len(csat), complained=i < complaints * len(csat),
+                    source_updated_at=moment,
                 )
             )  # fmt: skip
 
