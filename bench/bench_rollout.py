@@ -30,7 +30,7 @@ from tandem.domain.rollout_guard import METRICS, Sample, check
 from tandem.services.rollout_evaluation import evaluate
 from tandem.storage.db import make_engine, transaction
 from tandem.storage.migrate import upgrade
-from tandem.storage.tables import conversation_metrics, conversations, messages
+from tandem.storage.tables import conversation_metrics, conversations
 
 SCORES = np.arange(1, 6)
 BASE_CSAT = np.array([0.03, 0.04, 0.08, 0.35, 0.50])  # mean 4.25
@@ -105,7 +105,7 @@ def scenario(rng: np.random.Generator, name: str, truth: Truth, runs: int, lengt
 
 def stored(engine: Engine, count: int, rng: np.random.Generator) -> None:
     """`count` conversation summaries over the rollable topics in the last 28 days, a third of
-    them answered by people because of the roll-out, 3% with a complaint message."""
+    them answered by people because of the roll-out, 3% with a complaint."""
     moment = dt.datetime.now(dt.UTC)
     topics = list(ROLLOUT_TOPICS)
     with transaction(engine) as connection:
@@ -132,20 +132,11 @@ def stored(engine: Engine, count: int, rng: np.random.Generator) -> None:
                  "handoff_reason": "rollout_pilot_control" if people[k] else None,
                  "thumbs_up": 0, "thumbs_down": int(rng.random() < 0.04), "human_seconds": 0.0,
                  "ai_answer_seconds": 1.0, "ai_answers": 1,
-                 "recontacted": bool(rng.random() < 0.15), "source_updated_at": t}
+                 "recontacted": bool(rng.random() < 0.15),
+                 "complained": bool(rng.random() < 0.03), "source_updated_at": t}
                 for k, (c, t) in enumerate(zip(ids, at, strict=True))
             ]  # fmt: skip
             connection.execute(insert(conversation_metrics), rows)
-            complained = [c for c in ids if rng.random() < 0.03]
-            if complained:
-                connection.execute(
-                    insert(messages),
-                    [
-                        {"conversation_id": c, "offset": 0, "author": "customer", "text": "!",
-                         "created_at": moment, "intent": "complaint"}
-                        for c in complained
-                    ],
-                )  # fmt: skip
 
 
 def timed_evaluation(url: str, rng: np.random.Generator, count: int) -> float:

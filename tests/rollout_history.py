@@ -4,6 +4,7 @@ written straight into the per-conversation summaries (``conversation_metrics``).
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import uuid
 
@@ -23,11 +24,13 @@ def history(
     thumbs_down: float = 0.0,
     complaints: float = 0.0,
     unresolved: float = 0.0,
+    at: dt.datetime | None = None,
 ) -> None:
     """Closed conversations of `topic` with these CSAT answers; the first shares `back`
     re-contacted, `thumbs_down` with a thumbs down, `complaints` with a customer message
-    understood as a complaint, `unresolved` unresolved (not an honest resolution)."""
-    moment = now()
+    understood as a complaint, `unresolved` unresolved (not an honest resolution); opened `at`
+    (default: now)."""
+    moment = at or now()
     with transaction(engine) as connection:
         for i, score in enumerate(csat):
             cid = str(uuid.uuid4())
@@ -52,7 +55,8 @@ def history(
                     handoff_reason=reason, csat=score, thumbs_up=0,
                     thumbs_down=int(i < thumbs_down * len(csat)),
                     human_seconds=0.0, ai_answer_seconds=1.0, ai_answers=1,
-                    recontacted=i < back * len(csat), source_updated_at=moment,
+                    recontacted=i < back * len(csat), complained=i < complaints * len(csat),
+                    source_updated_at=moment,
                 )
             )  # fmt: skip
 

@@ -245,3 +245,10 @@ def test_that_no_conversations_give_no_rates_rather_than_zeroes() -> None:
     f = figures([], COSTS)
     assert f.conversations == 0 and f.resolution["honest_rate"] is None
     assert f.csat_average is None and f.nps_score is None and f.cost_per_resolution is None
+
+
+def test_that_a_customer_message_understood_as_a_complaint_marks_the_summary() -> None:
+    angry = Said(2, "customer", at(1), 0.7, "complaint")
+    calm = Said(2, "customer", at(1), 0.1, "where_is_my_order")
+    assert summarise(history([], [GREETING, angry])).complained
+    assert not summarise(history([], [GREETING, calm])).complained

@@ -3,6 +3,7 @@ holds it where the AI and the people are equal; promotion is never automatic."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import threading
 from typing import Any
@@ -24,6 +25,7 @@ from tandem.services.demo_agents import ensure_demo_agents
 from tandem.services.jobs import periodic_jobs, run_job
 from tandem.services.rollout_evaluation import evaluate
 from tandem.services.runtime import Runtime
+from tandem.storage.conversations import now, written_at
 from tandem.storage.db import reading
 
 
@@ -209,3 +211,21 @@ def test_that_a_step_back_leaves_a_topic_a_lead_changed_meanwhile_alone(engine: 
         expected=Setting(Mode.ON),
     )  # fmt: skip
     assert made == [] and rollout.modes(engine).of("refunds") == Setting(Mode.OFF)
+
+
+def test_that_a_topic_turned_on_is_judged_against_the_people_who_answered_it_before(
+    engine: Engine,
+) -> None:
+    days = [now() - dt.timedelta(days=d) for d in (3, 2, 1)]
+    with written_at(days[0]):
+        rollout.change(engine, ["refunds"], Setting(Mode.SHADOW), "people first", None)
+    history(engine, "refunds", "rollout_shadow", GOOD, back=0.10, at=days[1])
+    with written_at(days[2]):
+        rollout.change(engine, ["refunds"], Setting(Mode.ON), "shadow looked fine", None)
+    history(engine, "refunds", None, WORSE, back=0.35)  # the AI's step, since yesterday
+    [refunds] = [r for r in evaluate(engine)[0] if r.topic == "refunds"]
+    assert (refunds.ai, refunds.people, refunds.verdict) == (90, 90, "step back to pilot 50%")
+    assert refunds.since == days[2]
+    assert rollout.modes(engine).of("refunds") == Setting(Mode.PILOT, 50)
+    [again] = [r for r in evaluate(engine)[0] if r.topic == "refunds"]
+    assert (again.ai, again.people, again.verdict) == (0, 90, "hold")  # the new step, afresh

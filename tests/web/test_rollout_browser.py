@@ -84,6 +84,9 @@ def test_that_a_lead_reads_each_topic_against_people_and_why_one_stepped_back(
     page = signed_in(browser, generated, 1280)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.reload()  # from the start, listening: no script error, no CSP violation (the bars)
+    expect(page.locator("#topic-exchanges .bar-span").first).to_be_visible()
     exchanges = page.locator("#topic-exchanges")
     expect(exchanges.locator(".mode")).to_have_text("pilot 50%")
     expect(exchanges.locator(".sample")).to_contain_text("AI 90 conversations · people 90")

@@ -92,10 +92,9 @@ def _stat(statistic: float) -> str:
 
 
 def _fmt(metric: Metric, value: float, signed: bool = True) -> str:
-    sign = "+" if signed else ""
-    if metric.share:
-        return f"{value * 100:{sign}.1f}%"
-    return f"{value:{sign}.2f}"
+    if metric.share:  # a share in percent; a difference of shares in percentage points
+        return f"{value * 100:+.1f} pts" if signed else f"{value * 100:.1f}%"
+    return f"{value:+.2f}" if signed else f"{value:.2f}"
 
 
 #: The least spread assumed of one CSAT answer: a group whose few answers happen to agree is

@@ -71,7 +71,7 @@ def evaluate(
         )
         start = moment - WINDOW
         since = {t: max(start, as_utc(changed.get(t)) or start) for t in ROLLOUT_TOPICS}
-        found = rollout_samples.read(connection, since)
+        found = rollout_samples.read(connection, since, start)
         queue = rollout_samples.queue_per_hour(connection, moment - QUEUE_PERIOD, moment)
     modes = rollout.modes(engine)
     drafts = _drafts(engine)

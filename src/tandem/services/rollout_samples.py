@@ -12,7 +12,7 @@ The five metrics, defined alike for both groups so they can be compared:
 - re-contact: a closed conversation followed by another on the same topic within 7 days;
 - thumbs down: a closed conversation with a thumbs down (only the AI's messages can get one);
 - complaints: a closed conversation in which a customer message was understood as a
-  complaint (intent ``complaint``), whoever answered it.
+  complaint (intent ``complaint``), whoever answered it (the summary's ``complained``).
 """
 
 from __future__ import annotations
@@ -21,34 +21,34 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
 
 from tandem.domain.rollout_guard import COMPLAINTS, CSAT, HONEST, RECONTACT, THUMBS_DOWN, Sample
-from tandem.storage.tables import conversation_metrics, messages
+from tandem.storage.tables import conversation_metrics
 
-#: The intent of a complaint (understanding/catalogue/intents.yaml).
-COMPLAINT_INTENT = "complaint"
 
 @dataclass(frozen=True, slots=True)
 class GroupSamples:
     conversations: int  # every conversation of the group in the step (open ones too)
     metrics: Mapping[str, Sample]
 
+
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
+
 def read(
-    connection: Connection, since: Mapping[str, dt.datetime]
+    connection: Connection, since: Mapping[str, dt.datetime], window: dt.datetime
 ) -> dict[tuple[str, bool], GroupSamples]:
-    """Per (topic, baseline?) the samples of conversations opened since the topic's `since`."""
+    """Per (topic, baseline?) the samples: the AI group's conversations opened since the
+    topic's `since` (its current step), the people's since `window` (people's quality does not
+    depend on the AI's step, so a topic `on` is judged against the people who answered it
+    while it was `off`, in `shadow` or a pilot's control group)."""
     if not since:
         return {}
     m = conversation_metrics.c
     baseline = m.handoff_reason.like("rollout\\_%", escape="\\")
     closed = m.resolution != "open"
-    complained = exists().where(
-        messages.c.conversation_id == m.conversation_id, messages.c.intent == COMPLAINT_INTENT
-    )
     honest = and_(
         closed,
         m.resolution.not_in(("abandoned", "unresolved")),
@@ -59,7 +59,7 @@ def read(
         HONEST.name: _flag(honest),
         RECONTACT.name: _flag(and_(closed, m.recontacted)),
         THUMBS_DOWN.name: _flag(and_(closed, m.thumbs_down > 0)),
-        COMPLAINTS.name: _flag(and_(closed, complained)),
+        COMPLAINTS.name: _flag(and_(closed, m.complained)),
     }
     columns = [
         func.count(),
@@ -69,7 +69,12 @@ def read(
         func.coalesce(func.sum(m.csat * m.csat), 0),
         *(func.coalesce(func.sum(flag), 0) for flag in binary.values()),
     ]
-    in_step = or_(*(and_(m.topic == t, m.created_at >= start) for t, start in since.items()))
+    in_step = or_(
+        *(
+            and_(m.topic == t, or_(m.created_at >= start, and_(baseline, m.created_at >= window)))
+            for t, start in since.items()
+        )
+    )
     query = (
         select(m.topic, baseline.label("baseline"), *columns)
         .where(in_step)
@@ -83,6 +88,7 @@ def read(
             samples[name] = Sample(int(ended), float(hits), float(hits))
         found[(str(topic), bool(base))] = GroupSamples(int(count), samples)
     return found
+
 
 def queue_per_hour(connection: Connection, since: dt.datetime, until: dt.datetime) -> float:
     """Conversations handed to a person per hour (any topic, any reason) over the period."""

@@ -123,13 +123,14 @@ def _histories(connection: Connection, ids: Sequence[str]) -> list[History]:
             messages.c.author,
             messages.c.created_at,
             messages.c.frustration,
+            messages.c.intent,
         )
         .where(messages.c.conversation_id.in_(ids))
         .order_by(messages.c.conversation_id, messages.c.offset)
     )
     for m in connection.execute(query):
         at = as_utc(m.created_at) or m.created_at
-        said[m.conversation_id].append(Said(m.offset, m.author, at, m.frustration))
+        said[m.conversation_id].append(Said(m.offset, m.author, at, m.frustration, m.intent))
     query = select(
         conversations.c.id,
         conversations.c.created_at,
@@ -176,6 +177,7 @@ def _values(summary: Summary, stamp: dt.datetime) -> dict[str, Any]:
         "frustration_start": s.frustration_start,
         "frustration_end": s.frustration_end,
         "recontacted": s.recontacted,
+        "complained": s.complained,
         "source_updated_at": stamp,
     }
 
@@ -212,6 +214,7 @@ def to_summary(row: Any) -> Summary:
         frustration_start=m["frustration_start"],
         frustration_end=m["frustration_end"],
         recontacted=bool(m["recontacted"]),
+        complained=bool(m["complained"]),
     )
 
 

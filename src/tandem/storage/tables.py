@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -295,6 +296,8 @@ conversation_metrics = Table(
     Column("frustration_start", Float),
     Column("frustration_end", Float),
     Column("recontacted", Boolean, nullable=False),
+    # A customer message was understood as a complaint (the roll-out guardrail compares it).
+    Column("complained", Boolean, nullable=False, default=False, server_default=false()),
     # The conversation's updated_at this row was computed from: a newer one makes it stale.
     Column("source_updated_at", DateTime(timezone=True), nullable=False),
 )

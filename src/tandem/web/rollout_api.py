@@ -89,7 +89,9 @@ def evaluation(runtime: RuntimeDep, lead: LeadDep) -> list[EvaluationOut]:
 
 
 @router.get(
-    "/topics/{topic}/impact", response_model=ImpactOut, responses={**_LEADS_ONLY, **documented(404)}
+    "/topics/{topic}/impact",
+    response_model=ImpactOut,
+    responses={**_LEADS_ONLY, **documented(404, 422)},
 )
 def topic_impact(topic: TopicPath, runtime: RuntimeDep, lead: LeadDep) -> ImpactOut:
     """Before stepping back, can the people take it? The extra conversations per hour a step

@@ -17,6 +17,8 @@ from typing import Any
 
 #: The topic of a conversation whose customer never said what it was about.
 NO_TOPIC = "conversation"
+#: The intent of a customer message that complains (understanding/catalogue/intents.yaml).
+COMPLAINT_INTENT = "complaint"
 #: Topics that say nothing about what the customer needed (small talk, asking for a person).
 _VAGUE_TOPICS = frozenset({NO_TOPIC})
 
@@ -65,6 +67,7 @@ class Said:
     author: str  # customer, ai, agent, system
     at: dt.datetime
     frustration: float | None = None  # customer messages only
+    intent: str | None = None  # customer messages only: what understanding made of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,7 @@ class Summary:
     frustration_start: float | None
     frustration_end: float | None
     recontacted: bool = False  # set by :func:`mark_recontacts`
+    complained: bool = False  # a customer message was understood as a complaint
 
     @property
     def honest(self) -> bool:
@@ -147,6 +151,9 @@ def summarise(history: History) -> Summary:
         ai_answers=ai_count,
         frustration_start=measured[0] if measured else None,
         frustration_end=measured[-1] if measured else None,
+        complained=any(
+            m.author == "customer" and m.intent == COMPLAINT_INTENT for m in history.said
+        ),
     )
 
 

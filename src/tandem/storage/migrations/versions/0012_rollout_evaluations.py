@@ -1,4 +1,5 @@
-"""why the guardrail stepped a topic back: each metric's finding beside the automatic change
+"""why the guardrail stepped a topic back: each metric's finding beside the automatic change;
+conversation summaries say whether the customer complained (filled in for the existing ones)
 
 Revision ID: 0012
 Revises: 0011
@@ -16,6 +17,22 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column(
+        "conversation_metrics",
+        sa.Column("complained", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    summaries, said = (
+        sa.table("conversation_metrics", sa.column("conversation_id"), sa.column("complained")),
+        sa.table(
+            "messages", sa.column("conversation_id"), sa.column("author"), sa.column("intent")
+        ),
+    )
+    complained = sa.exists().where(
+        said.c.conversation_id == summaries.c.conversation_id,
+        said.c.author == "customer",
+        said.c.intent == "complaint",
+    )
+    op.execute(summaries.update().where(complained).values(complained=sa.true()))
     op.create_table(
         "rollout_evaluations",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -40,11 +57,11 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rollout_evaluations")),
     )
-    op.create_index(
-        op.f("ix_rollout_evaluations_change_id"), "rollout_evaluations", ["change_id"]
-    )
+    op.create_index(op.f("ix_rollout_evaluations_change_id"), "rollout_evaluations", ["change_id"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("conversation_metrics") as batch:
+        batch.drop_column("complained")
     op.drop_index(op.f("ix_rollout_evaluations_change_id"), table_name="rollout_evaluations")
     op.drop_table("rollout_evaluations")
