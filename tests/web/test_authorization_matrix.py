@@ -87,6 +87,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", f"{DESK}/close"): agents(200, 403, 200),
     ("POST", f"{DESK}/notes"): agents(201, 201, 201),  # a note for colleagues: any agent
     ("GET", f"{DESK}/macros"): agents(200, 200, 200),
+    ("GET", f"{DESK}/earlier"): agents(200, 200, 200),
     ("GET", f"{DESK}/suggestion"): agents(200, 200, 200),
     ("POST", f"{DESK}/suggestion"): agents(409, 409, 409),  # A's customer only asked for a person
     ("GET", "/api/v1/macros"): agents(200, 200, 200),

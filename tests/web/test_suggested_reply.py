@@ -76,23 +76,25 @@ def test_that_an_unedited_suggestion_is_recorded_as_not_edited(
 
 
 def test_that_a_suggested_shop_change_is_sent_only_with_the_change_made(
-    client: TestClient, anna: dict[str, str]
+    runtime: Runtime, client: TestClient, anna: dict[str, str]
 ) -> None:
     chat = handed_over(client, anna, "Please cancel TD-2002", "no wait, I want to talk to a person")
     chat.say("yes")
     found = client.get(desk(chat, "/suggestion"), headers=anna).json()["suggestion"]
-    assert found["action"]["kind"] == "cancel_order"
+    assert (found["action"]["kind"], found["action"]["order_id"]) == ("cancel_order", "TD-2002")
+    assert found["text"] == ""  # the confirmation is worded once the change is made
     plain = {"message": found["message"]}
-    refused = client.post(desk(chat, "/suggestion"), json=plain, headers=anna)
-    assert refused.status_code == 409 and "perform" in refused.text
-    with_it = client.post(
-        desk(chat, "/suggestion"), json=plain | {"perform_action": True}, headers=anna
-    )
-    assert with_it.status_code == 201, with_it.text
-    assert with_it.json()["performed"]["ok"] is True
+    wordless = client.post(desk(chat, "/suggestion"), json=plain, headers=anna)
+    assert wordless.status_code == 422 and "what to tell the customer" in wordless.text
+    told = plain | {"text": "I have cancelled TD-2002 for you.", "perform_action": True}
+    sent = client.post(desk(chat, "/suggestion"), json=told, headers=anna)
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["performed"]["ok"] is True
+    assert runtime.shop.order("TD-2002").status.value == "cancelled"  # type: ignore[arg-type]
     events = client.get(desk(chat), headers=anna).json()["events"]
     performed = [e for e in events if e["kind"] == "performed"]
     assert performed[-1]["actor"] == "agent_on_behalf_of_ai"
+    assert used(client, anna, chat)[-1]["detail"]["action"] == "cancel_order"
 
 
 def test_that_only_the_owner_sends_and_a_stale_suggestion_is_refused(

@@ -17,7 +17,7 @@ from tandem.commerce.actions import Done, from_json, perform
 from tandem.commerce.model import CommerceError
 from tandem.domain.conversation import Actor, EventKind
 from tandem.domain.decided import Performed
-from tandem.domain.errors import Conflict, NotFound
+from tandem.domain.errors import Conflict, InvalidInput, NotFound
 from tandem.security.redaction import redact
 from tandem.services.agents import Agent
 from tandem.services.desk import require_owner
@@ -44,7 +44,10 @@ def current(runtime: Runtime, agent: Agent, conversation_id: str) -> Suggestion 
     with reading(runtime.engine) as connection:
         if find_conversation(connection, conversation_id) is None:
             raise NotFound("no conversation with this id")
-    return suggest(runtime, conversation_id)
+    found = suggest(runtime, conversation_id)
+    if found is None or not (found.action or any(t.strip() for t in found.texts)):
+        return None  # nothing to say or do beyond handing over
+    return found
 
 
 def send(
@@ -67,6 +70,8 @@ def send(
     original = "\n\n".join(found.texts)
     masked = redact(clean_text(text, runtime.settings.max_message_chars)) if text else None
     edited = masked is not None and masked.text.strip() != original.strip()
+    if not (found.texts or masked):
+        raise InvalidInput("text: write what to tell the customer about this change")
     if found.action is not None and not edited and not do_action:
         raise Conflict("this reply says the shop change is done: perform it too, or edit it")
     done = _perform(runtime, conversation_id, found) if found.action and do_action else None
