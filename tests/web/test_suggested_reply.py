@@ -73,6 +73,9 @@ def test_that_an_unedited_suggestion_is_recorded_as_not_edited(
     same = {"message": found["message"], "text": found["text"]}  # sent back unchanged
     assert client.post(desk(chat, "/suggestion"), json=same, headers=anna).json()["edited"] is False
     assert [e["detail"]["edited"] for e in used(client, anna, chat)] == [False]
+    twice = client.post(desk(chat, "/suggestion"), json=same, headers=anna)  # a double click
+    assert twice.status_code == 409 and "sent already" in twice.text
+    assert client.get(desk(chat, "/suggestion"), headers=anna).json()["suggestion"] is None
 
 
 def test_that_a_suggested_shop_change_is_sent_only_with_the_change_made(

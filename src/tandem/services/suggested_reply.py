@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from tandem.commerce.actions import Done, from_json, perform
 from tandem.commerce.model import CommerceError
 from tandem.domain.conversation import Actor, EventKind
@@ -29,6 +31,7 @@ from tandem.services.suggestions import Suggestion, suggest
 from tandem.services.validation import clean_text
 from tandem.storage.conversations import ConversationUnit, MessageRecord, find_conversation
 from tandem.storage.db import reading, transaction
+from tandem.storage.tables import events
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,19 @@ def current(runtime: Runtime, agent: Agent, conversation_id: str) -> Suggestion 
     found = suggest(runtime, conversation_id)
     if found is None or not (found.action or any(t.strip() for t in found.texts)):
         return None  # nothing to say or do beyond handing over
-    return found
+    return None if _sent_for(runtime, conversation_id, found.message) else found
+
+
+def _sent_for(runtime: Runtime, conversation_id: str, message: int) -> bool:
+    """A suggestion for this customer message was sent already."""
+    with reading(runtime.engine) as connection:
+        rows = connection.execute(
+            select(events.c.detail).where(
+                events.c.conversation_id == conversation_id,
+                events.c.kind == EventKind.SUGGESTION_USED.value,
+            )
+        ).scalars()
+        return any((detail or {}).get("message") == message for detail in rows)
 
 
 def send(
@@ -67,6 +82,8 @@ def send(
     found = suggest(runtime, conversation_id)
     if found is None or found.message != message:
         raise Conflict("the customer wrote again: look at the new suggestion")
+    if _sent_for(runtime, conversation_id, message):
+        raise Conflict("this suggestion was sent already")
     original = "\n\n".join(found.texts)
     masked = redact(clean_text(text, runtime.settings.max_message_chars)) if text else None
     edited = masked is not None and masked.text.strip() != original.strip()

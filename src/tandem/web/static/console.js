@@ -872,7 +872,10 @@
       function (data) {
         pollBusy = false;
         if (!open || open.id !== id) return;
-        (data.messages || []).forEach(appendMessage);
+        var fresh = (data.messages || []).filter(function (m) { return !open.seen[m.id]; });
+        fresh.forEach(appendMessage);
+        var asked = fresh.some(function (m) { return m.author === "customer"; });
+        if (asked && open.lastOffset && data.state === open.state) loadSuggestion(id); // a new question
         // A change of owner brings new events and a new card: reload the whole detail.
         if (data.state && data.state !== open.state) loadDetail(id);
       },
@@ -1008,7 +1011,7 @@
           open.fromSuggestion = null;
           $("from-suggestion").hidden = true;
           messages.forEach(appendMessage);
-          if (from) loadDetail(id);
+          if (from) loadDetail(id); // the suggestion is used: it goes until the customer writes
         }
         box.focus();
       },
