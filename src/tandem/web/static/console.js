@@ -78,6 +78,7 @@
     $("agent-name").textContent = agent.name + (agent.role ? " · " + agent.role : "");
     $("policy-link").hidden = agent.role !== "lead";
     $("agents-link").hidden = agent.role !== "lead";
+    $("macros-open").hidden = agent.role !== "lead";
     $("dashboard-link").hidden = agent.role !== "lead";
     $("rollout-link").hidden = agent.role !== "lead";
     $("who").hidden = false;
@@ -360,7 +361,7 @@
 
   function showAlerts() {
     var button = $("alerts");
-    button.textContent = alertsOn ? "Alerts: on" : "Alerts: off";
+    button.textContent = alertsOn ? "Alerts on" : "Alerts off";
     button.title = alertsOn
       ? "A sound and a browser notification for new conversations and messages (click to turn off)"
       : "No sound, no notifications (click to turn on)";
@@ -1109,6 +1110,66 @@
     }
   });
   $("keys-open").addEventListener("click", function () { $("keys").showModal(); });
+
+  // ---- macros: a lead maintains the canned replies (POST/PUT/DELETE /api/v1/macros) ------------
+
+  var MACROS = BASE + "api/v1/macros";
+  var macroApi = TandemApi.client(MACROS, {
+    token: function () { return session.token; },
+    unauthorized: signedOut,
+    offline: function () { return "Cannot reach the server."; },
+  });
+
+  function editMacro(m) {
+    $("macro-id").value = m ? m.id : "";
+    $("macro-title").value = m ? m.title : "";
+    $("macro-language").value = m ? m.language : "en";
+    $("macro-text").value = m ? m.text : "";
+    $("macro-save").textContent = m ? "Save changes" : "Add macro";
+    showError($("macro-error"), "");
+  }
+
+  function loadMacros() {
+    macroApi("GET", "").then(function (data) {
+      var list = $("macro-list");
+      list.textContent = "";
+      (data.macros || []).forEach(function (m) {
+        var li = el("li");
+        li.appendChild(el("span", "badge lang", m.language.toUpperCase()));
+        var title = el("button", "macro-title", m.title);
+        title.type = "button";
+        title.title = m.text;
+        title.addEventListener("click", function () { editMacro(m); });
+        li.appendChild(title);
+        var remove = el("button", "btn", "Delete");
+        remove.type = "button";
+        remove.addEventListener("click", function () {
+          if (window.confirm("Delete the macro " + m.title + "?")) macroApi("DELETE", "/" + m.id).then(loadMacros);
+        });
+        li.appendChild(remove);
+        list.appendChild(li);
+      });
+      if (!(data.macros || []).length) list.appendChild(el("li", "empty", "No macros yet."));
+    }, function (err) { showError($("macro-error"), err.message); });
+  }
+
+  $("macros-open").addEventListener("click", function () {
+    editMacro(null);
+    loadMacros();
+    $("macros").showModal();
+  });
+  $("macros-close").addEventListener("click", function () { $("macros").close(); });
+  $("macro-new").addEventListener("click", function () { editMacro(null); });
+  $("macro-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var id = $("macro-id").value;
+    var body = { title: $("macro-title").value, language: $("macro-language").value, text: $("macro-text").value };
+    macroApi(id ? "PUT" : "POST", id ? "/" + id : "", body).then(function () {
+      editMacro(null);
+      loadMacros();
+      if (open) loadSide(open.id);
+    }, function (err) { showError($("macro-error"), err.message); }); // names an unknown placeholder
+  });
 
   $("reply-form").addEventListener("submit", function (e) {
     e.preventDefault();
