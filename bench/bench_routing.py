@@ -21,11 +21,12 @@ from typing import Any
 from sqlalchemy import insert
 
 from serving import postgres_schema
+from tandem.config import Settings
 from tandem.services import desk, routing
 from tandem.storage.conversations import now
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
-from tandem.storage.tables import agents, conversations
+from tandem.storage.tables import agents, conversations, messages
 
 CONVERSATIONS, AGENTS, CAPACITY = 1000, 50, 20
 ASSIGN_TARGET_S, QUEUE_TARGET_S = 1.0, 0.2
@@ -52,13 +53,19 @@ def fill(engine: Any) -> None:
              "status": "online", "teams": "general,payments" if i % 5 == 0 else "general"}
             for i in range(AGENTS)
         ])  # fmt: skip
+        ids = [str(uuid.uuid4()) for _ in range(CONVERSATIONS)]
         connection.execute(insert(conversations), [
-            {"id": str(uuid.uuid4()), "token_hash": "x" * 64, "state": "queued",
-             "language": "nl" if i % 3 == 0 else "en", "message_count": 0, "event_count": 1,
+            {"id": ids[i], "token_hash": "x" * 64, "state": "queued",
+             "language": "nl" if i % 3 == 0 else "en", "message_count": 2, "event_count": 1,
              "handoff_reason": "customer_request", "handoff_priority": "high" if i % 10 == 0
              else "normal", "handoff_team": "payments" if i % 7 == 0 else "general",
              "queued_at": moment, "memory": {}, "created_at": moment, "updated_at": moment}
             for i in range(CONVERSATIONS)
+        ])  # fmt: skip
+        connection.execute(insert(messages), [  # what the SLA clocks read: the customer's words
+            {"conversation_id": cid, "offset": offset, "author": author, "text": "help",
+             "created_at": moment}
+            for cid in ids for offset, author in ((1, "ai"), (2, "customer"))
         ])  # fmt: skip
 
 
@@ -67,12 +74,13 @@ def main() -> None:
         engine = make_engine(url)
         upgrade(engine)
         fill(engine)
-        page = SimpleNamespace(engine=engine, shop=None)
+        rules = Settings().sla_rules  # the default SLA targets: the queue is in SLA order
+        page = SimpleNamespace(engine=engine, shop=None, settings=SimpleNamespace(sla_rules=rules))
         began = time.perf_counter()
         waiting = desk.queue(page)  # type: ignore[arg-type]
         queue_s = time.perf_counter() - began
         began = time.perf_counter()
-        assigned = routing.assign(engine, 10.0)
+        assigned = routing.assign(engine, 10.0, rules)
         assign_s = time.perf_counter() - began
         engine.dispose()
     where = engine.dialect.name

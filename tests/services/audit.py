@@ -32,6 +32,7 @@ _NOT_A_CHANGE = frozenset(
         EventKind.DECIDED,
         EventKind.ORDER_NOTED,
         EventKind.NOTE,
+        EventKind.SUGGESTION_USED,
         EventKind.SLA_APPROACHING,
         EventKind.SLA_BREACHED,
     }

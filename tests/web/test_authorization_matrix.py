@@ -87,6 +87,9 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", f"{DESK}/close"): agents(200, 403, 200),
     ("POST", f"{DESK}/notes"): agents(201, 201, 201),  # a note for colleagues: any agent
     ("GET", f"{DESK}/macros"): agents(200, 200, 200),
+    ("GET", f"{DESK}/earlier"): agents(200, 200, 200),
+    ("GET", f"{DESK}/suggestion"): agents(200, 200, 200),
+    ("POST", f"{DESK}/suggestion"): agents(409, 409, 409),  # A's customer only asked for a person
     ("GET", "/api/v1/macros"): agents(200, 200, 200),
     ("POST", "/api/v1/macros"): leads(201),
     ("PUT", "/api/v1/macros/{macro_id}"): leads(200),
@@ -154,6 +157,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", f"{DESK}/messages"): {"text": "Let me look into it."},
     ("PUT", "/api/v1/agent/status"): {"status": "away"},
     ("POST", f"{DESK}/ai-draft"): {"use": "discard"},
+    ("POST", f"{DESK}/suggestion"): {"message": 1},
     ("POST", f"{DESK}/notes"): {"text": "Checked the order; waiting on the carrier."},
     ("POST", f"{DESK}/transfer"): {"team": "payments", "note": "A double charge."},
     ("POST", "/api/v1/policies/check"): {"text": POLICY},

@@ -49,6 +49,8 @@ class EventKind(StrEnum):
     #: In shadow mode, what the agent did with the AI's draft: sent, edited or discarded.
     DRAFT_USED = "draft_used"
     #: An SLA clock passed its approaching share / its target (services/sla.py; once per clock).
+    #: An agent sent the AI's suggested reply (actor agent_on_behalf_of_ai), as is or edited.
+    SUGGESTION_USED = "suggestion_used"
     #: An agent's internal note (detail {"text"}, maybe "transfer_to"/"handed_back"): never
     #: shown to the customer.
     NOTE = "note"

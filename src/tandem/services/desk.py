@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, or_, select, update
 
 from tandem.answering.replies import replies
 from tandem.desk.sla import Clock
@@ -24,6 +25,7 @@ from tandem.storage.conversations import (
     EventRecord,
     MessageRecord,
     agent_name,
+    as_utc,
     events_of,
     find_conversation,
     messages_after,
@@ -95,6 +97,40 @@ def mine(runtime: Runtime, agent: Agent, only_mine: bool = True) -> list[QueueIt
         records = [to_conversation(row) for row in rows]
         clocks = sla.running(connection, records, runtime.settings.sla_rules)
     return _items(runtime, records, clocks)
+
+
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    id: str
+    state: State
+    created_at: dt.datetime
+    reason: str | None
+    summary: str | None
+
+
+def earlier(runtime: Runtime, conversation_id: str, limit: int = 10) -> list[Earlier]:
+    """The same customer's other conversations, newest first (known by customer id or e-mail;
+    a guest who never said who they are has none)."""
+    with reading(runtime.engine) as connection:
+        record = find_conversation(connection, conversation_id)
+        if record is None:
+            raise NotFound("no conversation with this id")
+        c = conversations.c
+        same = [c.customer_id == record.customer_id] if record.customer_id else []
+        for email in {record.customer_email, record.contact_email} - {None}:
+            same += [c.customer_email == email, c.contact_email == email]
+        if not same:
+            return []
+        rows = connection.execute(
+            select(c.id, c.state, c.created_at, c.handoff_reason, c.summary)
+            .where(or_(*same), c.id != record.id)
+            .order_by(c.created_at.desc())
+            .limit(limit)
+        ).all()
+    return [
+        Earlier(r.id, State(r.state), as_utc(r.created_at) or now(), r.handoff_reason, r.summary)
+        for r in rows
+    ]
 
 
 def view(runtime: Runtime, conversation_id: str) -> ConversationView:

@@ -9,8 +9,9 @@ each clock's ``sla_approaching`` and ``sla_breached`` once: it runs in one proce
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
@@ -41,26 +42,49 @@ _OPEN = (State.QUEUED.value, State.HUMAN.value)
 
 
 def timelines(connection: Connection, records: Iterable[ConversationRecord]) -> dict[str, Timeline]:
-    """Each open conversation's hand-over as the clocks read it (one query for all)."""
-    started = {r.id: r.queued_at or r.created_at for r in records if r.state.value in _OPEN}
-    priority = {r.id: Priority(r.handoff_priority or "normal") for r in records}
-    steps: dict[str, list[tuple[object, Step]]] = defaultdict(list)
-    if started:
-        rows = connection.execute(
-            select(messages.c.conversation_id, messages.c.author, messages.c.created_at).where(
-                messages.c.conversation_id.in_(started),
-                messages.c.author.in_(_STEPS),
-                messages.c.created_at >= min(started.values()),
-            )
-        )
-        for conversation_id, author, created in rows:
-            moment = as_utc(created)
-            if moment is not None and moment >= started[conversation_id]:
-                steps[conversation_id].append((moment, _STEPS[author]))
-    return {
-        cid: Timeline(start, priority[cid], tuple(steps[cid]))  # type: ignore[arg-type]
-        for cid, start in started.items()
+    """Each open conversation's hand-over as the clocks read it (a query or two for all)."""
+    started: dict[str, dt.datetime] = {
+        r.id: r.queued_at or r.created_at for r in records if r.state.value in _OPEN
     }
+    priority: dict[str, Priority] = {
+        r.id: Priority(r.handoff_priority or "normal") for r in records
+    }
+    steps: dict[str, list[tuple[dt.datetime, Step]]] = defaultdict(list)
+    if started:
+        # Customer messages matter only after an agent's (before that the first-response clock
+        # runs anyway): read the agents' messages first, the customers' only where there are.
+        since = min(started.values())
+        answered = _steps(connection, list(started), Actor.AGENT, since, started, steps)
+        if answered:
+            _steps(connection, sorted(answered), Actor.CUSTOMER, since, started, steps)
+    return {
+        cid: Timeline(start, priority[cid], tuple(steps[cid])) for cid, start in started.items()
+    }
+
+
+def _steps(
+    connection: Connection,
+    ids: list[str],
+    author: Actor,
+    since: dt.datetime,
+    started: Mapping[str, dt.datetime],
+    into: dict[str, list[tuple[dt.datetime, Step]]],
+) -> set[str]:
+    """Add `author`'s messages since each hand-over to `into`; the conversations that had any."""
+    found: set[str] = set()
+    rows = connection.execute(
+        select(messages.c.conversation_id, messages.c.created_at).where(
+            messages.c.conversation_id.in_(ids),
+            messages.c.author == author.value,
+            messages.c.created_at >= since,
+        )
+    )
+    for conversation_id, created in rows:
+        moment = as_utc(created)
+        if moment is not None and moment >= started[conversation_id]:
+            into[conversation_id].append((moment, _STEPS[author.value]))
+            found.add(conversation_id)
+    return found
 
 
 def running(

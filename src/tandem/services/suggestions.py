@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from tandem.commerce.actions import to_json
 from tandem.domain.conversation import Actor
@@ -31,19 +31,32 @@ class Suggestion:
     flow: str | None
 
 
+#: A request for a person is what brought the agent; the suggestion answers the question before.
+_NOT_A_QUESTION = "talk_to_person"
+
+
+def _answerable(connection: Connection, conversation_id: str) -> int | None:
+    """The latest customer message with something to answer: not a request for a person
+    (unless that is all the customer wrote)."""
+    rows = connection.execute(
+        select(messages.c.offset, messages.c.intent)
+        .where(
+            messages.c.conversation_id == conversation_id,
+            messages.c.author == Actor.CUSTOMER.value,
+        )
+        .order_by(messages.c.offset.desc())
+    ).all()
+    for offset, intent in rows:
+        if intent != _NOT_A_QUESTION:
+            return int(offset)
+    return int(rows[0].offset) if rows else None
+
+
 def suggest(runtime: Runtime, conversation_id: str) -> Suggestion | None:
     """The AI's plan for the latest customer message; None when there is none to answer."""
     with reading(runtime.engine) as connection:
         snapshot = look(runtime, connection, conversation_id)
-        last = connection.execute(
-            select(messages.c.offset)
-            .where(
-                messages.c.conversation_id == conversation_id,
-                messages.c.author == Actor.CUSTOMER.value,
-            )
-            .order_by(messages.c.offset.desc())
-            .limit(1)
-        ).scalar()
+        last = _answerable(connection, conversation_id)
         found = messages_after(connection, conversation_id, last - 1, 1) if last else []
     if not found:
         return None

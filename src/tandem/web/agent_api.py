@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from fastapi import APIRouter
@@ -39,6 +40,8 @@ class NoteIn(BaseModel):
     note: Text | None = Field(
         None, max_length=desk.MAX_NOTE, description="An internal note; the customer never sees it."
     )
+
+
 CONVERSATION = "/conversations/{conversation_id}"
 NO_DRAFTS = "Drafts need a language model: the server has no TANDEM_LLM_URL configured."
 
@@ -106,6 +109,7 @@ def settings(runtime: RuntimeDep, _agent: AgentDep) -> DeskSettingsOut:
         drafts_available=drafts,
         drafts_unavailable_reason=None if drafts else NO_DRAFTS,
         timezone=runtime.settings.timezone,
+        teams=list(runtime.settings.team_names),
     )
 
 
@@ -129,6 +133,40 @@ def conversation(
 ) -> ConversationDetail:
     """A conversation in full: handoff card, messages and the timeline of events."""
     return detail_out(desk.view(runtime, conversation_id))
+
+
+class EarlierOut(BaseModel):
+    id: str
+    state: str
+    created_at: dt.datetime
+    reason: str | None
+    summary: str | None
+
+
+class EarlierListOut(BaseModel):
+    conversations: list[EarlierOut]
+
+
+@router.get(
+    f"{CONVERSATION}/earlier", response_model=EarlierListOut, responses=documented(401, 404, 422)
+)
+def earlier(
+    conversation_id: ConversationIdPath, runtime: RuntimeDep, _agent: AgentDep
+) -> EarlierListOut:
+    """The same customer's earlier conversations (by customer id or e-mail), newest first."""
+    found = desk.earlier(runtime, conversation_id)
+    return EarlierListOut(
+        conversations=[
+            EarlierOut(
+                id=e.id,
+                state=e.state.value,
+                created_at=e.created_at,
+                reason=e.reason,
+                summary=e.summary,
+            )
+            for e in found
+        ]
+    )
 
 
 @router.get(

@@ -30,6 +30,7 @@ from tandem.web import (
     pages,
     policy_page,
     rollout_api,
+    suggestion_api,
 )
 from tandem.web.body_limit import BodyLimit
 from tandem.web.headers import SecurityHeaders, WidgetCors, cors_origins
@@ -78,6 +79,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(drafts_api.router)
     app.include_router(handing_on_api.router)
     app.include_router(macros_api.router)
+    app.include_router(suggestion_api.router)
     app.include_router(lead_api.router)
     app.include_router(rollout_api.router)
     app.include_router(agents_api.router)

@@ -200,6 +200,7 @@ class QueueItemOut(BaseModel):
     team: str | None = Field(None, description="The team the policy routed the hand-over to.")
     agent_id: str | None = Field(None, description="Who owns it (assigned or taken).")
     sla: ClockOut | None = Field(None, description="The running SLA clock; null: none runs.")
+    messages: int = Field(0, description="How many messages it has (new ones: an alert).")
 
 
 class QueueOut(BaseModel):
@@ -212,6 +213,7 @@ class DeskSettingsOut(BaseModel):
     timezone: str = Field(
         description="The shop's time zone (TANDEM_TIMEZONE): the console shows every time in it."
     )
+    teams: list[str] = Field(default_factory=list, description="Teams to transfer to.")
 
 
 class DraftOut(BaseModel):
@@ -292,6 +294,7 @@ def queue_item_out(item: QueueItem) -> QueueItemOut:
         team=record.handoff_team,
         agent_id=record.agent_id,
         sla=clock_out(item.clock),
+        messages=record.message_count,
     )
 
 

@@ -1,4 +1,5 @@
-/* Tandem agent console: login, queue, my conversations, one open conversation.
+/* Tandem agent console: login, queue, my conversations, several open conversations in tabs,
+ * live alerts, keyboard shortcuts, the suggested reply, macros, notes and transfers.
  * Vanilla JS, no build step. Every piece of text from the server goes through textContent. */
 (function () {
   "use strict";
@@ -12,7 +13,12 @@
   var MESSAGES_MS = 1000;
 
   var session = { token: sessionStorage.getItem(TOKEN_KEY) || "", agent: null };
-  var open = null; // {id, state, detail, lastOffset, seen}
+  var open = null; // the active tab: {id, state, detail, lastOffset, seen, draft, suggestion}
+  var tabs = []; // every open conversation, in the order they were opened
+  var MAX_TABS = 9;
+  var ALERTS_KEY = "tandem.console.alerts";
+  var alertsOn = localStorage.getItem(ALERTS_KEY) !== "off";
+  var known = null; // what the lists held last time: {mine: {id: messages}, queue: {id: true}}
   var listsTimer = null;
   var messagesTimer = null;
   var clockTimer = null;
@@ -58,6 +64,9 @@
     clearInterval(clockTimer);
     clearInterval(heartbeatTimer);
     open = null;
+    tabs = [];
+    known = null;
+    renderTabs();
     $("desk-view").hidden = true;
     $("who").hidden = true;
     $("login-view").hidden = false;
@@ -69,6 +78,7 @@
     $("agent-name").textContent = agent.name + (agent.role ? " · " + agent.role : "");
     $("policy-link").hidden = agent.role !== "lead";
     $("agents-link").hidden = agent.role !== "lead";
+    $("macros-open").hidden = agent.role !== "lead";
     $("dashboard-link").hidden = agent.role !== "lead";
     $("rollout-link").hidden = agent.role !== "lead";
     $("capacity-link").hidden = agent.role !== "lead";
@@ -143,6 +153,7 @@
       desk.drafts = !!s.drafts_available;
       desk.draftsReason = s.drafts_unavailable_reason || "";
       desk.zone = s.timezone || undefined;
+      desk.teams = s.teams || [];
       var zone = $("zone");
       zone.textContent = "Times: " + zoneLabel(new Date());
       zone.title = "Every time here is in the shop's time zone, " + (desk.zone || "") +
@@ -282,8 +293,11 @@
       function (results) {
         listsBusy = false;
         listsFetchedAt = Date.now();
-        renderList("queue-list", "queue-empty", "queue-count", results[0].conversations || [], true);
-        renderList("mine-list", "mine-empty", "mine-count", results[1].conversations || [], false);
+        var queued = results[0].conversations || [];
+        var owned = results[1].conversations || [];
+        renderList("queue-list", "queue-empty", "queue-count", queued, true);
+        renderList("mine-list", "mine-empty", "mine-count", owned, false);
+        noticeChanges(queued, owned);
       },
       function () {
         listsBusy = false;
@@ -291,12 +305,145 @@
     );
   }
 
+  // ---- live alerts: a sound and a browser notification, which the agent can turn off ----------
+
+  function noticeChanges(queued, owned) {
+    var now = { mine: {}, queue: {} };
+    owned.forEach(function (c) { now.mine[c.id] = c.messages || 0; });
+    queued.forEach(function (c) { now.queue[c.id] = true; });
+    if (known) {
+      owned.forEach(function (c) {
+        var who = c.customer_name || "a guest";
+        if (!(c.id in known.mine)) {
+          if (!(open && open.id === c.id)) alert_("New conversation for you", who + ": " + label(c.reason));
+        }
+        else if ((c.messages || 0) > known.mine[c.id]) markUnread(c.id, who);
+      });
+      queued.forEach(function (c) {
+        if (!known.queue[c.id] && !(c.id in known.mine)) {
+          alert_("Someone is waiting", (c.customer_name || "A guest") + ": " + label(c.reason));
+        }
+      });
+    }
+    known = now;
+  }
+
+  function markUnread(id, who) {
+    var tab = findTab(id);
+    if (open && open.id === id && !document.hidden) return; // the agent sees it already
+    if (tab) tab.unread = true;
+    renderTabs();
+    alert_("New message", who + " wrote");
+  }
+
+  function alert_(title, body) {
+    if (!alertsOn) return;
+    beep();
+    if (document.hidden && "Notification" in window && Notification.permission === "granted") {
+      try { new Notification(title, { body: body, tag: "tandem-desk" }); } catch (e) { /* ignore */ }
+    }
+  }
+
+  var audio = null;
+  function beep() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var tone = audio.createOscillator();
+      var gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.setValueAtTime(0.08, audio.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.25);
+      tone.connect(gain);
+      gain.connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.25);
+    } catch (e) { /* no sound in this browser */ }
+  }
+
+  function showAlerts() {
+    var button = $("alerts");
+    button.textContent = alertsOn ? "Alerts on" : "Alerts off";
+    button.title = alertsOn
+      ? "A sound and a browser notification for new conversations and messages (click to turn off)"
+      : "No sound, no notifications (click to turn on)";
+    button.setAttribute("aria-pressed", alertsOn ? "true" : "false");
+  }
+  $("alerts").addEventListener("click", function () {
+    alertsOn = !alertsOn;
+    localStorage.setItem(ALERTS_KEY, alertsOn ? "on" : "off");
+    if (alertsOn && "Notification" in window && Notification.permission === "default") {
+      Notification.requestPermission();
+    }
+    showAlerts();
+  });
+  showAlerts();
+
+  // ---- tabs: several conversations open at once ------------------------------------------------
+
+  function findTab(id) {
+    for (var i = 0; i < tabs.length; i++) if (tabs[i].id === id) return tabs[i];
+    return null;
+  }
+
+  function renderTabs() {
+    var bar = $("tabs");
+    bar.textContent = "";
+    bar.hidden = tabs.length === 0;
+    tabs.forEach(function (tab, i) {
+      var wrap = el("span", "tab" + (open && open.id === tab.id ? " tab-active" : "") + (tab.unread ? " tab-unread" : ""));
+      var b = el("button", "tab-open", (i < 9 ? i + 1 + " · " : "") + (tab.customerName || "Guest"));
+      b.type = "button";
+      b.setAttribute("role", "tab");
+      b.setAttribute("aria-selected", open && open.id === tab.id ? "true" : "false");
+      b.title = "Alt+" + (i + 1);
+      b.addEventListener("click", function () { select(tab.id); });
+      var x = el("button", "tab-close", "×");
+      x.type = "button";
+      x.setAttribute("aria-label", "Close tab " + (tab.customerName || "Guest"));
+      x.addEventListener("click", function () { closeTab(tab.id); });
+      wrap.appendChild(b);
+      wrap.appendChild(x);
+      bar.appendChild(wrap);
+    });
+  }
+
+  function closeTab(id) {
+    var at = tabs.indexOf(findTab(id));
+    if (at < 0) return;
+    tabs.splice(at, 1);
+    if (open && open.id === id) {
+      open = null;
+      clearInterval(messagesTimer);
+      var next = tabs[Math.min(at, tabs.length - 1)];
+      if (next) select(next.id);
+      else {
+        $("conversation").hidden = true;
+        $("placeholder").hidden = false;
+      }
+    }
+    renderTabs();
+  }
+
   // ---- the open conversation ---------------------------------------------------------------
 
   function select(id, customerName) {
     clearInterval(messagesTimer);
     showError($("conv-error"), "");
-    open = { id: id, state: null, lastOffset: 0, seen: {}, customerName: customerName || "" };
+    showError($("conv-info"), "");
+    if (open) open.draft = $("reply-text").value;
+    var tab = findTab(id);
+    if (!tab) {
+      tab = { id: id, state: null, lastOffset: 0, seen: {}, customerName: customerName || "", draft: "" };
+      tabs.push(tab);
+      if (tabs.length > MAX_TABS) tabs.splice(tabs[0] === open ? 1 : 0, 1);
+    }
+    tab.unread = false;
+    open = tab;
+    open.lastOffset = 0;
+    open.seen = {};
+    $("reply-text").value = open.draft || "";
+    $("handon-form").hidden = true;
+    renderTabs();
     var items = document.querySelectorAll(".conv-item");
     for (var i = 0; i < items.length; i++) {
       if (items[i].getAttribute("data-id") === id) items[i].setAttribute("aria-current", "true");
@@ -330,6 +477,10 @@
     var customer = detail.card && detail.card.customer;
     var name = (customer && (customer.name || customer.email)) || open.customerName || "Guest";
     $("conv-title").textContent = name;
+    if (open.customerName !== name) {
+      open.customerName = name;
+      renderTabs();
+    }
     var sub = ["state: " + detail.state];
     if (detail.language) sub.push(String(detail.language).toUpperCase());
     if (detail.agent) sub.push("agent: " + detail.agent.name);
@@ -338,7 +489,88 @@
     renderCard(detail.card);
     renderTimeline(detail.messages || [], detail.events || []);
     renderActions();
+    loadSide(detail.id);
   }
+
+  // ---- beside the chat: earlier conversations; below it: the suggestion; macros -----------------
+
+  function loadSide(id) {
+    var base = "/conversations/" + encodeURIComponent(id);
+    api("GET", base + "/earlier").then(function (data) {
+      if (!open || open.id !== id) return;
+      var list = $("earlier-list");
+      list.textContent = "";
+      (data.conversations || []).forEach(function (c) {
+        var li = el("li");
+        var b = el("button", "earlier-item");
+        b.type = "button";
+        b.appendChild(el("span", "earlier-when", formatMoment(c.created_at)));
+        b.appendChild(el("span", "badge", c.state));
+        b.appendChild(el("span", "earlier-what", c.summary || label(c.reason) || "no hand-over"));
+        b.addEventListener("click", function () { select(c.id); });
+        li.appendChild(b);
+        list.appendChild(li);
+      });
+      $("earlier-empty").hidden = (data.conversations || []).length > 0;
+    }, function () {});
+    api("GET", base + "/macros").then(function (data) {
+      if (!open || open.id !== id) return;
+      var pick = $("macro-pick");
+      pick.textContent = "";
+      pick.appendChild(el("option", null, (data.macros || []).length ? "Macros…" : "No macros in this language"));
+      pick.firstChild.value = "";
+      (data.macros || []).forEach(function (m) {
+        var option = el("option", null, m.title);
+        option.value = m.text;
+        pick.appendChild(option);
+      });
+    }, function () {});
+    loadSuggestion(id);
+  }
+
+  function loadSuggestion(id) {
+    var box = $("suggestion");
+    if (!open || (open.state !== "human" && open.state !== "queued")) {
+      box.hidden = true;
+      return;
+    }
+    api("GET", "/conversations/" + encodeURIComponent(id) + "/suggestion").then(function (data) {
+      if (!open || open.id !== id) return;
+      var found = data.suggestion;
+      open.suggestion = found;
+      box.hidden = !found;
+      if (!found) return;
+      $("suggestion-text").textContent = found.text || (found.action
+        ? "The assistant would " + label(found.action.kind) + " " + (found.action.order_id || "") +
+          " and confirm it once done: tick the box below and write the confirmation."
+        : "");
+      $("suggestion-why").textContent = "what the assistant would say" + (found.flow ? " · " + label(found.flow) : "") + " · " + label(found.outcome);
+      $("suggestion-action").hidden = !found.action;
+      $("suggestion-perform").checked = false;
+      if (found.action) {
+        $("suggestion-action-text").textContent = "Also " + label(found.action.kind) + " " + (found.action.order_id || "") + " in the shop when I send this";
+      }
+      $("suggestion-use").disabled = !(open.state === "human" && mine());
+    }, function () { box.hidden = true; });
+  }
+
+  function useSuggestion() {
+    if (!open || !open.suggestion || $("suggestion-use").disabled) return;
+    open.fromSuggestion = open.suggestion;
+    $("reply-text").value = open.suggestion.text;
+    $("from-suggestion").hidden = false;
+    $("reply-text").focus();
+  }
+  $("suggestion-use").addEventListener("click", useSuggestion);
+
+  $("macro-pick").addEventListener("change", function () {
+    var text = this.value;
+    this.value = "";
+    if (!text) return;
+    var box = $("reply-text");
+    box.value = box.value ? box.value.replace(/\s*$/, "") + "\n" + text : text;
+    box.focus();
+  });
 
   function mine() {
     var d = open && open.detail;
@@ -348,7 +580,10 @@
   function renderActions() {
     var state = open.state;
     $("take").hidden = state !== "queued";
-    $("hand-back").hidden = state !== "human";
+    $("hand-back").hidden = state !== "human" || !mine();
+    $("transfer-open").hidden = state !== "human" || !mine();
+    $("note-open").hidden = state === "closed";
+    $("suggestion-use").disabled = !(state === "human" && mine());
     var lead = !!(session.agent && session.agent.role === "lead");
     // An agent closes what they own; a lead may close any open conversation.
     $("close").hidden = state === "closed" || !(lead || (state === "human" && mine()));
@@ -401,33 +636,6 @@
       list.appendChild(el("dd", null, formatValue(obj[k])));
     });
     return list;
-  }
-
-  function ordersTable(orders) {
-    var keys = [];
-    orders.forEach(function (o) {
-      Object.keys(o || {}).forEach(function (k) {
-        if (keys.indexOf(k) < 0) keys.push(k);
-      });
-    });
-    var table = el("table", "orders");
-    var head = el("tr");
-    keys.forEach(function (k) {
-      head.appendChild(el("th", null, label(k)));
-    });
-    var thead = el("thead");
-    thead.appendChild(head);
-    table.appendChild(thead);
-    var body = el("tbody");
-    orders.forEach(function (o) {
-      var tr = el("tr");
-      keys.forEach(function (k) {
-        tr.appendChild(el("td", null, formatValue(o ? o[k] : null)));
-      });
-      body.appendChild(tr);
-    });
-    table.appendChild(body);
-    return table;
   }
 
   // Frustration in words and a sparkline: 0..1 per customer message, oldest first.
@@ -533,7 +741,10 @@
     });
     if (grid.childNodes.length) box.appendChild(grid);
     if (Array.isArray(card.orders) && card.orders.length) {
-      box.appendChild(fieldBlock("Orders", ordersTable(card.orders)));
+      // Beside the chat the column is narrow: one block per order reads better than a table.
+      var orders = el("div", "order-blocks");
+      card.orders.forEach(function (o) { orders.appendChild(dl(o || {})); });
+      box.appendChild(fieldBlock("Orders", orders));
     }
   }
 
@@ -574,6 +785,7 @@
       case "taken":
         return (e.reason === "assigned" ? "assigned to " : "taken by ") + who(e, fallbackName);
       case "returned":
+        if (e.reason === "transferred") return "transferred by " + who(e) + (e.detail && e.detail.team ? " to " + e.detail.team : "");
         return "back to the queue: " + who(e) + " went " + String(e.reason || "").replace("agent_", "");
       case "handed_back":
         return "handed back to the AI by " + who(e);
@@ -584,6 +796,15 @@
         return "rated by the customer" + (score ? ": " + score + "/5" : "");
       case "decided":
         return "decision: " + (e.reason || "") + rule;
+      case "note":
+        var about = e.detail && e.detail.transfer_to ? " (transfer to " + String(e.detail.transfer_to).replace(/^\w+:/, "") + ")" :
+          e.detail && e.detail.handed_back ? " (hand back to the AI)" : "";
+        return "internal note by " + who(e) + about + ": " + ((e.detail && e.detail.text) || "");
+      case "suggestion_used":
+        return who(e) + " sent the suggested reply" + (e.detail && e.detail.edited ? ", edited" : " as is");
+      case "sla_approaching":
+      case "sla_breached":
+        return "SLA " + label((e.detail && e.detail.kind) || "") + (e.kind === "sla_breached" ? " breached" : " approaching");
       default:
         return label(e.kind) + (why ? ": " + why : "") + rule;
     }
@@ -653,7 +874,10 @@
       function (data) {
         pollBusy = false;
         if (!open || open.id !== id) return;
-        (data.messages || []).forEach(appendMessage);
+        var fresh = (data.messages || []).filter(function (m) { return !open.seen[m.id]; });
+        fresh.forEach(appendMessage);
+        var asked = fresh.some(function (m) { return m.author === "customer"; });
+        if (asked && open.lastOffset && data.state === open.state) loadSuggestion(id); // a new question
         // A change of owner brings new events and a new card: reload the whole detail.
         if (data.state && data.state !== open.state) loadDetail(id);
       },
@@ -693,8 +917,74 @@
   $("take").addEventListener("click", function () {
     act("/take", this);
   });
-  $("hand-back").addEventListener("click", function () {
-    act("/hand-back", this);
+  // ---- notes, transfer, hand back: one small form -------------------------------------------
+
+  var handon = null; // "note" | "transfer" | "hand-back"
+  var HANDON = {
+    note: { title: "Internal note", submit: "Save note", required: true },
+    transfer: { title: "Transfer to a team", submit: "Transfer", required: true },
+    "hand-back": { title: "Hand back to the AI", submit: "Hand back", required: false },
+  };
+
+  function openHandon(kind) {
+    if (!open) return;
+    handon = kind;
+    var form = $("handon-form");
+    form.hidden = false;
+    $("handon-title").textContent = HANDON[kind].title;
+    $("handon-submit").textContent = HANDON[kind].submit;
+    var team = $("handon-team");
+    team.hidden = $("handon-team-label").hidden = kind !== "transfer";
+    if (kind === "transfer") {
+      team.textContent = "";
+      (desk.teams || []).forEach(function (t) {
+        var option = el("option", null, t);
+        option.value = t;
+        team.appendChild(option);
+      });
+    }
+    $("handon-note").placeholder = kind === "hand-back"
+      ? "A note for the record (optional); the customer never sees it."
+      : "Only agents see this note; the customer never does.";
+    $("handon-note").focus();
+  }
+
+  function closeHandon() {
+    $("handon-form").hidden = true;
+    $("handon-note").value = "";
+    handon = null;
+  }
+
+  $("note-open").addEventListener("click", function () { openHandon("note"); });
+  $("transfer-open").addEventListener("click", function () { openHandon("transfer"); });
+  $("hand-back").addEventListener("click", function () { openHandon("hand-back"); });
+  $("handon-cancel").addEventListener("click", closeHandon);
+
+  $("handon-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (!open || !handon) return;
+    var id = open.id;
+    var note = $("handon-note").value.trim();
+    if (HANDON[handon].required && !note) {
+      showError($("conv-error"), "Write the note first.");
+      return;
+    }
+    var base = "/conversations/" + encodeURIComponent(id);
+    var call = handon === "note"
+      ? api("POST", base + "/notes", { text: note })
+      : handon === "transfer"
+        ? api("POST", base + "/transfer", { team: $("handon-team").value, note: note })
+        : api("POST", base + "/hand-back", note ? { note: note } : {});
+    showError($("conv-error"), "");
+    call.then(function (answer) {
+      closeHandon();
+      var detail = answer.conversation || answer;
+      if (answer.told) showError($("conv-info"), answer.told);
+      if (open && open.id === id) renderDetail(detail);
+      refreshLists();
+    }, function (err) {
+      showError($("conv-error"), err.message);
+    });
   });
   $("close").addEventListener("click", function () {
     if (window.confirm("Close this conversation?")) act("/close", this);
@@ -708,11 +998,23 @@
     var id = open.id;
     $("reply-send").disabled = true;
     showError($("conv-error"), "");
-    api("POST", "/conversations/" + encodeURIComponent(id) + "/messages", { text: text }).then(
-      function (message) {
+    var base = "/conversations/" + encodeURIComponent(id);
+    var from = open.fromSuggestion;
+    var call = from
+      ? api("POST", base + "/suggestion", {
+          message: from.message, text: text, perform_action: $("suggestion-perform").checked,
+        }).then(function (sent) { return sent.messages; })
+      : api("POST", base + "/messages", { text: text }).then(function (m) { return [m]; });
+    call.then(
+      function (messages) {
         $("reply-send").disabled = false;
         if (box.value.trim() === text) box.value = "";
-        if (open && open.id === id) appendMessage(message);
+        if (open && open.id === id) {
+          open.fromSuggestion = null;
+          $("from-suggestion").hidden = true;
+          messages.forEach(appendMessage);
+          if (from) loadDetail(id); // the suggestion is used: it goes until the customer writes
+        }
         box.focus();
       },
       function (err) {
@@ -745,6 +1047,129 @@
         showError($("conv-error"), err.message);
       }
     );
+  });
+
+  $("reply-text").addEventListener("input", function () {
+    if (open && open.fromSuggestion && !this.value.trim()) {
+      open.fromSuggestion = null;
+      $("from-suggestion").hidden = true;
+    }
+  });
+
+  // ---- keyboard shortcuts ----------------------------------------------------------------------
+
+  function typing(target) {
+    var tag = target && target.tagName;
+    return tag === "TEXTAREA" || tag === "INPUT" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+
+  function moveInLists(step) {
+    var items = Array.prototype.slice.call(document.querySelectorAll(".conv-item"));
+    if (!items.length) return;
+    var at = -1;
+    items.forEach(function (b, i) { if (open && b.getAttribute("data-id") === open.id) at = i; });
+    var next = items[Math.max(0, Math.min(items.length - 1, at + step))];
+    next.focus();
+    next.click();
+  }
+
+  function moveInTabs(step) {
+    if (!tabs.length) return;
+    var at = open ? tabs.indexOf(open) : 0;
+    select(tabs[(at + step + tabs.length) % tabs.length].id);
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (!session.agent || $("desk-view").hidden) return;
+    if (e.key === "Escape") {
+      if (!$("handon-form").hidden) closeHandon();
+      if (typing(e.target)) e.target.blur();
+      return;
+    }
+    if (e.altKey && /^[1-9]$/.test(e.key)) {
+      var tab = tabs[Number(e.key) - 1];
+      if (tab) { e.preventDefault(); select(tab.id); }
+      return;
+    }
+    if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+    var actions = {
+      j: function () { moveInLists(1); },
+      k: function () { moveInLists(-1); },
+      "]": function () { moveInTabs(1); },
+      "[": function () { moveInTabs(-1); },
+      x: function () { if (open) closeTab(open.id); },
+      t: function () { if (!$("take").hidden) $("take").click(); },
+      s: useSuggestion,
+      m: function () { $("macro-pick").focus(); },
+      r: function () { $("reply-text").focus(); },
+      n: function () { if (!$("note-open").hidden) openHandon("note"); },
+      "?": function () { $("keys").showModal(); },
+    };
+    if (actions[e.key]) {
+      e.preventDefault();
+      actions[e.key]();
+    }
+  });
+  $("keys-open").addEventListener("click", function () { $("keys").showModal(); });
+
+  // ---- macros: a lead maintains the canned replies (POST/PUT/DELETE /api/v1/macros) ------------
+
+  var MACROS = BASE + "api/v1/macros";
+  var macroApi = TandemApi.client(MACROS, {
+    token: function () { return session.token; },
+    unauthorized: signedOut,
+    offline: function () { return "Cannot reach the server."; },
+  });
+
+  function editMacro(m) {
+    $("macro-id").value = m ? m.id : "";
+    $("macro-title").value = m ? m.title : "";
+    $("macro-language").value = m ? m.language : "en";
+    $("macro-text").value = m ? m.text : "";
+    $("macro-save").textContent = m ? "Save changes" : "Add macro";
+    showError($("macro-error"), "");
+  }
+
+  function loadMacros() {
+    macroApi("GET", "").then(function (data) {
+      var list = $("macro-list");
+      list.textContent = "";
+      (data.macros || []).forEach(function (m) {
+        var li = el("li");
+        li.appendChild(el("span", "badge lang", m.language.toUpperCase()));
+        var title = el("button", "macro-title", m.title);
+        title.type = "button";
+        title.title = m.text;
+        title.addEventListener("click", function () { editMacro(m); });
+        li.appendChild(title);
+        var remove = el("button", "btn", "Delete");
+        remove.type = "button";
+        remove.addEventListener("click", function () {
+          if (window.confirm("Delete the macro " + m.title + "?")) macroApi("DELETE", "/" + m.id).then(loadMacros);
+        });
+        li.appendChild(remove);
+        list.appendChild(li);
+      });
+      if (!(data.macros || []).length) list.appendChild(el("li", "empty", "No macros yet."));
+    }, function (err) { showError($("macro-error"), err.message); });
+  }
+
+  $("macros-open").addEventListener("click", function () {
+    editMacro(null);
+    loadMacros();
+    $("macros").showModal();
+  });
+  $("macros-close").addEventListener("click", function () { $("macros").close(); });
+  $("macro-new").addEventListener("click", function () { editMacro(null); });
+  $("macro-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var id = $("macro-id").value;
+    var body = { title: $("macro-title").value, language: $("macro-language").value, text: $("macro-text").value };
+    macroApi(id ? "PUT" : "POST", id ? "/" + id : "", body).then(function () {
+      editMacro(null);
+      loadMacros();
+      if (open) loadSide(open.id);
+    }, function (err) { showError($("macro-error"), err.message); }); // names an unknown placeholder
   });
 
   $("reply-form").addEventListener("submit", function (e) {
