@@ -231,15 +231,16 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     memory = record.memory.after_turn(turn.memory, flow, said, order_id, pending, offset)
     unit.remember(memory)
     unit.set(policy_version=turn.decision.policy_version)
-    _record_decision(unit, thought, answer, turn)
-    answers = shown is not None and shown.outcome in REWORDABLE  # a question gets no thumb
-    sent = [unit.say(Actor.AI, reply.text, answer=answers) for reply in _shown(shown)]
-    if record.state is State.QUEUED:  # waiting for a person: the AI helps, the place is kept
+    if record.state is State.QUEUED:  # before the decision records the orders it named
         answered = shown.detail.get("order_id") if shown is not None else None
         named = tuple(order for order in u.slots.order_ids if order != answered)
         if named:  # an order given for the person goes on the card (one the AI answered about
             # itself is not what the hand-over is about)
             note_order(unit, thought.message.offset, named, thought.customer, thought.shop.loaded())
+    _record_decision(unit, thought, answer, turn)
+    answers = shown is not None and shown.outcome in REWORDABLE  # a question gets no thumb
+    sent = [unit.say(Actor.AI, reply.text, answer=answers) for reply in _shown(shown)]
+    if record.state is State.QUEUED:  # waiting for a person: the AI helps, the place is kept
         first = record.memory.turn.last_outcome is TurnOutcome.HANDED_OVER
         if draft is not None:
             _store_draft(unit, thought, draft)
