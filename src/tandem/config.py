@@ -116,6 +116,15 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body accepted, in bytes; larger ones get 413 unread.",
     )
+    request_read_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=600,
+        description=(
+            "Longest time a client may take to send a request body; a slower one gets 408 and"
+            " the connection is closed (it never holds a lock: bodies are read before a turn)."
+        ),
+    )
     timezone: str = Field(
         "Europe/Amsterdam", description="The support team's time zone (office hours, promises)."
     )

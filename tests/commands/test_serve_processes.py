@@ -19,12 +19,15 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from conftest import MODEL_DIR
 from live_server import Served, serve
+from tandem.domain.conversation import EventKind
 from tandem.services.runtime import Understands
 from tandem.storage.conversations import now
 from tandem.storage.db import make_engine, reading
+from tandem.storage.tables import events, messages
 from tandem.storage.unanswered import unanswered_conversations
 
 CUSTOMERS = 6
@@ -243,3 +246,56 @@ def worker_pids(parent: int) -> list[int]:
         for pid in children
         if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
     ]
+
+
+def test_that_one_customer_writing_from_two_tabs_on_two_processes_is_answered_once_per_message(
+    settings: dict[str, str], tmp_path: Path, servers: list[Served]
+) -> None:
+    """Two server processes on one PostgreSQL database; the same customer posts from two tabs,
+    each tab talking to another process, at the same moment."""
+    if not settings["TANDEM_DATABASE_URL"].startswith("postgresql"):
+        pytest.skip("SQLite runs one server process")
+    servers.extend([serve(tmp_path, settings, "tab-a"), serve(tmp_path, settings, "tab-b")])
+    for server in servers:
+        server.wait_until_up()
+    [chat] = open_chats(servers[0].base_url, 1)
+    statuses: list[int] = []
+    start = threading.Barrier(2)
+
+    def tab(name: str, server: Served) -> None:
+        start.wait()
+        for n in range(4):
+            text = f"{TEXTS[n % len(TEXTS)]} ({name}{n})"
+            statuses.append(send(server.base_url, chat, text, f"{name}-{n}").status_code)
+
+    tabs = [threading.Thread(target=tab, args=(n, s)) for n, s in zip("ab", servers, strict=True)]
+    for thread in tabs:
+        thread.start()
+    for thread in tabs:
+        thread.join(timeout=60)
+    assert statuses == [200] * 8
+
+    body = conversation(servers[1].base_url, chat)
+    offsets = [m["offset"] for m in body["messages"]]
+    assert offsets == sorted(set(offsets))  # unique and in order
+    customer = [m for m in body["messages"] if m["author"] == "customer"]
+    assert len(customer) == 8 and not is_stuck(body)
+    engine = make_engine(settings["TANDEM_DATABASE_URL"])
+    try:
+        with reading(engine) as connection:
+            handled = connection.execute(
+                select(func.count()).where(
+                    messages.c.conversation_id == chat.id,
+                    messages.c.author == "customer",
+                    messages.c.handled_at.is_not(None),
+                )
+            ).scalar_one()
+            decided = connection.execute(
+                select(func.count()).where(
+                    events.c.conversation_id == chat.id, events.c.kind == EventKind.DECIDED.value
+                )
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert handled == 8  # every message went through a turn...
+    assert decided == 8  # ...exactly once

@@ -1,3 +1,4 @@
+import pytest
 from fastapi.testclient import TestClient
 
 from conftest import signed
@@ -75,15 +76,37 @@ def test_that_a_double_charge_goes_to_a_person_with_priority(
     assert body["handoff"]["priority"] in ("high", "urgent")
 
 
-def test_that_the_second_message_it_does_not_understand_goes_to_a_person(
+def test_that_the_second_message_it_cannot_help_with_goes_to_a_person(
     client: TestClient, agent_token: str
 ) -> None:
     chat = Chat(client, language="en")
     first = chat.say("what is the airspeed velocity of an unladen swallow")
     assert first["state"] == "ai"
-    assert "other words" in first["messages"][-1]["text"]
+    honest = first["messages"][-1]["text"]
+    assert "can't help with here" in honest and "person" in honest
+    assert "other words" not in honest  # not "please rephrase": rephrasing would not help
     second = chat.say("how many moons does jupiter have")
     assert second["state"] == "queued"
     assert second["handoff"]["reason"] in ("not_understood", "repeated_failure")
     said = [m["text"] for m in chat.messages() if m["author"] == "ai"]
-    assert sum("other words" in text for text in said) == 1
+    assert sum("can't help with here" in text for text in said) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "honest"),
+    [
+        ("en", "I forgot the password of my account, can you reset it?", "can't help with here"),
+        ("en", "please take me off your newsletter list", "can't help with here"),
+        ("nl", "ik kan niet meer inloggen met mijn wachtwoord", "niet mee helpen"),
+        ("nl", "ik wil me afmelden voor de nieuwsbrief", "niet mee helpen"),
+    ],
+)
+def test_that_accounts_and_newsletters_get_an_honest_not_here_with_the_way_to_a_person(
+    client: TestClient, language: str, text: str, honest: str
+) -> None:
+    chat = Chat(client, language=language)
+    body = chat.say(text)
+    assert body["state"] == "ai"
+    reply = body["messages"][-1]["text"]
+    assert honest in reply
+    assert ("person" if language == "en" else "medewerker") in reply

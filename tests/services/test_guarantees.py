@@ -216,8 +216,9 @@ class Conversations(RuleBasedStateMachine):
     def _check_agent_action(self, chat: ChatRef, agent: Agent, action: str) -> None:
         before = self._record(chat)
         state, owns = before.conversation.state, self._owns(agent, before.conversation)
-        # an agent (not a lead) takes what waits; replies, hands back and closes what they own
-        allowed = state is State.QUEUED if action == "take" else owns
+        # an agent (not a lead) takes what waits (taking what they already own is a harmless
+        # double click); replies, hands back and closes what they own
+        allowed = (state is State.QUEUED or owns) if action == "take" else owns
         act = getattr(self, f"_{action}")
         event(f"agent {action} on {state}: {'allowed' if allowed else 'refused'}")
         if not allowed:

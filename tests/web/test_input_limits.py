@@ -175,14 +175,19 @@ def test_that_a_streamed_body_is_cut_off_at_the_limit_without_reading_the_rest(
     assert len(chat.messages()) == 1  # nothing was stored
 
 
+READ_SECONDS = 1.0
+
+
 @pytest.fixture
 def served(runtime: Runtime) -> Iterator[int]:
-    """The app behind a real uvicorn on a free port, in a thread."""
+    """The app behind a real uvicorn on a free port, in a thread; request bodies must arrive
+    within a second."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
+    settings = runtime.settings.model_copy(update={"request_read_seconds": READ_SECONDS})
     config = uvicorn.Config(
-        create_app(runtime.settings, runtime), port=port, log_level="warning", lifespan="off"
+        create_app(settings, runtime), port=port, log_level="warning", lifespan="off"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -212,3 +217,35 @@ def test_that_a_100_mb_body_is_refused_before_it_is_sent(served: int) -> None:
             answer += part
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert b'"code": "body_too_large"' in answer
+
+
+def test_that_a_slow_client_is_timed_out_without_holding_up_the_conversation(
+    served: int, client: TestClient
+) -> None:
+    """A slow-loris sends half of a message to a conversation and stalls: the customer's other
+    tab writes to the same conversation and is answered at once; the slow one gets 408 after
+    the read deadline, and nothing of it is stored."""
+    chat = Chat(client, language="en")
+    body = b'{"text": "where is my order TD-1002, I have been waiting for a long time"}'
+    head = (
+        f"POST /api/v1/conversations/{chat.id}/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {chat.token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", served), timeout=10) as slow:
+        slow.sendall(head + body[:20])
+        began = time.monotonic()
+        answer = chat.say("Can I pay with PayPal?")  # the other tab, meanwhile: answered
+        assert answer["messages"][-1]["author"] == "ai"
+        reply = b""
+        while not reply.endswith(b"}"):
+            part = slow.recv(65536)
+            if not part:
+                break
+            reply += part
+        waited = time.monotonic() - began
+    assert reply.startswith(b"HTTP/1.1 408"), reply[:200]
+    assert b'"code": "request_timeout"' in reply
+    assert waited >= READ_SECONDS * 0.9  # the deadline, not an earlier error
+    texts = [m["text"] for m in chat.messages() if m["author"] == "customer"]
+    assert texts == ["Can I pay with PayPal?"]

@@ -65,8 +65,13 @@ class Snapshot:
         return (record.message_count, record.event_count, record.state)
 
     def decided(self, message: MessageRecord) -> bool:
-        """The AI decided on this message (or a later one) before: a retry or a recovery."""
-        return self.record.memory.decided >= message.offset
+        """The AI decided on exactly this message before: a retry or a recovery."""
+        return self.record.memory.decided == message.offset
+
+    def decided_later(self, message: MessageRecord) -> bool:
+        """The AI decided on a later message: this one may still be unanswered (two tabs
+        posting at once), or been answered before that one (see ``is_handled``)."""
+        return self.record.memory.decided > message.offset
 
 
 @dataclass(frozen=True, slots=True)

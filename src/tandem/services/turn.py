@@ -69,7 +69,7 @@ from tandem.services.thinking import (
 from tandem.services.waiting import asks_about_the_wait
 from tandem.storage.conversations import ConversationUnit, MessageRecord, find_conversation
 from tandem.storage.db import reading, transaction
-from tandem.storage.unanswered import mark_handled, mark_handled_through
+from tandem.storage.unanswered import is_handled, mark_handled, mark_handled_through
 from tandem.types import ClientAddress, CustomerId
 from tandem.understanding.result import Understanding
 
@@ -108,7 +108,7 @@ def take_turn(
     if snapshot.record.memory.pending is not None:
         _perform(runtime, conversation_id, None)  # an earlier turn's agreed action comes first
         fresh = None
-    if snapshot.decided(message):  # a retry, or a recovery: nothing is decided twice
+    if _decided(runtime, snapshot, message):  # a retry, or a recovery: nothing decided twice
         with transaction(runtime.engine) as connection:
             mark_handled(connection, message.id)
         return AiTurn([], None, snapshot.record.state, again=True)
@@ -129,6 +129,25 @@ def take_turn(
     if turn.state is State.QUEUED:
         routing.assign_waiting(runtime)  # at once to an online agent who fits, if any
     return turn
+
+
+def _decided(
+    runtime: Runtime,
+    snapshot: Snapshot,
+    message: MessageRecord,
+    connection: Connection | None = None,
+) -> bool:
+    """Was this message decided on before? When a later message was decided first (the same
+    customer posting from two tabs at once), only its handled mark tells: an earlier message
+    whose turn has not run yet is answered now, never skipped."""
+    if snapshot.decided(message):
+        return True
+    if not snapshot.decided_later(message):
+        return False
+    if connection is not None:
+        return is_handled(connection, message.id)
+    with reading(runtime.engine) as reader:
+        return is_handled(reader, message.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +197,7 @@ def _handled(connection: Connection, written: _Written) -> _Written:
 def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bool) -> _Written:
     """Phase 2, under the lock: decide on the plan and store everything it leads to."""
     u, record = thought.understanding, unit.conversation
-    if thought.snapshot.decided(thought.message):  # the snapshot is current here
+    if _decided(runtime, thought.snapshot, thought.message, unit.connection):  # current here
         return _Written(AiTurn([], None, record.state, again=True), None, thought)
     unit.note_understanding(thought.message, u)
     if u.language != record.language:
@@ -404,8 +423,12 @@ def _act(
     text = replies(thought.understanding.language)
     silent = not sent and pending is None and decision.action is Action.ANSWER
     if decision.action is Action.CLARIFY or silent:  # never a turn without a reply
+        # A question the shop does not handle gets an honest "not here", not "say it again";
+        # during an open confirmation, the rephrase says nothing was changed.
         confirming = awaits_confirmation(thought.snapshot.record.memory.flow)
         key = "clarify_unchanged" if confirming else "clarify"
+        if thought.understanding.unrelated and not confirming:
+            key = "out_of_scope"
         sent.append(unit.say(Actor.AI, text.say(key).text))
     elif turn.memory.last_outcome is TurnOutcome.OFFERED and pending is None:
         sent.append(unit.say(Actor.AI, text.say("offer_human").text))

@@ -28,7 +28,7 @@ _DATE_LISTS = (
     "today", "yesterday", "day_before_yesterday", "days_ago", "weeks_ago", "last_weekday",
     "weekdays", "months",
 )  # fmt: skip
-_CUE_LISTS = ("insults", "repetition", "angry", "calm")
+_CUE_LISTS = ("insults", "swearing", "repetition", "angry", "calm")
 
 
 class CatalogueError(ValueError):
@@ -52,7 +52,8 @@ class DateWords:
 
 @dataclass(frozen=True, slots=True)
 class FrustrationCues:
-    insults: tuple[str, ...]
+    insults: tuple[str, ...]  # aimed at the shop or the assistant: "useless", "idiots"
+    swearing: tuple[str, ...]  # a curse on its own ("damn"): weak, never a handover by itself
     repetition: tuple[str, ...]
     angry: tuple[str, ...]  # few-shot examples for the learned part
     calm: tuple[str, ...]

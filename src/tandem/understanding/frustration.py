@@ -1,9 +1,9 @@
 """How frustrated a customer sounds: explicit signals combined with a few-shot learned score.
 
-Each explicit signal (an insult, "third time", a repeated message, capitals, "!!!") and the
-learned probability raise the score by a noisy-OR: ``1 - prod(1 - w_i * s_i)``. The learned part
-is a logistic regression on sentence embeddings of the catalogue's angry and calm examples, so
-it works across languages.
+Each explicit signal (an insult, a curse (weakly), "third time", a repeated message, capitals,
+"!!!") and the learned probability raise the score by a noisy-OR: ``1 - prod(1 - w_i * s_i)``.
+The learned part is a logistic regression on sentence embeddings of the catalogue's angry and
+calm examples, so it works across languages.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from tandem.understanding.embeddings import Vectors, embed
 #: Weights of the signals in the noisy-OR.
 LEARNED_WEIGHT = 0.75
 INSULT_WEIGHT = 0.6
+#: One curse in an otherwise calm request ("where is my damn parcel") must not hand over alone.
+SWEARING_WEIGHT = 0.2
 REPETITION_WEIGHT = 0.4
 REPEATED_MESSAGE_WEIGHT = 0.4
 CAPITALS_WEIGHT = 0.3
@@ -42,6 +44,7 @@ class FrustrationScorer:
     def __init__(self, catalogue: Catalogue) -> None:
         cues = [lang.frustration for lang in catalogue.languages.values()]
         self._insults = _phrase_pattern(word for cue in cues for word in cue.insults)
+        self._swearing = _phrase_pattern(word for cue in cues for word in cue.swearing)
         self._repetition = _phrase_pattern(phrase for cue in cues for phrase in cue.repetition)
         angry = [text for cue in cues for text in cue.angry]
         calm = [text for cue in cues for text in cue.calm]
@@ -56,6 +59,7 @@ class FrustrationScorer:
         signals = (
             (LEARNED_WEIGHT, learned),
             (INSULT_WEIGHT, float(bool(self._insults.search(text)))),
+            (SWEARING_WEIGHT, float(bool(self._swearing.search(text)))),
             (REPETITION_WEIGHT, float(bool(self._repetition.search(text)))),
             (REPEATED_MESSAGE_WEIGHT, float(_is_repeated(text, previous_texts))),
             (CAPITALS_WEIGHT, float(_is_shouting(text))),

@@ -31,6 +31,8 @@ Matrix = npt.NDArray[np.float64]
 EMBEDDING_WEIGHT = 2.0
 #: In-scope accuracy the out-of-scope threshold may cost, measured out of fold.
 IN_SCOPE_BUDGET = 0.01
+#: How sure the ``oos`` class must be to call a message unrelated to the shop.
+UNRELATED_PROBABILITY = 0.5
 #: Folds for the out-of-fold scores that calibrate the confidence and choose the threshold.
 FOLDS = 3
 
@@ -48,6 +50,9 @@ class IntentPrediction:
     runner_up: str
     runner_up_confidence: float
     out_of_scope: bool
+    #: The ``oos`` class itself won with at least UNRELATED_PROBABILITY: a question the shop does
+    #: not handle (a password, the weather), not merely an unclear one.
+    unrelated: bool = False
 
 
 class IntentClassifier:
@@ -114,8 +119,14 @@ class IntentClassifier:
         best = int(order[0])
         if self.labels[best] == OUT_OF_SCOPE or row[best] < self.threshold:
             guess = in_scope[0]
+            unrelated = self.labels[best] == OUT_OF_SCOPE and row[best] >= UNRELATED_PROBABILITY
             return IntentPrediction(
-                OUT_OF_SCOPE, 1.0 - float(row[guess]), self.labels[guess], float(row[guess]), True
+                OUT_OF_SCOPE,
+                1.0 - float(row[guess]),
+                self.labels[guess],
+                float(row[guess]),
+                True,
+                bool(unrelated),
             )
         second = int(order[1])
         return IntentPrediction(

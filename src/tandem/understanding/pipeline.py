@@ -93,6 +93,7 @@ class Understander:
             language_switched=context.language is not None and language != context.language,
             follows=follows,
             repeated=_plain(text) in {_plain(t) for t in context.previous_customer_texts},
+            unrelated=prediction.unrelated,
         )
 
     def _followed(

@@ -34,6 +34,7 @@ class Understanding:
     slots: Slots = field(default_factory=Slots)
     frustration_trend: float = 0.0  # slope of the conversation's recent frustration, -1..1
     language_switched: bool = False  # this message changed the conversation's language
+    unrelated: bool = False  # out of scope because it asks what the shop does not handle
     #: the earlier question this message follows up ("and how much does it cost?"), whose
     #: intent it was read with; "" when it stands on its own
     follows: str = ""

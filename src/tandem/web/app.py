@@ -62,7 +62,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     errors.install(app)
     # The last added runs first: the request id, headers on every answer, CORS on the widget's,
     # then the limit.
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, read_seconds=settings.request_read_seconds
+    )
     origins = cors_origins(settings.cors_origins)
     if origins:
         app.add_middleware(WidgetCors, origins=origins)
