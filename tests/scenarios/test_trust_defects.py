@@ -198,3 +198,10 @@ def test_that_when_an_order_ships_asked_while_waiting_gets_its_status_not_an_art
     chat.say("Ik ben twee keer betaald voor bestelling TD-1004")
     answer = chat.replies("En wanneer wordt TD-1003 verzonden?")
     assert "TD-1003" in answer and "/help/" not in answer, answer
+
+
+def test_that_the_identified_notice_gets_no_thumb_but_the_answer_does(client: TestClient) -> None:
+    chat = Chat(client, language="en")
+    chat.say("Where is TD-2002? my email is james@example.com")
+    said = [m for m in chat.messages() if m["author"] == "ai"][1:]  # after the greeting
+    assert [m["answer"] for m in said] == [False, True], said  # "Thanks James, ..." then status

@@ -77,6 +77,8 @@ __all__ = ["AiTurn", "Handoff", "finish_pending", "take_turn"]
 
 log = logging.getLogger(__name__)
 
+#: Replies that come with an answer but are notices, not answers (no thumb).
+NOTICES = frozenset({"identify_ok"})
 #: Times a turn thinks again when its conversation changed meanwhile, before it thinks under
 #: the lock (so a conversation that keeps changing still gets its answer).
 RETHINKS = 3
@@ -258,7 +260,10 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
             note_order(unit, thought.message.offset, named, thought.customer, thought.shop.loaded())
     _record_decision(unit, thought, answer, turn)
     answers = shown is not None and shown.outcome in REWORDABLE  # a question gets no thumb
-    sent = [unit.say(Actor.AI, reply.text, answer=answers) for reply in _shown(shown)]
+    sent = [
+        unit.say(Actor.AI, reply.text, answer=answers and reply.key not in NOTICES)
+        for reply in _shown(shown)
+    ]
     if record.state is State.QUEUED:  # waiting for a person: the AI helps, the place is kept
         first = record.memory.turn.last_outcome is TurnOutcome.HANDED_OVER
         if draft is not None:
