@@ -139,3 +139,69 @@ def test_that_only_the_ai_answers_can_get_a_thumb(client: TestClient) -> None:
             json={"up": True}, headers=chat.auth,
         )  # fmt: skip
         assert response.status_code == status, (offset, response.text)
+
+
+def test_that_a_waiting_customer_who_leaves_an_email_and_asks_gets_both(
+    client: TestClient,
+) -> None:
+    chat = Chat(client, language="en")
+    chat.say("I want to talk to a person")
+    answer = chat.replies("Where is TD-2002? my email is james@example.com")
+    assert "james@example.com" in answer and "TD-2002" in answer, answer
+    assert "Linen shirt" in answer, answer  # the order's status, not only the address noted
+
+
+def test_that_a_quantity_picks_items_of_the_open_return_and_is_no_double_charge(
+    client: TestClient,
+) -> None:
+    chat = Chat(client, **signed("emma@example.nl"))
+    chat.say("I want to return 4 pairs of socks from TD-1002")
+    body = chat.say("then 2 pairs of socks")
+    assert body["handoff"] is None and body["state"] == "ai", body
+    assert "2 x Merino socks" in _said(body) and "Hooded" not in _said(body)
+
+
+def test_that_a_return_of_an_unnamed_order_past_its_window_is_explained_not_handed_over(
+    client: TestClient,
+) -> None:
+    chat = Chat(client, **signed("james@example.com"))
+    body = chat.say("cancel it, no wait, return it")
+    assert body["handoff"] is None and "TD-2001" in _said(body)
+    answer = chat.replies("TD-2002")  # another order: the flow starts afresh, never silent
+    assert "TD-2002" in answer, answer
+    assert chat.state == "ai"
+
+
+def test_that_an_order_answered_while_waiting_stays_off_the_card(
+    client: TestClient, agent_token: str
+) -> None:
+    chat = Chat(client, **signed("emma@example.nl"))
+    chat.say("I was charged twice for TD-1004")
+    assert "TD-1001" in chat.replies("Also, has TD-1001 shipped yet?")
+    lead = {"Authorization": f"Bearer {agent_token}"}
+    card = client.get(f"/api/v1/agent/conversations/{chat.id}", headers=lead).json()["card"]
+    assert [order["id"] for order in card["orders"]] == ["TD-1004"], card
+
+
+def test_that_the_first_message_sets_the_language_when_the_widget_gave_none(
+    client: TestClient,
+) -> None:
+    chat = Chat(client)
+    answer = chat.replies("blub blub de vis zwemt")
+    assert "Sorry" in answer and "anders" in answer, answer  # Dutch, not the default English
+
+
+def test_that_when_an_order_ships_asked_while_waiting_gets_its_status_not_an_article(
+    client: TestClient, agent_token: str
+) -> None:
+    chat = Chat(client, **signed("emma@example.nl"))
+    chat.say("Ik ben twee keer betaald voor bestelling TD-1004")
+    answer = chat.replies("En wanneer wordt TD-1003 verzonden?")
+    assert "TD-1003" in answer and "/help/" not in answer, answer
+
+
+def test_that_the_identified_notice_gets_no_thumb_but_the_answer_does(client: TestClient) -> None:
+    chat = Chat(client, language="en")
+    chat.say("Where is TD-2002? my email is james@example.com")
+    said = [m for m in chat.messages() if m["author"] == "ai"][1:]  # after the greeting
+    assert [m["answer"] for m in said] == [False, True], said  # "Thanks James, ..." then status

@@ -31,6 +31,8 @@ NOTHING_ASKED = {"affirm": "nothing_asked", "deny": "nothing_asked_no"}
 #: Below this confidence a message does not interrupt an open flow with a new request.
 SWITCH_CONFIDENCE = 0.6
 KNOWLEDGE = "knowledge"  # the flow that answers from the help centre, also as a fallback
+#: General questions that, naming an order, are about that order: the flow that answers them.
+ABOUT_AN_ORDER = {"delivery_time": "order_status", "refund_policy": "refund_status"}
 #: Intents that are replies within a conversation, never questions for the help centre.
 NO_LOOKUP = frozenset({"affirm", "deny", "reject_answer", "talk_to_person", "complaint"})
 
@@ -155,6 +157,9 @@ class Assistant:
     def _flow_for(self, u: Understanding) -> Flow | None:
         if u.out_of_scope:
             return None
+        about_order = ABOUT_AN_ORDER.get(u.intent) if u.slots.order_ids else None
+        if about_order in self.flows:  # "wanneer wordt TD-1003 verzonden?": that order's status
+            return self.flows[str(about_order)]
         return next((f for f in self.flows.values() if u.intent in f.intents), None)
 
     def _flow_turn(

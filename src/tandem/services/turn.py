@@ -77,6 +77,8 @@ __all__ = ["AiTurn", "Handoff", "finish_pending", "take_turn"]
 
 log = logging.getLogger(__name__)
 
+#: Replies that come with an answer but are notices, not answers (no thumb).
+NOTICES = frozenset({"identify_ok"})
 #: Times a turn thinks again when its conversation changed meanwhile, before it thinks under
 #: the lock (so a conversation that keeps changing still gets its answer).
 RETHINKS = 3
@@ -206,10 +208,12 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
         if thought.answer is not None and thought.gate.drafts:  # AI drafts for them
             _store_draft(unit, thought, thought.answer)
         return _Written(AiTurn([], None, record.state), None, thought)
+    noted: list[MessageRecord] = []  # the e-mail address kept, said before the answer
     if record.state is State.QUEUED:
-        noted = email_left(runtime, unit, thought)
-        if noted is not None:
-            return _Written(noted, None, thought)
+        left = email_left(runtime, unit, thought)
+        if left is not None and not _asks_more(u):
+            return _Written(left, None, thought)
+        noted = left.replies if left is not None else []
         if asks_about_the_wait(u.text):  # "how long will it take?": the wait, not a delivery
             told = the_wait(runtime, unit, thought.message.offset)
             if told.replies:
@@ -248,18 +252,25 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     memory = record.memory.after_turn(turn.memory, flow, said, order_id, pending, offset)
     unit.remember(memory)
     unit.set(policy_version=turn.decision.policy_version)
+    if record.state is State.QUEUED:  # before the decision records the orders it named
+        answered = shown.detail.get("order_id") if shown is not None else None
+        named = tuple(order for order in u.slots.order_ids if order != answered)
+        if named:  # an order given for the person goes on the card (one the AI answered about
+            # itself is not what the hand-over is about)
+            note_order(unit, thought.message.offset, named, thought.customer, thought.shop.loaded())
     _record_decision(unit, thought, answer, turn)
     answers = shown is not None and shown.outcome in REWORDABLE  # a question gets no thumb
-    sent = [unit.say(Actor.AI, reply.text, answer=answers) for reply in _shown(shown)]
+    sent = [
+        unit.say(Actor.AI, reply.text, answer=answers and reply.key not in NOTICES)
+        for reply in _shown(shown)
+    ]
     if record.state is State.QUEUED:  # waiting for a person: the AI helps, the place is kept
-        named = u.slots.order_ids
-        if named and not sent:  # an order given for the person goes on the card (one the AI
-            # answered about itself is not what the hand-over is about)
-            note_order(unit, thought.message.offset, named, thought.customer, thought.shop.loaded())
         first = record.memory.turn.last_outcome is TurnOutcome.HANDED_OVER
         if draft is not None:
             _store_draft(unit, thought, draft)
-        return _Written(while_waiting(runtime, unit, turn, sent, first), pending, thought)
+        waited = while_waiting(runtime, unit, turn, sent, first)
+        said_all = AiTurn([*noted, *waited.replies], waited.handoff, waited.state)
+        return _Written(said_all, pending, thought)
     acted = _act(runtime, unit, thought, turn, sent, pending)
     if draft is not None:
         _store_draft(unit, thought, draft)
@@ -269,6 +280,12 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
 def awaits_confirmation(flow: OpenFlow | None) -> bool:
     """Is the open flow waiting for a yes to a change it proposed?"""
     return flow is not None and isinstance(flow.record, OrderRecord) and flow.record.confirm
+
+
+def _asks_more(u: Understanding) -> bool:
+    """Does a message that leaves an e-mail address also ask something ("where is TD-2002? my
+    email is ...")? Then the AI answers it too."""
+    return bool(u.slots.order_ids) or ("?" in u.text and not u.out_of_scope)
 
 
 def _interrupted(flow: OpenFlow) -> OpenFlow:
@@ -409,11 +426,14 @@ def _act(
     """What the decision itself says and does: rephrase, offer a person, hand over."""
     decision = turn.decision
     text = replies(thought.understanding.language)
-    if decision.action is Action.CLARIFY:
-        # A question the shop does not handle gets an honest "not here", not "say it again".
+    silent = not sent and pending is None and decision.action is Action.ANSWER
+    if decision.action is Action.CLARIFY or silent:  # never a turn without a reply
+        # A question the shop does not handle gets an honest "not here", not "say it again";
+        # during an open confirmation, the rephrase says nothing was changed.
         confirming = awaits_confirmation(thought.snapshot.record.memory.flow)
-        unrelated = thought.understanding.unrelated
-        key = "clarify_unchanged" if confirming else "out_of_scope" if unrelated else "clarify"
+        key = "clarify_unchanged" if confirming else "clarify"
+        if thought.understanding.unrelated and not confirming:
+            key = "out_of_scope"
         sent.append(unit.say(Actor.AI, text.say(key).text))
     elif turn.memory.last_outcome is TurnOutcome.OFFERED and pending is None:
         sent.append(unit.say(Actor.AI, text.say("offer_human").text))

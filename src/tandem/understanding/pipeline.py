@@ -91,9 +91,9 @@ class Understander:
             slots=slots,
             frustration_trend=trend([*context.previous_frustration, frustration]),
             language_switched=context.language is not None and language != context.language,
-            unrelated=prediction.unrelated,
             follows=follows,
             repeated=_plain(text) in {_plain(t) for t in context.previous_customer_texts},
+            unrelated=prediction.unrelated,
         )
 
     def _followed(

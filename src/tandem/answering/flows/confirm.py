@@ -148,6 +148,9 @@ def after_refusal(turn: FlowTurn, record: OrderRecord, own_intents: frozenset[st
     """The customer's reaction to `refused`: insisting becomes a business-rule handoff."""
     if not record.refused:
         return None
+    named = turn.understanding.slots.order_ids
+    if named and named[0] != record.order_id:
+        return None  # another order: the flow starts afresh with it
     order_id, rule = str(record.order_id), record.refused
     intent = turn.understanding.intent
     if intent in PUSHBACK or intent in own_intents:

@@ -158,10 +158,13 @@ def selected(text: str, order: Order) -> list[Wanted]:
 
 def picks_items(text: str, order: Order) -> bool:
     """Does the message pick items of `order` rather than ask for something new? It names an
-    item and picks ("only", "not", "all"), or is short ("de hoodie"); "no, I want my money back
-    for the hoodie" is a new request."""
-    if not named_lines(text, order):
+    item and picks ("only", "not", "all", a quantity), or is short ("de hoodie"); "no, I want my
+    money back for the hoodie" is a new request."""
+    named = named_lines(text, order)
+    if not named:
         return False
+    if any(wanted.quantity for wanted in named):  # "then 2 pairs of socks": how many of it
+        return True
     words = _words(text)
     cues = _PICKING | _NOT_BEFORE | _NOT_AFTER | _ALL
     return bool(cues & set(words)) or len(words) <= SHORT_PICK

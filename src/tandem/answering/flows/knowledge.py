@@ -80,12 +80,14 @@ _MONEY_QUESTION = re.compile(
     r"betal\w*)\b",
     re.IGNORECASE,
 )
-_AMOUNT = re.compile(r"[€£$]\s?\d|\d+[.,]\d{2}")
+_AMOUNT = re.compile(
+    r"[€£$]\s?\d|\d+[.,]\d{2}|\b(costs?|free|fees?|extra|kost|kosten|gratis)\b", re.IGNORECASE
+)
 
 
 def focus(passage: str, question: str) -> str:
-    """The sentences of `passage` that answer a follow-up about money (those with amounts),
-    else the quoted passage."""
+    """The sentences of `passage` that answer a follow-up about money (those with amounts or
+    costs), else the quoted passage."""
     if _MONEY_QUESTION.search(question):
         sentences = re.split(r"(?<=[.!?])\s+", passage)
         priced = [sentence for sentence in sentences if _AMOUNT.search(sentence)]
