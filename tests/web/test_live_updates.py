@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Protocol
 
 import httpx
@@ -151,3 +154,127 @@ def test_that_with_redis_away_streams_poll_and_nothing_is_lost(process: MakeProc
     assert not streaming.changes.crosses_processes
     seen = the_reply_reaches_the_stream(streaming, writing)  # publishing failed, quietly
     assert any("Can I pay with PayPal?" in line for line in seen), seen
+
+
+class OwnRedis:
+    """A redis-server of this test's own on a free port, to stop and start again."""
+
+    def __init__(self, workdir: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port: int = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.workdir = workdir
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + WITHIN
+        while True:
+            try:
+                redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping()
+                return
+            except redis.RedisError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()  # as a crash would: no goodbye to the subscribers
+            self.process.wait()
+            self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = OwnRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _crossing(*runtimes: Runtime) -> None:
+    deadline = time.monotonic() + WITHIN
+    while not all(r.changes.crosses_processes for r in runtimes):
+        assert time.monotonic() < deadline, "the change feed did not (re)subscribe"
+        time.sleep(0.05)
+
+
+def test_that_redis_stopped_and_started_under_load_loses_no_message(
+    process: MakeProcess, own_redis: OwnRedis
+) -> None:
+    """A customer's stream on one process, the customer writing through another, four
+    messages before Redis dies, four while it is away, four after it is back: the stream
+    delivers every one of them and every answer."""
+    streaming, writing = process(own_redis.url, poll=0.2), process(own_redis.url, poll=0.2)
+    _crossing(streaming, writing)
+    seen: list[dict[str, object]] = []
+    with served(streaming) as base, TestClient(create_app(writing.settings, writing)) as other:
+        chat = httpx.post(base, json={"language": "en"}).json()
+        opened, streams = threading.Event(), list[httpx.Response]()
+
+        def listen() -> None:
+            url = f"{base}/{chat['id']}/stream"
+            params = {"token": chat["token"], "after": 0}
+            with httpx.stream("GET", url, params=params, timeout=None) as stream:
+                streams.append(stream)
+                try:
+                    for line in stream.iter_lines():
+                        if line.startswith('data: {"state"'):
+                            opened.set()
+                        if line.startswith('data: {"id"'):
+                            seen.append(json.loads(line.removeprefix("data: ")))
+                except (httpx.HTTPError, RuntimeError, OSError):
+                    return  # closed by the test
+
+        threading.Thread(target=listen, daemon=True).start()
+        assert opened.wait(WITHIN)
+        try:
+            _write_across_an_outage(other, chat, seen, own_redis, streaming, writing)
+        finally:
+            for stream in streams:
+                stream.close()  # else the server waits for the stream at shutdown
+    offsets = [m["offset"] for m in seen]
+    assert offsets == sorted(set(offsets))  # each once, in order
+
+
+def _write_across_an_outage(
+    other: TestClient,
+    chat: dict[str, str],
+    seen: list[dict[str, object]],
+    own_redis: OwnRedis,
+    streaming: Runtime,
+    writing: Runtime,
+) -> None:
+    auth = {"Authorization": f"Bearer {chat['token']}"}
+
+    def write(phase: str) -> None:
+        for n in range(4):
+            text = f"Can I pay with PayPal? ({phase} {n})"
+            answer = other.post(
+                f"/api/v1/conversations/{chat['id']}/messages", json={"text": text},
+                headers=auth,
+            )
+            assert answer.status_code == 200, answer.text
+            heard(text)
+
+    def heard(text: str) -> None:
+        deadline = time.monotonic() + WITHIN
+        while not any(m["text"] == text for m in list(seen)):
+            assert time.monotonic() < deadline, f"the stream never delivered {text!r}"
+            time.sleep(0.05)
+
+    write("before")
+    own_redis.stop()
+    write("during")  # publishing fails quietly; the stream polls
+    own_redis.start()
+    _crossing(streaming, writing)
+    write("after")
+    deadline = time.monotonic() + WITHIN
+    while sum(m["author"] == "ai" for m in list(seen)) < 1 + 12:  # greeting + answers
+        assert time.monotonic() < deadline, "an answer never reached the stream"
+        time.sleep(0.05)

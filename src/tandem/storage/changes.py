@@ -86,6 +86,13 @@ class ChangeFeed:
         for watch in found:
             watch.notify()
 
+    def wake_all(self) -> None:
+        """Every stream re-reads now (the feed lost or regained other processes' notices)."""
+        with self._lock:
+            found = [w for watches in self._watches.values() for w in watches]
+        for watch in found:
+            watch.notify()
+
     @contextmanager
     def watch(self, conversation_id: str) -> Iterator[Watch]:
         """Register before reading; unregistered when the stream ends."""
@@ -144,6 +151,7 @@ class RedisChangeFeed(ChangeFeed):
                     subscription.subscribe(CHANNEL)
                     self._listening.set()
                     self._complained = False
+                    self.wake_all()  # catch up on what was told while nobody listened
                     while not self._closed.is_set():
                         message = subscription.get_message(timeout=1.0)
                         if message and isinstance(message["data"], bytes):
@@ -152,6 +160,7 @@ class RedisChangeFeed(ChangeFeed):
                 self._listening.clear()
                 if self._closed.is_set():
                     return
+                self.wake_all()  # streams re-read now and poll until Redis is back
                 self._complain(error)
                 time.sleep(RECONNECT_SECONDS)
 
