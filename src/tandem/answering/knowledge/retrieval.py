@@ -158,7 +158,7 @@ class KnowledgeBase:
 def _within_article(index: _Index, question: str, asked: np.ndarray) -> np.ndarray:
     """Per passage, how well it answers compared with the other passages of its article: its
     own meaning and words, and for a policy question whether it states the policy."""
-    score = index.vectors @ asked
+    score: np.ndarray = np.array(index.vectors @ asked, np.float64)
     own = np.asarray(index.own_words.scores(question))
     owners = np.asarray(index.owners)
     policy = _POLICY_QUESTION.search(question) is not None
