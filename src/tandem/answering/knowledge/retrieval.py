@@ -1,11 +1,11 @@
 """Knowledge retrieval: BM25 keywords and multilingual embeddings, fused by reciprocal rank.
 
-Articles are ranked by their best passage (paragraph): keywords over the passage with its
-article's title and tags, fused with the meaning of the passage alone. Within an article the
-passage quoted is chosen by its own meaning and words, so the title and tags that every passage
-shares cannot favour a short, off-point paragraph (a question-shaped title embedded with each
-passage made the shortest passage look closest to any question), and a general "what is your X
-policy" question gets the paragraph that states the policy. The index
+Articles are ranked by their best passage (paragraph): keywords and meaning of the passage
+with its article's title (and tags, for keywords). Within an article the passage quoted is
+chosen by its own meaning and the question's content words it contains, so the title and tags
+that every passage shares cannot favour a short, off-point paragraph (a question-shaped title
+read with each passage made the shortest passage look closest to any question), and a general
+"what is your X policy" question gets the paragraph that states the policy. The index
 rebuilds itself when an article file is added, changed or removed (checked on each search by
 file modification times), or at once with ``reindex()``; embeddings of unchanged passages are
 reused, so re-indexing after adding one article costs one article's worth of embedding.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,11 @@ from tandem.understanding.embeddings import DIMENSION, Vectors, embed
 #: Reciprocal rank fusion constant: higher flattens the difference between ranks.
 RRF_K = 60
 _BEST_FUSED = 2 / (RRF_K + 1)  # first in both rankings
+#: Within an article, a passage's own words count as the question's content words it contains,
+#: each weighted by rarity (BM25 with almost no term-frequency saturation and no length
+#: normalisation): a short passage that repeats a shared word does not beat the one that covers
+#: more of the question.
+COVERAGE_K1 = 0.01
 #: Within an article: weight of the passage's own keyword score (scaled to 0..1 over the
 #: article's passages) against its cosine similarity to the question.
 OWN_WORDS_WEIGHT = 0.5
@@ -64,6 +70,7 @@ class _Index:
     keywords: BM25  # each passage with its article's title and tags
     own_words: BM25  # each passage alone
     vectors: Vectors  # each passage alone
+    titled: Vectors  # each passage after its article's title
 
 
 class KnowledgeBase:
@@ -105,7 +112,7 @@ class KnowledgeBase:
         if not index.passages or not question.strip():
             return []
         asked = embed([question])[0]
-        similarity = index.vectors @ asked
+        similarity = index.titled @ asked
         keyword = np.asarray(index.keywords.scores(question))
         fused = _rrf(-similarity) + np.where(keyword > 0, _rrf(-keyword), 0.0)
         within = _within_article(index, question, asked)
@@ -142,13 +149,15 @@ class KnowledgeBase:
         texts = [f"{articles[i].title}. {p}" for i, p in zip(owners, passages, strict=True)]
         tagged = zip(owners, texts, strict=True)
         keywords = BM25([f"{text} {' '.join(articles[i].tags)}" for i, text in tagged])
-        missing = list(dict.fromkeys(p for p in passages if p not in self._vectors))
+        missing = list(dict.fromkeys(t for t in (*passages, *texts) if t not in self._vectors))
         self._vectors.update(zip(missing, embed(missing), strict=True))
-        vectors = np.asarray([self._vectors[p] for p in passages], np.float32)
         return _Index(
-            tuple(articles), owners, passages, keywords, BM25(passages),
-            vectors.reshape(-1, DIMENSION),
+            tuple(articles), owners, passages, keywords, BM25(passages, k1=COVERAGE_K1, b=0.0),
+            self._stack(passages), self._stack(texts),
         )
+
+    def _stack(self, texts: Sequence[str]) -> Vectors:
+        return np.asarray([self._vectors[t] for t in texts], np.float32).reshape(-1, DIMENSION)
 
     def _current_signature(self) -> _Signature:
         files = article_files(self._directories)
