@@ -1,7 +1,9 @@
-"""Knowledge retrieval: latency per question (p50/p95) and top-1 accuracy per language.
+"""Knowledge retrieval: latency per question (p50/p95), top-1 article and passage accuracy.
 
-Questions and the article that answers them are in bench/knowledge_questions.yaml; they are
-worded the way customers ask, not copied from the articles.
+Questions and the article that answers them are in bench/knowledge_questions.yaml; general
+questions with the article AND the paragraph that answers them are in
+bench/knowledge_passages.yaml. Both are worded the way customers ask, not copied from the
+articles.
 
     .venv/bin/python bench/bench_knowledge.py [--rounds N]
 """
@@ -19,6 +21,7 @@ from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.types import SUPPORTED_LANGUAGES
 
 QUESTIONS = Path(__file__).with_name("knowledge_questions.yaml")
+PASSAGES = Path(__file__).with_name("knowledge_passages.yaml")
 
 
 def main() -> None:
@@ -46,6 +49,38 @@ def main() -> None:
         )
         for miss in misses:
             print(f"  miss: {miss} (expected another article)")
+    passages(knowledge)
+
+
+def passages(knowledge: KnowledgeBase) -> None:
+    """Per language: the top article and its passage (what an answer quotes), and the passage
+    of the expected article among the top 3 (what the knowledge flow quotes when the intent's
+    topic picks that article)."""
+    labelled = yaml.safe_load(PASSAGES.read_text(encoding="utf-8"))
+    for language in SUPPORTED_LANGUAGES:
+        cases = labelled[language]
+        article = top = within = 0
+        misses = []
+        for case in cases:
+            hits = knowledge.search(case["q"], language)
+            first = hits[0] if hits else None
+            if first is not None and first.article.id == case["article"]:
+                article += 1
+                top += case["passage"] in first.passage
+            own = next((h for h in hits if h.article.id == case["article"]), None)
+            if own is not None and case["passage"] in own.passage:
+                within += 1
+            else:
+                got = own.passage[:60] if own else "not in the top 3"
+                misses.append(f"{case['q']!r} -> {got!r} (expected {case['passage']!r})")
+        total = len(cases)
+        print(
+            f"{language} passages: top-1 article {article}/{total}, top-1 article+passage "
+            f"{top}/{total} ({top / total:.0%}), passage of the expected article "
+            f"{within}/{total} ({within / total:.0%})"
+        )
+        for miss in misses:
+            print(f"  wrong passage: {miss}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,11 @@
 """Knowledge retrieval: BM25 keywords and multilingual embeddings, fused by reciprocal rank.
 
-Passages (paragraphs) are what is ranked; an article scores as its best passage. The index
+Articles are ranked by their best passage (paragraph): keywords and meaning of the passage
+with its article's title (and tags, for keywords). Within an article the passage quoted is
+chosen by its own meaning and the question's content words it contains, so the title and tags
+that every passage shares cannot favour a short, off-point paragraph (a question-shaped title
+read with each passage made the shortest passage look closest to any question), and a general
+"what is your X policy" question gets the paragraph that states the policy. The index
 rebuilds itself when an article file is added, changed or removed (checked on each search by
 file modification times), or at once with ``reindex()``; embeddings of unchanged passages are
 reused, so re-indexing after adding one article costs one article's worth of embedding.
@@ -8,7 +13,9 @@ reused, so re-indexing after adding one article costs one article's worth of emb
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +34,19 @@ from tandem.understanding.embeddings import DIMENSION, Vectors, embed
 #: Reciprocal rank fusion constant: higher flattens the difference between ranks.
 RRF_K = 60
 _BEST_FUSED = 2 / (RRF_K + 1)  # first in both rankings
+#: Within an article, a passage's own words count as the question's content words it contains,
+#: each weighted by rarity (BM25 with almost no term-frequency saturation and no length
+#: normalisation): a short passage that repeats a shared word does not beat the one that covers
+#: more of the question.
+COVERAGE_K1 = 0.01
+#: Within an article: weight of the passage's own keyword score (scaled to 0..1 over the
+#: article's passages) against its cosine similarity to the question.
+OWN_WORDS_WEIGHT = 0.5
+#: Within an article: bonus for the passage that states the policy, for a policy question.
+POLICY_BONUS = 0.3
+#: "What is your return policy?", "Wat is jullie retourbeleid?": a question about the rule itself.
+_POLICY_QUESTION = re.compile(r"polic|beleid|voorwaarden|\bterms\b|\brules?\b|regels", re.I)
+_POLICY_PASSAGE = re.compile(r"polic|beleid", re.I)
 
 _Signature = tuple[tuple[str, int, int], ...]
 
@@ -36,7 +56,8 @@ class KnowledgeHit:
     article: Article
     passage: str  # the article's paragraph that answers best
     score: float  # fused rank score, 1.0 when first by keywords and by meaning
-    similarity: float  # cosine similarity of question and passage, for "is this relevant?"
+    similarity: float  # best cosine similarity of question and the article's passages, for
+    # "is this relevant?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +67,10 @@ class _Index:
     articles: tuple[Article, ...]
     owners: tuple[int, ...]  # per passage: its article's position
     passages: tuple[str, ...]
-    keywords: BM25
-    vectors: Vectors
+    keywords: BM25  # each passage with its article's title and tags
+    own_words: BM25  # each passage alone
+    vectors: Vectors  # each passage alone
+    titled: Vectors  # each passage after its article's title
 
 
 class KnowledgeBase:
@@ -88,16 +111,20 @@ class KnowledgeBase:
         index = self._indexes[language]
         if not index.passages or not question.strip():
             return []
-        similarity = index.vectors @ embed([question])[0]
+        asked = embed([question])[0]
+        similarity = index.titled @ asked
         keyword = np.asarray(index.keywords.scores(question))
         fused = _rrf(-similarity) + np.where(keyword > 0, _rrf(-keyword), 0.0)
+        within = _within_article(index, question, asked)
         hits: dict[int, KnowledgeHit] = {}
         for passage in np.argsort(-fused, kind="stable"):
             owner = index.owners[passage]
             if owner not in hits:
+                members = [i for i, o in enumerate(index.owners) if o == owner]
+                chosen = max(members, key=lambda i: within[i])
                 hits[owner] = KnowledgeHit(
-                    index.articles[owner], index.passages[passage],
-                    float(fused[passage] / _BEST_FUSED), float(similarity[passage]),
+                    index.articles[owner], index.passages[chosen],
+                    float(fused[passage] / _BEST_FUSED), float(similarity[members].max()),
                 )
             if len(hits) == limit:
                 break
@@ -122,14 +149,37 @@ class KnowledgeBase:
         texts = [f"{articles[i].title}. {p}" for i, p in zip(owners, passages, strict=True)]
         tagged = zip(owners, texts, strict=True)
         keywords = BM25([f"{text} {' '.join(articles[i].tags)}" for i, text in tagged])
-        missing = [t for t in texts if t not in self._vectors]
+        missing = list(dict.fromkeys(t for t in (*passages, *texts) if t not in self._vectors))
         self._vectors.update(zip(missing, embed(missing), strict=True))
-        vectors = np.asarray([self._vectors[t] for t in texts], np.float32).reshape(-1, DIMENSION)
-        return _Index(tuple(articles), owners, passages, keywords, vectors)
+        return _Index(
+            tuple(articles), owners, passages, keywords, BM25(passages, k1=COVERAGE_K1, b=0.0),
+            self._stack(passages), self._stack(texts),
+        )
+
+    def _stack(self, texts: Sequence[str]) -> Vectors:
+        return np.asarray([self._vectors[t] for t in texts], np.float32).reshape(-1, DIMENSION)
 
     def _current_signature(self) -> _Signature:
         files = article_files(self._directories)
         return tuple((str(p), (s := p.stat()).st_mtime_ns, s.st_size) for p in files)
+
+
+def _within_article(index: _Index, question: str, asked: np.ndarray) -> np.ndarray:
+    """Per passage, how well it answers compared with the other passages of its article: its
+    own meaning and words, and for a policy question whether it states the policy."""
+    score: np.ndarray = np.array(index.vectors @ asked, np.float64)
+    own = np.asarray(index.own_words.scores(question))
+    owners = np.asarray(index.owners)
+    policy = _POLICY_QUESTION.search(question) is not None
+    for owner in set(index.owners):
+        members = np.flatnonzero(owners == owner)
+        best = own[members].max()
+        if best > 0:
+            score[members] += OWN_WORDS_WEIGHT * own[members] / best
+        if policy:
+            stating = [m for m in members if _POLICY_PASSAGE.search(index.passages[m])]
+            score[stating[0] if stating else members[0]] += POLICY_BONUS
+    return score
 
 
 def _rrf(values: np.ndarray) -> np.ndarray:
