@@ -52,7 +52,11 @@
     var draft = detail.card && detail.card.draft;
     var open = desk.open();
     if (!open || open.id !== detail.id) return;
-    if (editing && (editing.id !== detail.id || !draft || draft.used || draft.message !== editing.message)) stopEditing();
+    // Editing a draft that is gone (used elsewhere, or a newer one came): the box is a plain reply.
+    if (editing && editing.id === detail.id && (!draft || draft.used || draft.message !== editing.message)) {
+      stopEditing();
+      if (reply.value.trim()) desk.showError(document.getElementById("conv-info"), "The AI's draft you were editing was replaced: the reply box now sends a plain reply.");
+    }
     box.textContent = "";
     shown = null;
     box.hidden = handled(detail.id, draft) || detail.state === "closed";
@@ -143,7 +147,10 @@
     var error = document.getElementById("conv-error");
     desk.showError(error, "");
     return desk.api("POST", path(id), body).then(function () {
-      if (how === "edit" || how === "send") stopEditing();
+      if (editing && editing.id === id) {
+        if (how !== "edit") reply.value = ""; // the draft's copy in the box: used or dropped
+        stopEditing();
+      }
       desk.reload(id);
       desk.refreshLists();
       return true;
