@@ -489,6 +489,7 @@
     renderCard(detail.card);
     renderTimeline(detail.messages || [], detail.events || []);
     renderActions();
+    shadow("render", detail);
     loadSide(detail.id);
   }
 
@@ -693,7 +694,7 @@
     return p;
   }
 
-  var CARD_KNOWN = ["summary", "reason", "rule", "priority", "customer", "orders", "tried", "frustration", "next_step"];
+  var CARD_KNOWN = ["summary", "reason", "rule", "priority", "customer", "orders", "tried", "frustration", "next_step", "draft"];  // draft: shadow.js
 
   function renderCard(card) {
     var box = $("card");
@@ -802,6 +803,12 @@
         return "internal note by " + who(e) + about + ": " + ((e.detail && e.detail.text) || "");
       case "suggestion_used":
         return who(e) + " sent the suggested reply" + (e.detail && e.detail.edited ? ", edited" : " as is");
+      case "draft_used": // shadow mode (shadow.js)
+        var use = (e.detail && e.detail.use) || "";
+        return who(e) + (use === "discard" ? " discarded the AI's draft" : " sent the AI's draft" + (use === "edit" ? ", edited" : " as is"));
+      case "performed":
+        var done = e.detail || {};
+        return label(done.kind) + " " + (done.order_id || "") + (done.ok ? " done in the shop" : " refused by the shop") + (e.actor === "agent_on_behalf_of_ai" ? " (" + who(e) + "'s click on the AI's draft)" : "");
       case "sla_approaching":
       case "sla_breached":
         return "SLA " + label((e.detail && e.detail.kind) || "") + (e.kind === "sla_breached" ? " breached" : " approaching");
@@ -878,6 +885,7 @@
         fresh.forEach(appendMessage);
         var asked = fresh.some(function (m) { return m.author === "customer"; });
         if (asked && open.lastOffset && data.state === open.state) loadSuggestion(id); // a new question
+        if (asked) shadow("asked", id);
         // A change of owner brings new events and a new card: reload the whole detail.
         if (data.state && data.state !== open.state) loadDetail(id);
       },
@@ -995,6 +1003,7 @@
     var box = $("reply-text");
     var text = box.value.trim();
     if (!text || $("reply-send").disabled) return;
+    if (shadow("send", text)) return; // the AI's draft, edited: sent through its own endpoint
     var id = open.id;
     $("reply-send").disabled = true;
     showError($("conv-error"), "");
@@ -1055,6 +1064,16 @@
       $("from-suggestion").hidden = true;
     }
   });
+
+  // ---- shadow mode: shadow.js shows the AI's draft; these are the desk's parts it uses ----------
+
+  window.TandemDesk = {
+    api: api, el: el, label: label, showError: showError, mine: mine, reload: loadDetail,
+    refreshLists: refreshLists, typing: typing, open: function () { return open; },
+  };
+  function shadow(what, arg) {
+    return !!(window.TandemShadow && window.TandemShadow[what](arg));
+  }
 
   // ---- keyboard shortcuts ----------------------------------------------------------------------
 
