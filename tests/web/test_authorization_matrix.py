@@ -69,6 +69,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("POST", f"{CONVERSATION}/nps"): only({CUSTOMER_A: 409}),  # open: not asked yet
     ("PUT", f"{CONVERSATION}/messages/{{offset}}/thumb"): only({CUSTOMER_A: 200}),
     ("POST", f"{CONVERSATION}/close"): only({CUSTOMER_A: 200}),
+    ("POST", f"{CONVERSATION}/typing"): only({CUSTOMER_A: 204}),
     # the agent API: agents and leads; acting on a conversation needs owning it
     ("POST", "/api/v1/agent/login"): everyone(200),  # with the agent's own password
     ("POST", "/api/v1/agent/logout"): agents(204, 204, 204),

@@ -60,6 +60,8 @@ conversations = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("closed_at", DateTime(timezone=True)),
+    # When the widget last said the customer is typing (never the text); every process reads it.
+    Column("customer_typing_at", DateTime(timezone=True)),
 )
 
 messages = Table(

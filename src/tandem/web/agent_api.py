@@ -10,13 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.answering.llm import NoLlm
 from tandem.services import agents as agent_service
-from tandem.services import desk, presence
+from tandem.services import customer_typing, desk, presence
 from tandem.storage.db import reading
 from tandem.web.deps import AgentDep, ClientDep, RuntimeDep, TokenDep
 from tandem.web.errors import documented
 from tandem.web.inputs import AfterQuery, ConversationIdPath, Text
 from tandem.web.schemas import (
     AgentMessage,
+    AgentMessagesOut,
     AgentOut,
     ConversationDetail,
     DeskSettingsOut,
@@ -24,7 +25,6 @@ from tandem.web.schemas import (
     Login,
     LoginOut,
     Message,
-    MessagesOut,
     QueueOut,
     detail_out,
     message_out,
@@ -170,18 +170,26 @@ def earlier(
 
 
 @router.get(
-    f"{CONVERSATION}/messages", response_model=MessagesOut, responses=documented(401, 404, 422)
+    f"{CONVERSATION}/messages",
+    response_model=AgentMessagesOut,
+    responses=documented(401, 404, 422),
 )
 def messages(
     conversation_id: ConversationIdPath,
     runtime: RuntimeDep,
-    _agent: AgentDep,
+    agent: AgentDep,
     after: AfterQuery = 0,
-) -> MessagesOut:
+) -> AgentMessagesOut:
+    """Messages after offset `after`, and whether the customer is typing now (the console polls
+    this every second for the open conversation)."""
     view = desk.view(runtime, conversation_id)
     found = [m for m in view.messages if m.offset > after]
-    return MessagesOut(
-        state=view.conversation.state.value, messages=[message_out(m) for m in found]
+    owner = view.conversation.agent_id
+    typing = customer_typing.seen_by(runtime, agent, conversation_id, owner, view.messages)
+    return AgentMessagesOut(
+        state=view.conversation.state.value,
+        messages=[message_out(m) for m in found],
+        customer_typing=typing,
     )
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from tandem.domain.conversation import State
-from tandem.services import closing, feedback, waiting_line
+from tandem.services import closing, customer_typing, feedback, waiting_line
 from tandem.services import conversations as service
 from tandem.services.runtime import Runtime
 from tandem.storage.conversations import agent_name
@@ -222,6 +222,17 @@ def end(conversation_id: ConversationIdPath, runtime: RuntimeDep, token: TokenDe
     """The customer ends the chat (the widget's "end chat"); then it can be rated. Ending a
     closed conversation changes nothing."""
     return EndedOut(state=closing.end_chat(runtime, conversation_id, token).state.value)
+
+
+@router.post(
+    "/{conversation_id}/typing", status_code=204, responses=documented(401, 404, 413, 422)
+)
+def typing(conversation_id: ConversationIdPath, runtime: RuntimeDep, token: TokenDep) -> None:
+    """The customer is typing (the widget sends this at most every few seconds while keys are
+    pressed, never the text). The agent who owns the conversation sees "Customer is typing…"
+    for a few seconds, until the customer's message arrives. Repeated signals within two
+    seconds write nothing; a closed conversation ignores them."""
+    customer_typing.signal(runtime, conversation_id, token)
 
 
 @router.get(

@@ -134,6 +134,14 @@ class MessagesOut(BaseModel):
     waiting: WaitingOut | None = None
 
 
+class AgentMessagesOut(MessagesOut):
+    customer_typing: bool = Field(
+        default=False,
+        description="The customer is typing now (the widget signalled it in the last few "
+        "seconds and has sent nothing since); shown to the owner of the conversation and leads.",
+    )
+
+
 class RatingOut(BaseModel):
     score: int
     comment: str | None

@@ -441,6 +441,7 @@
     open = tab;
     open.lastOffset = 0;
     open.seen = {};
+    $("customer-typing").hidden = true;
     $("reply-text").value = open.draft || "";
     $("handon-form").hidden = true;
     renderTabs();
@@ -471,6 +472,7 @@
     open.detail = detail;
     open.lastOffset = 0;
     open.seen = {};
+    $("customer-typing").hidden = true;
     $("placeholder").hidden = true;
     $("conversation").hidden = false;
 
@@ -883,6 +885,9 @@
         if (!open || open.id !== id) return;
         var fresh = (data.messages || []).filter(function (m) { return !open.seen[m.id]; });
         fresh.forEach(appendMessage);
+        // The server says it while the widget signalled in the last few seconds and the customer
+        // has sent nothing since; only to the conversation's owner and leads.
+        $("customer-typing").hidden = !data.customer_typing;
         var asked = fresh.some(function (m) { return m.author === "customer"; });
         if (asked && open.lastOffset && data.state === open.state) loadSuggestion(id); // a new question
         if (asked) shadow("asked", id);

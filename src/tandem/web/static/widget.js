@@ -796,6 +796,20 @@
     }
   });
 
+  // ---- telling the agent the customer is typing --------------------------------------------
+
+  // At most one signal every TYPING_EVERY_MS while keys are pressed, and only while a person
+  // is (or will be) reading: never the text, just "typing now". Failures are ignored.
+  var TYPING_EVERY_MS = 3000;
+  var typingSentAt = 0;
+  input.addEventListener("input", function () {
+    if (!conv || !input.value.trim() || (state !== "human" && state !== "queued")) return;
+    var at = Date.now();
+    if (at - typingSentAt < TYPING_EVERY_MS) return;
+    typingSentAt = at;
+    api("POST", "/" + encodeURIComponent(conv.id) + "/typing").catch(function () {});
+  });
+
   // ---- following the conversation: SSE, polling as fallback ------------------------------
 
   function stopFollowing() {
