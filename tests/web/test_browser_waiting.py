@@ -12,8 +12,6 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from web.test_browser import browser  # noqa: F401 (the fixture)
-
 if TYPE_CHECKING:
     from conftest import LiveServer
 
@@ -45,7 +43,7 @@ def _routine_question(page: Page, where: str) -> None:
 
 
 def test_that_the_header_says_by_when_a_person_answers_a_ticket_and_the_wait_in_the_queue(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     live_server: LiveServer,
     tmp_path: Path,
 ) -> None:

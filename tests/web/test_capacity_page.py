@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from web.test_dashboard import LEAD, TIMEOUT, browser, get, history, token  # noqa: F401
+from web.test_dashboard import LEAD, TIMEOUT, get, history, token  # noqa: F401 (history: a fixture)
 
 if TYPE_CHECKING:
     from conftest import LiveServer
@@ -46,7 +46,7 @@ def cells(page: Page, selector: str) -> list[list[str]]:
 
 
 def test_that_a_lead_plans_the_week_against_a_schedule_and_a_step_back(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     history: LiveServer,  # noqa: F811
     tmp_path: Path,
 ) -> None:
@@ -116,7 +116,7 @@ def test_that_a_lead_plans_the_week_against_a_schedule_and_a_step_back(
 
 
 def test_that_a_plain_agent_sees_no_capacity_link_and_is_refused_the_plan(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     live_server: LiveServer,
 ) -> None:
     page = open_console(browser, live_server, live_server.agent_email, 1280)

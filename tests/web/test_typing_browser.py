@@ -4,33 +4,17 @@ arrives. The widget sends a signal at most every 3 s and never the text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser, Request, expect, sync_playwright
+from playwright.sync_api import Browser, Request, expect
 
 if TYPE_CHECKING:
     from conftest import LiveServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_that_the_agent_sees_the_customer_typing_in_the_console(
@@ -60,7 +44,8 @@ def test_that_the_agent_sees_the_customer_typing_in_the_console(
     box.press_sequentially("hello", delay=20)  # the AI's turn: no person reads, no signal
     box.fill("I want to talk to a person")
     box.press("Enter")
-    expect(widget.locator(".tw-state")).to_contain_text("You're talking with")  # assigned
+    # assigned at once, but a loaded CI machine may take more than the default 5 s
+    expect(widget.locator(".tw-state")).to_contain_text("You're talking with", timeout=30_000)
     assert signals == []
 
     expect(console.locator("#mine-list .conv-item")).to_have_count(1)
