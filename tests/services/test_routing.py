@@ -75,8 +75,13 @@ def test_that_a_hand_over_goes_at_once_to_the_online_agent_who_speaks_the_langua
     set_status(runtime, dutch, Status.ONLINE)
     set_status(runtime, english, Status.ONLINE)
     chat = Chat(client, language="nl")
-    chat.say("Ik wil een medewerker spreken")
+    asked = chat.say("Ik wil een medewerker spreken")
     assert owners(runtime, [chat.id]) == {chat.id: dutch}
+    # The answer tells the state after the assignment, and a version no older than any event
+    # the stream may already have told (the widget ignores states older than it has seen).
+    assert asked["state"] == "human"
+    now = client.get(f"/api/v1/conversations/{chat.id}/messages", headers=chat.auth).json()
+    assert now["state"] == "human" and now["version"] == asked["version"] > 0
 
 
 def test_that_waiting_work_is_assigned_when_an_agent_comes_online_and_returns_when_they_leave(

@@ -188,6 +188,7 @@ def messages(
     typing = customer_typing.seen_by(runtime, agent, conversation_id, owner, view.messages)
     return AgentMessagesOut(
         state=view.conversation.state.value,
+        version=view.conversation.event_count,
         messages=[message_out(m) for m in found],
         customer_typing=typing,
     )

@@ -102,17 +102,21 @@ def send(
     )
     if result.handoff is not None and not body.request_human:
         runtime.limits.handed_over(client)
+    # The state as it is now: the turn may have been followed at once by an assignment.
+    record = service.check_access(runtime, conversation_id, token)
     return TurnOut(
-        state=result.state.value,
+        state=record.state.value,
+        version=record.event_count,
         messages=[message_out(m) for m in result.messages],
         handoff=handoff_out(result.handoff),
-        waiting=_waiting(runtime, conversation_id, result.state),
+        waiting=_waiting(runtime, conversation_id, record.state),
     )
 
 
 class ConversationState(BaseModel):
     id: str
     state: StateName
+    version: int = Field(description="The conversation's change counter (see the messages).")
     language: str
     agent_name: str | None = Field(description="The agent who has the conversation, if any.")
     queue_position: int | None = Field(description="While queued: 1 is next; else null.")
@@ -140,6 +144,7 @@ def state(
     return ConversationState(
         id=record.id,
         state=record.state.value,
+        version=record.event_count,
         language=record.language,
         agent_name=name,
         queue_position=where.position if where else None,
@@ -165,6 +170,7 @@ def read(
     record, found = service.read_messages(runtime, conversation_id, token, after)
     return MessagesOut(
         state=record.state.value,
+        version=record.event_count,
         messages=[message_out(m) for m in found],
         waiting=_waiting(runtime, conversation_id, record.state),
     )
@@ -255,7 +261,8 @@ async def stream(
     await run_in_threadpool(service.check_access, runtime, conversation_id, token)
 
     async def events() -> AsyncIterator[str]:
-        offset, state, told, quiet_since = after, "", "", time.monotonic()
+        offset, state, version, told = after, "", -1, ""
+        quiet_since = time.monotonic()
         feed, poll = runtime.changes, runtime.settings.stream_poll_seconds
         while not await request.is_disconnected():
             with feed.watch(conversation_id) as change:  # before reading: no change slips by
@@ -265,14 +272,19 @@ async def stream(
                 for message in found:
                     offset = message.offset
                     yield f"event: message\ndata: {message_out(message).model_dump_json()}\n\n"
-                if record.state.value != state:
-                    state = record.state.value
+                if record.state.value != state or record.event_count != version:
+                    state, version = record.state.value, record.event_count
                     waiting = await run_in_threadpool(
                         _waiting, runtime, conversation_id, record.state
                     )
                     handoff = {"reason": record.handoff_reason} if record.handoff_reason else None
                     data = json.dumps(
-                        {"state": state, "handoff": handoff, "waiting": _jsonable(waiting)}
+                        {
+                            "state": state,
+                            "version": version,
+                            "handoff": handoff,
+                            "waiting": _jsonable(waiting),
+                        }
                     )
                     if data != told:
                         told = data

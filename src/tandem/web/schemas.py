@@ -123,6 +123,11 @@ class Conversation(BaseModel):
 
 class TurnOut(BaseModel):
     state: StateName
+    version: int = Field(
+        description="The conversation's change counter: it grows with every change of state or "
+        "owner. A client keeps the highest it has seen and ignores a state with a lower one "
+        "(answers and events may arrive out of order)."
+    )
     messages: list[Message]
     handoff: HandoffOut | None
     waiting: WaitingOut | None = None
@@ -130,6 +135,11 @@ class TurnOut(BaseModel):
 
 class MessagesOut(BaseModel):
     state: StateName
+    version: int = Field(
+        description="The conversation's change counter: it grows with every change of state or "
+        "owner. A client keeps the highest it has seen and ignores a state with a lower one "
+        "(answers and events may arrive out of order)."
+    )
     messages: list[Message]
     waiting: WaitingOut | None = None
 

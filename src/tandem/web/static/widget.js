@@ -120,6 +120,9 @@
 
   var conv = null; // {id, token, language}
   var state = null; // "ai" | "queued" | "human" | "closed"
+  // The server's change counter of the state shown: an answer or event read before a later
+  // change (a POST answered after the stream told of the assignment) must not undo it.
+  var stateVersion = -1;
   var waiting = null; // while queued: {kind: "queue"|"ticket", expected_wait_minutes, promised_by}
   var agentName = "";
   var lastOffset = 0;
@@ -440,7 +443,12 @@
     return wait ? t("stateQueuedWait", { n: wait }) : t("stateQueued");
   }
 
-  function setState(next, nextWaiting) {
+  function setState(next, nextWaiting, version) {
+    if (state === "closed" && next !== "closed") return; // closed is final
+    if (typeof version === "number") {
+      if (version < stateVersion) return; // older than what is shown
+      stateVersion = version;
+    }
     if (nextWaiting !== undefined) waiting = nextWaiting;
     if (!next || next === state) {
       renderState();
@@ -602,6 +610,7 @@
     stopFollowing();
     conv = null;
     state = null;
+    stateVersion = -1;
     waiting = null;
     agentName = "";
     lastOffset = 0;
@@ -645,7 +654,7 @@
           return mayCreate ? create() : undefined;
         }
         addMessages(data.messages);
-        setState(data.state, data.waiting || null);
+        setState(data.state, data.waiting || null, data.version);
         follow();
       },
       function (err) {
@@ -766,7 +775,7 @@
           pending = null;
           if (fromInput && input.value.trim() === text) input.value = "";
           addMessages(data.messages);
-          setState(data.state, data.waiting);
+          setState(data.state, data.waiting, data.version);
         },
         function (err) {
           // What the customer typed stays in the input so nothing is lost; sending it again
@@ -852,7 +861,7 @@
       if (gen !== generation) return;
       try {
         var data = JSON.parse(e.data);
-        setState(data.state, data.waiting);
+        setState(data.state, data.waiting, data.version);
       } catch (err) {
         /* ignore a malformed event */
       }
@@ -881,7 +890,7 @@
           busy = false;
           if (gen !== generation) return;
           addMessages(data.messages);
-          setState(data.state, data.waiting || null);
+          setState(data.state, data.waiting || null, data.version);
         },
         function () {
           busy = false;
