@@ -18,7 +18,7 @@ from tandem.commerce.model import (
     Payment,
     PaymentStatus,
 )
-from tandem.desk.card import AiStep, CardMessage, build_card
+from tandem.desk.card import AiStep, CardMessage, Mood, build_card
 from tandem.domain.conversation import Actor
 from tandem.domain.decision import Action, Decision, Priority, Reason
 from tandem.types import CustomerId, OrderId
@@ -109,9 +109,11 @@ def test_that_a_customer_request_card_says_what_was_asked_and_answered() -> None
         "name": "Emma de Vries",
         "email": "emma@example.nl",
         "tier": "gold",
-        "language": "nl",
+        "language": "en",  # the conversation's: Emma's shop profile says Dutch, she writes English
     }
-    assert data["frustration"] == {"last": 0.5, "trend": "rising", "series": [0.1, 0.1, 0.5]}
+    assert data["frustration"] == {
+        "last": 0.5, "trend": "rising", "series": [0.1, 0.1, 0.5], "mood": "tense",
+    }  # fmt: skip
     assert list(data) == [
         "summary", "reason", "rule", "priority", "customer", "orders", "tried", "frustration",
         "next_step",
@@ -212,6 +214,35 @@ def test_that_a_falling_frustration_trend_is_reported() -> None:
     assert card.frustration is not None
     assert (card.frustration.last, card.frustration.trend.value) == (0.3, "falling")
     assert card.summary == "Complained; then asked where order TD-1001 is."
+
+
+def test_that_a_short_reply_keeps_the_mood_before_it() -> None:
+    angry = [
+        customer_says("WHERE IS MY ORDER, third time!!", "where_is_my_order", frustration=0.9),
+        customer_says("yes", "affirm", frustration=0.05),
+        customer_says("TD-1001", "oos", "TD-1001", frustration=0.0),
+    ]
+    calm = [
+        customer_says("Ik wil TD-1002 retourneren", "return_item", "TD-1002", frustration=0.1),
+        customer_says("ja graag", "affirm", frustration=0.04),
+    ]
+    shouted = [*calm, customer_says("NEE!! Dat zei ik niet", "deny", frustration=0.7)]
+
+    mood = {
+        name: build_card("en", messages, handoff(Reason.COMPLAINT, "complaints")).frustration
+        for name, messages in (("angry", angry), ("calm", calm), ("shouted", shouted))
+    }
+    assert mood["angry"] is not None and mood["angry"].mood.value == "angry"
+    assert mood["angry"].series == (0.9, 0.05, 0.0)  # the scores as they were, per message
+    assert mood["angry"].trend.value == "steady"
+    assert mood["calm"] is not None and mood["calm"].mood.value == "calm"
+    assert mood["shouted"] is not None and mood["shouted"].mood.value == "frustrated"
+
+
+def test_that_the_mood_words_follow_the_score() -> None:
+    assert [Mood.of(score).value for score in (0.0, 0.29, 0.3, 0.6, 0.8, 1.0)] == [
+        "calm", "calm", "tense", "frustrated", "angry", "angry",
+    ]  # fmt: skip
 
 
 def test_that_the_card_imports_no_io_library() -> None:

@@ -4,8 +4,11 @@ Built at handoff from plain inputs (pure: no I/O), and again when the customer n
 their orders while waiting. Every fact on it comes from what the conversation recorded: an
 order the AI never had in question is never on it, and a request whose order is not known says
 so. Language: the summary and the orders' items are in the conversation's language, like the
-messages; the card's own lines (what the AI tried, the suggested next step) are in English,
-the language of the console.
+messages, and the customer's language on it is the conversation's (the one they write in, not
+their shop profile's); the card's own lines (what the AI tried, the suggested next step) are in
+English, the language of the console. The mood is the customer's latest message that says
+something: a short reply ("yes", "ja graag", an order number) carries no mood of its own, so it
+never calms an angry customer down on the card, nor makes a calm one look tense.
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ from tandem.domain.decision import Decision, Priority, Reason
 from tandem.domain.turns import TREND_WINDOW
 from tandem.types import Language
 
-__all__ = ["AiStep", "CardMessage", "HandoffCard", "build_card"]
+__all__ = ["AiStep", "CardMessage", "HandoffCard", "Mood", "build_card", "frustration_of"]
 
 TREND_STEP = 0.15  # a change in frustration smaller than this is "steady"
+#: Messages that only answer the AI ("yes", "no thanks", "hi"): no mood of their own.
+REPLIES = frozenset({"affirm", "deny", "greeting", "thanks", "goodbye"})
 #: Intents of a message that only gives details (an order number, "yes"): it answers the
 #: request before it rather than making one.
 DETAILS = frozenset({"oos", "affirm", "deny", "greeting", "thanks"})
@@ -45,6 +50,23 @@ class CardMessage:
     order_ids: tuple[str, ...] = ()  # order ids named in the message
 
 
+class Mood(StrEnum):
+    """How the customer sounds, as the console words it (calm, getting frustrated, ...)."""
+
+    CALM = "calm"
+    TENSE = "tense"
+    FRUSTRATED = "frustrated"
+    ANGRY = "angry"
+
+    @classmethod
+    def of(cls, score: float) -> Mood:
+        """The mood of a frustration score, 0..1."""
+        for floor, mood in ((0.8, cls.ANGRY), (0.6, cls.FRUSTRATED), (0.3, cls.TENSE)):
+            if score >= floor:
+                return mood
+        return cls.CALM
+
+
 class Trend(StrEnum):
     RISING = "rising"
     STEADY = "steady"
@@ -53,9 +75,18 @@ class Trend(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Frustration:
-    last: float
+    last: float  # of the latest message that says something (see REPLIES)
     trend: Trend
     series: tuple[float, ...]  # per customer message, oldest first
+    mood: Mood
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "last": self.last,
+            "trend": self.trend.value,
+            "series": list(self.series),
+            "mood": self.mood.value,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,13 +139,7 @@ class HandoffCard:
                 for o in self.orders
             ],
             "tried": list(self.tried),
-            "frustration": None
-            if frustration is None
-            else {
-                "last": frustration.last,
-                "trend": frustration.trend.value,
-                "series": list(frustration.series),
-            },
+            "frustration": None if frustration is None else frustration.to_json(),
             "next_step": self.next_step,
         }
 
@@ -139,10 +164,10 @@ def build_card(
         reason=decision.reason,
         rule=decision.rule,
         priority=decision.priority,
-        customer=_customer(customer),
+        customer=_customer(customer, language),
         orders=tuple(_order(language, order) for order in orders),
         tried=tried_lines(steps),
-        frustration=_frustration(messages),
+        frustration=frustration_of(messages),
         next_step=next_step(
             decision, steps, _subject(decision, requests, orders), identified=customer is not None
         ),
@@ -195,10 +220,11 @@ def _subject(
     return next((order for order in orders if order.id == order_id), None)
 
 
-def _customer(customer: Customer | None) -> CardCustomer | None:
+def _customer(customer: Customer | None, language: Language) -> CardCustomer | None:
+    """The customer, with the language the conversation is in (their profile's may differ)."""
     if customer is None:
         return None
-    return CardCustomer(customer.name, customer.email, customer.tier, customer.language)
+    return CardCustomer(customer.name, customer.email, customer.tier, language)
 
 
 def _order(language: Language, order: Order) -> CardOrder:
@@ -221,19 +247,23 @@ def _order(language: Language, order: Order) -> CardOrder:
     )
 
 
-def _frustration(messages: Sequence[CardMessage]) -> Frustration | None:
-    series = tuple(
-        round(m.frustration, 2)
-        for m in messages
-        if m.author is Actor.CUSTOMER and m.frustration is not None
-    )
-    if not series:
+def frustration_of(messages: Sequence[CardMessage]) -> Frustration | None:
+    """The customer's mood over their messages: each scored message, where a reply (REPLIES)
+    or details alone (an order number, a postcode: understanding scores them 0.0) keep the mood
+    before it unless the reply sounds worse itself ("NO!!")."""
+    said = [m for m in messages if m.author is Actor.CUSTOMER and m.frustration is not None]
+    if not said:
         return None
-    *before, last = series
+    series = tuple(round(m.frustration or 0.0, 2) for m in said)
+    felt: list[float] = []  # the mood after each message
+    for message, score in zip(said, series, strict=True):
+        reply = bool(felt) and (message.intent in REPLIES or message.frustration == 0.0)
+        felt.append(max(felt[-1], score) if reply else score)
+    *before, last = felt
     change = last - fmean(before[-TREND_WINDOW:]) if before else 0.0
     trend = Trend.STEADY
     if change >= TREND_STEP:
         trend = Trend.RISING
     elif change <= -TREND_STEP:
         trend = Trend.FALLING
-    return Frustration(last, trend, series)
+    return Frustration(last, trend, series, Mood.of(last))

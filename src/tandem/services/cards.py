@@ -4,7 +4,8 @@ What the AI tried, and which orders the conversation is about, come from the con
 ``decided``, ``performed`` and ``order_noted`` events; the customer and the orders' details
 from what the turn already loaded from the shop (no shop call under the lock). An order never
 recorded is never on the card. When a waiting customer names one of their orders, it is noted
-and the card is built again (:func:`note_order`).
+and the card is built again (:func:`note_order`); every message they write while the card is
+shown updates its mood and language (:func:`follow_customer`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from tandem.commerce.model import CommerceErrorCode, Customer, Order
-from tandem.desk.card import AiStep, CardMessage, build_card
+from tandem.desk.card import AiStep, CardMessage, build_card, frustration_of
 from tandem.domain.conversation import Actor, EventKind
 from tandem.domain.decided import Decided, Noted, Performed
 from tandem.domain.decision import Action, Decision, Outcome, Priority, Reason
@@ -138,6 +139,22 @@ def note_order(
         unit.record_event(EventKind.ORDER_NOTED, Actor.CUSTOMER, detail=detail)
     card = handoff_card(unit, _handed_off(unit, events), customer, loaded)
     unit.set(card=card, summary=card["summary"])
+
+
+def follow_customer(unit: ConversationUnit) -> None:
+    """The customer wrote while the card is shown (waiting, or with a person): its mood and the
+    customer's language follow what they write now, not what they wrote before the hand-over."""
+    record = unit.conversation
+    if record.card is None:
+        return
+    frustration = frustration_of(_messages(unit, []))
+    card = dict(record.card)
+    card["frustration"] = None if frustration is None else frustration.to_json()
+    customer = card.get("customer")
+    if isinstance(customer, dict):
+        card["customer"] = customer | {"language": record.language}
+    if card != record.card:
+        unit.set(card=card)
 
 
 def _handed_off(unit: ConversationUnit, events: list[EventRecord]) -> Decision:

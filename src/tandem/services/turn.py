@@ -44,7 +44,7 @@ from tandem.domain.turns import (
 )
 from tandem.services import routing
 from tandem.services.agents import agents_online
-from tandem.services.cards import note_order, transcript
+from tandem.services.cards import follow_customer, note_order, transcript
 from tandem.services.closing import GOODBYE, close_as
 from tandem.services.handoff import (
     AiTurn,
@@ -204,6 +204,8 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     unit.note_understanding(thought.message, u)
     if u.language != record.language:
         unit.set(language=u.language)
+    if record.state is not State.CLOSED:
+        follow_customer(unit)  # the card's mood and language, when an agent has one
     if record.state not in (State.AI, State.QUEUED):  # a person owns it; in shadow mode the
         if thought.answer is not None and thought.gate.drafts:  # AI drafts for them
             _store_draft(unit, thought, thought.answer)

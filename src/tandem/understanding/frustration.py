@@ -1,9 +1,11 @@
 """How frustrated a customer sounds: explicit signals combined with a few-shot learned score.
 
-Each explicit signal (an insult, a curse (weakly), "third time", a repeated message, capitals,
-"!!!") and the learned probability raise the score by a noisy-OR: ``1 - prod(1 - w_i * s_i)``.
-The learned part is a logistic regression on sentence embeddings of the catalogue's angry and
-calm examples, so it works across languages.
+Each explicit signal (an insult, a curse (weakly), "third time", a repeated request (not a short
+reply such as "yes please" said to two questions), capitals, "!!!") and the learned probability
+raise the score by a noisy-OR: ``1 - prod(1 - w_i * s_i)``. The learned part is a logistic
+regression on sentence embeddings of the catalogue's angry and calm examples, so it works across
+languages; the calm ones include problems told calmly ("the parcel arrived damaged"), so that
+what happened is not taken for how the customer feels about it.
 """
 
 from __future__ import annotations
@@ -24,13 +26,16 @@ LEARNED_WEIGHT = 0.75
 INSULT_WEIGHT = 0.6
 #: One curse in an otherwise calm request ("where is my damn parcel") must not hand over alone.
 SWEARING_WEIGHT = 0.2
-REPETITION_WEIGHT = 0.4
+REPETITION_WEIGHT = 0.5
 REPEATED_MESSAGE_WEIGHT = 0.4
 CAPITALS_WEIGHT = 0.3
 EXCLAMATION_WEIGHT = 0.25
 
 #: A message this similar (rapidfuzz ratio, 0..100) to an earlier one counts as repeated.
 REPEAT_SIMILARITY = 90
+#: Only a message of at least this many words counts as repeated: a short reply ("yes please",
+#: "ja graag", "okay") said again answers another question, it does not repeat a complaint.
+REPEAT_MIN_WORDS = 3
 #: Capitals count when at least this share of at least this many letters is upper case.
 CAPITALS_SHARE = 0.6
 CAPITALS_MIN_LETTERS = 6
@@ -38,6 +43,7 @@ CAPITALS_MIN_LETTERS = 6
 TREND_WINDOW = 5
 
 _REPEATED_MARKS = re.compile(r"[!?]{2,}|!")
+_WORDS = re.compile(r"[^\W_]+")
 
 
 class FrustrationScorer:
@@ -85,7 +91,7 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
 
 def _is_repeated(text: str, previous_texts: Sequence[str]) -> bool:
     normalised = text.strip().lower()
-    return len(normalised) >= 4 and any(
+    return len(_WORDS.findall(normalised)) >= REPEAT_MIN_WORDS and any(
         fuzz.ratio(normalised, earlier.strip().lower()) >= REPEAT_SIMILARITY
         for earlier in previous_texts
     )

@@ -641,18 +641,22 @@
     return list;
   }
 
-  // Frustration in words and a sparkline: 0..1 per customer message, oldest first.
-  function mood(value) {
-    if (value >= 0.8) return { word: "angry", level: "angry" };
-    if (value >= 0.6) return { word: "frustrated", level: "frustrated" };
-    if (value >= 0.3) return { word: "getting frustrated", level: "tense" };
-    return { word: "calm", level: "calm" };
+  // Frustration in words and a sparkline: 0..1 per customer message, oldest first. The card
+  // says the mood (desk/card.py: a short "yes" keeps the mood before it); a score alone (an
+  // older card) is worded here with the same steps.
+  var MOODS = { angry: "angry", frustrated: "frustrated", tense: "getting frustrated", calm: "calm" };
+
+  function mood(value, level) {
+    if (!MOODS[level]) {
+      level = value >= 0.8 ? "angry" : value >= 0.6 ? "frustrated" : value >= 0.3 ? "tense" : "calm";
+    }
+    return { word: MOODS[level], level: level };
   }
 
   var TRENDS = { rising: "rising", falling: "calming down", steady: "steady" };
   var SVG = "http://www.w3.org/2000/svg";
 
-  function sparkline(series) {
+  function sparkline(series, level) {
     var w = 96, h = 24, pad = 3;
     var svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("class", "spark");
@@ -675,7 +679,7 @@
     dot.setAttribute("cx", last[0].toFixed(1));
     dot.setAttribute("cy", last[1].toFixed(1));
     dot.setAttribute("r", "2.5");
-    dot.setAttribute("class", "spark-dot spark-" + mood(series[series.length - 1]).level);
+    dot.setAttribute("class", "spark-dot spark-" + level);
     svg.appendChild(dot);
     return svg;
   }
@@ -687,11 +691,11 @@
       p.textContent = formatValue(f);
       return p;
     }
-    var m = mood(f.last);
+    var m = mood(f.last, f.mood);
     p.appendChild(el("span", "mood mood-" + m.level, m.word));
     var series = Array.isArray(f.series) && f.series.length ? f.series : [f.last];
     if (series.length > 1 && TRENDS[f.trend]) p.appendChild(el("span", "trend trend-" + f.trend, TRENDS[f.trend]));
-    p.appendChild(sparkline(series));
+    p.appendChild(sparkline(series, m.level));
     p.title = "Per customer message, 0 calm to 1 angry: " + series.map(function (v) { return Number(v).toFixed(2); }).join(" → ");
     return p;
   }
