@@ -48,6 +48,47 @@ def test_that_the_right_article_comes_first(
     assert best.passage in best.article.passages
 
 
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("How do I start a return?", "en"),
+        ("I want to send something back", "en"),
+        ("How do I send back an order?", "en"),
+        ("How do returns work?", "en"),
+        ("I'd like to return my jacket, how does that work?", "en"),
+        ("Hoe kan ik iets retourneren?", "nl"),
+        ("Ik wil iets terugsturen", "nl"),
+        ("Hoe begin ik een retour?", "nl"),
+        ("Hoe stuur ik iets terug?", "nl"),
+    ],
+)
+def test_that_starting_a_return_finds_the_returns_article_not_the_refunds_one(
+    knowledge: KnowledgeBase, question: str, language: Language
+) -> None:
+    # The refunds article's title is a question ("When will I get my money back?"): embedded
+    # with a short passage it used to draw every question towards itself.
+    assert knowledge.search(question, language)[0].article.id == "returns"
+
+
+def test_that_a_question_shaped_title_does_not_draw_other_questions(tmp_path: Path) -> None:
+    for path in BUILTIN_ARTICLES.rglob("*.md"):
+        target = tmp_path / path.relative_to(BUILTIN_ARTICLES)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text(encoding="utf-8")
+        if path.stem in ("delivery", "bezorging"):  # another article's title made a question
+            text = text.replace("title: Delivery times and costs", "title: When will it arrive?")
+        target.write_text(text, encoding="utf-8")
+    knowledge = KnowledgeBase.load(tmp_path)
+    asked = {
+        "How do I start a return?": "returns",
+        "Which payment methods do you accept?": "payment-methods",
+        "Can I cancel my order?": "order-changes",
+        "When does my order leave the warehouse?": "delivery",
+    }
+    found = {q: knowledge.search(q, "en")[0].article.id for q in asked}
+    assert found == asked
+
+
 def test_that_the_best_passage_answers_the_question(knowledge: KnowledgeBase) -> None:
     best = knowledge.search("hoe lang duurt de levering naar België", "nl")[0]
     assert "België" in best.passage

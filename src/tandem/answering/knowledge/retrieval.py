@@ -1,7 +1,10 @@
 """Knowledge retrieval: BM25 keywords and multilingual embeddings, fused by reciprocal rank.
 
-Articles are ranked by their best passage (paragraph): keywords and meaning of the passage
-with its article's title (and tags, for keywords). Within an article the passage quoted is
+Articles are ranked by their best passage (paragraph): keywords of the passage with its
+article's title and tags, and the meaning of the passage plus a smaller share of its title's
+meaning. (Embedded as one text, a short passage was mostly its title, and a question-shaped
+title, "When will I get my money back?", drew every question: "How do I start a return?" went
+to refunds.) Within an article the passage quoted is
 chosen by its own meaning and the question's content words it contains, so the title and tags
 that every passage shares cannot favour a short, off-point paragraph (a question-shaped title
 read with each passage made the shortest passage look closest to any question), and a general
@@ -42,6 +45,8 @@ COVERAGE_K1 = 0.01
 #: Within an article: weight of the passage's own keyword score (scaled to 0..1 over the
 #: article's passages) against its cosine similarity to the question.
 OWN_WORDS_WEIGHT = 0.5
+#: Share of the title's meaning in a passage's meaning, when ranking articles.
+TITLE_WEIGHT = 0.2
 #: Within an article: bonus for the passage that states the policy, for a policy question.
 POLICY_BONUS = 0.3
 #: "What is your return policy?", "Wat is jullie retourbeleid?": a question about the rule itself.
@@ -70,7 +75,8 @@ class _Index:
     keywords: BM25  # each passage with its article's title and tags
     own_words: BM25  # each passage alone
     vectors: Vectors  # each passage alone
-    titled: Vectors  # each passage after its article's title
+    titled: Vectors  # each passage after its article's title ("is this relevant?")
+    titles: Vectors  # each passage's article title alone
 
 
 class KnowledgeBase:
@@ -113,8 +119,9 @@ class KnowledgeBase:
             return []
         asked = embed([question])[0]
         similarity = index.titled @ asked
+        meaning = index.vectors @ asked + TITLE_WEIGHT * (index.titles @ asked)
         keyword = np.asarray(index.keywords.scores(question))
-        fused = _rrf(-similarity) + np.where(keyword > 0, _rrf(-keyword), 0.0)
+        fused = _rrf(-meaning) + np.where(keyword > 0, _rrf(-keyword), 0.0)
         within = _within_article(index, question, asked)
         hits: dict[int, KnowledgeHit] = {}
         for passage in np.argsort(-fused, kind="stable"):
@@ -149,11 +156,13 @@ class KnowledgeBase:
         texts = [f"{articles[i].title}. {p}" for i, p in zip(owners, passages, strict=True)]
         tagged = zip(owners, texts, strict=True)
         keywords = BM25([f"{text} {' '.join(articles[i].tags)}" for i, text in tagged])
-        missing = list(dict.fromkeys(t for t in (*passages, *texts) if t not in self._vectors))
+        titles = [articles[i].title for i in owners]
+        every = (*passages, *texts, *titles)
+        missing = list(dict.fromkeys(t for t in every if t not in self._vectors))
         self._vectors.update(zip(missing, embed(missing), strict=True))
         return _Index(
             tuple(articles), owners, passages, keywords, BM25(passages, k1=COVERAGE_K1, b=0.0),
-            self._stack(passages), self._stack(texts),
+            self._stack(passages), self._stack(texts), self._stack(titles),
         )
 
     def _stack(self, texts: Sequence[str]) -> Vectors:
