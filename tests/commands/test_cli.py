@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import version
 
 import pytest
@@ -37,3 +38,14 @@ def test_that_tandem_help_describes_tandem_and_every_command(
         ("eval", "Evaluate models"),
     ):
         assert f"{command} {line}" in help_text
+
+
+@pytest.mark.parametrize("workers", ["0", "-1", str((os.cpu_count() or 1) * 4 + 1)])
+def test_that_tandem_serve_refuses_a_worker_count_it_cannot_run_before_loading_anything(
+    workers: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--workers", workers]) == 2
+    said = capsys.readouterr()
+    assert said.out == ""  # nothing loaded, nothing migrated
+    assert said.err.startswith("tandem serve: --workers must be between 1 and ")
+    assert said.err.rstrip().endswith(f"not {workers}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 import uvicorn
 from fastapi import FastAPI
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         settings = get_settings()
     problem = workers_problem(args.workers, settings, os.cpu_count() or 1)
     if problem:
-        print(f"tandem serve: {problem}", flush=True)
+        print(f"tandem serve: {problem}", file=sys.stderr, flush=True)
         return 2
     log_config = logs.configure(settings.log_level, settings.log_format)
     print("Loading Tandem (migrations, models, shop)...", flush=True)

@@ -39,7 +39,7 @@ from tandem.storage.conversations import (
     messages_after,
     now,
 )
-from tandem.storage.db import reading, transaction
+from tandem.storage.db import DATABASE_UNAVAILABLE, reading, transaction
 from tandem.storage.tables import ratings
 from tandem.storage.unanswered import (
     by_client_id,
@@ -207,7 +207,9 @@ def answer_customer_message(
 ) -> TurnResult:
     """The AI's turn for a stored customer message, once: a message whose turn already ran
     (a concurrent retry, the recovery job) gets the replies that turn gave. If the turn fails,
-    a person takes over (reason system_error): never a customer left without an answer."""
+    a person takes over (reason system_error): never a customer left without an answer. If
+    the database is away, the error goes up (503) and the message waits for its retry or the
+    recovery job."""
     try:
         replayed = _replay_if_handled(runtime, conversation_id, message)
         if replayed is not None:
@@ -219,6 +221,11 @@ def answer_customer_message(
                 turn.state, [message], None
             )
         return TurnResult(turn.state, [message, *turn.replies], turn.handoff)
+    except DATABASE_UNAVAILABLE:
+        # The database is away (a restart, a failover): the turn's transaction rolled back and
+        # the message stays unanswered, for the client's retry (same client_message_id) or the
+        # recovery job; no reason to hand a conversation the AI can answer to a person.
+        raise
     except Exception:
         log.exception("the AI turn failed for conversation %s", conversation_id)
         _finish_pending(runtime, conversation_id)

@@ -28,6 +28,7 @@ from tandem.services.recovery import recover_unanswered
 from tandem.services.rollout_evaluation import evaluate
 from tandem.services.runtime import Runtime
 from tandem.services.sla import record_clocks
+from tandem.storage.db import DATABASE_UNAVAILABLE
 from tandem.storage.locks import exclusive
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class Scheduler:
         self.runtime = runtime
         self.jobs = tuple(jobs)
         self._stop = threading.Event()
+        self._database_away = False  # said once per outage, not by every job every run
         self._thread = threading.Thread(target=self._loop, name="tandem-jobs", daemon=True)
 
     def start(self) -> None:
@@ -114,5 +116,16 @@ class Scheduler:
     def _run(self, job: Job) -> None:
         try:
             run_job(self.runtime, job, self._stop.is_set)
+        except DATABASE_UNAVAILABLE as error:
+            if not self._database_away:
+                self._database_away = True
+                log.warning(
+                    "database unavailable (%s); periodic jobs wait for it",
+                    type(error.__cause__ or error).__name__,
+                )
+            return
         except Exception:
             log.exception("periodic job %s failed; it runs again later", job.name)
+        if self._database_away:
+            self._database_away = False
+            log.warning("database reachable again; periodic jobs run again")

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from tandem.storage.changes import ChangeFeed, take_changed
 
@@ -52,6 +53,11 @@ def make_engine(url: str) -> Engine:
 
 
 READ_ONLY = "tandem_read_only"
+
+#: What a database that cannot be reached now raises: PostgreSQL restarting, failing over or
+#: cut off (pool_pre_ping then replaces the broken connections), SQLite locked too long. The
+#: transaction was rolled back; the same work may be tried again later.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
 
 def is_sqlite(engine: Engine) -> bool:

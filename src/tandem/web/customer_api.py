@@ -16,7 +16,7 @@ from tandem.services import closing, customer_typing, feedback, waiting_line
 from tandem.services import conversations as service
 from tandem.services.runtime import Runtime
 from tandem.storage.conversations import agent_name
-from tandem.storage.db import reading
+from tandem.storage.db import DATABASE_UNAVAILABLE, reading
 from tandem.web.deps import ClientDep, RuntimeDep, TokenDep
 from tandem.web.errors import documented
 from tandem.web.inputs import AfterQuery, ConversationIdPath, OffsetPath, TokenQuery
@@ -40,6 +40,8 @@ from tandem.web.schemas import (
     waiting_out,
 )
 
+#: Seconds a stream waits before it reads again while the database cannot be reached.
+DATABASE_RETRY = 1.0
 KEEP_ALIVE_SECONDS = 15.0  # a comment line keeps proxies from closing a quiet stream
 
 
@@ -266,17 +268,25 @@ async def stream(
         feed, poll = runtime.changes, runtime.settings.stream_poll_seconds
         while not await request.is_disconnected():
             with feed.watch(conversation_id) as change:  # before reading: no change slips by
-                record, found = await run_in_threadpool(
-                    service.read_messages, runtime, conversation_id, token, offset
-                )
+                try:
+                    record, found = await run_in_threadpool(
+                        service.read_messages, runtime, conversation_id, token, offset
+                    )
+                    changed = record.state.value != state or record.event_count != version
+                    waiting = (
+                        await run_in_threadpool(_waiting, runtime, conversation_id, record.state)
+                        if changed
+                        else None
+                    )
+                except DATABASE_UNAVAILABLE:
+                    # The database restarts: keep the stream open and read again from the last
+                    # offset sent, so the customer misses nothing and needs no reconnect.
+                    record, found, changed = None, [], False
                 for message in found:
                     offset = message.offset
                     yield f"event: message\ndata: {message_out(message).model_dump_json()}\n\n"
-                if record.state.value != state or record.event_count != version:
+                if record is not None and changed:
                     state, version = record.state.value, record.event_count
-                    waiting = await run_in_threadpool(
-                        _waiting, runtime, conversation_id, record.state
-                    )
                     handoff = {"reason": record.handoff_reason} if record.handoff_reason else None
                     data = json.dumps(
                         {
@@ -297,7 +307,8 @@ async def stream(
                         state = ""  # the wait depends on others: checked again next round
                     yield ": keep-alive\n\n"
                 # Without notices from other processes, re-read as often as they may write.
-                await change.wait(KEEP_ALIVE_SECONDS if feed.crosses_processes else poll)
+                pause = KEEP_ALIVE_SECONDS if feed.crosses_processes else poll
+                await change.wait(pause if record is not None else min(pause, DATABASE_RETRY))
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

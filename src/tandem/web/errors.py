@@ -11,7 +11,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from tandem import logs
@@ -26,6 +25,7 @@ from tandem.domain.errors import (
     Unauthorized,
     Unavailable,
 )
+from tandem.storage.db import DATABASE_UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +161,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(TandemError, _tandem_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(OperationalError, _database_down)
-    app.add_exception_handler(InterfaceError, _database_down)
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, _database_down)
     app.add_exception_handler(Exception, _unexpected)
