@@ -209,10 +209,7 @@ def answer_customer_message(
     (a concurrent retry, the recovery job) gets the replies that turn gave. If the turn fails,
     a person takes over (reason system_error): never a customer left without an answer."""
     try:
-        replayed = _replay_if_handled(runtime, conversation_id, message)
-        if replayed is not None:
-            return replayed
-        with TURN_SECONDS.time():
+        with TURN_SECONDS.time():  # a handled message comes back at once (turn.again)
             turn = take_turn(runtime, conversation_id, message, request_human, client)
         if turn.again:  # its turn ran before (a concurrent retry, the recovery job)
             return _replay_if_handled(runtime, conversation_id, message) or TurnResult(

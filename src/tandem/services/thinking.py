@@ -30,6 +30,7 @@ from tandem.services import rollout
 from tandem.services.agents import agents_online
 from tandem.services.runtime import Runtime
 from tandem.services.waiting import live_queue
+from tandem.storage import briefly
 from tandem.storage.conversations import (
     ConversationRecord,
     MessageRecord,
@@ -133,10 +134,10 @@ def look(runtime: Runtime, connection: Connection, conversation_id: str) -> Snap
         record,
         tuple(row.text for row in reversed(rows)),
         tuple(row.frustration or 0.0 for row in reversed(rows)),
-        runtime.policies.current(connection),
-        agents_online(connection),
-        waiting(connection),
-        rollout.current(connection),
+        briefly.read(connection, "policy", runtime.policies.current),
+        briefly.read(connection, "agents_online", agents_online),
+        briefly.read(connection, "waiting", waiting),
+        briefly.read(connection, "rollout", rollout.current),
     )
 
 
