@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import ExecutionContext
 
 #: The longest a value is kept (seconds).
 MAX_AGE = 1.0
@@ -98,11 +99,18 @@ def _of(engine: Engine) -> _Kept:
         return kept
 
 
-def _after_execute(connection: Connection, cursor: Any, statement: str, *_: Any) -> None:
+def _after_execute(
+    connection: Connection,
+    cursor: Any,
+    statement: str,
+    parameters: Any,
+    context: ExecutionContext | None,
+    *_: Any,
+) -> None:
     match = _WRITE.match(statement)
     if match is None:
         return
-    kinds = _kinds(match.group(1).lower(), statement)
+    kinds = _kinds(match.group(1).lower(), statement, _rows(context))
     if kinds:
         connection.info.setdefault(_WROTE, set()).update(kinds)
         kept = _kept.get(connection.engine)
@@ -110,8 +118,18 @@ def _after_execute(connection: Connection, cursor: Any, statement: str, *_: Any)
             kept.forget(kinds)
 
 
-def _kinds(table: str, statement: str) -> set[str]:
-    """The kinds a write to ``table`` changes (an UPDATE only through the columns named)."""
+def _rows(context: ExecutionContext | None) -> list[dict[str, Any]] | None:
+    """The values of a compiled INSERT, by column; None when unknown (a text statement)."""
+    compiled = getattr(context, "compiled", None)
+    if compiled is None or not getattr(compiled, "isinsert", False):
+        return None
+    rows: list[dict[str, Any]] = list(getattr(context, "compiled_parameters", None) or [])
+    return rows or None
+
+
+def _kinds(table: str, statement: str, inserted: list[dict[str, Any]] | None) -> set[str]:
+    """The kinds a write to ``table`` changes: an UPDATE only through the columns named, an
+    INSERT of known values only with a value there (a new conversation is not queued)."""
     setting = ""
     if statement.lstrip()[:6].upper() == "UPDATE":
         setting = statement.split(" WHERE ", 1)[0]
@@ -121,6 +139,19 @@ def _kinds(table: str, statement: str) -> set[str]:
             name, _, column = source.partition(":")
             if name != table:
                 continue
-            if not column or not setting or re.search(rf"\b{column}\s*=", setting):
+            if not column:
+                found.add(kind)
+            elif setting:
+                if re.search(rf"\b{column}\s*=", setting):
+                    found.add(kind)
+            elif inserted is None or any(_counts(column, row.get(column)) for row in inserted):
                 found.add(kind)
     return found
+
+
+def _counts(column: str, value: Any) -> bool:
+    """Does an inserted row with this value change what is kept? (A conversation inserted in
+    any state but "queued", without a ticket promise, leaves the queue's length alone.)"""
+    if column == "state":
+        return value == "queued"
+    return value is not None
