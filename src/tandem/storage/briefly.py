@@ -110,7 +110,10 @@ def _after_execute(
     match = _WRITE.match(statement)
     if match is None:
         return
-    kinds = _kinds(match.group(1).lower(), statement, _rows(context))
+    if statement.lstrip()[:8].upper() == "TRUNCATE":  # it may name several tables
+        kinds = set(SOURCES)
+    else:
+        kinds = _kinds(match.group(1).lower(), statement, _rows(context))
     if kinds:
         connection.info.setdefault(_WROTE, set()).update(kinds)
         kept = _kept.get(connection.engine)
@@ -130,28 +133,41 @@ def _rows(context: ExecutionContext | None) -> list[dict[str, Any]] | None:
 def _kinds(table: str, statement: str, inserted: list[dict[str, Any]] | None) -> set[str]:
     """The kinds a write to ``table`` changes: an UPDATE only through the columns named, an
     INSERT of known values only with a value there (a new conversation is not queued)."""
+    sources = _BY_TABLE.get(table)
+    if not sources:
+        return set()
     setting = ""
     if statement.lstrip()[:6].upper() == "UPDATE":
         setting = statement.split(" WHERE ", 1)[0]
     found = set()
+    for kind, column, assigned in sources:
+        if column is None or assigned is None:
+            found.add(kind)
+        elif setting:
+            if assigned.search(setting):
+                found.add(kind)
+        elif inserted is None or any(_counts(column, row.get(column)) for row in inserted):
+            found.add(kind)
+    return found
+
+
+def _by_table() -> dict[str, list[tuple[str, str | None, re.Pattern[str] | None]]]:
+    """SOURCES by table: (kind, column or None, the column's assignment in a SET clause)."""
+    tables: dict[str, list[tuple[str, str | None, re.Pattern[str] | None]]] = {}
     for kind, sources in SOURCES.items():
         for source in sources:
             name, _, column = source.partition(":")
-            if name != table:
-                continue
-            if not column:
-                found.add(kind)
-            elif setting:
-                if re.search(rf"\b{column}\s*=", setting):
-                    found.add(kind)
-            elif inserted is None or any(_counts(column, row.get(column)) for row in inserted):
-                found.add(kind)
-    return found
+            assigned = re.compile(rf"\b{column}\s*=") if column else None
+            tables.setdefault(name, []).append((kind, column or None, assigned))
+    return tables
+
+
+_BY_TABLE = _by_table()
 
 
 def _counts(column: str, value: Any) -> bool:
     """Does an inserted row with this value change what is kept? (A conversation inserted in
     any state but "queued", without a ticket promise, leaves the queue's length alone.)"""
     if column == "state":
-        return value == "queued"
+        return bool(value == "queued")
     return value is not None
