@@ -11,7 +11,11 @@
    CPU 1 sending messages from many conversations at once. Target: >= 300 messages per second
    stored and answered.
 
+   With --postgres URL, the same over HTTP on PostgreSQL (a throwaway schema) with one and with
+   two server processes, and the scaling ratio (goal >= 1.8x on two cores).
+
     .venv/bin/python bench/bench_turn.py [--seconds 15] [--concurrency 32] [--no-http]
+        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from pathlib import Path
 
 import httpx
 
-from serving import free_port, start_server
+from serving import free_port, postgres_schema, start_server
 from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.demo.generate import seed
@@ -210,7 +214,11 @@ async def load(base: str, seconds: float, concurrency: int) -> tuple[int, int, l
                 body = {}
                 if email:
                     body = {"customer_email": email, "customer_signature": sign(email)}
-                chat = (await client.post("/api/v1/conversations", json=body)).json()
+                started = await client.post("/api/v1/conversations", json=body)
+                if started.status_code != 201:
+                    failed += 1
+                    continue
+                chat = started.json()
                 headers = {"Authorization": f"Bearer {chat['token']}"}
                 for text in rng.sample(own, len(own)):  # each question once
                     begin = time.perf_counter()
@@ -227,26 +235,50 @@ async def load(base: str, seconds: float, concurrency: int) -> tuple[int, int, l
         return done, failed, latencies
 
 
-def over_http(seconds: float, concurrency: int) -> None:
+def over_http(
+    seconds: float, concurrency: int, database_url: str | None = None, workers: int = 1
+) -> float:
+    """Messages per second over HTTP (printed with the latency): the server on SQLite, or on
+    the PostgreSQL database at ``database_url`` with ``workers`` processes."""
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
-        server = start_server(folder, port, {"TANDEM_IDENTITY_SECRET": SECRET})
+        # One load generator on 127.0.0.1 is many customers: the per-address limits are off.
+        env = {"TANDEM_IDENTITY_SECRET": SECRET, "TANDEM_RATE_LIMITS": "off"}
+        if database_url is not None:
+            env["TANDEM_DATABASE_URL"] = database_url
+        # One server process on core 0 and the load generator on core 1; more processes than
+        # one share both cores with it (this machine has two).
+        cores = "0" if workers == 1 else ",".join(str(c) for c in range(os.cpu_count() or 1))
+        arguments = ("--workers", str(workers)) if workers > 1 else ()
+        server = start_server(folder, port, env, cores=cores, arguments=arguments)
         try:
-            os.sched_setaffinity(0, {1})
+            os.sched_setaffinity(0, {1} if workers == 1 else set(range(os.cpu_count() or 1)))
             done, failed, latencies = asyncio.run(
                 load(f"http://127.0.0.1:{port}", seconds, concurrency)
             )
         finally:
             server.terminate()
-            server.wait(10)
+            server.wait(30)
     latencies.sort()
+    where = "SQLite" if database_url is None else "PostgreSQL"
+    processes = "one server process on one core" if workers == 1 else f"{workers} processes"
     print(
-        f"HTTP, one server process on one core, {concurrency} concurrent customers, "
-        f"{seconds:.0f} s: "
+        f"HTTP, {where}, {processes}, {concurrency} concurrent customers, {seconds:.0f} s: "
         f"{done / seconds:.0f} messages/s stored and answered (target >= 300), {failed} failed; "
         f"latency p50 {statistics.median(latencies):.1f} ms, "
-        f"p95 {latencies[int(len(latencies) * 0.95)]:.1f} ms"
+        f"p95 {latencies[int(len(latencies) * 0.95)]:.1f} ms",
+        flush=True,
     )
+    return done / seconds
+
+
+def on_postgres(url: str, seconds: float, concurrency: int) -> None:
+    """Throughput with 1 and 2 server processes on PostgreSQL, and the ratio."""
+    rates = []
+    for workers in (1, 2):
+        with postgres_schema(url, "bench_turn") as schema_url:
+            rates.append(over_http(seconds, concurrency, schema_url, workers))
+    print(f"PostgreSQL, 2 processes vs 1: {rates[1] / rates[0]:.2f}x (goal >= 1.8x)")
 
 
 def main() -> None:
@@ -256,6 +288,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--shop-ms", type=int, default=200)
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP load run")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="also over HTTP on PostgreSQL, 1 and 2 processes"
+    )
     args = parser.parse_args()
     timings = sorted(in_process(args.turns))
     print(
@@ -272,6 +307,8 @@ def main() -> None:
     )
     if not args.no_http:
         over_http(args.seconds, args.concurrency)
+        if args.postgres:
+            on_postgres(args.postgres, args.seconds, args.concurrency)
 
 
 if __name__ == "__main__":

@@ -26,10 +26,16 @@ def free_port() -> int:
 
 
 def start_server(
-    folder: str, port: int, settings: dict[str, str], unset: tuple[str, ...] = ()
+    folder: str,
+    port: int,
+    settings: dict[str, str],
+    unset: tuple[str, ...] = (),
+    cores: str = "0",
+    arguments: tuple[str, ...] = (),
 ) -> subprocess.Popen[bytes]:
     """The server on its own SQLite files, with `settings` (TANDEM_* names) on top and the
-    variables in `unset` removed; it returns once the console answers."""
+    variables in `unset` removed, pinned to `cores` (taskset's list), with `arguments` for
+    `tandem serve`; it returns once the console answers."""
     env = {key: value for key, value in os.environ.items() if key not in unset}
     env |= {
         "TANDEM_DATABASE_URL": f"sqlite:///{folder}/t.db",
@@ -41,7 +47,7 @@ def start_server(
         "TANDEM_DEMO_HISTORY": "false",  # measure the bench's own data only
         **settings,
     }
-    command = ["taskset", "-c", "0", sys.executable, "-m", "tandem.cli", "serve"]
+    command = ["taskset", "-c", cores, sys.executable, "-m", "tandem.cli", "serve", *arguments]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     for _ in range(600):
         try:

@@ -211,10 +211,7 @@ def answer_customer_message(
     the database is away, the error goes up (503) and the message waits for its retry or the
     recovery job."""
     try:
-        replayed = _replay_if_handled(runtime, conversation_id, message)
-        if replayed is not None:
-            return replayed
-        with TURN_SECONDS.time():
+        with TURN_SECONDS.time():  # a handled message comes back at once (turn.again)
             turn = take_turn(runtime, conversation_id, message, request_human, client)
         if turn.again:  # its turn ran before (a concurrent retry, the recovery job)
             return _replay_if_handled(runtime, conversation_id, message) or TurnResult(

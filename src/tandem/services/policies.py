@@ -62,7 +62,8 @@ def compile_policy(text: str, version: int) -> PolicyEngine:
 
 
 class ActivePolicy:
-    """The compiled engine of whichever version is active, checked on every turn."""
+    """The compiled engine of whichever version is active (a turn keeps it for at most a
+    second: storage/briefly.py)."""
 
     def __init__(self) -> None:
         self._compiled: dict[int, PolicyEngine] = {}  # versions never change once stored

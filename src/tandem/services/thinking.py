@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, bindparam, select
 
 from tandem.answering.assistant import Answer, AssistantTurn, Verifies
 from tandem.answering.replies import Reply
@@ -30,6 +30,7 @@ from tandem.services import rollout
 from tandem.services.agents import agents_online
 from tandem.services.runtime import Runtime
 from tandem.services.waiting import live_queue
+from tandem.storage import briefly
 from tandem.storage.conversations import (
     ConversationRecord,
     MessageRecord,
@@ -115,28 +116,32 @@ def pilot_subject(record: ConversationRecord) -> str:
     return f"conversation:{record.id}"
 
 
+#: The customer's last understood messages (built once: every turn reads them).
+_EARLIER = (
+    select(messages.c.text, messages.c.frustration)
+    .where(
+        messages.c.conversation_id == bindparam("b_id"),
+        messages.c.author == Actor.CUSTOMER.value,
+        messages.c.intent.is_not(None),
+    )
+    .order_by(messages.c.offset.desc())
+    .limit(5)
+)
+
+
 def look(runtime: Runtime, connection: Connection, conversation_id: str) -> Snapshot:
     record = find_conversation(connection, conversation_id)
     if record is None:
         raise NotFound("no conversation with this id")
-    rows = connection.execute(
-        select(messages.c.text, messages.c.frustration)
-        .where(
-            messages.c.conversation_id == conversation_id,
-            messages.c.author == Actor.CUSTOMER.value,
-            messages.c.intent.is_not(None),
-        )
-        .order_by(messages.c.offset.desc())
-        .limit(5)
-    ).all()
+    rows = connection.execute(_EARLIER, {"b_id": conversation_id}).all()
     return Snapshot(
         record,
         tuple(row.text for row in reversed(rows)),
         tuple(row.frustration or 0.0 for row in reversed(rows)),
-        runtime.policies.current(connection),
-        agents_online(connection),
-        waiting(connection),
-        rollout.current(connection),
+        briefly.read(connection, "policy", runtime.policies.current),
+        briefly.read(connection, "agents_online", agents_online),
+        briefly.read(connection, "waiting", waiting),
+        briefly.read(connection, "rollout", rollout.current),
     )
 
 

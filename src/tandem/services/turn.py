@@ -106,6 +106,8 @@ def take_turn(
     from: failed verifications are counted per address."""
     with reading(runtime.engine) as connection:
         snapshot = look(runtime, connection, conversation_id)
+        if is_handled(connection, message.id):  # its turn ran (a retry, the recovery job)
+            return AiTurn([], None, snapshot.record.state, again=True)
     fresh: Snapshot | None = snapshot  # reused by the first attempt while it is current
     if snapshot.record.memory.pending is not None:
         _perform(runtime, conversation_id, None)  # an earlier turn's agreed action comes first

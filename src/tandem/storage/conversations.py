@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
 from tandem.domain.conversation import Actor, EventKind, State, Transition, transition
 from tandem.domain.errors import Conflict, NotFound
@@ -163,10 +163,17 @@ def create_conversation(
     return unit.conversation
 
 
+#: Statements every turn runs, built once: building one costs more than running it on SQLite
+#: (SQLAlchemy then also reuses its compiled form without working out a cache key again).
+_BY_ID = select(conversations).where(conversations.c.id == bindparam("b_id"))
+_LOCKED = _BY_ID.with_for_update()
+_INSERT_MESSAGE = insert(messages).returning(messages.c.id)
+_NOTE = update(messages).where(messages.c.id == bindparam("b_id"))
+_UPDATE = update(conversations).where(conversations.c.id == bindparam("b_id"))
+
+
 def find_conversation(connection: Connection, conversation_id: str) -> ConversationRecord | None:
-    row = connection.execute(
-        select(conversations).where(conversations.c.id == conversation_id)
-    ).first()
+    row = connection.execute(_BY_ID, {"b_id": conversation_id}).first()
     return to_conversation(row) if row else None
 
 
@@ -186,8 +193,7 @@ class ConversationUnit:
     @classmethod
     def load(cls, connection: Connection, conversation_id: str) -> ConversationUnit:
         """The conversation under its lock; NotFound when there is none with this id."""
-        query = select(conversations).where(conversations.c.id == conversation_id)
-        row = connection.execute(query.with_for_update()).first()
+        row = connection.execute(_LOCKED, {"b_id": conversation_id}).first()
         if row is None:
             raise NotFound("no conversation with this id")
         return cls(connection, to_conversation(row))
@@ -223,9 +229,7 @@ class ConversationUnit:
                 "confidence": understanding.confidence,
                 "frustration": understanding.frustration,
             }
-        message_id = self.connection.execute(
-            insert(messages).returning(messages.c.id), values
-        ).scalar_one()
+        message_id = self.connection.execute(_INSERT_MESSAGE, values).scalar_one()
         self._update(message_count=offset)
         name = agent_name(self.connection, agent_id) if agent_id else None
         return MessageRecord(
@@ -235,14 +239,14 @@ class ConversationUnit:
     def note_understanding(self, message: MessageRecord, understanding: Understanding) -> None:
         """Store what understanding made of a message that was stored before it was read."""
         self.connection.execute(
-            update(messages)
-            .where(messages.c.id == message.id)
-            .values(
-                language=understanding.language,
-                intent=understanding.intent,
-                confidence=understanding.confidence,
-                frustration=understanding.frustration,
-            )
+            _NOTE,
+            {
+                "b_id": message.id,
+                "language": understanding.language,
+                "intent": understanding.intent,
+                "confidence": understanding.confidence,
+                "frustration": understanding.frustration,
+            },
         )
 
     def move(
@@ -357,9 +361,7 @@ class ConversationUnit:
 
     def _write(self, fields: dict[str, Any]) -> None:
         self.connection.execute(
-            update(conversations)
-            .where(conversations.c.id == self.conversation.id)
-            .values(updated_at=now(), **fields)
+            _UPDATE, {"b_id": self.conversation.id, "updated_at": now(), **fields}
         )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from tandem.storage import briefly
 from tandem.storage.changes import ChangeFeed, take_changed
 
 
@@ -91,8 +92,12 @@ def transaction(engine: Engine) -> Iterator[Connection]:
     lock = _writer_lock(engine) if is_sqlite(engine) else nullcontext()
     with lock, engine.begin() as connection:
         take_changed(connection)  # nothing left over from a transaction rolled back
+        briefly.taken(connection)
         yield connection
         changed = take_changed(connection)
+        wrote = briefly.taken(connection)
+    if wrote:
+        briefly.forget(engine, wrote)
     feed = _feeds.get(engine)
     if changed and feed is not None:
         feed.publish(changed)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Select, func, select, update
+from sqlalchemy import Connection, Select, bindparam, func, select, update
 
 from tandem.domain.conversation import Actor, State
 from tandem.storage.conversations import MessageRecord, as_utc, now, to_message
@@ -55,19 +55,20 @@ def by_client_id(
     return to_message(row) if row else None
 
 
+#: Built once (every turn runs them).
+_HANDLED = select(messages.c.handled_at).where(messages.c.id == bindparam("b_id"))
+_MARK = update(messages).where(
+    messages.c.id.in_(bindparam("b_ids", expanding=True)), messages.c.handled_at.is_(None)
+)
+
+
 def is_handled(connection: Connection, message_id: int) -> bool:
-    handled = connection.execute(
-        select(messages.c.handled_at).where(messages.c.id == message_id)
-    ).scalar_one_or_none()
+    handled = connection.execute(_HANDLED, {"b_id": message_id}).scalar_one_or_none()
     return handled is not None
 
 
 def mark_handled(connection: Connection, *message_ids: int) -> None:
-    connection.execute(
-        update(messages)
-        .where(messages.c.id.in_(message_ids), messages.c.handled_at.is_(None))
-        .values(handled_at=now())
-    )
+    connection.execute(_MARK, {"b_ids": list(message_ids), "handled_at": now()})
 
 
 def mark_handled_through(connection: Connection, conversation_id: str, offset: int) -> None:
