@@ -25,7 +25,9 @@ from tandem.understanding.catalogue import CatalogueError, load_catalogue
 def _data(tmp_path: Path, codes: tuple[str, ...]) -> Path:
     """A copy of the shipped data folders with only `codes`."""
     for code in codes:
-        for source, target in zip(language_files(code), language_files(code, tmp_path), strict=True):
+        for source, target in zip(
+            language_files(code), language_files(code, tmp_path), strict=True
+        ):
             target.parent.mkdir(parents=True, exist_ok=True)
             if source.is_dir():
                 shutil.copytree(source, target)
