@@ -1,6 +1,7 @@
 """Which supported language a message is in, keeping the conversation's language when in doubt.
 
-Two signals are combined: py3langid restricted to the supported languages, and hint words, the
+Two signals are combined: py3langid restricted to the supported languages (the languages in the
+data folders, tandem.languages), and hint words, the
 words that occur in only one language's catalogue examples ("hallo", "bestelling", "thanks").
 A conversation switches language only on a message of at least three words that is clearly in
 another language and uses at least two words known only in it; "ok", "hallo", "thanks" or
@@ -48,8 +49,8 @@ def words(text: str) -> list[str]:
 class LanguageDetector:
     def __init__(self, catalogue: Catalogue) -> None:
         self._languages: tuple[Language, ...] = tuple(catalogue.languages)
-        self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._identifier.set_languages(list(self._languages))
+        # One identifier over all of py3langid's languages (a second, restricted copy would
+        # cost ~85 MB): restricted to ours by renormalising, which is what set_languages does.
         self._any = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         self._hints = _hint_words(
             {lang: " ".join(t for t, _ in c.examples()) for lang, c in catalogue.languages.items()}
@@ -57,7 +58,9 @@ class LanguageDetector:
 
     def probabilities(self, text: str) -> dict[Language, float]:
         """Probability per supported language from the n-gram model and the hint words."""
-        ranked: dict[str, float] = dict(self._identifier.rank(text))
+        everything: dict[str, float] = dict(self._any.rank(text))
+        ours = sum(everything.get(lang, 0.0) for lang in self._languages)
+        ranked = {lang: everything.get(lang, 0.0) / (ours or 1.0) for lang in self._languages}
         tokens = words(text)
         logits = {
             lang: math.log(max(ranked.get(lang, 0.0), 1e-9))
