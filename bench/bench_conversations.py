@@ -68,6 +68,7 @@ from tandem.services.secrets import token_hash
 from tandem.storage.db import make_engine, reading, transaction
 from tandem.storage.migrate import upgrade
 from tandem.storage.tables import agent_sessions
+from tandem.types import SUPPORTED_LANGUAGES
 from tandem.understanding.pipeline import load_or_train
 from tandem.web.app import create_app
 
@@ -223,7 +224,9 @@ def prepare(directory: Path) -> None:
     upgrade(engine)
     ensure_default(engine)
     with transaction(engine) as connection:
-        lead = create_agent(connection, LEAD[0], "Bench Lead", LEAD[1], Role.LEAD, ("nl", "en"))
+        lead = create_agent(
+            connection, LEAD[0], "Bench Lead", LEAD[1], Role.LEAD, tuple(SUPPORTED_LANGUAGES)
+        )
         long_ago = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
         connection.execute(insert(agent_sessions).values(
             token_hash=token_hash(LEAD_TOKEN), agent_id=lead.id, created_at=long_ago,

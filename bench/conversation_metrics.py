@@ -316,7 +316,7 @@ def summarise(results: Iterable[tuple[Transcript, Findings]]) -> dict[str, Tally
 
 def table(tallies: dict[str, Tally]) -> str:
     """The figures as a plain-text table, one column per language and one for all."""
-    keys = [k for k in ("nl", "en") if k in tallies] + ["all"]
+    keys = [*sorted(k for k in tallies if k != "all"), "all"]  # every language scripted
     rows: list[tuple[str, str, list[str]]] = [
         ("Routine resolved without a person", "≥ 95%",
          [_ratio(tallies[k].resolved, tallies[k].routine) for k in keys]),

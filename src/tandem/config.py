@@ -18,6 +18,7 @@ from tandem.desk.hours import OfficeHours
 from tandem.desk.sla import Rules, Targets, WorkingTime, parse_targets
 from tandem.domain.errors import InvalidInput
 from tandem.security.limits import tiers
+from tandem.types import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 #: The shortest identity secret accepted: 256 bits, the HMAC-SHA256 key size.
 MIN_SECRET_BYTES = 32
@@ -51,6 +52,14 @@ class Settings(BaseSettings):
         description=(
             "A folder of your own help articles (<language>/<slug>.md); they are added to the "
             "built-in ones and replace those with the same id. Re-read when files change."
+        ),
+    )
+    default_language: str = Field(
+        DEFAULT_LANGUAGE,
+        description=(
+            "The shop's language: a new conversation's until the customer writes in another "
+            "one Tandem speaks (one of the languages in the data folders, docs/languages.md), "
+            "and the language a message in a language Tandem does not speak is answered in."
         ),
     )
     demo: bool = Field(True, description="Serve the demo shop page and seed the demo shop.")
@@ -410,6 +419,14 @@ class Settings(BaseSettings):
             "answered) to finish before it stops."
         ),
     )
+
+    @field_validator("default_language")
+    @classmethod
+    def _spoken_language(cls, value: str) -> str:
+        if value not in SUPPORTED_LANGUAGES:
+            known = ", ".join(SUPPORTED_LANGUAGES)
+            raise ValueError(f"language {value!r} is not one Tandem speaks; known: {known}")
+        return value
 
     @field_validator("shop_backend")
     @classmethod

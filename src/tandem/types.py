@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal, NewType
+from typing import NewType
+
+from tandem import languages
 
 ConversationId = NewType("ConversationId", str)
 AgentId = NewType("AgentId", str)
@@ -10,9 +12,12 @@ MessageId = NewType("MessageId", int)
 CustomerId = NewType("CustomerId", str)
 OrderId = NewType("OrderId", str)
 
-#: Languages the product speaks; adding one is data (catalogue, templates, knowledge), not code.
-Language = Literal["nl", "en"]
-SUPPORTED_LANGUAGES: tuple[Language, ...] = ("nl", "en")
+#: A language code ("nl", "de"): one that tandem.languages found in the data folders.
+Language = str
+#: Languages the product speaks, found in the data folders (tandem.languages); adding one is
+#: data (locale, catalogue, templates, knowledge), never code.
+SUPPORTED_LANGUAGES: tuple[Language, ...] = languages.supported()
+#: The language used before a conversation has one, unless TANDEM_DEFAULT_LANGUAGE says otherwise.
 DEFAULT_LANGUAGE: Language = "en"
 
 #: The address a request came from (the TCP peer, or a trusted proxy's X-Forwarded-For).

@@ -104,7 +104,7 @@ def test_that_the_attempt_facts_of_a_turn_reach_the_policy() -> None:
     [
         ("scenarios: [", "invalid YAML"),
         ("scenarios: []", "line 1: a scenario file needs a scenarios list"),
-        ("scenarios:\n  - {name: x, language: de, turns: []}", "needs a name and a language"),
+        ("scenarios:\n  - {name: x, language: xx, turns: []}", "needs a name and a language"),
         ("scenarios:\n  - {name: x, language: en, turns: []}", "scenario 'x' has no turns"),
         (
             "scenarios:\n  - name: x\n    language: en\n    turns:\n      - customer: hi\n"

@@ -16,8 +16,11 @@ from tandem.commerce.demo.catalogue import VARIANTS
 from tandem.commerce.model import OrderStatus
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
-#: Words both languages use (in the demo shop's names too), never a sign of either.
-_SHARED = {"in", "is", "we", "de", "van", "hoodie", "powerbank", "bank", "sneakers", "canvas"}
+#: Words both languages use (in the demo shop's names too), never a sign of either; "artikel"
+#: is German too (a German reply with the shop's English product names is no mix).
+_SHARED = {
+    "in", "is", "we", "de", "van", "hoodie", "powerbank", "bank", "sneakers", "canvas", "artikel"
+}  # fmt: skip
 
 _NL = {
     "bestelling", "bestellingen", "je", "jouw", "jij", "niet", "ook", "al", "wordt", "hebben",
@@ -63,6 +66,17 @@ def foreign_words(text: str, language: str) -> set[str]:
     """Words of the other language in a text meant to be in `language`."""
     other = "en" if language == "nl" else "nl"
     return _words(text) & ONLY[other]
+
+
+def other_language_words(text: str, language: str) -> set[str]:
+    """Dutch or English words in a reply meant to be in `language`: for Dutch and English the
+    other one's words; for another language (German) the words of either, less the shop's
+    product names, which the demo shop has in Dutch and English only."""
+    if language in ONLY:
+        return foreign_words(text, language) | (
+            set() if reply_language(text) in (None, language) else {f"<{reply_language(text)}>"}
+        )
+    return (_words(text) & (_NL | _EN)) - _SHARED - _SHOP_EN - _SHOP_NL - {"hi"}
 
 
 def reply_language(text: str) -> str | None:

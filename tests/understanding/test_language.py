@@ -36,12 +36,44 @@ def test_that_a_clear_sentence_in_another_language_switches_it(
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("hallo", "nl"), ("bedankt", "nl"), ("waar is mijn pakket", "nl"), ("hello", "en")],
+    [
+        ("hoi", "nl"),
+        ("bedankt", "nl"),
+        ("waar is mijn pakket", "nl"),
+        ("hello", "en"),
+        ("moin", "de"),
+        ("danke", "de"),
+        ("wo ist mein Paket", "de"),
+    ],
 )
 def test_that_a_first_message_sets_the_language(
     detector: LanguageDetector, text: str, expected: Language
 ) -> None:
     assert detector.detect(text, None) == expected
+
+
+@pytest.mark.parametrize("widget", ["nl", "de"])
+def test_that_a_first_hallo_keeps_the_widgets_language_as_dutch_and_german_both_say_it(
+    detector: LanguageDetector, widget: Language
+) -> None:
+    assert detector.detect("hallo", widget, first=True) == widget
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("¿Dónde está mi pedido? Lo compré hace una semana", "es"),
+        ("gdzie jest moje zamówienie, proszę", "pl"),
+        ("waar is mijn pakket", ""),
+        ("Wo ist meine Bestellung TD-1001?", ""),
+        ("asdkj qwpoe zmxnc", ""),
+        ("ok", ""),
+    ],
+)
+def test_that_only_a_message_clearly_in_a_language_we_do_not_speak_is_foreign(
+    detector: LanguageDetector, text: str, expected: str
+) -> None:
+    assert detector.foreign(text) == expected
 
 
 @pytest.mark.parametrize("text", ["", "😀😀", "12345", "TD-1001"])

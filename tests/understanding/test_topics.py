@@ -13,7 +13,7 @@ from tandem.answering.flows.registry import FLOWS, FlowParts, build_flows, check
 from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.commerce.model import OrderStatus
 from tandem.desk.summary import SMALL_TALK as SUMMARY_SMALL_TALK
-from tandem.desk.summary import WORDINGS
+from tandem.desk.summary import wordings
 from tandem.domain.policy.facts import INTENTS as FACT_INTENTS
 from tandem.domain.policy.facts import ORDER_STATUSES
 from tandem.services.thinking import FLOW_TOPICS
@@ -42,7 +42,7 @@ def test_that_every_list_of_intents_in_the_code_names_only_catalogue_intents(
     knowledge: KnowledgeBase,
 ) -> None:
     named = set(SMALL_TALK) | NO_LOOKUP | PUSHBACK | SUMMARY_SMALL_TALK
-    for wording in WORDINGS.values():
+    for wording in wordings().values():
         named |= set(wording.intents)
     for flow in build_flows(FlowParts(knowledge)):
         named |= flow.intents

@@ -133,6 +133,7 @@ EXPECTED: dict[tuple[str, str], Row] = {
     ("GET", "/metrics"): everyone(200),  # from this machine; test_operational_metrics.py: others
     ("GET", "/docs"): everyone(200),
     ("GET", "/healthz"): everyone(200),
+    ("GET", "/api/v1/languages"): everyone(200),
     ("GET", "/readyz"): everyone(200),
     ("GET", "/redoc"): everyone(200),
     # the desk status: an agent's own; last, as going away returns their conversations

@@ -21,8 +21,9 @@ from tandem.commerce.model import CommerceError, Customer, ShopReader
 from tandem.commerce.reading import LocalizedShop
 from tandem.domain.flow_records import FlowRecord, Partial
 from tandem.domain.memory import ConversationMemory, OpenFlow
+from tandem.languages import locale
 from tandem.security.verification import Checked
-from tandem.types import Language, OrderId
+from tandem.types import SUPPORTED_LANGUAGES, Language, OrderId
 from tandem.understanding.result import Understanding
 
 SMALL_TALK = {"greeting": "greeting_reply", "thanks": "thanks_reply", "goodbye": "goodbye_reply"}
@@ -84,6 +85,10 @@ class Assistant:
 
     def respond(self, turn: AssistantTurn) -> Answer:
         u = turn.understanding
+        if u.foreign_language:  # we cannot read it: say which languages we speak, and the way
+            spoken = ", ".join(locale(code).name for code in SUPPORTED_LANGUAGES)
+            reply = replies(turn.language).say("foreign_language", languages=spoken)
+            return Answer((reply,), Outcome.ANSWERED, turn.memory.flow)
         active = turn.memory.flow
         starting = self._flow_for(u)
         known = active is not None and active.name in self.flows

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from tandem.types import SUPPORTED_LANGUAGES, Language
+from tandem.types import Language
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -93,11 +93,31 @@ def replies(language: Language) -> Replies:
         return Replies(language, yaml.safe_load(handle))
 
 
-def check_templates() -> list[str]:
-    """Keys missing from a language compared with English (a test keeps this list empty)."""
-    english = set(replies("en")._data)
-    return [
-        f"{language}: {key}"
-        for language in SUPPORTED_LANGUAGES
-        for key in sorted(english - set(replies(language)._data))
+def check_templates(directory: Path = TEMPLATES) -> list[str]:
+    """Every difference between the languages' templates: a key one language has and another
+    lacks, or a template whose {placeholders} differ from the other languages' (a test keeps
+    this list empty)."""
+    loaded = {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted(directory.glob("*.yaml"))
+    }
+    every = set().union(*(set(data) for data in loaded.values()))
+    problems = [
+        f"{directory / f'{code}.yaml'}: lacks {key}"
+        for code, data in loaded.items()
+        for key in sorted(every - set(data))
     ]
+    for key in sorted(every):
+        fields = {code: _fields(data[key]) for code, data in loaded.items() if key in data}
+        if len(set(fields.values())) > 1:
+            problems.append(f"{key}: placeholders differ: {fields}")
+    return problems
+
+
+def _fields(value: Any) -> frozenset[str]:
+    """The {placeholders} in a template's variants (or in a group's phrases)."""
+    if isinstance(value, list | tuple):
+        return frozenset().union(*(_fields(item) for item in value))
+    if isinstance(value, dict):
+        return frozenset().union(*(_fields(item) for item in value.values()))
+    return frozenset(re.findall(r"\{(\w+)\}", str(value)))

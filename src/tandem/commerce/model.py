@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from tandem.types import CustomerId, Language, OrderId
+from tandem.types import DEFAULT_LANGUAGE, CustomerId, Language, OrderId
 
 #: Payment methods the shops know: iDEAL, card, PayPal and Klarna (pay after delivery).
 PAYMENT_METHODS: tuple[str, ...] = ("ideal", "card", "paypal", "klarna")
@@ -84,8 +84,11 @@ class OrderLine:
     names: tuple[LineName, ...] = ()  # the names per language, when the shop has them
 
     def in_language(self, language: Language) -> OrderLine:
-        """The line named in `language` (as it is, when the shop has no names in it)."""
+        """The line named in `language`; in the default language when the shop has no names in
+        it (a German conversation reads English names, not Dutch ones); as it is without
+        either."""
         name = next((n for n in self.names if n.language == language), None)
+        name = name or next((n for n in self.names if n.language == DEFAULT_LANGUAGE), None)
         if name is None:
             return self
         return dataclasses.replace(self, product_name=name.product, variant_name=name.variant)

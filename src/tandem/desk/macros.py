@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping
 
 from tandem.domain.errors import InvalidInput
+from tandem.languages import locale
+from tandem.types import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 #: Every placeholder a macro may use, and what it becomes.
 PLACEHOLDERS: dict[str, str] = {
@@ -15,14 +17,6 @@ PLACEHOLDERS: dict[str, str] = {
     "order_status": "that order's status",
     "agent_name": "the name of the agent sending it",
 }
-
-#: What a placeholder becomes when the conversation does not know it, per language.
-UNKNOWN: dict[str, dict[str, str]] = {
-    "en": {"customer_name": "there", "first_name": "there", "order_id": "your order",
-           "order_status": "being checked", "agent_name": "our team"},
-    "nl": {"customer_name": "daar", "first_name": "daar", "order_id": "je bestelling",
-           "order_status": "in behandeling", "agent_name": "ons team"},
-}  # fmt: skip
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -43,7 +37,8 @@ def check_text(text: str) -> str:
 def fill(text: str, values: Mapping[str, str | None], language: str) -> str:
     """The text with each placeholder replaced: the conversation's value, else a neutral
     wording in the conversation's language."""
-    fallback = UNKNOWN.get(language, UNKNOWN["en"])
+    code = language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+    fallback = locale(code).placeholders  # the `placeholders` of locales/<code>.yaml
 
     def one(match: re.Match[str]) -> str:
         name = match.group(1)

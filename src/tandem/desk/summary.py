@@ -7,10 +7,12 @@ then asked for a person." A message the AI did not understand is quoted instead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from tandem.types import Language
+from tandem.languages import locale
+from tandem.types import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, Language
 
 #: Intents that say nothing about what the customer needs.
 SMALL_TALK = frozenset({"greeting", "thanks", "goodbye", "affirm", "deny"})
@@ -22,7 +24,7 @@ Phrase = tuple[str, str]  # (verb, the rest); "{order}" in the rest names the or
 
 @dataclass(frozen=True, slots=True)
 class Wording:
-    """One language's words for a summary; a new language is one more instance."""
+    """One language's words for a summary (the `summary` section of locales/<code>.yaml)."""
 
     intents: dict[str, Phrase]
     quote: Phrase  # "{text}" stands for the quoted message
@@ -33,68 +35,24 @@ class Wording:
     nothing: str  # no customer message yet
 
 
-WORDINGS: dict[Language, Wording] = {
-    "en": Wording(
-        intents={
-            "where_is_my_order": ("asked", "where {order} is"),
-            "delivery_time": ("asked", "about delivery times"),
-            "return_item": ("wanted", "to return {order}"),
-            "refund_status": ("asked", "about the refund for {order}"),
-            "cancel_order": ("wanted", "to cancel {order}"),
-            "change_address": ("wanted", "to change the address of {order}"),
-            "change_payment_method": ("wanted", "to change the payment method of {order}"),
-            "exchange_item": ("wanted", "to exchange an item of {order}"),
-            "payment_problem": ("reported", "a payment problem with {order}"),
-            "double_charge": ("reported", "being charged twice for {order}"),
-            "invoice": ("asked", "for the invoice of {order}"),
-            "warranty": ("asked", "about the warranty"),
-            "opening_hours": ("asked", "about opening hours"),
-            "return_policy": ("asked", "about the return policy"),
-            "refund_policy": ("asked", "how refunds work"),
-            "cancellation_policy": ("asked", "about cancelling orders"),
-            "payment_options": ("asked", "which payment methods are accepted"),
-            "complaint": ("complained", ""),
-            "talk_to_person": ("asked", "for a person"),
-            "reject_answer": ("said", "the answer did not help"),
-        },
-        quote=("wrote", '"{text}"'),
-        order="order {id}",
-        some_order="an order not known yet",
-        also="also {verb} {rest}",
-        then="then {verb} {rest}",
-        nothing="The customer has not written yet.",
-    ),
-    "nl": Wording(
-        intents={
-            "where_is_my_order": ("vroeg", "waar {order} is"),
-            "delivery_time": ("vroeg", "naar de levertijd"),
-            "return_item": ("wilde", "{order} retourneren"),
-            "refund_status": ("vroeg", "naar de terugbetaling van {order}"),
-            "cancel_order": ("wilde", "{order} annuleren"),
-            "change_address": ("wilde", "het adres van {order} wijzigen"),
-            "change_payment_method": ("wilde", "de betaalmethode van {order} wijzigen"),
-            "exchange_item": ("wilde", "een artikel van {order} ruilen"),
-            "payment_problem": ("meldde", "een betaalprobleem met {order}"),
-            "double_charge": ("meldde", "dat {order} twee keer is afgeschreven"),
-            "invoice": ("vroeg", "om de factuur van {order}"),
-            "warranty": ("vroeg", "naar de garantie"),
-            "opening_hours": ("vroeg", "naar de openingstijden"),
-            "return_policy": ("vroeg", "naar het retourbeleid"),
-            "refund_policy": ("vroeg", "hoe terugbetalen werkt"),
-            "cancellation_policy": ("vroeg", "naar annuleren van bestellingen"),
-            "payment_options": ("vroeg", "welke betaalmethodes er zijn"),
-            "complaint": ("diende", "een klacht in"),
-            "talk_to_person": ("vroeg", "om een medewerker"),
-            "reject_answer": ("zei", "dat het antwoord niet hielp"),
-        },
-        quote=("schreef", '"{text}"'),
-        order="bestelling {id}",
-        some_order="een nog onbekende bestelling",
-        also="{verb} ook {rest}",
-        then="{verb} daarna {rest}",
-        nothing="De klant heeft nog niets geschreven.",
-    ),
-}
+@functools.cache
+def _wording(language: Language) -> Wording:
+    """The language's summary wording (locales/<code>.yaml); the default one for a code we do
+    not speak."""
+    code = language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+    data = locale(code).summary
+    intents = {name: (str(verb), str(rest)) for name, (verb, rest) in data["intents"].items()}
+    verb, rest = data["quote"]
+    return Wording(
+        intents=intents, quote=(str(verb), str(rest)), order=str(data["order"]),
+        some_order=str(data["some_order"]), also=str(data["also"]), then=str(data["then"]),
+        nothing=str(data["nothing"]),
+    )  # fmt: skip
+
+
+def wordings() -> Mapping[Language, Wording]:
+    """Every language's summary wording."""
+    return {language: _wording(language) for language in SUPPORTED_LANGUAGES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +66,7 @@ class Request:
 
 
 def extractive_summary(language: Language, requests: Sequence[Request]) -> str:
-    wording = WORDINGS.get(language, WORDINGS["en"])
+    wording = _wording(language)
     topical = [r for r in requests if r.intent not in SMALL_TALK] or list(requests)
     if not topical:
         return wording.nothing

@@ -48,7 +48,6 @@ from tandem.storage.unanswered import (
     replies_to,
 )
 from tandem.types import (
-    DEFAULT_LANGUAGE,
     SUPPORTED_LANGUAGES,
     ClientAddress,
     ConversationId,
@@ -83,7 +82,7 @@ def start_conversation(
         raise InvalidInput(f"language must be one of {', '.join(SUPPORTED_LANGUAGES)}")
     email, vouch = _vouched_email(runtime, customer_email, customer_signature)
     customer = runtime.shop.customer_by_email(email) if email else None
-    chosen: Language = DEFAULT_LANGUAGE
+    chosen: Language = runtime.settings.default_language
     if language in SUPPORTED_LANGUAGES:
         chosen = language
     elif customer is not None:

@@ -18,7 +18,7 @@ from tandem.commerce.backends import ShopOptions, make_backend
 from tandem.commerce.model import CommerceBackend
 from tandem.config import Settings
 from tandem.desk import summary
-from tandem.desk.summary import WORDINGS
+from tandem.desk.summary import wordings
 from tandem.domain.policy.engine import Engine as PolicyEngine
 from tandem.domain.policy.loader import load_policy
 from tandem.security.hashing import HashingGate
@@ -46,7 +46,7 @@ def default_flows(knowledge: KnowledgeBase) -> list[Flow]:
 
 def check_wordings() -> None:
     """The summaries' wordings may only name intents of the catalogue."""
-    for language, wording in WORDINGS.items():
+    for language, wording in wordings().items():
         check_names(wording.intents, f"{summary.__file__} ({language} wording)")
 
 

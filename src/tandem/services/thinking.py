@@ -163,6 +163,10 @@ def think(
     understanding = runtime.understander.understand(
         message.text, _context(snapshot, shop, customer)
     )
+    if understanding.foreign_language:  # a language we do not speak: answer in the shop's
+        understanding = dataclasses.replace(
+            understanding, language=runtime.settings.default_language
+        )
     today = dt.date.today()
     turn = AssistantTurn(
         understanding, understanding.language, customer, record.memory, today, verification, shop

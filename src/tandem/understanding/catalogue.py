@@ -1,7 +1,7 @@
 """The intent catalogue: one YAML file per language with intents, date words and frustration cues.
 
-Adding a language is adding ``catalogue/<code>.yaml`` (and the code to ``SUPPORTED_LANGUAGES``);
-see ``catalogue/README.md``.
+Every ``<code>.yaml`` in the folder is a language (tandem.languages checks that the language's
+other files are there too); see ``catalogue/README.md`` and docs/languages.md.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from tandem.types import SUPPORTED_LANGUAGES, Language
+from tandem.types import Language
 from tandem.understanding.topics import INTENTS, OUT_OF_SCOPE
 
 #: The shipped catalogue.
@@ -87,16 +87,21 @@ class Catalogue:
 
 
 def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
-    """Read every supported language's file from ``directory``."""
+    """Read every language's file (``<code>.yaml``) from ``directory``."""
     digest = hashlib.sha256()
     languages: dict[Language, LanguageCatalogue] = {}
-    for language in SUPPORTED_LANGUAGES:
-        path = directory / f"{language}.yaml"
+    paths = sorted(p for p in directory.glob("*.yaml") if p.stem != "intents")
+    if not paths:
+        raise CatalogueError(f"{directory}: no language file (<code>.yaml)")
+    for path in paths:
+        language = path.stem
         try:
             raw = path.read_bytes()
             data = yaml.safe_load(raw)
             languages[language] = _parse(language, data)
         except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+            raise CatalogueError(f"{path}: {exc}") from exc
+        except CatalogueError as exc:
             raise CatalogueError(f"{path}: {exc}") from exc
         digest.update(raw)
     return Catalogue(languages=languages, fingerprint=digest.hexdigest()[:16])
@@ -105,7 +110,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
 def _parse(language: Language, data: Any) -> LanguageCatalogue:
     if data["language"] != language:
         raise CatalogueError(f"says language {data['language']!r}, expected {language!r}")
-    intents = {name: _texts(texts) for name, texts in data["intents"].items()}
+    intents = {name: _examples(name, texts) for name, texts in data["intents"].items()}
     missing = set(INTENTS) - set(intents)
     if missing:
         raise CatalogueError(f"missing intents: {', '.join(sorted(missing))}")
@@ -123,6 +128,12 @@ def _parse(language: Language, data: Any) -> LanguageCatalogue:
         follow_up_openers=_texts(follow["openers"]) if follow else (),
         follow_up_pointers=_texts(follow["pointers"]) if follow else (),
     )
+
+
+def _examples(intent: str, values: Any) -> tuple[str, ...]:
+    if not isinstance(values, list) or not values:
+        raise CatalogueError(f"intent {intent!r} has no examples")
+    return _texts(values)
 
 
 def _texts(values: Any) -> tuple[str, ...]:

@@ -1,6 +1,7 @@
 """Which supported language a message is in, keeping the conversation's language when in doubt.
 
-Two signals are combined: py3langid restricted to the supported languages, and hint words, the
+Two signals are combined: py3langid restricted to the supported languages (the languages in the
+data folders, tandem.languages), and hint words, the
 words that occur in only one language's catalogue examples ("hallo", "bestelling", "thanks").
 A conversation switches language only on a message of at least three words that is clearly in
 another language and uses at least two words known only in it; "ok", "hallo", "thanks" or
@@ -27,9 +28,16 @@ SWITCH_PROBABILITY = 0.95
 FIRST_MESSAGE_PROBABILITY = 0.6
 #: Hint words of a language a message needs to switch the conversation to it.
 MIN_HINTS_TO_SWITCH = 2
+#: How sure the n-gram model over all languages must be that a message is in one we do not
+#: speak before it is answered as such (in the shop's language, with the way to a person).
+FOREIGN_PROBABILITY = 0.7
+#: The largest share of a foreign message's words that may be hint words of one language we speak.
+FOREIGN_HINT_SHARE = 0.25
 #: Log-odds added per hint word.
 HINT_WEIGHT = 2.0
 
+#: The n-gram model's code for text in no language ("asdkj qwpoe zmxnc"): not a foreign one.
+_NO_LANGUAGE = "zxx"
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -41,15 +49,18 @@ def words(text: str) -> list[str]:
 class LanguageDetector:
     def __init__(self, catalogue: Catalogue) -> None:
         self._languages: tuple[Language, ...] = tuple(catalogue.languages)
-        self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._identifier.set_languages(list(self._languages))
+        # One identifier over all of py3langid's languages (a second, restricted copy would
+        # cost ~85 MB): restricted to ours by renormalising, which is what set_languages does.
+        self._any = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         self._hints = _hint_words(
             {lang: " ".join(t for t, _ in c.examples()) for lang, c in catalogue.languages.items()}
         )
 
     def probabilities(self, text: str) -> dict[Language, float]:
         """Probability per supported language from the n-gram model and the hint words."""
-        ranked: dict[str, float] = dict(self._identifier.rank(text))
+        everything: dict[str, float] = dict(self._any.rank(text))
+        ours = sum(everything.get(lang, 0.0) for lang in self._languages)
+        ranked = {lang: everything.get(lang, 0.0) / (ours or 1.0) for lang in self._languages}
         tokens = words(text)
         logits = {
             lang: math.log(max(ranked.get(lang, 0.0), 1e-9))
@@ -74,6 +85,23 @@ class LanguageDetector:
         if len(words(text)) < MIN_WORDS_TO_SWITCH or hints < MIN_HINTS_TO_SWITCH:
             return current
         return best if probabilities[best] >= SWITCH_PROBABILITY else current
+
+
+    def foreign(self, text: str) -> str:
+        """The code of the language we do not speak that `text` is clearly in ("es"), or "":
+        a message of at least three words, few of them hint words of a language we speak ("no"
+        and "y" are English hint words, but "¿dónde está mi pedido? ... y no llega" is Spanish),
+        that the n-gram model over all its languages is sure of."""
+        tokens = words(text)
+        if len(tokens) < MIN_WORDS_TO_SWITCH:
+            return ""
+        hints = max(sum(t in self._hints[lang] for t in tokens) for lang in self._languages)
+        if hints > len(tokens) * FOREIGN_HINT_SHARE:
+            return ""
+        code, probability = self._any.classify(text)
+        if code in self._languages or code == _NO_LANGUAGE or probability < FOREIGN_PROBABILITY:
+            return ""
+        return str(code)
 
 
 def _hint_words(texts: Mapping[Language, str]) -> dict[Language, frozenset[str]]:

@@ -94,6 +94,7 @@ class Understander:
             follows=follows,
             repeated=_plain(text) in {_plain(t) for t in context.previous_customer_texts},
             unrelated=prediction.unrelated,
+            foreign_language=self._language.foreign(text),
         )
 
     def _followed(

@@ -39,6 +39,9 @@ class Understanding:
     #: intent it was read with; "" when it stands on its own
     follows: str = ""
     repeated: bool = False  # the customer sent this very text before in the conversation
+    #: the code of a language Tandem does not speak that the message is clearly in ("es"), or
+    #: "": such a message is answered in the shop's language with the way to a person
+    foreign_language: str = ""
 
     @property
     def question(self) -> str:

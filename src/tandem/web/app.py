@@ -23,6 +23,7 @@ from tandem.web import (
     errors,
     handing_on_api,
     health,
+    languages_api,
     lead_api,
     macros_api,
     metrics_api,
@@ -75,6 +76,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.add_middleware(RequestIds)
     app.include_router(health.router)
     app.include_router(customer_api.router)
+    app.include_router(languages_api.router)
     app.include_router(agent_api.router)
     app.include_router(drafts_api.router)
     app.include_router(handing_on_api.router)

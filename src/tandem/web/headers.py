@@ -35,7 +35,8 @@ REDOC_POLICY = PAGE_POLICY.replace(
     "style-src 'self'", "style-src 'self' 'unsafe-inline'; worker-src blob:"
 )
 REDOC = "/redoc"
-WIDGET_API = "/api/v1/conversations"
+#: What the widget calls from a shop's page (the conversations, and the languages' labels).
+WIDGET_API = ("/api/v1/conversations", "/api/v1/languages")
 
 
 def _local_path(scope: Scope) -> str:

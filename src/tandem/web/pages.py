@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -11,6 +12,8 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from tandem.domain.errors import NotFound
+from tandem.languages import locale
+from tandem.types import SUPPORTED_LANGUAGES
 from tandem.web.deps import RuntimeDep
 
 HERE = Path(__file__).parent
@@ -27,7 +30,7 @@ def shop(
     request: Request,
     runtime: RuntimeDep,
     as_: Annotated[Literal["guest", "emma", "james"], Query(alias="as")] = "guest",
-    lang: Literal["nl", "en"] | None = None,
+    lang: Annotated[str | None, Query(max_length=16)] = None,
 ) -> HTMLResponse:
     """The demo shop; like a real shop's server it signs its signed-in customer's address.
 
@@ -38,40 +41,53 @@ def shop(
     signature = None
     if email is not None and runtime.settings.shop_backend == "demo":
         signature = runtime.identity.sign(email)
-    language = lang or ("nl" if as_ == "emma" else "en")
+    persona = runtime.shop.customer_by_email(email) if email else None
+    if lang in SUPPORTED_LANGUAGES:
+        language = lang
+    else:
+        language = persona.language if persona else runtime.settings.default_language
     base_url = str(request.base_url).rstrip("/")
     context = {
         "customer_email": email,
         "customer_signature": signature,
         "language": language,
+        "languages": [(code, locale(code).name) for code in SUPPORTED_LANGUAGES],
         "base_url": base_url,
     }
     return templates.TemplateResponse(request, "shop.html", context)
 
 
 @router.get("/console", response_class=HTMLResponse)
-def console(request: Request) -> HTMLResponse:
-    return templates.TemplateResponse(request, "console.html", {})
+def console(request: Request, runtime: RuntimeDep) -> HTMLResponse:
+    context = {
+        "languages": [(code, locale(code).name) for code in SUPPORTED_LANGUAGES],
+        "default_language": runtime.settings.default_language,
+    }
+    return templates.TemplateResponse(request, "console.html", context)
 
 
 @router.get("/help/{language}/{slug}", response_class=HTMLResponse)
 def help_article(
-    request: Request, runtime: RuntimeDep, language: Literal["nl", "en"], slug: str
+    request: Request, runtime: RuntimeDep, language: str, slug: str
 ) -> HTMLResponse:
     """A help-centre article: the page every link the assistant sends points to."""
-    article = runtime.knowledge.article(language, slug)
+    article = runtime.knowledge.article(language, slug) if language in SUPPORTED_LANGUAGES else None
     if article is None:
         raise NotFound("no such help article")
-    context = {"article": article, "language": language}
+    context = {"article": article, "language": language, "labels": locale(language).widget}
     return templates.TemplateResponse(request, "help.html", context)
 
 
 @router.get("/widget.js")
-def widget() -> Response:
-    """The widget as one script for a shop's page: the shared API client, then the widget."""
-    return Response(widget_script(), media_type="text/javascript")
+def widget(runtime: RuntimeDep) -> Response:
+    """The widget as one script for a shop's page: the shared API client, every language's
+    labels (from the data folders), then the widget."""
+    return Response(widget_script(runtime.settings.default_language), media_type="text/javascript")
 
 
 @functools.cache
-def widget_script() -> str:
-    return "\n".join((STATIC / name).read_text("utf-8") for name in ("api.js", "widget.js"))
+def widget_script(default_language: str) -> str:
+    labels = {code: dict(locale(code).widget) for code in SUPPORTED_LANGUAGES}
+    data = json.dumps({"default": default_language, "labels": labels}, ensure_ascii=False)
+    api, widget = ((STATIC / name).read_text("utf-8") for name in ("api.js", "widget.js"))
+    return "\n".join((api, f"window.__tandemLanguages = {data};", widget))

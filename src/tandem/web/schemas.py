@@ -24,7 +24,11 @@ class Body(BaseModel):
 
 
 class StartConversation(Body):
-    language: Literal["nl", "en"] | None = Field(None, description="Language to greet in.")
+    language: str | None = Field(
+        None,
+        max_length=16,
+        description="Language to greet in: a code GET /api/v1/languages lists.",
+    )
     customer_email: Text | None = Field(
         None,
         max_length=320,

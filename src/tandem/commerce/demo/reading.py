@@ -31,7 +31,7 @@ from tandem.commerce.model import (
     Refund,
     RefundStatus,
 )
-from tandem.types import CustomerId, Language, OrderId
+from tandem.types import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, CustomerId, Language, OrderId
 
 _ORDER_COLUMNS = (*shop_orders.c, shop_customers.c.language)
 T = TypeVar("T")
@@ -148,4 +148,4 @@ def _address(row: Row[Any]) -> Address:
 
 
 def _language(code: str) -> Language:
-    return "nl" if code == "nl" else "en"
+    return code if code in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE

@@ -19,7 +19,7 @@ from tandem.domain.turns import (
     outcome_of,
     remember,
 )
-from tandem.types import Language
+from tandem.types import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, Language
 from tandem.understanding.result import Context, Understanding
 
 #: How long the AI takes when a script does not say.
@@ -91,7 +91,8 @@ def converse(
 def _as_recorded(engine: Engine, memory: TurnMemory, text: str, facts: Facts) -> Exchange:
     """Decide on recorded facts; the memory carries on from what they say."""
     decision = engine.decide(facts)
-    language: Language = "nl" if facts.language == "nl" else "en"
+    spoken = facts.language in SUPPORTED_LANGUAGES
+    language: Language = facts.language if spoken else DEFAULT_LANGUAGE
     understanding = Understanding(
         text, language, facts.intent, facts.confidence, facts.runner_up,
         facts.runner_up_confidence, facts.out_of_scope, facts.frustration,

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from tandem.domain.conversation import State
+from tandem.types import SUPPORTED_LANGUAGES
 from tandem.understanding.topics import INTENTS as CATALOGUE_INTENTS
 
 #: The intent catalogue's names (catalogue/intents.yaml); "oos" means out of scope.
@@ -132,7 +133,7 @@ FACT_SPECS: dict[str, FactSpec] = {
     "answer_budget_ms": FactSpec(CelType.INT, "the configured answer-time budget"),
     "customer_identified": FactSpec(CelType.BOOL, "the customer is known to the shop"),
     "customer_tier": FactSpec(_S, "the shop's tier ('standard', 'gold', ...), '' if unknown"),
-    "language": FactSpec(_S, "the conversation's language", frozenset({"nl", "en"})),
+    "language": FactSpec(_S, "the conversation's language", frozenset(SUPPORTED_LANGUAGES)),
     "order_amount": FactSpec(CelType.DOUBLE, "total of the order in question, 0 if none"),
     "order_status": FactSpec(_S, "status of the order in question", ORDER_STATUSES),
     "agents_online": FactSpec(CelType.INT, "agents online who could take over"),

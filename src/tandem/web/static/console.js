@@ -1152,7 +1152,7 @@
   function editMacro(m) {
     $("macro-id").value = m ? m.id : "";
     $("macro-title").value = m ? m.title : "";
-    $("macro-language").value = m ? m.language : "en";
+    $("macro-language").value = m ? m.language : $("macro-language").getAttribute("data-default");
     $("macro-text").value = m ? m.text : "";
     $("macro-save").textContent = m ? "Save changes" : "Add macro";
     showError($("macro-error"), "");

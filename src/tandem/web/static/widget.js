@@ -4,7 +4,8 @@
  *   data-tandem-email     the signed-in customer's e-mail (optional)
  *   data-tandem-signature the shop server's HMAC-SHA256 of that e-mail (required with it;
  *                         without a valid one the customer is a guest, see docs/widget.md)
- *   data-tandem-language  "nl" or "en" (optional; the server decides when absent)
+ *   data-tandem-language  a language code GET /api/v1/languages lists, e.g. "nl" (optional;
+ *                         the server decides when absent)
  *   data-tandem-open      "true" to open the panel at once (optional)
  *
  * Every piece of text from the server is rendered with textContent, never as HTML.
@@ -24,90 +25,11 @@
   var STREAM_RETRY_MS = 15000;
   var SEND_RETRY_MS = [1000, 3000]; // a send that failed on the way is tried again after these
 
-  var LABELS = {
-    en: {
-      launcher: "Chat with us",
-      close: "Close chat",
-      title: "Customer service",
-      ai: "AI assistant",
-      agent: "Agent",
-      you: "You",
-      stateAi: "AI assistant",
-      stateQueued: "In the queue: a person joins as soon as one is free",
-      stateQueuedWait: "In the queue: a person joins in about {n} min",
-      stateTicket: "A person answers here by {when}",
-      place: "You are number {n} in the queue",
-      placeWait: "You are number {n} in the queue · about {m} min",
-      stateHuman: "You're talking with {name}",
-      aPerson: "a person",
-      stateClosed: "This conversation is closed",
-      human: "Talk to a person",
-      humanText: "I want to talk to a person",
-      placeholder: "Type your message…",
-      inputLabel: "Your message",
-      send: "Send",
-      typing: "The assistant is writing…",
-      starting: "Starting the chat…",
-      rateQuestion: "How did we do?",
-      star: "{n} of 5 stars",
-      comment: "Anything you want to add? (optional)",
-      rateSend: "Send rating",
-      rateThanks: "Thank you for your rating!",
-      newChat: "Start a new conversation",
-      endChat: "End chat",
-      helped: "This helped",
-      notHelped: "This did not help",
-      helpful: "Helpful?",
-      yes: "Yes",
-      no: "No",
-      npsQuestion: "How likely are you to recommend us to a friend? (0 = not at all, 10 = very)",
-      npsScore: "{n} of 10",
-      npsThanks: "Thank you!",
-      offline: "Cannot reach customer service. Please try again.",
-      disclosure: "You are chatting with an AI assistant. A person is always one click away.",
-    },
-    nl: {
-      launcher: "Chat met ons",
-      close: "Chat sluiten",
-      title: "Klantenservice",
-      ai: "AI-assistent",
-      agent: "Medewerker",
-      you: "Jij",
-      stateAi: "AI-assistent",
-      stateQueued: "In de wachtrij: een medewerker komt zo snel mogelijk",
-      stateQueuedWait: "In de wachtrij: over ongeveer {n} min komt een medewerker",
-      stateTicket: "Een medewerker antwoordt hier uiterlijk {when}",
-      place: "Je bent nummer {n} in de wachtrij",
-      placeWait: "Je bent nummer {n} in de wachtrij · ongeveer {m} min",
-      stateHuman: "Je praat met {name}",
-      aPerson: "een medewerker",
-      stateClosed: "Dit gesprek is gesloten",
-      human: "Praat met een medewerker",
-      humanText: "Ik wil een medewerker spreken",
-      placeholder: "Typ je bericht…",
-      inputLabel: "Je bericht",
-      send: "Verstuur",
-      typing: "De assistent schrijft…",
-      starting: "De chat wordt gestart…",
-      rateQuestion: "Hoe hebben we het gedaan?",
-      star: "{n} van 5 sterren",
-      comment: "Wil je nog iets kwijt? (optioneel)",
-      rateSend: "Beoordeling versturen",
-      rateThanks: "Bedankt voor je beoordeling!",
-      newChat: "Begin een nieuw gesprek",
-      endChat: "Chat beëindigen",
-      helped: "Dit hielp",
-      notHelped: "Dit hielp niet",
-      helpful: "Geholpen?",
-      yes: "Ja",
-      no: "Nee",
-      npsQuestion: "Hoe waarschijnlijk is het dat je ons aanbeveelt? (0 = helemaal niet, 10 = zeker)",
-      npsScore: "{n} van 10",
-      npsThanks: "Bedankt!",
-      offline: "Klantenservice is niet bereikbaar. Probeer het opnieuw.",
-      disclosure: "Je chat met een AI-assistent. Een medewerker is altijd één klik verwijderd.",
-    },
-  };
+  // Every language's labels and the shop's language, from the data folders
+  // (locales/<code>.yaml): the server puts them in front of this script when it serves
+  // /widget.js, so a new language needs no change here and nothing is fetched for it.
+  var LANGUAGES = window.__tandemLanguages || { default: "", labels: {} };
+  var LABELS = LANGUAGES.labels;
 
   var config = {
     email: script.getAttribute("data-tandem-email") || "",
@@ -134,13 +56,16 @@
   var generation = 0; // bumped when a conversation is replaced; stale callbacks check it
 
   function lang() {
-    var l = (conv && conv.language) || config.language || document.documentElement.lang || "en";
-    l = String(l).slice(0, 2).toLowerCase();
-    return LABELS[l] ? l : "en";
+    var l = (conv && conv.language) || config.language || document.documentElement.lang || "";
+    l = String(l).toLowerCase();
+    if (LABELS[l]) return l;
+    l = l.split("-")[0]; // "de-AT" -> "de"
+    return LABELS[l] ? l : LANGUAGES.default;
   }
 
   function t(key, vars) {
-    var s = LABELS[lang()][key];
+    var s = (LABELS[lang()] || {})[key];
+    if (s === undefined) s = key; // never "undefined" on the page
     Object.keys(vars || {}).forEach(function (k) {
       s = s.split("{" + k + "}").join(String(vars[k]));
     });
