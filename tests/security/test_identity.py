@@ -61,6 +61,7 @@ def test_that_someone_elses_email_without_a_valid_signature_sees_no_orders_and_c
     chat = Chat(client, language="en", **claim)
     assert "Emma" not in chat.greeting
     said = _tries_to_cancel_emmas_order(chat)
+    print("SAID>>", repr(said))
     assert "postcode or email address" in said  # asked to verify, as any guest
     assert "TD-1001" not in said and "Emma" not in said and "1012" not in said
     assert "cancelled" not in said

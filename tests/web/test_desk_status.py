@@ -107,7 +107,7 @@ def test_that_a_lead_sets_teams_languages_and_capacity(
     [
         ({"teams": ["legal"]}, "teams"),
         ({"teams": []}, "teams"),
-        ({"languages": ["de"]}, "languages"),
+        ({"languages": ["xx"]}, "languages"),
         ({"languages": []}, "languages"),
         ({"max_concurrent": 0}, "max_concurrent"),
         ({"max_concurrent": 21}, "max_concurrent"),
