@@ -68,3 +68,14 @@ class Desk:
 
     def post(self, path: str, **body: Any) -> Any:
         return self.client.post(f"/api/v1/agent/{path}", json=body or None, headers=self.headers)
+
+
+def card_of(client: TestClient, token: str, chat: Chat) -> dict[str, Any]:
+    """The hand-over card an agent (`token`) sees for the conversation."""
+    response = client.get(
+        f"/api/v1/agent/conversations/{chat.id}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200, response.text
+    card: dict[str, Any] = response.json()["card"]
+    assert card is not None
+    return card

@@ -5,26 +5,14 @@ or the widget says otherwise, or when they switch. Dutch and English, through th
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
 from conftest import signed
-from scenarios.chat import Chat
+from scenarios.chat import Chat, card_of
 
 EMMA = "emma@example.nl"  # her shop profile says Dutch
 JAMES = "james@example.com"  # his says English
-
-
-def card_of(client: TestClient, token: str, chat: Chat) -> dict[str, Any]:
-    response = client.get(
-        f"/api/v1/agent/conversations/{chat.id}", headers={"Authorization": f"Bearer {token}"}
-    )
-    assert response.status_code == 200, response.text
-    card: dict[str, Any] = response.json()["card"]
-    assert card is not None
-    return card
 
 
 def talk(client: TestClient, turns: list[str], email: str | None, **start: str) -> Chat:

@@ -11,19 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import signed
-from scenarios.chat import Chat
+from scenarios.chat import Chat, card_of
 
 EMMA = "emma@example.nl"
-
-
-def card_of(client: TestClient, token: str, chat: Chat) -> dict[str, Any]:
-    response = client.get(
-        f"/api/v1/agent/conversations/{chat.id}", headers={"Authorization": f"Bearer {token}"}
-    )
-    assert response.status_code == 200, response.text
-    card: dict[str, Any] = response.json()["card"]
-    assert card is not None
-    return card
 
 
 def talk(client: TestClient, language: str, turns: list[str], email: str | None = EMMA) -> Chat:
