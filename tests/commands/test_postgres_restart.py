@@ -228,22 +228,27 @@ def _wait(
     return time.monotonic()
 
 
-@pytest.mark.parametrize("mode", ["fast", "immediate"])  # an operator's restart; a crash
+# An operator's restart and a crash, on one process; a crash under two worker processes (each
+# with its own connection pool and background jobs, requests spread over both by the kernel).
+@pytest.mark.parametrize(
+    ("mode", "workers"), [("fast", 1), ("immediate", 1), ("immediate", 2)]
+)
 def test_that_a_postgresql_restart_under_load_fails_requests_cleanly_and_the_server_recovers(
     own_postgres: OwnPostgres,  # noqa: F811
     tmp_path: Path,
     mode: str,
+    workers: int,
 ) -> None:
-    server = serve(tmp_path, _settings(own_postgres.url), "restart")
+    server = serve(tmp_path, _settings(own_postgres.url), "restart", "--workers", str(workers))
     try:
-        _restart_under_load(own_postgres, server, mode)
+        _restart_under_load(own_postgres, server, mode, workers)
     finally:
         server.stop()
     log = server.log.read_text()
     assert "Traceback" not in log, log  # no 500, no broken stream, no failing job
 
 
-def _restart_under_load(cluster: OwnPostgres, server: Served, mode: str) -> None:
+def _restart_under_load(cluster: OwnPostgres, server: Served, mode: str, workers: int) -> None:
     server.wait_until_up()
     chats = open_chats(server.base_url, CUSTOMERS)
     load, probes = Load(server.base_url, chats), Probes(server.base_url)
@@ -307,7 +312,8 @@ def _restart_under_load(cluster: OwnPostgres, server: Served, mode: str) -> None
     handed_over = sum(body["state"] != "ai" for body in bodies)
 
     print(
-        f"\n{mode}: outage {up - down:.1f} s (stopping {stopped - down:.1f} s, starting "
+        f"\n{mode}, {workers} process(es): outage {up - down:.1f} s (stopping "
+        f"{stopped - down:.1f} s, starting "
         f"{up - starting:.1f} s); {len(load.attempts)} requests: {len(load.acknowledged())} "
         f"answered 200, {len(refused)} refused 503 ({len(in_flight)} of them in flight when "
         f"it stopped), 0 other; /readyz 503 x{len(during)} while down, 200 again "
