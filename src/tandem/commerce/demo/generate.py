@@ -76,7 +76,9 @@ def _summary(connection: Connection, *, created: bool) -> SeedSummary:
     by_status = connection.execute(
         select(shop_orders.c.status, func.count()).group_by(shop_orders.c.status)
     )
-    customers, products, variants, orders, _lines, payments, refunds = counts
+    customers, products, variants, _names, _variant_names, orders, _lines, payments, refunds = (
+        counts
+    )
     return SeedSummary(
         created, customers, products, variants, orders, payments, refunds,
         dict(sorted((status, count) for status, count in by_status)),
@@ -85,17 +87,22 @@ def _summary(connection: Connection, *, created: bool) -> SeedSummary:
 
 def _add_catalogue(rows: ShopRows, rng: random.Random) -> None:
     for product in cat.PRODUCTS:
-        rows.products.append(
-            {"id": product.id, "name_en": product.en, "name_nl": product.nl,
-             "category": product.category}
+        rows.products.append({"id": product.id, "category": product.category})
+        rows.product_names.extend(
+            {"product_id": product.id, "language": language, "name": name}
+            for language, name in product.names.items()
         )
         for variant in cat.variants_of(product):
             stock = 0 if rng.random() < 0.12 else rng.randint(1, 40)
             rows.variants.append(
-                {"id": variant.id, "product_id": product.id, "name_en": variant.en,
-                 "name_nl": variant.nl, "price_eur_cents": variant.price_eur_cents,
+                {"id": variant.id, "product_id": product.id,
+                 "price_eur_cents": variant.price_eur_cents,
                  "price_gbp_cents": variant.price_gbp_cents,
                  "stock": PERSONA_STOCK.get(variant.id, stock)}
+            )
+            rows.variant_names.extend(
+                {"variant_id": variant.id, "language": language, "name": name}
+                for language, name in variant.names.items()
             )
 
 
