@@ -123,6 +123,33 @@ ENGLISH_LAST = (
     "Price", "Bennett", "Murphy",
 )
 
+GERMAN_FIRST = (
+    "Lukas", "Leon", "Jonas", "Paul", "Felix", "Maximilian", "Elias", "Tobias", "Jan", "Niklas",
+    "Mia", "Hannah", "Lea", "Lena", "Laura", "Sarah", "Johanna", "Katharina", "Anna", "Marie",
+)
+GERMAN_LAST = (
+    "Müller", "Schmitz", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Hoffmann",
+    "Schulz", "Krämer", "Lambertz", "Thelen", "Heinen", "Kessler", "Mockel", "Cremer", "Jansen",
+)
+FRENCH_FIRST = (
+    "Camille", "Léa", "Manon", "Chloé", "Sarah", "Julie", "Claire", "Élise", "Louise", "Margaux",
+    "Lucas", "Hugo", "Louis", "Nathan", "Théo", "Maxime", "Antoine", "Julien", "Mathieu", "Arnaud",
+)
+FRENCH_LAST = (
+    "Dubois", "Lambert", "Martin", "Dupont", "Simon", "Laurent", "Leroy", "Lefebvre", "Renard",
+    "Moreau", "Fontaine", "Mercier", "Lemaire", "Gillet", "Collard", "Denis", "Lejeune", "Hubert",
+)
+
+#: The languages customers speak per country, with weights: Belgium speaks Dutch (Flanders),
+#: French (Brussels, Wallonia) and German (the East Cantons around Eupen).
+SPOKEN = {"NL": {"nl": 90, "en": 10}, "BE": {"nl": 50, "fr": 40, "de": 10}, "GB": {"en": 100}}
+NAMES_BY_LANGUAGE = {
+    "nl": (DUTCH_FIRST, DUTCH_LAST),
+    "en": (ENGLISH_FIRST, ENGLISH_LAST),
+    "de": (GERMAN_FIRST, GERMAN_LAST),
+    "fr": (FRENCH_FIRST, FRENCH_LAST),
+}
+
 #: city -> (first and last 4-digit postcode area)
 NL_CITIES = {
     "Amsterdam": (1011, 1109), "Rotterdam": (3011, 3089), "Den Haag": (2511, 2597),
@@ -138,13 +165,25 @@ NL_STREETS = (
 #: NL postcode letters never use these pairs.
 NL_EXCLUDED_LETTERS = ("SA", "SD", "SS")
 
-BE_CITIES = {
-    "Antwerpen": ("2000", "2018", "2060"), "Gent": ("9000", "9040", "9050"),
-    "Brugge": ("8000", "8200"), "Leuven": ("3000", "3010"), "Mechelen": ("2800",),
+#: Belgian language -> (city -> postcodes, streets)
+BE_PLACES: dict[str, tuple[dict[str, tuple[str, ...]], tuple[str, ...]]] = {
+    "nl": (
+        {"Antwerpen": ("2000", "2018", "2060"), "Gent": ("9000", "9040", "9050"),
+         "Brugge": ("8000", "8200"), "Leuven": ("3000", "3010"), "Mechelen": ("2800",)},
+        ("Meir", "Veldstraat", "Steenstraat", "Bondgenotenlaan", "Kerkstraat",
+         "Lange Nieuwstraat"),
+    ),
+    "fr": (
+        {"Bruxelles": ("1000", "1050", "1060"), "Liège": ("4000", "4020"), "Namur": ("5000",),
+         "Charleroi": ("6000",), "Mons": ("7000",)},
+        ("Rue Neuve", "Avenue Louise", "Rue de la Station", "Rue du Marché", "Chaussée de Namur",
+         "Rue des Carmes"),
+    ),
+    "de": (
+        {"Eupen": ("4700",), "Sankt Vith": ("4780",), "Kelmis": ("4720",)},
+        ("Gospertstraße", "Aachener Straße", "Hauptstraße", "Bergstraße", "Kirchstraße"),
+    ),
 }
-BE_STREETS = (
-    "Meir", "Veldstraat", "Steenstraat", "Bondgenotenlaan", "Kerkstraat", "Lange Nieuwstraat",
-)
 
 #: city -> outward codes (the first half of a UK postcode)
 UK_CITIES = {
