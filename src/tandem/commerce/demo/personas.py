@@ -38,6 +38,13 @@ CLAIRE: Row = {
     "tier": "standard",
 }
 PERSONAS = (EMMA, JAMES, LUKAS, CLAIRE)
+#: customer id -> (first, last) of the persona's orders, for pages and texts that list them.
+PERSONA_ORDERS = {
+    "C-1001": ("TD-1001", "TD-1004"),
+    "C-2001": ("TD-2001", "TD-2003"),
+    "C-3001": ("TD-3001", "TD-3003"),
+    "C-4001": ("TD-4001", "TD-4003"),
+}
 
 #: Stock the persona stories rely on: an exchange that works and one that cannot.
 PERSONA_STOCK = {
