@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, Connection, Row, Table, select
+from sqlalchemy import Column, Connection, Row, Table, and_, select
 
 from tandem.commerce.demo.catalogue import SHOP_LANGUAGE
 from tandem.commerce.demo.tables import (
@@ -115,28 +115,36 @@ def _order(
 
 def _lines(connection: Connection, ids: Sequence[str]) -> dict[str, dict[str, list[OrderLine]]]:
     """order id -> language -> lines, named in that language, for every language Tandem speaks
-    that the shop names these products in (a missing name reads as in the shop's language)."""
+    that the shop names these products in (a missing name reads as in the shop's language).
+
+    One query: a row per line and language its product is named in, with the variant's name in
+    that language when it has one."""
+    product, variant = shop_product_names, shop_variant_names
     query = (
-        select(shop_order_lines, shop_variants.c.product_id)
+        select(
+            shop_order_lines, shop_variants.c.product_id, product.c.language,
+            product.c.name.label("product_name"), variant.c.name.label("variant_name"),
+        )
         .join(shop_variants, shop_variants.c.id == shop_order_lines.c.variant_id)
+        .outerjoin(product, product.c.product_id == shop_variants.c.product_id)
+        .outerjoin(variant, and_(variant.c.variant_id == shop_order_lines.c.variant_id,
+                                 variant.c.language == product.c.language))
         .where(shop_order_lines.c.order_id.in_(ids))
         .order_by(shop_order_lines.c.order_id, shop_order_lines.c.line_no)
-    )
-    rows = connection.execute(query).all()
-    products = names_of(connection, shop_product_names.c.product_id, [r.product_id for r in rows])
-    variants = names_of(connection, shop_variant_names.c.variant_id, [r.variant_id for r in rows])
-    named = {code for names in (*products.values(), *variants.values()) for code in names}
+    )  # fmt: skip
+    lines: dict[tuple[str, int], Row[Any]] = {}
+    named: dict[tuple[str, int], dict[str, tuple[str, str | None]]] = defaultdict(dict)
+    for row in connection.execute(query):
+        key = (row.order_id, row.line_no)
+        lines.setdefault(key, row)
+        if row.language is not None:
+            named[key][row.language] = (row.product_name, row.variant_name)
+    spoken = {code for names in named.values() for code in names}
     # Only languages Tandem speaks, as over HTTP: French names appear once French is data too.
-    languages = [code for code in SUPPORTED_LANGUAGES if code in named] or [SHOP_LANGUAGE]
+    languages = [code for code in SUPPORTED_LANGUAGES if code in spoken] or [SHOP_LANGUAGE]
     found: dict[str, dict[str, list[OrderLine]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        names = tuple(
-            LineName(
-                code, name_in(products[row.product_id], code, row.product_id),
-                name_in(variants[row.variant_id], code, row.variant_id),
-            )
-            for code in languages
-        )
+    for key, row in lines.items():
+        names = tuple(_line_name(code, named[key], row) for code in languages)
         for name in names:
             found[row.order_id][name.language].append(
                 OrderLine(
@@ -147,6 +155,14 @@ def _lines(connection: Connection, ids: Sequence[str]) -> dict[str, dict[str, li
                 )
             )
     return found
+
+
+def _line_name(code: str, names: dict[str, tuple[str, str | None]], row: Row[Any]) -> LineName:
+    """The line's names in ``code``, each in the shop's language where ``code`` has none."""
+    own, shops = names.get(code), names.get(SHOP_LANGUAGE)
+    product = (own and own[0]) or (shops and shops[0]) or row.product_id
+    variant = (own and own[1]) or (shops and shops[1]) or row.variant_id
+    return LineName(code, product, variant)
 
 
 def _children(
