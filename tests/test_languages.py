@@ -114,3 +114,14 @@ def test_that_every_language_has_every_label_and_summary_phrase() -> None:
     assert check_locales() == []
     for code in SUPPORTED_LANGUAGES:
         assert locale(code).name and locale(code).widget["humanText"]
+
+
+def test_that_a_language_without_its_reading_words_is_reported_by_key(tmp_path: Path) -> None:
+    root = _data(tmp_path, ("en", "nl"))
+    nl = root / "locales/nl.yaml"
+    text = nl.read_text(encoding="utf-8")
+    nl.write_text(text[: text.index("\nwords:")] + "\n", encoding="utf-8")
+    problems = check_locales(root)
+    assert f"{nl}: words.stopwords" in problems
+    assert f"{nl}: words.items.not_before" in problems
+    assert not any("en.yaml" in problem for problem in problems)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,9 @@ class Locale:
     placeholders: Mapping[str, str]  # a macro placeholder the conversation does not know
     money: Mapping[str, str]  # decimal, thousands, pattern ("{sign}{amount}")
     path: Path
+    #: words Tandem reads: ``stopwords`` (help search) and ``items`` (naming an order's items);
+    #: optional, so a language without them still runs (check_locales reports the gap)
+    words: Mapping[str, Any] = field(default_factory=dict)
 
 
 def discover(root: Path = PACKAGE) -> tuple[str, ...]:
@@ -93,6 +96,9 @@ def load_locale(code: str, root: Path = PACKAGE) -> Locale:
     missing = [key for key in _LOCALE_SECTIONS if not data.get(key)]
     if missing:
         raise LanguageDataError(f"{path}: lacks {', '.join(missing)}")
+    words = data.get("words") or {}
+    if not isinstance(words, dict):
+        raise LanguageDataError(f"{path}: words must be a mapping")
     return Locale(
         code=code,
         name=str(data["name"]),
@@ -101,6 +107,7 @@ def load_locale(code: str, root: Path = PACKAGE) -> Locale:
         placeholders={str(k): str(v) for k, v in data["placeholders"].items()},
         money={str(k): str(v) for k, v in data["money"].items()},
         path=path,
+        words=words,
     )
 
 
@@ -119,8 +126,8 @@ def locale(code: str) -> Locale:
 
 
 def check_locales(root: Path = PACKAGE) -> list[str]:
-    """Widget labels, placeholder words and summary phrases missing from a language compared
-    with the union of all languages (a test keeps this list empty)."""
+    """Widget labels, placeholder words, word lists (``words``) and summary phrases missing from
+    a language compared with the union of all languages (a test keeps this list empty)."""
     loaded = [load_locale(code, root) for code in discover(root)]
     problems: list[str] = []
     for section in ("widget", "placeholders"):
@@ -128,8 +135,20 @@ def check_locales(root: Path = PACKAGE) -> list[str]:
         for one in loaded:
             have = set(getattr(one, section))
             problems += [f"{one.path}: {section}.{k}" for k in sorted(every - have)]
+    every_word = set().union(*(_word_keys(x.words) for x in loaded))
+    for one in loaded:
+        problems += [f"{one.path}: words.{k}" for k in sorted(every_word - _word_keys(one.words))]
     every_intent = set().union(*(x.summary.get("intents", {}) for x in loaded))
     for one in loaded:
         have = set(one.summary.get("intents", {}))
         problems += [f"{one.path}: summary.intents.{k}" for k in sorted(every_intent - have)]
     return problems
+
+
+def _word_keys(words: Mapping[str, Any]) -> set[str]:
+    """``stopwords``, ``items.numbers``, ...: the word lists a locale has, empty ones left out."""
+    keys = {key for key, value in words.items() if value and not isinstance(value, dict)}
+    items = words.get("items")
+    if isinstance(items, dict):
+        keys |= {f"items.{key}" for key, value in items.items() if value}
+    return keys

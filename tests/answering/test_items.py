@@ -1,11 +1,12 @@
-"""Picking items of an order: "only", "not"/"except", quantities and "all", in Dutch and English."""
+"""Picking items of an order: "only", "not"/"except", quantities and "all", in Dutch, English
+and German (the words are data: `words.items` in locales/<code>.yaml)."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from tandem.answering.flows.items import picks_items, selected
+from tandem.answering.flows.items import picks_items, selected, wanted_variant
 from tandem.commerce.model import Address, Order, OrderLine, OrderStatus
 from tandem.types import CustomerId, OrderId
 
@@ -74,3 +75,41 @@ def test_that_one_of_the_two_is_one() -> None:
     )  # fmt: skip
     for text in ("one of the two rain jackets", "één van de twee rain jackets", "1 jacket"):
         assert [w.quantity for w in selected(text, order)] == [1], text
+
+
+JACKET = OrderLine("raincoat", "raincoat-l-navy", "Regenjacke", "L / marineblau", 1,
+                   Decimal("119.00"))  # fmt: skip
+SCARF = OrderLine("scarf", "scarf-grey", "Strickschal", "grau", 1, Decimal("34.95"))
+GERMAN = Order(
+    OrderId("TD-3002"), CustomerId("C-3001"), OrderStatus.DELIVERED, dt.datetime(2026, 11, 20),
+    Decimal("153.95"), "EUR", (JACKET, SCARF), HOME, "klarna", (), (),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ich möchte nur die Regenjacke zurückschicken, nicht den Schal", {"raincoat": None}),
+        ("alles außer dem Strickschal", {"raincoat": None}),
+        ("die Regenjacke ja, aber den Schal behalte ich", {"raincoat": None}),
+        ("ich schicke beides zurück", {"raincoat": None, "scarf": None}),
+        ("den Strickschal nicht", {"raincoat": None}),
+    ],
+)
+def test_that_german_words_pick_items_as_the_locale_lists_them(
+    text: str, expected: dict[str, int | None]
+) -> None:
+    assert {w.line.product_id: w.quantity for w in selected(text, GERMAN)} == expected
+
+
+def test_that_a_german_pick_is_told_from_a_new_request() -> None:
+    assert picks_items("nur die Regenjacke", GERMAN)
+    assert picks_items("den Strickschal nicht", GERMAN)
+    assert not picks_items("nein, ich möchte mein Geld für die Regenjacke zurück", GERMAN)
+
+
+def test_that_a_german_size_word_finds_the_variant() -> None:
+    variants = [("raincoat-m-navy", "M / marineblau", True), ("raincoat-l-navy", "L / marineblau",
+                                                                True)]  # fmt: skip
+    assert wanted_variant("lieber in mittel", variants) == [variants[0]]
+    assert wanted_variant("Größe M bitte", variants) == [variants[0]]

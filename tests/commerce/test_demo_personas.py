@@ -1,9 +1,13 @@
 import datetime as dt
 from decimal import Decimal
 
+from sqlalchemy import Engine, delete, select
+
 from tandem.commerce.demo.backend import DemoShop
+from tandem.commerce.demo.tables import shop_product_names, shop_variant_names
 from tandem.commerce.model import OrderStatus, PaymentStatus, RefundStatus
-from tandem.types import CustomerId, OrderId
+from tandem.storage.db import reading, transaction
+from tandem.types import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, CustomerId, OrderId
 
 from .conftest import TODAY
 
@@ -80,3 +84,71 @@ def test_that_td_2003_has_a_refund_on_its_way_since_three_days(shop: DemoShop) -
     assert (refund.amount, refund.method) == (Decimal("84.95"), "paypal")
     assert days_ago(refund.created_at) == 3
     assert refund.expected_at == dt.date(2025, 3, 14)  # five business days after 7 March
+
+
+def test_that_lukas_speaks_german_in_eupen_with_three_orders(shop: DemoShop) -> None:
+    lukas = shop.customer_by_email("lukas@example.de")
+    assert lukas is not None
+    assert (lukas.name, lukas.language) == ("Lukas Schmitz", "de")
+    assert (lukas.address.postcode, lukas.address.city, lukas.address.country) == (
+        "4700", "Eupen", "BE"
+    )
+    orders = {order.id: order for order in shop.orders_of(lukas.id)}
+    assert {i: o.status for i, o in orders.items()} == {
+        "TD-3001": OrderStatus.SHIPPED, "TD-3002": OrderStatus.DELIVERED,
+        "TD-3003": OrderStatus.PROCESSING,
+    }
+    assert days_ago(orders["TD-3002"].delivered_at) == 4  # returnable
+    jacket, scarf = orders["TD-3002"].lines  # named in his language
+    assert (jacket.product_name, jacket.variant_name) == ("Regenjacke", "L / marineblau")
+    assert (scarf.product_name, scarf.variant_name) == ("Strickschal", "grau")
+
+
+def test_that_claire_writes_french_from_liege_with_a_failed_payment_to_retry(
+    shop: DemoShop,
+) -> None:
+    claire = shop.customer_by_email("claire@example.fr")
+    assert claire is not None
+    assert claire.name == "Claire Dubois"
+    # French until Tandem speaks it (locales/fr.yaml): the shop's language meanwhile.
+    assert claire.language == ("fr" if "fr" in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE)
+    assert (claire.address.postcode, claire.address.city) == ("4000", "Liège")
+    orders = {order.id: order for order in shop.orders_of(claire.id)}
+    assert set(orders) == {"TD-4001", "TD-4002", "TD-4003"}
+    (failed,) = orders["TD-4002"].payments
+    assert (orders["TD-4002"].status, failed.status) == (OrderStatus.PENDING, PaymentStatus.FAILED)
+    assert days_ago(orders["TD-4001"].delivered_at) == 10
+
+
+def test_that_an_order_reads_in_german_and_a_missing_name_in_the_shops_language(
+    shop: DemoShop, engine: Engine
+) -> None:
+    order = shop.order(OrderId("TD-1001"))  # Emma's raincoat, M / ochre
+    assert order is not None
+    line = order.in_language("de").lines[0]
+    assert (line.product_name, line.variant_name) == ("Regenjacke", "M / ocker")
+    with transaction(engine) as connection:
+        connection.execute(
+            delete(shop_variant_names).where(shop_variant_names.c.variant_id == "raincoat-m-ochre",
+                                             shop_variant_names.c.language == "de")
+        )
+    again = shop.order(OrderId("TD-1001"))
+    assert again is not None
+    line = again.in_language("de").lines[0]
+    assert (line.product_name, line.variant_name) == ("Regenjacke", "M / ochre")
+    named = {variant_id: name for variant_id, name, _ in shop.variants_of("raincoat", "de")}
+    assert (named["raincoat-m-ochre"], named["raincoat-m-navy"]) == ("M / ochre", "M / marineblau")
+
+
+def test_that_every_product_has_a_french_name_in_the_shop_whatever_tandem_speaks(
+    shop: DemoShop, engine: Engine
+) -> None:
+    with reading(engine) as connection:
+        french = dict(
+            connection.execute(
+                select(shop_product_names.c.product_id, shop_product_names.c.name)
+                .where(shop_product_names.c.language == "fr")
+            ).all()
+        )
+    assert len(french) == 21
+    assert french["candle"] == "Bougie parfumée"

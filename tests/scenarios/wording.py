@@ -50,7 +50,7 @@ def _shop_words(language: str) -> set[str]:
     found: set[str] = set()
     for variant in VARIANTS.values():
         product = variant.product
-        found |= _words(getattr(product, language)) | _words(getattr(variant, language))
+        found |= _words(product.names[language]) | _words(variant.names[language])
     found |= _words(" ".join(replies(language).status(s) for s in OrderStatus))  # type: ignore[arg-type]
     return found
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import yaml
 from sqlalchemy import Engine, func, select
 
 from tandem.config import Settings
@@ -17,6 +18,7 @@ from tandem.services.metrics import Report, report_for
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
 from tandem.storage.tables import conversations
+from tandem.types import SUPPORTED_LANGUAGES
 
 TODAY = dt.date(2026, 12, 2)
 DAYS = 10
@@ -50,10 +52,19 @@ def test_that_the_same_seed_gives_the_same_figures_with_everything_present(
     assert total.thumbs_up and total.thumbs_down
     with engine.connect() as connection:
         languages = set(connection.execute(select(conversations.c.language).distinct()).scalars())
-        assert languages == {"nl", "en"}
+        assert languages == set(demo_history.scripts()) >= {"nl", "en", "de"}
         count = connection.execute(select(func.count()).select_from(conversations)).scalar()
 
     assert demo_history.generate(engine, TODAY, days=DAYS) == 0  # played once
     with engine.connect() as connection:
         again = connection.execute(select(func.count()).select_from(conversations)).scalar()
     assert again == count == total.conversations
+
+
+def test_that_every_language_of_the_history_says_something_about_every_topic() -> None:
+    data = yaml.safe_load(demo_history.SCRIPTS_FILE.read_text(encoding="utf-8"))
+    assert set(data) >= {"nl", "en", "de", "fr"}  # French waits in the data for Tandem to speak it
+    for code, texts in data.items():
+        assert set(texts["questions"]) == set(demo_history.TOPICS), code
+        assert all(texts[key] for key in ("answer", "handing", "agent", "thanks", "email")), code
+    assert set(demo_history.scripts()) == set(data) & set(SUPPORTED_LANGUAGES)

@@ -1,5 +1,12 @@
 from sqlalchemy import Engine, column, insert, inspect, select, table
 
+from tandem.commerce.demo.tables import (
+    shop_customers,
+    shop_order_lines,
+    shop_orders,
+    shop_product_names,
+    shop_variant_names,
+)
 from tandem.storage.conversations import now
 from tandem.storage.db import make_engine, reading, transaction
 from tandem.storage.migrate import upgrade
@@ -120,3 +127,52 @@ OLD_SUMMARY = (
     "thumbs_down", "human_seconds", "ai_answer_seconds", "ai_answers", "recontacted",
     "source_updated_at",
 )  # fmt: skip
+
+
+def test_that_upgrading_to_0015_moves_the_dutch_and_english_shop_names_into_rows(
+    fresh_database_url: str,
+) -> None:
+    """Migration 0015: names per language become rows, the name_en and name_nl columns go, and
+    the order lines pointing at the variants keep pointing at them."""
+    engine = make_engine(fresh_database_url)
+    try:
+        upgrade(engine, "0014")
+        moment = now()
+        old_products = table("shop_products", *(column(n) for n in ("id", "name_en", "name_nl",
+                             "category")))  # fmt: skip
+        old_variants = table("shop_variants", *(column(n) for n in ("id", "product_id",
+                             "name_en", "name_nl", "price_eur_cents", "price_gbp_cents",
+                             "stock")))  # fmt: skip
+        with transaction(engine) as connection:
+            connection.execute(old_products.insert().values(
+                id="raincoat", name_en="Rain jacket", name_nl="Regenjas", category="clothing"))
+            connection.execute(old_variants.insert().values(
+                id="raincoat-m-ochre", product_id="raincoat", name_en="M / ochre",
+                name_nl="M / oker", price_eur_cents=11900, price_gbp_cents=10195, stock=3))
+            connection.execute(insert(shop_customers).values(
+                id="C-1", name="Emma", email="e@example.nl", language="nl", street="Dam 1",
+                postcode="1012 AB", city="Amsterdam", country="NL", tier="standard",
+                created_at=moment))
+            connection.execute(insert(shop_orders).values(
+                id="TD-1", customer_id="C-1", status="pending", created_at=moment,
+                total_cents=11900, currency="EUR", street="Dam 1", postcode="1012 AB",
+                city="Amsterdam", country="NL", payment_method="ideal"))
+            connection.execute(insert(shop_order_lines).values(
+                order_id="TD-1", line_no=1, variant_id="raincoat-m-ochre", quantity=1,
+                returned_quantity=0, unit_price_cents=11900))  # fmt: skip
+        upgrade(engine)
+        with reading(engine) as connection:
+            products = connection.execute(select(shop_product_names)).all()
+            variants = connection.execute(select(shop_variant_names)).all()
+            line = connection.execute(select(shop_order_lines.c.variant_id)).scalar_one()
+        assert sorted(products) == [
+            ("raincoat", "en", "Rain jacket"), ("raincoat", "nl", "Regenjas")
+        ]
+        assert sorted(variants) == [
+            ("raincoat-m-ochre", "en", "M / ochre"), ("raincoat-m-ochre", "nl", "M / oker")
+        ]
+        assert line == "raincoat-m-ochre"
+        columns = {c["name"] for c in inspect(engine).get_columns("shop_variants")}
+        assert "name_en" not in columns and "name_nl" not in columns
+    finally:
+        engine.dispose()

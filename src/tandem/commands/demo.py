@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from tandem.commerce.demo.generate import seed
-from tandem.commerce.demo.personas import EMMA, JAMES
+from tandem.commerce.demo.personas import CLAIRE, EMMA, JAMES, LUKAS
 from tandem.config import get_settings
 from tandem.services import demo_history
 from tandem.services.demo_agents import demo_password, ensure_demo_agents
@@ -28,6 +28,16 @@ PERSONAS = (
         JAMES,
         "TD-2001 delivered 40 days ago (past the return window) · TD-2002 processing · "
         "TD-2003 refund on its way",
+    ),
+    (
+        LUKAS,
+        "TD-3001 shipped (bpost, expected tomorrow) · TD-3002 delivered 4 days ago "
+        "(returnable; the jacket comes a size smaller) · TD-3003 processing (cancellable)",
+    ),
+    (
+        CLAIRE,
+        "TD-4001 delivered 10 days ago (returnable) · TD-4002 pending, card payment failed · "
+        "TD-4003 shipped, expected today",
     ),
 )
 

@@ -10,12 +10,16 @@ second run finds the first conversation of the seed and does nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import uuid
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+import yaml
 from sqlalchemy import Connection, Engine, insert, select
 
 from tandem.domain.conversation import Actor, EventKind, State
@@ -32,31 +36,36 @@ from tandem.storage.conversations import (
 from tandem.storage.db import transaction
 from tandem.storage.locks import serialise
 from tandem.storage.tables import agents, ratings
-from tandem.types import AgentId, ConversationId, Language
+from tandem.types import SUPPORTED_LANGUAGES, AgentId, ConversationId, Language
 from tandem.understanding.result import Understanding
 
 SEED = 20261202
 DAYS = 56
 #: Every reason a hand-over can carry (ROUTINE is the AI's own, never a hand-over's).
 HANDOFF_REASONS = tuple(r.value for r in Reason if r is not Reason.ROUTINE)
-#: topic -> (intent, weight, customer question nl, en)
-TOPICS: dict[str, tuple[str, int, str, str]] = {
-    "order_status": ("where_is_my_order", 22, "Waar is mijn bestelling?", "Where is my order?"),
-    "delivery": ("delivery_time", 12, "Wanneer wordt het bezorgd?", "When will it be delivered?"),
-    "returns": ("return_item", 14, "Ik wil iets terugsturen.", "I'd like to return an item."),
-    "refunds": ("refund_status", 10, "Waar blijft mijn terugbetaling?", "Where is my refund?"),
-    "cancellations": ("cancel_order", 7, "Kan ik mijn bestelling annuleren?", "Can I cancel?"),
-    "address_changes": ("change_address", 4, "Mijn adres klopt niet.", "My address is wrong."),
-    "exchanges": ("exchange_item", 4, "Kan ik een andere maat krijgen?", "Can I swap sizes?"),
-    "payments": ("payment_problem", 8, "Mijn betaling is mislukt.", "My payment failed."),
-    "invoices": ("invoice", 5, "Ik heb een factuur nodig.", "I need an invoice."),
-    "general": ("warranty", 6, "Hoe zit het met garantie?", "How does the warranty work?"),
-    "complaints": ("complaint", 4, "Ik ben hier niet blij mee.", "I'm not happy with this."),
+#: topic -> (intent, weight); what customers say about it is data (demo_history.yaml)
+TOPICS: dict[str, tuple[str, int]] = {
+    "order_status": ("where_is_my_order", 22),
+    "delivery": ("delivery_time", 12),
+    "returns": ("return_item", 14),
+    "refunds": ("refund_status", 10),
+    "cancellations": ("cancel_order", 7),
+    "address_changes": ("change_address", 4),
+    "exchanges": ("exchange_item", 4),
+    "payments": ("payment_problem", 8),
+    "invoices": ("invoice", 5),
+    "general": ("warranty", 6),
+    "complaints": ("complaint", 4),
 }
-ANSWER = {"nl": "Dat zoek ik voor je uit. Hier is wat ik zie.", "en": "Let me check. Here it is."}
-HANDING = {"nl": "Ik verbind je met een collega.", "en": "I'll connect you with a colleague."}
-AGENT_SAYS = {"nl": "Ik heb het voor je geregeld.", "en": "I've sorted it out for you."}
-THANKS = {"nl": "Dank je!", "en": "Thanks!"}
+SCRIPTS_FILE = Path(__file__).with_name("demo_history.yaml")
+
+
+@functools.cache
+def scripts() -> dict[Language, dict[str, Any]]:
+    """What each language's customers, assistant and agents say: the languages of the file
+    that Tandem speaks, in the file's order."""
+    data: dict[str, dict[str, Any]] = yaml.safe_load(SCRIPTS_FILE.read_text(encoding="utf-8"))
+    return {code: texts for code, texts in data.items() if code in SUPPORTED_LANGUAGES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +124,13 @@ class _Player:
         self.seed, self.count = seed, 0
         self.rng = random.Random(seed)
         self.clock = dt.datetime.now(dt.UTC)
+        self.languages = list(scripts())
+        self.shares = [int(scripts()[code]["share"]) for code in self.languages]
+        spoken = random.Random(seed + 1).choices(self.languages, self.shares, k=320)
         self.customers = [
-            Customer(f"klant{n}@example.nl" if n % 2 else f"customer{n}@example.com",
-                     "nl" if n % 2 else "en")
-            for n in range(1, 321)
-        ]  # fmt: skip
+            Customer(str(scripts()[code]["email"]).format(n=n), code)
+            for n, code in enumerate(spoken, start=1)
+        ]
         self.last_topic: dict[str, tuple[str, dt.datetime]] = {}
         self.reasons = list(HANDOFF_REASONS)  # each once first, then drawn
         self.played: list[tuple[str, dt.datetime]] = []
@@ -143,7 +154,7 @@ class _Player:
     def _customer(self, at: dt.datetime) -> tuple[Customer, str]:
         rng = self.rng
         if rng.random() < 0.2:
-            customer = Customer(None, "nl" if rng.random() < 0.55 else "en")
+            customer = Customer(None, rng.choices(self.languages, self.shares)[0])
         else:
             customer = rng.choice(self.customers)
         topics = list(TOPICS)
@@ -200,9 +211,9 @@ class _Player:
 
     def _ask(self, unit: ConversationUnit, topic: str, action: str, reason: str | None) -> None:
         rng, language = self.rng, unit.conversation.language
-        intent, _, nl, en = TOPICS[topic]
+        intent, _ = TOPICS[topic]
         calm = 0.7 if reason in ("frustration", "complaint") else 0.25
-        text = nl if language == "nl" else en
+        text = scripts()[language]["questions"][topic]
         understood = Understanding(
             text, language, intent, 0.9, "oos", 0.05, False, round(rng.uniform(0, calm), 2)
         )
@@ -225,7 +236,8 @@ class _Player:
         with self._at(rng.uniform(0.6, 2.4)):
             unit.record_event(EventKind.DECIDED, Actor.AI, reason=decided.reason,
                               detail=decided.to_detail())  # fmt: skip
-            unit.say(Actor.AI, (HANDING if handoff else ANSWER)[language], answer=not handoff)
+            said_by_ai = scripts()[language]["handing" if handoff else "answer"]
+            unit.say(Actor.AI, said_by_ai, answer=not handoff)
             if handoff:
                 unit.move(State.QUEUED, Actor.AI, reason or "customer_request")
 
@@ -240,7 +252,7 @@ class _Player:
             unit.move(State.HUMAN, Actor.AGENT, "taken", agent_id=agent)
         for _ in range(rng.randint(1, 3)):
             with self._at(rng.uniform(40, 240)):
-                unit.say(Actor.AGENT, AGENT_SAYS[language], agent_id=agent)
+                unit.say(Actor.AGENT, scripts()[language]["agent"], agent_id=agent)
         with self._at(rng.uniform(60, 300)):
             unit.move(State.CLOSED, Actor.AGENT, "closed_by_agent", agent_id=agent)
         happy = 0.75 if topic != "complaints" else 0.4
@@ -258,7 +270,7 @@ class _Player:
         ending = rng.random()
         if ending < 0.4:
             with self._at(rng.uniform(10, 60)):
-                unit.say(Actor.CUSTOMER, THANKS[unit.conversation.language])
+                unit.say(Actor.CUSTOMER, scripts()[unit.conversation.language]["thanks"])
                 unit.move(State.CLOSED, Actor.CUSTOMER, GOODBYE)
         else:
             reason = ENDED_BY_CUSTOMER if ending < 0.7 else IDLE

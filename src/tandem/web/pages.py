@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from tandem.domain.errors import NotFound
 from tandem.languages import locale
 from tandem.types import SUPPORTED_LANGUAGES
+from tandem.web import shop_page
 from tandem.web.deps import RuntimeDep
 
 HERE = Path(__file__).parent
@@ -22,14 +23,12 @@ templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
 shop_router = APIRouter(include_in_schema=False)  # only when the demo is on
 
-DEMO_CUSTOMERS = {"emma": "emma@example.nl", "james": "james@example.com"}
-
 
 @shop_router.get("/", response_class=HTMLResponse)
 def shop(
     request: Request,
     runtime: RuntimeDep,
-    as_: Annotated[Literal["guest", "emma", "james"], Query(alias="as")] = "guest",
+    as_: Annotated[str, Query(alias="as", max_length=32)] = "guest",
     lang: Annotated[str | None, Query(max_length=16)] = None,
 ) -> HTMLResponse:
     """The demo shop; like a real shop's server it signs its signed-in customer's address.
@@ -37,7 +36,7 @@ def shop(
     It vouches only for the demo shop's own customers: with your shop behind Tandem
     (shop_backend=http) its demo customers stay unsigned, so guests.
     """
-    email = DEMO_CUSTOMERS.get(as_)
+    email = shop_page.customer_email(as_)  # a guest when no demo customer has that name
     signature = None
     if email is not None and runtime.settings.shop_backend == "demo":
         signature = runtime.identity.sign(email)
@@ -50,9 +49,13 @@ def shop(
     context = {
         "customer_email": email,
         "customer_signature": signature,
+        "who": as_ if email else "guest",
         "language": language,
         "languages": [(code, locale(code).name) for code in SUPPORTED_LANGUAGES],
         "base_url": base_url,
+        "t": shop_page.texts(language),
+        "cards": shop_page.cards(language),
+        "customers": shop_page.demo_customers(),
     }
     return templates.TemplateResponse(request, "shop.html", context)
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process, utils
 
 from tandem.answering.flows.base import FlowTurn
+from tandem.answering.flows.item_words import item_words
 from tandem.commerce.model import Order, OrderLine
 from tandem.domain.flow_records import FlowRecord
 
@@ -28,66 +29,8 @@ from tandem.domain.flow_records import FlowRecord
 SIMILARITY = 80
 #: How many words before the product word a quantity may stand.
 QUANTITY_REACH = 3
-_NUMBER_WORDS = {
-    "one": 1,
-    "a": 1,
-    "an": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "een": 1,
-    "één": 1,
-    "eén": 1,
-    "twee": 2,
-    "drie": 3,
-    "vier": 4,
-    "vijf": 5,
-    "zes": 6,
-}
-_FILLER = frozenset({"pairs", "pair", "paar", "set", "cm", "and", "the", "van", "met"})
-#: Words that leave out the items listed right after them in the clause ("not the socks",
-#: "zonder de mok en de sokken"); any other word in between ends the list ("not happy with").
-_NOT_BEFORE = frozenset(
-    {"not", "except", "excluding", "without", "dont", "niet", "behalve", "zonder", "uitgezonderd",
-     "geen", "besides", "keep", "keeping", "houd", "hou", "behoud"}
-)  # fmt: skip
-#: Words a list of items may have between them ("the mug and 2 pairs of the socks").
-_LISTING = frozenset(
-    {"the", "a", "an", "my", "and", "or", "of", "also", "de", "het", "een", "mijn", "en", "ook",
-     "pair", "pairs", "paar", "van"}
-)  # fmt: skip
-#: Words that, directly after an item, leave it out ("de sokken niet").
-_NOT_AFTER = frozenset({"not", "niet", "houd", "hou", "houden", "keep", "blijft", "stays"})
-#: Words that ask for everything left ("all of it", "alles", "allebei", "both").
-_ALL = frozenset(
-    {"all", "everything", "both", "alles", "allebei", "beide", "allemaal", "whole", "hele"}
-)
-#: Words that pick among items ("only", "alleen").
-_PICKING = frozenset({"only", "just", "alleen", "enkel", "slechts"})
 #: A message this short that names an item is a pick, whatever verb it lacks.
 SHORT_PICK = 4
-#: What ends a clause: a negation reaches no further.
-_CLAUSE = re.compile(r"[,;.!?]|\b(?:but|maar)\b", re.IGNORECASE)
-#: Size words customers use for the one-letter sizes of the shop's variants.
-_SIZE_WORDS = {
-    "small": "s",
-    "medium": "m",
-    "large": "l",
-    "extra": "xl",
-    "xlarge": "xl",
-    "grijs": "grey",
-    "gray": "grey",
-    "groen": "green",
-    "zwart": "black",
-    "wit": "white",
-    "blauw": "blue",
-    "bruin": "brown",
-    "marine": "navy",
-    "roze": "pink",
-    "oker": "ochre",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +47,9 @@ def left(line: OrderLine) -> int:
 def named_lines(text: str, order: Order) -> list[Wanted]:
     """The order's lines the message names, in the order's order, with a quantity if given and
     whether it was named to be left out."""
-    clauses = [_words(clause) for clause in _CLAUSE.split(text) if clause and clause.strip()]
+    clauses = [
+        _words(clause) for clause in item_words().clause.split(text) if clause and clause.strip()
+    ]
     items = {word for line in order.lines for word in _product_words(line)}
     found: dict[str, Wanted] = {}
     for line in order.lines:
@@ -114,7 +59,7 @@ def named_lines(text: str, order: Order) -> list[Wanted]:
                 continue
             before = _quantity_words(words[:position])
             excluded = _negated(words[:position], items) or (
-                position + 1 < len(words) and words[position + 1] in _NOT_AFTER
+                position + 1 < len(words) and words[position + 1] in item_words().not_after
             )
             kept = found.get(line.variant_id)
             if kept is None or (kept.excluded and not excluded):  # kept once named to keep
@@ -124,10 +69,11 @@ def named_lines(text: str, order: Order) -> list[Wanted]:
 
 def _negated(before: list[str], items: set[str]) -> bool:
     """Is a negation followed only by a list of items up to here ("zonder de mok en de")?"""
+    vocabulary = item_words()
     for word in reversed(before):
-        if word in _NOT_BEFORE:
+        if word in vocabulary.not_before:
             return True
-        listed = word in _LISTING or word in _NUMBER_WORDS or word.isdigit()
+        listed = word in vocabulary.listing or word in vocabulary.numbers or word.isdigit()
         if not listed and not process.extractOne(
             word, list(items), scorer=fuzz.ratio, score_cutoff=SIMILARITY
         ):
@@ -137,7 +83,7 @@ def _negated(before: list[str], items: set[str]) -> bool:
 
 def asks_all(text: str) -> bool:
     """Does the message ask for every item ("all of it", "alles", "both")?"""
-    return bool(_ALL & set(_words(text)))
+    return bool(item_words().all & set(_words(text)))
 
 
 def selected(text: str, order: Order) -> list[Wanted]:
@@ -166,7 +112,8 @@ def picks_items(text: str, order: Order) -> bool:
     if any(wanted.quantity for wanted in named):  # "then 2 pairs of socks": how many of it
         return True
     words = _words(text)
-    cues = _PICKING | _NOT_BEFORE | _NOT_AFTER | _ALL
+    vocabulary = item_words()
+    cues = vocabulary.picking | vocabulary.not_before | vocabulary.not_after | vocabulary.all
     return bool(cues & set(words)) or len(words) <= SHORT_PICK
 
 
@@ -177,7 +124,9 @@ def _words(text: str) -> list[str]:
 def wanted_variant(text: str, variants: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
     """The variants whose every option the message mentions ("size L" -> "L / grey" if grey is
     the only colour said, or all L variants when no colour is)."""
-    words = {_SIZE_WORDS.get(w, w) for w in utils.default_process(text).split()}
+    said = utils.default_process(text).split()
+    options = item_words().options
+    words = {*said, *(options[w] for w in said if w in options)}  # "grijs" and "grey"
     scored = [(_options_said(name, words), (vid, name, stock)) for vid, name, stock in variants]
     best = max((score for score, _ in scored), default=0)
     return [variant for score, variant in scored if score == best] if best else []
@@ -190,14 +139,15 @@ def _options_said(variant_name: str, words: set[str]) -> int:
 
 def _product_words(line: OrderLine) -> list[str]:
     words = [*line.product_id.split("-"), *utils.default_process(line.product_name).split()]
-    return [w for w in words if len(w) >= 3 and w not in _FILLER and not w.isdigit()]
+    filler = item_words().filler
+    return [w for w in words if len(w) >= 3 and w not in filler and not w.isdigit()]
 
 
 def _position(words: list[str], product_words: list[str]) -> int | None:
     for index, word in enumerate(words):
         if (
             len(word) >= 3
-            and word not in _FILLER
+            and word not in item_words().filler
             and process.extractOne(word, product_words, scorer=fuzz.ratio, score_cutoff=SIMILARITY)
         ):
             return index
@@ -208,21 +158,19 @@ def _quantity_words(before: list[str]) -> list[str]:
     """The words a quantity may stand in: the last few, or those before "of"/"van" when the
     item is one "of the two jackets" ("één van de twee overhemden")."""
     near = before[-(QUANTITY_REACH + 2) :]
-    parts = [i for i, word in enumerate(near) if word in _OF]
+    parts = [i for i, word in enumerate(near) if word in item_words().of]
     if parts and _quantity(near[: parts[-1]]) is not None:
         return near[: parts[-1]]
     return before[-QUANTITY_REACH:]
 
-
-_OF = frozenset({"of", "van"})
 
 
 def _quantity(before: list[str]) -> int | None:
     for word in reversed(before):
         if re.fullmatch(r"\d{1,3}", word):
             return int(word)
-        if word in _NUMBER_WORDS:
-            return _NUMBER_WORDS[word]
+        if word in item_words().numbers:
+            return item_words().numbers[word]
     return None
 
 

@@ -12,7 +12,12 @@ _SIGNS = {"EUR": "€", "GBP": "£", "USD": "$"}
 
 
 def money(replies: Replies, amount: Decimal, currency: str) -> str:
-    style = locale(replies.language).money
+    return amount_in(replies.language, amount, currency)
+
+
+def amount_in(language: str, amount: Decimal, currency: str) -> str:
+    """The amount as written in ``language`` (a language Tandem speaks)."""
+    style = locale(language).money
     grouped = f"{amount:,.2f}".replace(",", "\0").replace(".", style["decimal"])
     text = grouped.replace("\0", style["thousands"])
     sign = _SIGNS.get(currency)

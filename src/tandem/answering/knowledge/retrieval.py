@@ -30,7 +30,7 @@ from tandem.answering.knowledge.articles import (
     article_files,
     load_articles,
 )
-from tandem.answering.knowledge.bm25 import BM25
+from tandem.answering.knowledge.bm25 import BM25, stopwords
 from tandem.types import SUPPORTED_LANGUAGES, Language
 from tandem.understanding.embeddings import DIMENSION, Vectors, embed
 
@@ -101,7 +101,7 @@ class KnowledgeBase:
             signature = self._current_signature()
             articles = load_articles(self._directories)
             self._indexes = {
-                language: self._build([a for a in articles if a.language == language])
+                language: self._build(language, [a for a in articles if a.language == language])
                 for language in SUPPORTED_LANGUAGES
             }
             self._signature = signature
@@ -150,18 +150,20 @@ class KnowledgeBase:
         self.refresh()
         return self._indexes[language].articles
 
-    def _build(self, articles: list[Article]) -> _Index:
+    def _build(self, language: Language, articles: list[Article]) -> _Index:
         owners = tuple(i for i, a in enumerate(articles) for _ in a.passages)
         passages = tuple(p for a in articles for p in a.passages)
         texts = [f"{articles[i].title}. {p}" for i, p in zip(owners, passages, strict=True)]
         tagged = zip(owners, texts, strict=True)
-        keywords = BM25([f"{text} {' '.join(articles[i].tags)}" for i, text in tagged])
+        stop = stopwords(language)
+        keywords = BM25([f"{text} {' '.join(articles[i].tags)}" for i, text in tagged], stop=stop)
         titles = [articles[i].title for i in owners]
         every = (*passages, *texts, *titles)
         missing = list(dict.fromkeys(t for t in every if t not in self._vectors))
         self._vectors.update(zip(missing, embed(missing), strict=True))
         return _Index(
-            tuple(articles), owners, passages, keywords, BM25(passages, k1=COVERAGE_K1, b=0.0),
+            tuple(articles), owners, passages, keywords,
+            BM25(passages, k1=COVERAGE_K1, b=0.0, stop=stop),
             self._stack(passages), self._stack(texts), self._stack(titles),
         )
 

@@ -15,8 +15,9 @@ from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 
 from tandem.commerce import identity
 from tandem.commerce.addresses import validated_address
+from tandem.commerce.demo.catalogue import SHOP_LANGUAGE
 from tandem.commerce.demo.idempotency import done_before, remember
-from tandem.commerce.demo.reading import load_customer, load_orders, money, utc
+from tandem.commerce.demo.reading import load_customer, load_orders, money, name_in, names_of, utc
 from tandem.commerce.demo.rows import REFUND_BUSINESS_DAYS, add_business_days
 from tandem.commerce.demo.tables import (
     shop_customers,
@@ -24,6 +25,7 @@ from tandem.commerce.demo.tables import (
     shop_orders,
     shop_payments,
     shop_refunds,
+    shop_variant_names,
     shop_variants,
 )
 from tandem.commerce.model import (
@@ -83,17 +85,18 @@ class DemoShop:
     def variants_of(
         self, product_id: str, language: Language | None = None
     ) -> list[tuple[str, str, bool]]:
-        name = shop_variants.c.name_nl if language == "nl" else shop_variants.c.name_en
         query = (
-            select(shop_variants.c.id, name.label("name"), shop_variants.c.stock)
+            select(shop_variants.c.id, shop_variants.c.stock)
             .where(shop_variants.c.product_id == product_id)
             .order_by(shop_variants.c.id)
         )
         with reading(self._engine) as connection:
             rows = connection.execute(query).all()
+            names = names_of(connection, shop_variant_names.c.variant_id, [row.id for row in rows])
         if not rows:
             raise CommerceError(f"There is no product {product_id!r}.", Code.NOT_FOUND)
-        return [(row.id, row.name, row.stock > 0) for row in rows]
+        wanted = language or SHOP_LANGUAGE
+        return [(row.id, name_in(names[row.id], wanted, row.id), row.stock > 0) for row in rows]
 
     def verify(self, order_id: OrderId, postcode_or_email: str) -> Customer | None:
         """The order's customer if the postcode or e-mail address matches (else None)."""

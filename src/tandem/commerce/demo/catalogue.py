@@ -2,100 +2,98 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+#: A name per language code ("nl": "Regenjas"); languages are data here, never fields.
+Names = Mapping[str, str]
+
+
+def _load_names() -> dict[str, Any]:
+    with (Path(__file__).with_name("names.yaml")).open(encoding="utf-8") as file:
+        found: dict[str, Any] = yaml.safe_load(file)
+    return found
+
+
+_NAMES = _load_names()
+#: The shop's own language: everything is named in it; a language lacking a name falls back to it.
+SHOP_LANGUAGE: str = _NAMES["default"]
+
+
+def name_in(names: Names, language: str) -> str:
+    """The name in ``language``, or in the shop's language when there is none in it."""
+    return names.get(language) or names[SHOP_LANGUAGE]
 
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """One value of a product option (a size, colour, scent...), in both languages."""
+    """One value of a product option (a size, colour, scent...), named per language."""
 
     code: str
-    en: str
-    nl: str
+    names: Names
 
 
 @dataclass(frozen=True, slots=True)
 class ProductSpec:
     id: str
-    en: str
-    nl: str
     category: str
     price_eur_cents: int
     first: tuple[Option, ...]  # e.g. sizes
     second: tuple[Option, ...] = ()  # e.g. colours
 
-
-def _same(*codes: str) -> tuple[Option, ...]:
-    """Options spelled the same in both languages (sizes, models)."""
-    return tuple(Option(code.lower().replace(" ", ""), code, code) for code in codes)
-
-
-def _colours(*codes: str) -> tuple[Option, ...]:
-    return tuple(Option(code, code, COLOURS_NL[code]) for code in codes)
+    @property
+    def names(self) -> Names:
+        names: Names = _NAMES["products"][self.id]
+        return names
 
 
-COLOURS_NL = {
-    "black": "zwart",
-    "white": "wit",
-    "grey": "grijs",
-    "navy": "marineblauw",
-    "green": "groen",
-    "blue": "blauw",
-    "brown": "bruin",
-    "ochre": "oker",
-    "pink": "roze",
-    "sand": "zand",
-}
+def _same(*labels: str) -> tuple[Option, ...]:
+    """Options spelled the same in every language (sizes, models)."""
+    return tuple(
+        Option(label.lower().replace(" ", ""), {SHOP_LANGUAGE: label}) for label in labels
+    )
+
+
+def _named(*codes: str) -> tuple[Option, ...]:
+    """Colours and scents, named per language in names.yaml."""
+    return tuple(Option(code, _NAMES["options"][code]) for code in codes)
+
+
 SIZES = _same("S", "M", "L", "XL")
 SHOE_SIZES = _same("38", "39", "40", "41", "42", "43", "44", "45")
 
 PRODUCTS: tuple[ProductSpec, ...] = (
-    ProductSpec("tshirt", "Organic cotton T-shirt", "Biologisch katoenen T-shirt", "clothing",
-                2495, SIZES, _colours("black", "white", "navy")),
-    ProductSpec("hoodie", "Hooded sweatshirt", "Hoodie", "clothing",
-                5995, SIZES, _colours("grey", "navy", "green")),
-    ProductSpec("jeans", "Slim-fit jeans", "Slim-fit spijkerbroek", "clothing",
-                7995, _same("W30", "W32", "W34", "W36"), _colours("blue", "black")),
-    ProductSpec("raincoat", "Rain jacket", "Regenjas", "clothing",
-                11900, SIZES, _colours("ochre", "navy")),
-    ProductSpec("socks", "Merino socks 3-pack", "Merinowollen sokken 3-pack", "clothing",
-                1995, _same("36-40", "41-46"), _colours("grey", "black")),
-    ProductSpec("scarf", "Knitted scarf", "Gebreide sjaal", "clothing",
-                3495, _colours("grey", "ochre", "pink")),
-    ProductSpec("shirt", "Linen shirt", "Linnen overhemd", "clothing",
-                6495, SIZES, _colours("white", "sand", "blue")),
-    ProductSpec("sneakers", "Canvas sneakers", "Canvas sneakers", "shoes",
-                6995, SHOE_SIZES, _colours("white", "black")),
-    ProductSpec("boots", "Leather Chelsea boots", "Leren chelsea boots", "shoes",
-                14900, SHOE_SIZES, _colours("black", "brown")),
-    ProductSpec("mug", "Stoneware mug", "Stenen mok", "home",
-                1250, _colours("white", "ochre", "green", "blue")),
-    ProductSpec("duvet", "Percale duvet cover", "Percale dekbedovertrek", "home",
-                8900, (Option("140x200", "140 x 200 cm", "140 x 200 cm"),
-                       Option("200x220", "200 x 220 cm", "200 x 220 cm"),
-                       Option("240x220", "240 x 220 cm", "240 x 220 cm")),
-                _colours("white", "grey")),
-    ProductSpec("towel", "Bath towel", "Badhanddoek", "home",
-                2250, _colours("white", "sand", "green")),
-    ProductSpec("candle", "Scented candle", "Geurkaars", "home",
-                1895, (Option("fig", "fig", "vijg"), Option("cedar", "cedar", "ceder"),
-                       Option("lavender", "lavender", "lavendel"))),
-    ProductSpec("throw", "Wool throw", "Wollen plaid", "home",
-                7900, _colours("ochre", "grey", "navy")),
-    ProductSpec("backpack", "Canvas backpack", "Canvas rugzak", "accessories",
-                8995, _colours("black", "sand", "green")),
-    ProductSpec("wallet", "Leather wallet", "Leren portemonnee", "accessories",
-                4495, _colours("black", "brown")),
-    ProductSpec("bottle", "Insulated water bottle", "Geïsoleerde drinkfles", "accessories",
-                2495, _same("500 ml", "750 ml"), _colours("black", "white", "green")),
-    ProductSpec("sunglasses", "Sunglasses", "Zonnebril", "accessories",
-                5900, _colours("black", "brown")),
-    ProductSpec("earbuds", "Wireless earbuds", "Draadloze oordopjes", "electronics",
-                9900, _colours("black", "white")),
-    ProductSpec("phonecase", "Phone case", "Telefoonhoesje", "electronics",
-                1995, _same("iPhone 15", "iPhone 16", "Galaxy S24"), _colours("black", "pink")),
-    ProductSpec("powerbank", "Power bank 10,000 mAh", "Powerbank 10.000 mAh", "electronics",
-                3495, _colours("black", "white")),
+    ProductSpec("tshirt", "clothing", 2495, SIZES, _named("black", "white", "navy")),
+    ProductSpec("hoodie", "clothing", 5995, SIZES, _named("grey", "navy", "green")),
+    ProductSpec("jeans", "clothing", 7995, _same("W30", "W32", "W34", "W36"),
+                _named("blue", "black")),
+    ProductSpec("raincoat", "clothing", 11900, SIZES, _named("ochre", "navy")),
+    ProductSpec("socks", "clothing", 1995, _same("36-40", "41-46"), _named("grey", "black")),
+    ProductSpec("scarf", "clothing", 3495, _named("grey", "ochre", "pink")),
+    ProductSpec("shirt", "clothing", 6495, SIZES, _named("white", "sand", "blue")),
+    ProductSpec("sneakers", "shoes", 6995, SHOE_SIZES, _named("white", "black")),
+    ProductSpec("boots", "shoes", 14900, SHOE_SIZES, _named("black", "brown")),
+    ProductSpec("mug", "home", 1250, _named("white", "ochre", "green", "blue")),
+    ProductSpec("duvet", "home", 8900,
+                tuple(Option(size.code.replace("cm", ""), size.names)
+                      for size in _same("140 x 200 cm", "200 x 220 cm", "240 x 220 cm")),
+                _named("white", "grey")),
+    ProductSpec("towel", "home", 2250, _named("white", "sand", "green")),
+    ProductSpec("candle", "home", 1895, _named("fig", "cedar", "lavender")),
+    ProductSpec("throw", "home", 7900, _named("ochre", "grey", "navy")),
+    ProductSpec("backpack", "accessories", 8995, _named("black", "sand", "green")),
+    ProductSpec("wallet", "accessories", 4495, _named("black", "brown")),
+    ProductSpec("bottle", "accessories", 2495, _same("500 ml", "750 ml"),
+                _named("black", "white", "green")),
+    ProductSpec("sunglasses", "accessories", 5900, _named("black", "brown")),
+    ProductSpec("earbuds", "electronics", 9900, _named("black", "white")),
+    ProductSpec("phonecase", "electronics", 1995, _same("iPhone 15", "iPhone 16", "Galaxy S24"),
+                _named("black", "pink")),
+    ProductSpec("powerbank", "electronics", 3495, _named("black", "white")),
 )
 
 DUTCH_FIRST = (
@@ -125,6 +123,33 @@ ENGLISH_LAST = (
     "Price", "Bennett", "Murphy",
 )
 
+GERMAN_FIRST = (
+    "Lukas", "Leon", "Jonas", "Paul", "Felix", "Maximilian", "Elias", "Tobias", "Jan", "Niklas",
+    "Mia", "Hannah", "Lea", "Lena", "Laura", "Sarah", "Johanna", "Katharina", "Anna", "Marie",
+)
+GERMAN_LAST = (
+    "Müller", "Schmitz", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Hoffmann",
+    "Schulz", "Krämer", "Lambertz", "Thelen", "Heinen", "Kessler", "Mockel", "Cremer", "Jansen",
+)
+FRENCH_FIRST = (
+    "Camille", "Léa", "Manon", "Chloé", "Sarah", "Julie", "Claire", "Élise", "Louise", "Margaux",
+    "Lucas", "Hugo", "Louis", "Nathan", "Théo", "Maxime", "Antoine", "Julien", "Mathieu", "Arnaud",
+)
+FRENCH_LAST = (
+    "Dubois", "Lambert", "Martin", "Dupont", "Simon", "Laurent", "Leroy", "Lefebvre", "Renard",
+    "Moreau", "Fontaine", "Mercier", "Lemaire", "Gillet", "Collard", "Denis", "Lejeune", "Hubert",
+)
+
+#: The languages customers speak per country, with weights: Belgium speaks Dutch (Flanders),
+#: French (Brussels, Wallonia) and German (the East Cantons around Eupen).
+SPOKEN = {"NL": {"nl": 90, "en": 10}, "BE": {"nl": 50, "fr": 40, "de": 10}, "GB": {"en": 100}}
+NAMES_BY_LANGUAGE = {
+    "nl": (DUTCH_FIRST, DUTCH_LAST),
+    "en": (ENGLISH_FIRST, ENGLISH_LAST),
+    "de": (GERMAN_FIRST, GERMAN_LAST),
+    "fr": (FRENCH_FIRST, FRENCH_LAST),
+}
+
 #: city -> (first and last 4-digit postcode area)
 NL_CITIES = {
     "Amsterdam": (1011, 1109), "Rotterdam": (3011, 3089), "Den Haag": (2511, 2597),
@@ -140,13 +165,25 @@ NL_STREETS = (
 #: NL postcode letters never use these pairs.
 NL_EXCLUDED_LETTERS = ("SA", "SD", "SS")
 
-BE_CITIES = {
-    "Antwerpen": ("2000", "2018", "2060"), "Gent": ("9000", "9040", "9050"),
-    "Brugge": ("8000", "8200"), "Leuven": ("3000", "3010"), "Mechelen": ("2800",),
+#: Belgian language -> (city -> postcodes, streets)
+BE_PLACES: dict[str, tuple[dict[str, tuple[str, ...]], tuple[str, ...]]] = {
+    "nl": (
+        {"Antwerpen": ("2000", "2018", "2060"), "Gent": ("9000", "9040", "9050"),
+         "Brugge": ("8000", "8200"), "Leuven": ("3000", "3010"), "Mechelen": ("2800",)},
+        ("Meir", "Veldstraat", "Steenstraat", "Bondgenotenlaan", "Kerkstraat",
+         "Lange Nieuwstraat"),
+    ),
+    "fr": (
+        {"Bruxelles": ("1000", "1050", "1060"), "Liège": ("4000", "4020"), "Namur": ("5000",),
+         "Charleroi": ("6000",), "Mons": ("7000",)},
+        ("Rue Neuve", "Avenue Louise", "Rue de la Station", "Rue du Marché", "Chaussée de Namur",
+         "Rue des Carmes"),
+    ),
+    "de": (
+        {"Eupen": ("4700",), "Sankt Vith": ("4780",), "Kelmis": ("4720",)},
+        ("Gospertstraße", "Aachener Straße", "Hauptstraße", "Bergstraße", "Kirchstraße"),
+    ),
 }
-BE_STREETS = (
-    "Meir", "Veldstraat", "Steenstraat", "Bondgenotenlaan", "Kerkstraat", "Lange Nieuwstraat",
-)
 
 #: city -> outward codes (the first half of a UK postcode)
 UK_CITIES = {
@@ -174,8 +211,7 @@ GBP_PER_EUR = 0.86
 class VariantSpec:
     id: str
     product: ProductSpec
-    en: str
-    nl: str
+    names: Names  # "M / grey", "M / grau", ...
 
     @property
     def price_eur_cents(self) -> int:
@@ -190,17 +226,20 @@ class VariantSpec:
 
 
 def variants_of(product: ProductSpec) -> tuple[VariantSpec, ...]:
-    """Every combination of the product's options, e.g. ``hoodie-m-grey`` "M / grey"."""
-    if not product.second:
-        return tuple(
-            VariantSpec(f"{product.id}-{o.code}", product, o.en, o.nl) for o in product.first
-        )
+    """Every combination of the product's options, e.g. ``hoodie-m-grey`` "M / grey", named in
+    each language the product is named in."""
+    combinations = (
+        [(a,) for a in product.first]
+        if not product.second
+        else [(a, b) for a in product.first for b in product.second]
+    )
     return tuple(
         VariantSpec(
-            f"{product.id}-{a.code}-{b.code}", product, f"{a.en} / {b.en}", f"{a.nl} / {b.nl}"
+            "-".join((product.id, *(o.code for o in options))),
+            product,
+            {lang: " / ".join(name_in(o.names, lang) for o in options) for lang in product.names},
         )
-        for a in product.first
-        for b in product.second
+        for options in combinations
     )
 
 

@@ -76,7 +76,9 @@ def _summary(connection: Connection, *, created: bool) -> SeedSummary:
     by_status = connection.execute(
         select(shop_orders.c.status, func.count()).group_by(shop_orders.c.status)
     )
-    customers, products, variants, orders, _lines, payments, refunds = counts
+    customers, products, variants, _names, _variant_names, orders, _lines, payments, refunds = (
+        counts
+    )
     return SeedSummary(
         created, customers, products, variants, orders, payments, refunds,
         dict(sorted((status, count) for status, count in by_status)),
@@ -85,28 +87,34 @@ def _summary(connection: Connection, *, created: bool) -> SeedSummary:
 
 def _add_catalogue(rows: ShopRows, rng: random.Random) -> None:
     for product in cat.PRODUCTS:
-        rows.products.append(
-            {"id": product.id, "name_en": product.en, "name_nl": product.nl,
-             "category": product.category}
+        rows.products.append({"id": product.id, "category": product.category})
+        rows.product_names.extend(
+            {"product_id": product.id, "language": language, "name": name}
+            for language, name in product.names.items()
         )
         for variant in cat.variants_of(product):
             stock = 0 if rng.random() < 0.12 else rng.randint(1, 40)
             rows.variants.append(
-                {"id": variant.id, "product_id": product.id, "name_en": variant.en,
-                 "name_nl": variant.nl, "price_eur_cents": variant.price_eur_cents,
+                {"id": variant.id, "product_id": product.id,
+                 "price_eur_cents": variant.price_eur_cents,
                  "price_gbp_cents": variant.price_gbp_cents,
                  "stock": PERSONA_STOCK.get(variant.id, stock)}
+            )
+            rows.variant_names.extend(
+                {"variant_id": variant.id, "language": language, "name": name}
+                for language, name in variant.names.items()
             )
 
 
 def _customer(rng: random.Random, customer_id: str, today: dt.date, emails: set[str]) -> Row:
-    country = rng.choices(("NL", "GB", "BE"), (55, 35, 10))[0]
-    english = country == "GB" or rng.random() < 0.1  # a few expats in the Low Countries
-    first = rng.choice(cat.ENGLISH_FIRST if english else cat.DUTCH_FIRST)
-    last = rng.choice(cat.ENGLISH_LAST if english else cat.DUTCH_LAST)
-    street, postcode, city = _address(rng, country)
+    country = rng.choices(("NL", "GB", "BE"), (50, 32, 18))[0]
+    spoken = cat.SPOKEN[country]  # a few English-speaking expats in the Netherlands too
+    language = rng.choices(list(spoken), list(spoken.values()))[0]
+    firsts, lasts = cat.NAMES_BY_LANGUAGE[language]
+    first, last = rng.choice(firsts), rng.choice(lasts)
+    street, postcode, city = _address(rng, country, language)
     return {
-        "id": customer_id, "name": f"{first} {last}", "language": "en" if english else "nl",
+        "id": customer_id, "name": f"{first} {last}", "language": language,
         "email": _unique_email(f"{first}.{last}", cat.EMAIL_DOMAINS[country], emails),
         "street": street, "postcode": postcode, "city": city, "country": country,
         "tier": "gold" if rng.random() < 0.12 else "standard",
@@ -114,8 +122,9 @@ def _customer(rng: random.Random, customer_id: str, today: dt.date, emails: set[
     }
 
 
-def _address(rng: random.Random, country: str) -> tuple[str, str, str]:
-    """(street and number, postcode, city) in the country's own format."""
+def _address(rng: random.Random, country: str, language: str) -> tuple[str, str, str]:
+    """(street and number, postcode, city) in the country's own format; in Belgium in a region
+    where ``language`` is spoken."""
     if country == "NL":
         city, (low, high) = rng.choice(list(cat.NL_CITIES.items()))
         letters = rng.choice(cat.NL_EXCLUDED_LETTERS)
@@ -124,8 +133,9 @@ def _address(rng: random.Random, country: str) -> tuple[str, str, str]:
         street = f"{rng.choice(cat.NL_STREETS)} {rng.randint(1, 240)}"
         return street, f"{rng.randint(low, high)} {letters}", city
     if country == "BE":
-        city, codes = rng.choice(list(cat.BE_CITIES.items()))
-        return f"{rng.choice(cat.BE_STREETS)} {rng.randint(1, 180)}", rng.choice(codes), city
+        cities, streets = cat.BE_PLACES[language if language in cat.BE_PLACES else "nl"]
+        city, codes = rng.choice(list(cities.items()))
+        return f"{rng.choice(streets)} {rng.randint(1, 180)}", rng.choice(codes), city
     city, outward = rng.choice(list(cat.UK_CITIES.items()))
     inward = f"{rng.randint(0, 9)}{''.join(rng.choices(cat.UK_INWARD_LETTERS, k=2))}"
     street = f"{rng.randint(1, 160)} {rng.choice(cat.UK_STREETS)}"

@@ -27,6 +27,24 @@ JAMES: Row = {
     "street": "12 Buckingham Gate", "postcode": "SW1A 1AA", "city": "London", "country": "GB",
     "tier": "gold",
 }
+LUKAS: Row = {
+    "id": "C-3001", "name": "Lukas Schmitz", "email": "lukas@example.de", "language": "de",
+    "street": "Gospertstraße 21", "postcode": "4700", "city": "Eupen", "country": "BE",
+    "tier": "standard",
+}
+CLAIRE: Row = {
+    "id": "C-4001", "name": "Claire Dubois", "email": "claire@example.fr", "language": "fr",
+    "street": "Rue des Carmes 8", "postcode": "4000", "city": "Liège", "country": "BE",
+    "tier": "standard",
+}
+PERSONAS = (EMMA, JAMES, LUKAS, CLAIRE)
+#: customer id -> (first, last) of the persona's orders, for pages and texts that list them.
+PERSONA_ORDERS = {
+    "C-1001": ("TD-1001", "TD-1004"),
+    "C-2001": ("TD-2001", "TD-2003"),
+    "C-3001": ("TD-3001", "TD-3003"),
+    "C-4001": ("TD-4001", "TD-4003"),
+}
 
 #: Stock the persona stories rely on: an exchange that works and one that cannot.
 PERSONA_STOCK = {
@@ -35,13 +53,16 @@ PERSONA_STOCK = {
     "sneakers-40-white": 5,
     "sneakers-41-white": 0,
     "boots-44-brown": 3,
+    "raincoat-m-navy": 4,  # Lukas's rain jacket one size smaller
 }
 
 def add_personas(rows: ShopRows, today: dt.date) -> None:
-    for customer in (EMMA, JAMES):
+    for customer in PERSONAS:
         rows.customers.append({**customer, "created_at": at(today, 400, 10)})
     _emma(rows, today)
     _james(rows, today)
+    _lukas(rows, today)
+    _claire(rows, today)
 
 
 def _emma(rows: ShopRows, today: dt.date) -> None:
@@ -98,3 +119,49 @@ def _james(rows: ShopRows, today: dt.date) -> None:
     rows.lines[-1]["returned_quantity"] = 1
     add_payment(rows, order, "paid", order["created_at"])
     add_refund(rows, order, "on_its_way", at(today, 3, 10), "Returned: does not fit well")
+
+
+def _lukas(rows: ShopRows, today: dt.date) -> None:
+    shipped = Shipment("bpost", "323299163001", at(today, 1, 17, 10), today + dt.timedelta(1))
+    order = add_order(
+        rows, "TD-3001", LUKAS, "shipped", at(today, 2, 20, 5), [("boots-42-black", 1)], "card",
+        shipped,
+    )
+    add_payment(rows, order, "paid", order["created_at"])
+
+    shipped = Shipment("bpost", "323299163002", at(today, 6, 16), today - dt.timedelta(4))
+    order = add_order(
+        rows, "TD-3002", LUKAS, "delivered", at(today, 7, 9, 40),
+        [("raincoat-l-navy", 1), ("scarf-grey", 1)], "klarna", shipped,
+    )
+    order["delivered_at"] = at(today, 4, 13, 15)
+    add_payment(rows, order, "paid", order["created_at"])
+
+    order = add_order(
+        rows, "TD-3003", LUKAS, "processing", at(today, 1, 8, 30), [("duvet-200x220-white", 1)],
+        "paypal",
+    )
+    add_payment(rows, order, "paid", order["created_at"])
+
+
+def _claire(rows: ShopRows, today: dt.date) -> None:
+    shipped = Shipment("DHL", "JJD000400100001", at(today, 12, 15), today - dt.timedelta(10))
+    order = add_order(
+        rows, "TD-4001", CLAIRE, "delivered", at(today, 13, 11, 5),
+        [("shirt-m-sand", 1), ("towel-green", 2)], "card", shipped,
+    )
+    order["delivered_at"] = at(today, 10, 10, 45)
+    add_payment(rows, order, "paid", order["created_at"])
+
+    order = add_order(
+        rows, "TD-4002", CLAIRE, "pending", at(today, 1, 7, 50), [("candle-lavender", 3)],
+        "card",
+    )
+    add_payment(rows, order, "failed", order["created_at"])  # waiting for her to pay again
+
+    shipped = Shipment("bpost", "323299164003", at(today, 2, 16, 20), today)
+    order = add_order(
+        rows, "TD-4003", CLAIRE, "shipped", at(today, 3, 19), [("earbuds-white", 1)], "paypal",
+        shipped,
+    )
+    add_payment(rows, order, "paid", order["created_at"])

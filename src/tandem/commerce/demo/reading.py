@@ -8,15 +8,17 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Row, Table, select
+from sqlalchemy import Column, Connection, Row, Table, and_, select
 
+from tandem.commerce.demo.catalogue import SHOP_LANGUAGE
 from tandem.commerce.demo.tables import (
     shop_customers,
     shop_order_lines,
     shop_orders,
     shop_payments,
-    shop_products,
+    shop_product_names,
     shop_refunds,
+    shop_variant_names,
     shop_variants,
 )
 from tandem.commerce.model import (
@@ -70,9 +72,29 @@ def load_orders(connection: Connection, *where: Any) -> list[Order]:
     payments = _children(connection, shop_payments, ids, _payment)
     refunds = _children(connection, shop_refunds, ids, _refund)
     return [
-        _order(row, lines[row.id][row.language], payments[row.id], refunds[row.id])
+        _order(
+            row, lines[row.id].get(row.language) or lines[row.id].get(SHOP_LANGUAGE, []),
+            payments[row.id], refunds[row.id],
+        )
         for row in rows
     ]
+
+
+def names_of(
+    connection: Connection, key: Column[str], ids: Sequence[str]
+) -> dict[str, dict[str, str]]:
+    """id -> language -> name; ``key`` is the id column of a names table (product or variant)."""
+    table = key.table
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    query = select(key.label("id"), table.c.language, table.c.name).where(key.in_(set(ids)))
+    for row in connection.execute(query):
+        found[row.id][row.language] = row.name
+    return found
+
+
+def name_in(names: dict[str, str], language: str, fallback: str) -> str:
+    """The name in ``language``, else in the shop's language, else ``fallback`` (an id)."""
+    return names.get(language) or names.get(SHOP_LANGUAGE) or fallback
 
 
 def _order(
@@ -92,20 +114,37 @@ def _order(
 
 
 def _lines(connection: Connection, ids: Sequence[str]) -> dict[str, dict[str, list[OrderLine]]]:
-    """order id -> language -> lines, with product and variant names in that language."""
+    """order id -> language -> lines, named in that language, for every language Tandem speaks
+    that the shop names these products in (a missing name reads as in the shop's language).
+
+    One query: a row per line and language its product is named in, with the variant's name in
+    that language when it has one."""
+    product, variant = shop_product_names, shop_variant_names
     query = (
-        select(shop_order_lines, shop_variants, shop_products.c.name_en.label("product_en"),
-               shop_products.c.name_nl.label("product_nl"))
+        select(
+            shop_order_lines, shop_variants.c.product_id, product.c.language,
+            product.c.name.label("product_name"), variant.c.name.label("variant_name"),
+        )
         .join(shop_variants, shop_variants.c.id == shop_order_lines.c.variant_id)
-        .join(shop_products, shop_products.c.id == shop_variants.c.product_id)
+        .outerjoin(product, product.c.product_id == shop_variants.c.product_id)
+        .outerjoin(variant, and_(variant.c.variant_id == shop_order_lines.c.variant_id,
+                                 variant.c.language == product.c.language))
         .where(shop_order_lines.c.order_id.in_(ids))
         .order_by(shop_order_lines.c.order_id, shop_order_lines.c.line_no)
-    )
-    found: dict[str, dict[str, list[OrderLine]]] = defaultdict(lambda: defaultdict(list))
+    )  # fmt: skip
+    lines: dict[tuple[str, int], Row[Any]] = {}
+    named: dict[tuple[str, int], dict[str, tuple[str, str | None]]] = defaultdict(dict)
     for row in connection.execute(query):
-        names = (
-            LineName("en", row.product_en, row.name_en), LineName("nl", row.product_nl, row.name_nl)
-        )
+        key = (row.order_id, row.line_no)
+        lines.setdefault(key, row)
+        if row.language is not None:
+            named[key][row.language] = (row.product_name, row.variant_name)
+    spoken = {code for names in named.values() for code in names}
+    # Only languages Tandem speaks, as over HTTP: French names appear once French is data too.
+    languages = [code for code in SUPPORTED_LANGUAGES if code in spoken] or [SHOP_LANGUAGE]
+    found: dict[str, dict[str, list[OrderLine]]] = defaultdict(lambda: defaultdict(list))
+    for key, row in lines.items():
+        names = tuple(_line_name(code, named[key], row) for code in languages)
         for name in names:
             found[row.order_id][name.language].append(
                 OrderLine(
@@ -116,6 +155,14 @@ def _lines(connection: Connection, ids: Sequence[str]) -> dict[str, dict[str, li
                 )
             )
     return found
+
+
+def _line_name(code: str, names: dict[str, tuple[str, str | None]], row: Row[Any]) -> LineName:
+    """The line's names in ``code``, each in the shop's language where ``code`` has none."""
+    own, shops = names.get(code), names.get(SHOP_LANGUAGE)
+    product = (own and own[0]) or (shops and shops[0]) or row.product_id
+    variant = (own and own[1]) or (shops and shops[1]) or row.variant_id
+    return LineName(code, product, variant)
 
 
 def _children(

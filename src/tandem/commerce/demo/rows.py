@@ -21,6 +21,8 @@ class ShopRows:
     customers: list[Row] = field(default_factory=list)
     products: list[Row] = field(default_factory=list)
     variants: list[Row] = field(default_factory=list)
+    product_names: list[Row] = field(default_factory=list)
+    variant_names: list[Row] = field(default_factory=list)
     orders: list[Row] = field(default_factory=list)
     lines: list[Row] = field(default_factory=list)
     payments: list[Row] = field(default_factory=list)

@@ -36,8 +36,6 @@ shop_products = Table(
     "shop_products",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("name_en", String(120), nullable=False),
-    Column("name_nl", String(120), nullable=False),
     Column("category", String(32), nullable=False),
 )
 
@@ -46,11 +44,27 @@ shop_variants = Table(
     metadata,
     Column("id", String(32), primary_key=True),
     Column("product_id", String(32), ForeignKey("shop_products.id"), nullable=False, index=True),
-    Column("name_en", String(120), nullable=False),
-    Column("name_nl", String(120), nullable=False),
     Column("price_eur_cents", Integer, nullable=False),
     Column("price_gbp_cents", Integer, nullable=False),
     Column("stock", Integer, nullable=False),
+)
+
+#: Names per language: data, so a language is a row, never a column. A product or variant without
+#: a name in a language is named in the shop's default language (every one has a name in it).
+shop_product_names = Table(
+    "shop_product_names",
+    metadata,
+    Column("product_id", String(32), ForeignKey("shop_products.id"), primary_key=True),
+    Column("language", String(8), primary_key=True),
+    Column("name", String(120), nullable=False),
+)
+
+shop_variant_names = Table(
+    "shop_variant_names",
+    metadata,
+    Column("variant_id", String(32), ForeignKey("shop_variants.id"), primary_key=True),
+    Column("language", String(8), primary_key=True),
+    Column("name", String(120), nullable=False),
 )
 
 shop_orders = Table(
@@ -125,6 +139,8 @@ SHOP_TABLES = (
     shop_customers,
     shop_products,
     shop_variants,
+    shop_product_names,
+    shop_variant_names,
     shop_orders,
     shop_order_lines,
     shop_payments,
