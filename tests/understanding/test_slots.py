@@ -87,6 +87,14 @@ def test_that_amounts_need_a_currency_and_read_both_decimal_marks(
         ("on March 12", dt.date(2026, 3, 12)),
         ("13 december", dt.date(2025, 12, 13)),
         ("31/12/2025", dt.date(2025, 12, 31)),
+        ("commandé aujourd'hui", WEDNESDAY),
+        ("reçu hier soir", dt.date(2026, 3, 17)),
+        ("avant-hier", dt.date(2026, 3, 16)),
+        ("il y a 3 jours", dt.date(2026, 3, 15)),
+        ("il y a deux semaines", dt.date(2026, 3, 4)),
+        ("lundi dernier", dt.date(2026, 3, 16)),
+        ("le 12 mars", dt.date(2026, 3, 12)),
+        ("le 13 décembre", dt.date(2025, 12, 13)),
     ],
 )
 def test_that_absolute_and_relative_dates_are_resolved(
