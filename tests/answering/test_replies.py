@@ -3,7 +3,6 @@
 
 import datetime as dt
 import zoneinfo
-
 from decimal import Decimal
 
 import pytest

@@ -11,7 +11,8 @@ def detector() -> LanguageDetector:
 
 
 @pytest.mark.parametrize(
-    "text", ["ok", "hallo", "thanks", "hello", "ja", "yes please", "dank je", "merci", "oui", "salut"]
+    "text",
+    ["ok", "hallo", "thanks", "hello", "ja", "yes please", "dank je", "merci", "oui", "salut"],
 )
 @pytest.mark.parametrize("current", ["nl", "en"])
 def test_that_one_or_two_words_never_switch_the_conversation_language(

@@ -139,3 +139,20 @@ def test_that_masked_payment_details_read_as_no_order_postcode_amount_or_date(
     found = slots(extractor, masked)
     assert (found.order_ids, found.postcodes, found.amounts, found.dates) == ((), (), (), ())
     assert "•" not in extractor.mask(masked)  # intent is read from the words around them
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("cancel it, postcode is 1012 AB", "cancel it,"),
+        ("annuleer hem, e-mailadres: emma@example.nl", "annuleer hem,"),
+        ("Bitte storniere TD-1003, Postleitzahl 1012 AB", "Bitte storniere ,"),
+        ("Annulez la commande TD-1003, code postal 1012 AB", "Annulez la commande ,"),
+        ("mon adresse mail est emma@example.nl", "mon"),
+        ("the postcode is wrong", "the postcode is wrong"),
+    ],
+)
+def test_that_the_catalogues_detail_words_are_masked_with_the_detail_they_name(
+    extractor: SlotExtractor, text: str, masked: str
+) -> None:
+    assert extractor.mask(text) == masked
