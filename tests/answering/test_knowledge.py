@@ -37,6 +37,12 @@ def knowledge() -> KnowledgeBase:
         ("can I pay afterwards with Klarna", "en", "payment-methods"),
         ("I need an invoice with my company's VAT number", "en", "invoices"),
         ("mijn oordopjes zijn kapot", "nl", "warranty"),
+        ("combien de temps prend la livraison en Belgique", "fr", "delivery"),
+        ("quand est-ce que je serai remboursé", "fr", "refunds"),
+        ("vous êtes ouverts le samedi ?", "fr", "opening-hours"),
+        ("il me faut une facture avec le numéro de TVA de ma société", "fr", "invoices"),
+        ("mes écouteurs sont cassés", "fr", "warranty"),
+        ("y a-t-il des frais d'annulation", "fr", "order-changes"),
     ],
 )
 def test_that_the_right_article_comes_first(
@@ -60,6 +66,8 @@ def test_that_the_right_article_comes_first(
         ("Ik wil iets terugsturen", "nl"),
         ("Hoe begin ik een retour?", "nl"),
         ("Hoe stuur ik iets terug?", "nl"),
+        ("Comment lancer un retour ?", "fr"),
+        ("Je veux renvoyer quelque chose", "fr"),
     ],
 )
 def test_that_starting_a_return_finds_the_returns_article_not_the_refunds_one(

@@ -70,13 +70,19 @@ def foreign_words(text: str, language: str) -> set[str]:
 
 def other_language_words(text: str, language: str) -> set[str]:
     """Dutch or English words in a reply meant to be in `language`: for Dutch and English the
-    other one's words; for another language (German) the words of either, less the shop's
-    product names, which the demo shop has in Dutch and English only."""
+    other one's words; for another language (German, French) the words of either, less the
+    shop's product names, which the demo shop has in Dutch and English only, and less the words
+    the language's own reply templates use (French "retour" is Dutch too)."""
     if language in ONLY:
         return foreign_words(text, language) | (
             set() if reply_language(text) in (None, language) else {f"<{reply_language(text)}>"}
         )
-    return (_words(text) & (_NL | _EN)) - _SHARED - _SHOP_EN - _SHOP_NL - {"hi"}
+    own = _template_words(language)
+    return (_words(text) & (_NL | _EN)) - _SHARED - _SHOP_EN - _SHOP_NL - own - {"hi"}
+
+
+def _template_words(language: str) -> set[str]:
+    return {word for _, text in template_texts(language) for word in _words(text)}
 
 
 def reply_language(text: str) -> str | None:

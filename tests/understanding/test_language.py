@@ -10,7 +10,10 @@ def detector() -> LanguageDetector:
     return LanguageDetector(load_catalogue())
 
 
-@pytest.mark.parametrize("text", ["ok", "hallo", "thanks", "hello", "ja", "yes please", "dank je"])
+@pytest.mark.parametrize(
+    "text",
+    ["ok", "hallo", "thanks", "hello", "ja", "yes please", "dank je", "merci", "oui", "salut"],
+)
 @pytest.mark.parametrize("current", ["nl", "en"])
 def test_that_one_or_two_words_never_switch_the_conversation_language(
     detector: LanguageDetector, text: str, current: Language
@@ -25,6 +28,8 @@ def test_that_one_or_two_words_never_switch_the_conversation_language(
         ("ik wil een mens spreken", "nl"),
         ("where is my order please", "en"),
         ("I want to talk to a human", "en"),
+        ("où est ma commande s'il vous plaît", "fr"),
+        ("je veux parler à un conseiller", "fr"),
     ],
 )
 def test_that_a_clear_sentence_in_another_language_switches_it(
@@ -44,6 +49,9 @@ def test_that_a_clear_sentence_in_another_language_switches_it(
         ("moin", "de"),
         ("danke", "de"),
         ("wo ist mein Paket", "de"),
+        ("bonjour", "fr"),
+        ("salut", "fr"),
+        ("il est où mon colis", "fr"),
     ],
 )
 def test_that_a_first_message_sets_the_language(
@@ -57,6 +65,13 @@ def test_that_a_first_hallo_keeps_the_widgets_language_as_dutch_and_german_both_
     detector: LanguageDetector, widget: Language
 ) -> None:
     assert detector.detect("hallo", widget, first=True) == widget
+
+
+@pytest.mark.parametrize("widget", ["de", "fr"])
+def test_that_a_first_merci_keeps_the_widgets_language_as_german_and_french_both_say_it(
+    detector: LanguageDetector, widget: Language
+) -> None:
+    assert detector.detect("merci", widget, first=True) == widget
 
 
 @pytest.mark.parametrize(

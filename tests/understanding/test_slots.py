@@ -87,6 +87,14 @@ def test_that_amounts_need_a_currency_and_read_both_decimal_marks(
         ("on March 12", dt.date(2026, 3, 12)),
         ("13 december", dt.date(2025, 12, 13)),
         ("31/12/2025", dt.date(2025, 12, 31)),
+        ("commandé aujourd'hui", WEDNESDAY),
+        ("reçu hier soir", dt.date(2026, 3, 17)),
+        ("avant-hier", dt.date(2026, 3, 16)),
+        ("il y a 3 jours", dt.date(2026, 3, 15)),
+        ("il y a deux semaines", dt.date(2026, 3, 4)),
+        ("lundi dernier", dt.date(2026, 3, 16)),
+        ("le 12 mars", dt.date(2026, 3, 12)),
+        ("le 13 décembre", dt.date(2025, 12, 13)),
     ],
 )
 def test_that_absolute_and_relative_dates_are_resolved(
@@ -131,3 +139,20 @@ def test_that_masked_payment_details_read_as_no_order_postcode_amount_or_date(
     found = slots(extractor, masked)
     assert (found.order_ids, found.postcodes, found.amounts, found.dates) == ((), (), (), ())
     assert "•" not in extractor.mask(masked)  # intent is read from the words around them
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("cancel it, postcode is 1012 AB", "cancel it,"),
+        ("annuleer hem, e-mailadres: emma@example.nl", "annuleer hem,"),
+        ("Bitte storniere TD-1003, Postleitzahl 1012 AB", "Bitte storniere ,"),
+        ("Annulez la commande TD-1003, code postal 1012 AB", "Annulez la commande ,"),
+        ("mon adresse mail est emma@example.nl", "mon"),
+        ("the postcode is wrong", "the postcode is wrong"),
+    ],
+)
+def test_that_the_catalogues_detail_words_are_masked_with_the_detail_they_name(
+    extractor: SlotExtractor, text: str, masked: str
+) -> None:
+    assert extractor.mask(text) == masked

@@ -64,15 +64,21 @@ class Replies:
         return self.phrase("order_status", status.value)
 
     def date(self, day: dt.date) -> str:
+        """A day as the language writes it, from the template `date_format`: "Friday 4
+        December", "Freitag, 4. Dezember", "vendredi 4 décembre"."""
+        date_format: str = self._data["date_format"]
         weekday = self._data["weekdays"][day.weekday()]
         month = self._data["months"][day.month - 1]
-        return f"{weekday} {day.day} {month}"
+        return date_format.format(weekday=weekday, day=day.day, month=month)
 
     def moment(self, when: dt.datetime) -> str:
         """A day and a time in `when`'s own time zone, named as the console names it, e.g.
-        "Monday 23 November 10:13 CET": customer and agent read the same time."""
+        "Monday 23 November 10:13 CET" (template `moment_format`): customer and agent read the
+        same time."""
+        moment_format: str = self._data["moment_format"]
         zone = when.tzname() if when.tzinfo is not None else None
-        return f"{self.date(when.date())} {when:%H:%M}" + (f" {zone}" if zone else "")
+        moment = moment_format.format(date=self.date(when.date()), time=f"{when:%H:%M}")
+        return moment + (f" {zone}" if zone else "")
 
     @property
     def agent_label(self) -> str:

@@ -64,6 +64,8 @@ class LanguageCatalogue:
     language: Language
     intents: Mapping[str, tuple[str, ...]]
     order_words: tuple[str, ...]
+    #: words naming an identifier just before it ("postcode", "my email is"): masked with it
+    detail_words: tuple[str, ...]
     dates: DateWords
     frustration: FrustrationCues
     corrections: tuple[str, ...] = ()  # "no wait": what follows replaces what came before
@@ -122,6 +124,7 @@ def _parse(language: Language, data: Any) -> LanguageCatalogue:
         language=language,
         intents=intents,
         order_words=_texts(data["order_words"]),
+        detail_words=_texts(data["detail_words"]),
         dates=DateWords(**date_lists, number_words=numbers),
         frustration=FrustrationCues(**{key: _texts(cues[key]) for key in _CUE_LISTS}),
         corrections=_texts(data["corrections"]) if "corrections" in data else (),

@@ -34,7 +34,7 @@ FOREIGN_PROBABILITY = 0.7
 #: The largest share of a foreign message's words that may be hint words of one language we speak.
 FOREIGN_HINT_SHARE = 0.25
 #: Log-odds added per hint word.
-HINT_WEIGHT = 2.0
+HINT_WEIGHT = 3.0
 
 #: The n-gram model's code for text in no language ("asdkj qwpoe zmxnc"): not a foreign one.
 _NO_LANGUAGE = "zxx"

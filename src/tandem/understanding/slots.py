@@ -42,13 +42,9 @@ _NL_POSTCODE = re.compile(
     r"\b([1-9]\d{3}) ?((?!SA|SD|SS)[A-Z]{2})\b|\b([1-9]\d{3})((?!sa|sd|ss)[a-z]{2})\b"
 )
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b", re.IGNORECASE)
-#: The word naming an identifier just before it ("postcode 1012 AB", "my email is a@b.nl"): part
-#: of the identifier, not of the request ("cancel it, postcode 1012 AB" asks no address change).
-_LABEL = re.compile(
-    r"\b(?:post ?code|postal code|zip ?code|e-?mail(?: ?address| ?adres)?)(?:\s+is|\s*:)?\s*"
-    rf"(?=(?:{_EMAIL.pattern}|\b[1-9]\d{{3}} ?[A-Za-z]{{2}}\b|{_UK_POSTCODE.pattern}))",
-    re.IGNORECASE,
-)
+#: What may follow a catalogue's `detail_words` ("postcode 1012 AB", "my email is a@b.nl"): the
+#: identifier they name, which they are masked with.
+_NAMED = rf"(?=(?:{_EMAIL.pattern}|\b[1-9]\d{{3}} ?[A-Za-z]{{2}}\b|{_UK_POSTCODE.pattern}))"
 _NUMBER = r"(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
 _CURRENCY = r"(?:€|£|\$|eur|euro|euros|gbp|usd|pounds?|dollars?)"
 _AMOUNT = re.compile(rf"(?:{_CURRENCY}\s?{_NUMBER}|{_NUMBER}\s?{_CURRENCY})(?![\w])", re.IGNORECASE)
@@ -64,6 +60,11 @@ class SlotExtractor:
             re.IGNORECASE,
         )
         self._dates = DateFinder(lang.dates for lang in catalogue.languages.values())
+        # The words naming an identifier just before it are part of the identifier, not of the
+        # request: "cancel it, postcode 1012 AB" asks no address change.
+        named = {w for lang in catalogue.languages.values() for w in lang.detail_words}
+        labels = "|".join(sorted(map(re.escape, named), key=len, reverse=True))
+        self._label = re.compile(rf"\b(?:{labels})(?:\s*:)?\s*{_NAMED}", re.IGNORECASE)
 
     def mask(self, text: str) -> str:
         """The message without its identifiers (order numbers, emails, postcodes) and the masks
@@ -72,7 +73,7 @@ class SlotExtractor:
         Intent is read from the words around them: "SW1A 1AA" alone asks for nothing, and
         "cancel TD-1003" asks the same as "cancel my order".
         """
-        for pattern in (MASKS, _ORDER_ID, _LABEL, _EMAIL, _NL_POSTCODE, _UK_POSTCODE):
+        for pattern in (MASKS, _ORDER_ID, self._label, _EMAIL, _NL_POSTCODE, _UK_POSTCODE):
             text = pattern.sub(" ", text)
         return " ".join(text.split())
 
