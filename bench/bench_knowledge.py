@@ -33,6 +33,9 @@ def main() -> None:
     knowledge = KnowledgeBase.load()
     print(f"load + index (model included): {time.perf_counter() - started:.2f} s")
     for language in SUPPORTED_LANGUAGES:
+        if language not in labelled:
+            print(f"{language}: no labelled questions in {QUESTIONS.name}")
+            continue
         timings, misses = [], []
         for question, expected in labelled[language].items():
             for _ in range(args.rounds):
@@ -58,6 +61,9 @@ def passages(knowledge: KnowledgeBase) -> None:
     topic picks that article)."""
     labelled = yaml.safe_load(PASSAGES.read_text(encoding="utf-8"))
     for language in SUPPORTED_LANGUAGES:
+        if language not in labelled:
+            print(f"{language}: no labelled passages in {PASSAGES.name}")
+            continue
         cases = labelled[language]
         article = top = within = 0
         misses = []
