@@ -9,6 +9,8 @@ PAIRS = [
     ("can I change my address", "I already told you my address, are you stupid?"),
     ("waar is mijn bestelling?", "Dit is de derde keer dat ik het vraag!!! Waardeloos."),
     ("kan ik mijn adres wijzigen", "Ik heb al gezegd wat mijn adres is, NU aanpassen!"),
+    ("où est ma commande ?", "C'est la TROISIÈME fois que je demande où est ma commande !! Nuls."),
+    ("je peux changer mon adresse", "Je vous l'ai déjà dit, bande d'incapables, changez-la !"),
 ]
 
 
@@ -42,3 +44,13 @@ def test_that_the_trend_is_the_slope_of_the_latest_scores() -> None:
     assert trend([0.4]) == 0.0
     assert trend([0.1, 0.2, 0.3]) == pytest.approx(0.1)
     assert trend([0.9, 0.5, 0.1]) == pytest.approx(-0.4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["merde, il est où mon colis ?", "putain, je me suis trompé de taille, je peux échanger ?"],
+)
+def test_that_one_mild_french_curse_in_a_calm_request_stays_below_a_handover(
+    understander: Understander, text: str
+) -> None:
+    assert understander.understand(text, Context(language="fr")).frustration < 0.7

@@ -29,6 +29,8 @@ def slots(extractor: SlotExtractor, text: str) -> Slots:
         ("order #1003 please", ("TD-1003",)),
         ("bestelling 1004 is kwijt", ("TD-1004",)),
         ("my order number is 1005", ("TD-1005",)),
+        ("mon numéro de commande est 1005", ("TD-1005",)),
+        ("commande n° 1002 svp", ("TD-1002",)),
         ("I paid 1006 times", ()),
     ],
 )

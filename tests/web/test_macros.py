@@ -66,7 +66,7 @@ def test_that_a_lead_maintains_macros_and_an_agent_gets_them_filled_in(
     [
         ({"text": "Hi {customer}, see {order_id}"}, "unknown placeholder {customer}"),
         ({"text": "Dear {first_name} {voucher_code}"}, "unknown placeholder {voucher_code}"),
-        ({"language": "fr"}, "unknown language 'fr'"),
+        ({"language": "es"}, "unknown language 'es'"),
         ({"title": "  "}, "title"),
         ({"text": " "}, "text"),
     ],
