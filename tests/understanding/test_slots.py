@@ -57,6 +57,33 @@ def test_that_dutch_and_british_postcodes_are_found(
 
 
 @pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("TD-4001, 4000", ("4000",)),  # next to the order number: nothing else it can be
+        ("4700 / TD-3001", ("4700",)),
+        ("claire@example.fr 4000", ("4000",)),
+        ("code postal 4000", ("4000",)),  # named by a detail word of the catalogue
+        ("PLZ: 4700 und TD-3001", ("4700",)),
+        ("TD-1001, 1012 AB", ("1012 AB",)),  # a Dutch one stays one
+        ("TD-1001 in 2024", ()),
+        ("ik betaalde 4000 euro voor TD-1001", ()),
+        ("TD-1001 2024-05-01", ()),
+        ("TD-1001 12:30", ()),
+        ("4000", ()),  # a bare number alone may be an order number without its prefix
+    ],
+)
+def test_that_numeric_postcodes_are_read_only_where_nothing_else_is_meant(
+    extractor: SlotExtractor, text: str, codes: tuple[str, ...]
+) -> None:
+    assert slots(extractor, text).postcodes == codes
+
+
+def test_that_a_numeric_postcode_is_masked_with_the_order_number(extractor: SlotExtractor) -> None:
+    assert extractor.mask("annulez TD-4002, 4000") == "annulez"
+    assert extractor.mask("code postal 4000 svp") == "svp"
+
+
+@pytest.mark.parametrize(
     ("text", "amounts"),
     [
         ("ik betaalde € 49,95", (Decimal("49.95"),)),

@@ -3,7 +3,10 @@
 Order numbers are normalised to the shop's ``TD-1001`` form from "TD-1001", "td1001",
 "TD 1001", "#1001" or a bare number after an order word ("order 1002", "bestelling 1002").
 Postcodes are NL ("1012 AB", "1012AB", "1012ab"; lower-case letters only without a space, so
-"2024 is" is not a postcode) and UK ("SW1A 1AA"), normalised to upper case with one space.
+"2024 is" is not a postcode) and UK ("SW1A 1AA"), normalised to upper case with one space, and
+numeric ones (Belgium, Germany, France, Switzerland: 4 or 5 digits) only where a number cannot be
+anything else: named by a catalogue detail word ("code postal 4000", "PLZ 4700") or given right
+next to an order number or e-mail address ("TD-4001, 4000"; "claire@example.fr 4000").
 Amounts need a currency sign or word; a comma or dot followed by one or two final digits is the
 decimal separator ("€ 49,95", "£1,250.00", "49.95 euro"). Products are the customer's own,
 matched fuzzily by name or exactly by id.
@@ -44,10 +47,21 @@ _NL_POSTCODE = re.compile(
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b", re.IGNORECASE)
 #: What may follow a catalogue's `detail_words` ("postcode 1012 AB", "my email is a@b.nl"): the
 #: identifier they name, which they are masked with.
-_NAMED = rf"(?=(?:{_EMAIL.pattern}|\b[1-9]\d{{3}} ?[A-Za-z]{{2}}\b|{_UK_POSTCODE.pattern}))"
+_NAMED = (
+    rf"(?=(?:{_EMAIL.pattern}|\b[1-9]\d{{3}} ?[A-Za-z]{{2}}\b|{_UK_POSTCODE.pattern}"
+    rf"|\b[1-9]\d{{3,4}}\b(?![.,:/-]\d)))"
+)
 _NUMBER = r"(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
 _CURRENCY = r"(?:€|£|\$|eur|euro|euros|gbp|usd|pounds?|dollars?)"
 _AMOUNT = re.compile(rf"(?:{_CURRENCY}\s?{_NUMBER}|{_NUMBER}\s?{_CURRENCY})(?![\w])", re.IGNORECASE)
+#: A 4- or 5-digit postcode right after an order number or e-mail address, or right before one
+#: ("TD-4001, 4000", "4000 / TD-4001"); never part of a longer number, an amount, date or time.
+_ID = rf"(?:{ORDER_PREFIX}[\s-]?\d{{3,8}}|#\d{{3,8}}|{_EMAIL.pattern})"
+_JOIN = r"\s*[,;/]?\s*"
+_DIGITS = rf"\b([1-9]\d{{3,4}})\b(?![.,:/-]?\d)(?!\s*{_CURRENCY})(?! ?[A-Za-z]{{2}}\b)"
+_NUMERIC_POSTCODE = re.compile(
+    rf"{_ID}{_JOIN}{_DIGITS}|(?<![\d.,:/-]){_DIGITS}{_JOIN}(?={_ID})", re.IGNORECASE
+)
 
 
 class SlotExtractor:
@@ -65,6 +79,8 @@ class SlotExtractor:
         named = {w for lang in catalogue.languages.values() for w in lang.detail_words}
         labels = "|".join(sorted(map(re.escape, named), key=len, reverse=True))
         self._label = re.compile(rf"\b(?:{labels})(?:\s*:)?\s*{_NAMED}", re.IGNORECASE)
+        # A number a detail word names is a postcode ("code postal 4000", "PLZ 4700").
+        self._named_postcode = re.compile(rf"\b(?:{labels})(?:\s*:)?\s*{_DIGITS}", re.IGNORECASE)
 
     def mask(self, text: str) -> str:
         """The message without its identifiers (order numbers, emails, postcodes) and the masks
@@ -73,7 +89,9 @@ class SlotExtractor:
         Intent is read from the words around them: "SW1A 1AA" alone asks for nothing, and
         "cancel TD-1003" asks the same as "cancel my order".
         """
-        for pattern in (MASKS, _ORDER_ID, self._label, _EMAIL, _NL_POSTCODE, _UK_POSTCODE):
+        patterns = (MASKS, _NUMERIC_POSTCODE, self._named_postcode, _ORDER_ID, self._label,
+                    _EMAIL, _NL_POSTCODE, _UK_POSTCODE)
+        for pattern in patterns:
             text = pattern.sub(" ", text)
         return " ".join(text.split())
 
@@ -84,17 +102,20 @@ class SlotExtractor:
                 for m in self._order.finditer(text)
             ),
             emails=_unique(m[0].lower() for m in _EMAIL.finditer(text)),
-            postcodes=postcodes(text),
+            postcodes=postcodes(text, (m[1] for m in self._named_postcode.finditer(text))),
             amounts=_unique(a for m in _AMOUNT.finditer(text) if (a := _amount(m)) is not None),
             dates=self._dates.find(text, context.today or dt.date.today()),
             product_refs=products(text, context.known_products),
         )
 
 
-def postcodes(text: str) -> tuple[str, ...]:
+def postcodes(text: str, named: Iterable[str] = ()) -> tuple[str, ...]:
+    """NL and UK postcodes anywhere; numeric ones where nothing else can be meant (`named`: the
+    numbers a catalogue detail word names, "code postal 4000")."""
     dutch = [f"{m[1] or m[3]} {(m[2] or m[4]).upper()}" for m in _NL_POSTCODE.finditer(text)]
     british = [f"{m[1]} {m[2]}".upper() for m in _UK_POSTCODE.finditer(text)]
-    return _unique(dutch + british)
+    beside = [m[1] or m[2] for m in _NUMERIC_POSTCODE.finditer(text)]
+    return _unique([*dutch, *british, *named, *beside])
 
 
 def products(text: str, known: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
