@@ -409,7 +409,7 @@ def _record_decision(
         error=answer.detail.get("error") if answer is not None else None,
         said=tuple(reply.key for reply in _shown(answer)),
         named=_named_own(thought),
-        facts=dataclasses.asdict(turn.facts),
+        facts=turn.facts.as_cel(),  # every fact by name (flat: no deep copy needed)
         rollout_mode=gate.mode.value,
         rollout_group=gate.group.value if gate.group else None,
     )
