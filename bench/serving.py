@@ -59,6 +59,26 @@ def start_server(
     raise SystemExit("the server did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its live descendants
+    (the worker processes of ``tandem serve --workers N``); Linux only."""
+    processes: dict[int, tuple[int, float]] = {}  # pid -> (parent, CPU seconds)
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended meanwhile
+        processes[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    used, family = 0.0, {pid}
+    while family:
+        used += sum(processes[member][1] for member in family if member in processes)
+        family = {child for child, (parent, _) in processes.items() if parent in family}
+    return used
+
+
 @contextmanager
 def postgres_schema(url: str, prefix: str) -> Iterator[str]:
     """A URL on a new schema of the PostgreSQL database at ``url``, dropped afterwards."""

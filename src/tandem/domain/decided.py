@@ -8,7 +8,7 @@ a guess.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from tandem.domain.decision import Decision
@@ -54,7 +54,12 @@ class Decided:
         )
 
     def to_detail(self) -> dict[str, Any]:
-        return asdict(self)
+        """As asdict() gives it, without its deep copy: every field is a scalar, a tuple of
+        strings or the flat dict of facts (copied)."""
+        detail = {name: getattr(self, name) for name in _DECIDED_FIELDS}
+        if self.facts is not None:
+            detail["facts"] = dict(self.facts)
+        return detail
 
     @classmethod
     def from_detail(cls, detail: Mapping[str, Any]) -> Decided:
@@ -63,6 +68,9 @@ class Decided:
         found["said"] = tuple(found.get("said") or ())
         found["named"] = tuple(found.get("named") or ())
         return cls(**found)
+
+
+_DECIDED_FIELDS = tuple(f.name for f in fields(Decided))
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from tandem.services.privacy import record_masking
 from tandem.services.runtime import Runtime
 from tandem.services.secrets import new_token, token_hash, token_matches
 from tandem.services.telemetry import TURN_SECONDS
+from tandem.services.thinking import Snapshot, look
 from tandem.services.turn import finish_pending, take_turn
 from tandem.services.validation import clean_client_message_id, clean_text
 from tandem.services.waiting import Standing, standing
@@ -34,10 +35,10 @@ from tandem.storage.conversations import (
     ConversationRecord,
     ConversationUnit,
     MessageRecord,
-    create_conversation,
     find_conversation,
     messages_after,
     now,
+    open_conversation,
 )
 from tandem.storage.db import DATABASE_UNAVAILABLE, reading, transaction
 from tandem.storage.tables import ratings
@@ -69,6 +70,7 @@ class TurnResult:
     state: State
     messages: list[MessageRecord]
     handoff: Handoff | None
+    version: int  # the conversation's change counter (event count) with `state`, as left
 
 
 def start_conversation(
@@ -89,16 +91,18 @@ def start_conversation(
         chosen = customer.language
     token = new_token()
     opened = {"identity": vouch.value} if vouch is not None else None
+    greeting = runtime.assistant.greeting(chosen, customer)
     with transaction(runtime.engine) as connection:
-        record = create_conversation(
-            connection, ConversationId(str(uuid.uuid4())), token_hash(token), chosen, email, opened
+        unit = open_conversation(
+            connection, ConversationId(str(uuid.uuid4())), token_hash(token), chosen, email
         )
-        unit = ConversationUnit(connection, record)
-        if customer is not None:
-            unit.set(customer_id=customer.id)
-        greeting = runtime.assistant.greeting(chosen, customer)
-        message = unit.say(Actor.AI, greeting.text)
-        unit.remember(unit.conversation.memory.greeted(greeting.text))
+        with unit.batched():  # the row's changes as one UPDATE
+            unit.record_event(EventKind.OPENED, Actor.CUSTOMER, detail=opened)
+            if customer is not None:
+                unit.set(customer_id=customer.id)
+            message = unit.say(Actor.AI, greeting.text)
+            unit.remember(unit.conversation.memory.greeted(greeting.text))
+    record = unit.conversation
     if vouch not in (None, Vouch.SIGNED):
         log.warning(
             "conversation %s: customer_email not vouched for (%s), so the customer is a guest; "
@@ -148,13 +152,14 @@ def post_customer_message(
     the first time and the replies to it (its turn runs now if it never did). `client` is
     where the request came from: failed verifications are counted per address.
     """
-    stored, notices = store_customer_message(
-        runtime, conversation_id, token, text, client_message_id
+    stored = _store(runtime, conversation_id, token, text, client_message_id)
+    result = answer_customer_message(
+        runtime, conversation_id, stored.message, request_human, client, stored.snapshot
     )
-    result = answer_customer_message(runtime, conversation_id, stored, request_human, client)
-    if not notices:
+    if not stored.notices:
         return result
-    return dataclasses.replace(result, messages=[stored, *notices, *result.messages[1:]])
+    messages = [stored.message, *stored.notices, *result.messages[1:]]
+    return dataclasses.replace(result, messages=messages)
 
 
 def store_customer_message(
@@ -166,19 +171,41 @@ def store_customer_message(
 ) -> tuple[MessageRecord, list[MessageRecord]]:
     """The customer's message (payment details masked), committed on its own with the notice
     about them; or the one stored earlier under this client id (and no notice)."""
+    stored = _store(runtime, conversation_id, token, text, client_message_id)
+    return stored.message, stored.notices
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    message: MessageRecord
+    notices: list[MessageRecord]
+    #: The conversation as the storing transaction left it, for the turn (None: stored earlier).
+    snapshot: Snapshot | None = None
+
+
+def _store(
+    runtime: Runtime,
+    conversation_id: str,
+    token: str,
+    text: str,
+    client_message_id: str | None,
+) -> _Stored:
     masked = redact(clean_text(text, runtime.settings.max_message_chars))
     if client_message_id is not None:
         client_message_id = clean_client_message_id(client_message_id)
         earlier = _stored_earlier(runtime, conversation_id, token, client_message_id)
         if earlier is not None:
-            return earlier, []
+            return _Stored(earlier, [])
     try:
         with transaction(runtime.engine) as connection:
             unit = authorised(connection, conversation_id, token)
             if unit.conversation.state is State.CLOSED:
                 raise ConversationClosed()
             stored = unit.say(Actor.CUSTOMER, masked.text, client_message_id=client_message_id)
-            return stored, record_masking(unit, Actor.CUSTOMER, masked.found, stored)
+            notices = record_masking(unit, Actor.CUSTOMER, masked.found, stored)
+            # The turn's look, taken here: the row is the unit's, so it is not read again.
+            snapshot = look(runtime, connection, conversation_id, unit.conversation)
+            return _Stored(stored, notices, snapshot)
     except IntegrityError:
         # Two identical retries at once: the other one stored it first.
         if client_message_id is None:
@@ -186,7 +213,7 @@ def store_customer_message(
         earlier = _stored_earlier(runtime, conversation_id, token, client_message_id)
         if earlier is None:
             raise
-        return earlier, []
+        return _Stored(earlier, [])
 
 
 def _stored_earlier(
@@ -203,20 +230,25 @@ def answer_customer_message(
     message: MessageRecord,
     request_human: bool = False,
     client: ClientAddress | None = None,
+    stored: Snapshot | None = None,
 ) -> TurnResult:
     """The AI's turn for a stored customer message, once: a message whose turn already ran
     (a concurrent retry, the recovery job) gets the replies that turn gave. If the turn fails,
     a person takes over (reason system_error): never a customer left without an answer. If
     the database is away, the error goes up (503) and the message waits for its retry or the
-    recovery job."""
+    recovery job. `stored`: the conversation as the transaction that stored the message left
+    it (take_turn)."""
     try:
         with TURN_SECONDS.time():  # a handled message comes back at once (turn.again)
-            turn = take_turn(runtime, conversation_id, message, request_human, client)
+            turn = take_turn(runtime, conversation_id, message, request_human, client, stored)
         if turn.again:  # its turn ran before (a concurrent retry, the recovery job)
-            return _replay_if_handled(runtime, conversation_id, message) or TurnResult(
-                turn.state, [message], None
+            return _replay_if_handled(runtime, conversation_id, message) or _result(
+                runtime, conversation_id, [message], None
             )
-        return TurnResult(turn.state, [message, *turn.replies], turn.handoff)
+        replies = [message, *turn.replies]
+        if turn.version is None:
+            return _result(runtime, conversation_id, replies, turn.handoff)
+        return TurnResult(turn.state, replies, turn.handoff, turn.version)
     except DATABASE_UNAVAILABLE:
         # The database is away (a restart, a failover): the turn's transaction rolled back and
         # the message stays unanswered, for the client's retry (same client_message_id) or the
@@ -226,6 +258,17 @@ def answer_customer_message(
         log.exception("the AI turn failed for conversation %s", conversation_id)
         _finish_pending(runtime, conversation_id)
         return hand_over_unanswered(runtime, conversation_id, message)
+
+
+def _result(
+    runtime: Runtime, conversation_id: str, messages: list[MessageRecord], handoff: Handoff | None
+) -> TurnResult:
+    """A turn's result with the conversation's state and version as they are now."""
+    with reading(runtime.engine) as connection:
+        record = find_conversation(connection, conversation_id)
+    if record is None:
+        raise NotFound("no conversation with this id")
+    return TurnResult(record.state, messages, handoff, record.event_count)
 
 
 def _finish_pending(runtime: Runtime, conversation_id: str) -> None:
@@ -247,7 +290,8 @@ def hand_over_unanswered(
             return _replayed(unit, message)
         turn = hand_over_after_crash(runtime, unit)
         mark_handled_through(connection, conversation_id, message.offset)
-        return TurnResult(unit.conversation.state, [message, *turn.replies], turn.handoff)
+        record = unit.conversation
+        return TurnResult(record.state, [message, *turn.replies], turn.handoff, record.event_count)
 
 
 def _replay_if_handled(
@@ -279,7 +323,7 @@ def _replayed(unit: ConversationUnit, message: MessageRecord) -> TurnResult:
             None,
             record.ticket_promised_by,
         )
-    return TurnResult(record.state, [message, *replies], handoff)
+    return TurnResult(record.state, [message, *replies], handoff, record.event_count)
 
 
 def read_messages(

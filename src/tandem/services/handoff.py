@@ -41,6 +41,9 @@ class AiTurn:
     handoff: Handoff | None
     state: State = State.AI
     again: bool = False  # the message's turn had run before: nothing new was decided
+    #: The conversation's change counter (event count) as the turn's last write left it, with
+    #: `state`; None when the turn does not know it (the caller reads it again).
+    version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

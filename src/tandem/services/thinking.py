@@ -129,8 +129,14 @@ _EARLIER = (
 )
 
 
-def look(runtime: Runtime, connection: Connection, conversation_id: str) -> Snapshot:
-    record = find_conversation(connection, conversation_id)
+def look(
+    runtime: Runtime,
+    connection: Connection,
+    conversation_id: str,
+    record: ConversationRecord | None = None,
+) -> Snapshot:
+    """The conversation as it stands; `record`: its row, when the caller holds it current."""
+    record = record or find_conversation(connection, conversation_id)
     if record is None:
         raise NotFound("no conversation with this id")
     rows = connection.execute(_EARLIER, {"b_id": conversation_id}).all()

@@ -101,13 +101,18 @@ def take_turn(
     message: MessageRecord,
     request_human: bool = False,
     client: ClientAddress | None = None,
+    stored: Snapshot | None = None,
 ) -> AiTurn:
     """The AI's turn on `message`, which is already stored. `client` is where the message came
-    from: failed verifications are counted per address."""
-    with reading(runtime.engine) as connection:
-        snapshot = look(runtime, connection, conversation_id)
-        if is_handled(connection, message.id):  # its turn ran (a retry, the recovery job)
-            return AiTurn([], None, snapshot.record.state, again=True)
+    from: failed verifications are counted per address. `stored`: the conversation as the
+    transaction that stored `message` left it (no turn can have handled the message in it), so
+    the turn need not read it again; phase 2 checks that it still stands, as for any look."""
+    snapshot = stored
+    if snapshot is None:
+        with reading(runtime.engine) as connection:
+            snapshot = look(runtime, connection, conversation_id)
+            if is_handled(connection, message.id):  # its turn ran (a retry, the recovery job)
+                return AiTurn([], None, snapshot.record.state, again=True)
     fresh: Snapshot | None = snapshot  # reused by the first attempt while it is current
     if snapshot.record.memory.pending is not None:
         _perform(runtime, conversation_id, None)  # an earlier turn's agreed action comes first
@@ -127,11 +132,14 @@ def take_turn(
     turn = written.turn
     if written.pending is not None:
         performed = _perform(runtime, conversation_id, written.thought)
-        turn = AiTurn([*turn.replies, *performed.replies], performed.handoff, performed.state)
+        replies = [*turn.replies, *performed.replies]
+        turn = AiTurn(replies, performed.handoff, performed.state, version=performed.version)
     if turn.handoff is not None:
-        _summarise(runtime, conversation_id)
-    if turn.state is State.QUEUED:
-        routing.assign_waiting(runtime)  # at once to an online agent who fits, if any
+        _summarise(runtime, conversation_id)  # the card's summary: no change of state
+    if turn.state is State.QUEUED:  # at once to an online agent who fits, if any
+        assigned = routing.assign_waiting(runtime)
+        if any(chosen == conversation_id for chosen, _ in assigned):
+            return dataclasses.replace(turn, version=None)  # now a person's: read it again
     return turn
 
 
@@ -176,7 +184,7 @@ def _think_and_write(
             guard = verifying(runtime, asked.client, connection)
             thought = think(runtime, snapshot, message, human, guard)
             with unit.batched():
-                return _handled(connection, _write(runtime, unit, thought, final=True))
+                return _handled(unit, _write(runtime, unit, thought, final=True))
     if snapshot is None:
         with reading(runtime.engine) as connection:
             snapshot = look(runtime, connection, conversation_id)
@@ -187,15 +195,20 @@ def _think_and_write(
         if (record.message_count, record.event_count, record.state) != snapshot.version:
             raise _Changed()
         with unit.batched():
-            return _handled(connection, _write(runtime, unit, thought, final=False))
+            return _handled(unit, _write(runtime, unit, thought, final=False))
 
 
-def _handled(connection: Connection, written: _Written) -> _Written:
+def _handled(unit: ConversationUnit, written: _Written) -> _Written:
     """The message's handled mark (storage/unanswered.py), committed with its turn; a turn with
-    an action still to perform is handled once the action's result is recorded."""
+    an action still to perform is handled once the action's result is recorded. The turn
+    carries the state and version its write leaves."""
     if written.pending is None:
-        mark_handled(connection, written.thought.message.id)
-    return written
+        mark_handled(unit.connection, written.thought.message.id)
+    return dataclasses.replace(written, turn=_as_left(written.turn, unit))
+
+
+def _as_left(turn: AiTurn, unit: ConversationUnit) -> AiTurn:
+    return dataclasses.replace(turn, version=unit.conversation.event_count)
 
 
 def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bool) -> _Written:
@@ -396,7 +409,7 @@ def _record_decision(
         error=answer.detail.get("error") if answer is not None else None,
         said=tuple(reply.key for reply in _shown(answer)),
         named=_named_own(thought),
-        facts=dataclasses.asdict(turn.facts),
+        facts=turn.facts.as_cel(),  # every fact by name (flat: no deep copy needed)
         rollout_mode=gate.mode.value,
         rollout_group=gate.group.value if gate.group else None,
     )
@@ -489,7 +502,7 @@ def _perform(runtime: Runtime, conversation_id: str, thought: Thought | None) ->
         if unit.conversation.memory.pending != pending:
             return AiTurn([], None, unit.conversation.state)  # another turn recorded it
         with unit.batched():
-            return _record_performed(runtime, unit, thought, pending, answer)
+            return _as_left(_record_performed(runtime, unit, thought, pending, answer), unit)
 
 
 def _record_performed(

@@ -143,7 +143,29 @@ def create_conversation(
     opened: dict[str, str] | None = None,
 ) -> ConversationRecord:
     """A new conversation owned by the AI; `opened` is the detail of its `opened` event."""
+    unit = open_conversation(connection, conversation_id, token_hash, language, customer_email)
+    unit.record_event(EventKind.OPENED, Actor.CUSTOMER, detail=opened)
+    return unit.conversation
+
+
+#: The record's fields a new conversation has no value for yet.
+_EMPTY_AT_START = (
+    "customer_id", "agent_id", "handoff_reason", "handoff_rule", "handoff_priority", "queued_at",
+    "policy_version", "summary", "card", "ticket_promised_by", "contact_email", "closed_at",
+)  # fmt: skip
+
+
+def open_conversation(
+    connection: Connection,
+    conversation_id: ConversationId,
+    token_hash: str,
+    language: Language,
+    customer_email: str | None,
+) -> ConversationUnit:
+    """A new conversation's row, owned by the AI, as a unit (its `opened` event is the caller's
+    to record, so a caller that batches writes the row's changes once)."""
     moment = now()
+    memory = ConversationMemory()
     connection.execute(
         insert(conversations).values(
             id=conversation_id,
@@ -153,14 +175,19 @@ def create_conversation(
             customer_email=customer_email,
             message_count=0,
             event_count=0,
-            memory=ConversationMemory().to_json(),
+            memory=memory.to_json(),
             created_at=moment,
             updated_at=moment,
         )
     )
-    unit = ConversationUnit.load(connection, conversation_id)
-    unit.record_event(EventKind.OPENED, Actor.CUSTOMER, detail=opened)
-    return unit.conversation
+    # Every other column starts empty (no server defaults): the record is known without a read.
+    empty = dict.fromkeys(_EMPTY_AT_START)
+    record = ConversationRecord(
+        id=conversation_id, token_hash=token_hash, state=State.AI, language=language,
+        customer_email=customer_email, message_count=0, event_count=0, memory=memory,
+        created_at=moment, **empty,
+    )  # fmt: skip
+    return ConversationUnit(connection, record)
 
 
 #: Statements every turn runs, built once: building one costs more than running it on SQLite

@@ -104,14 +104,13 @@ def send(
     )
     if result.handoff is not None and not body.request_human:
         runtime.limits.handed_over(client)
-    # The state as it is now: the turn may have been followed at once by an assignment.
-    record = service.check_access(runtime, conversation_id, token)
+    # The state as the turn left it (after an assignment that followed it at once, read again).
     return TurnOut(
-        state=record.state.value,
-        version=record.event_count,
+        state=result.state.value,
+        version=result.version,
         messages=[message_out(m) for m in result.messages],
         handoff=handoff_out(result.handoff),
-        waiting=_waiting(runtime, conversation_id, record.state),
+        waiting=_waiting(runtime, conversation_id, result.state),
     )
 
 

@@ -61,7 +61,15 @@ async def _address(request: Request) -> ClientAddress:
     return client_address(request)
 
 
-def bearer_token(
+# The dependencies below are `async def` though they never wait: FastAPI runs a plain `def`
+# dependency in the thread pool, a hop per dependency per request.
+
+
+async def _runtime(request: Request) -> Runtime:
+    return get_runtime(request)
+
+
+async def bearer_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     if credentials is None or not credentials.credentials:
@@ -70,7 +78,7 @@ def bearer_token(
 
 
 async def current_agent(
-    runtime: Annotated[Runtime, Depends(get_runtime)],
+    runtime: Annotated[Runtime, Depends(_runtime)],
     token: Annotated[str, Depends(bearer_token)],
 ) -> Agent:
     return await run_in_threadpool(authenticate, runtime.engine, token)
@@ -82,7 +90,7 @@ async def current_lead(agent: Annotated[Agent, Depends(current_agent)]) -> Agent
     return agent
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 TokenDep = Annotated[str, Depends(bearer_token)]
 AgentDep = Annotated[Agent, Depends(current_agent)]
 LeadDep = Annotated[Agent, Depends(current_lead)]
