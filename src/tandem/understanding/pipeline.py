@@ -24,16 +24,20 @@ from tandem.understanding.catalogue import (
     Catalogue,
     load_catalogue,
 )
-from tandem.understanding.embeddings import embed
-from tandem.understanding.frustration import FrustrationScorer, trend
+from tandem.understanding.embeddings import Vectors, embed
+from tandem.understanding.frustration import FrustrationScorer, is_shouting, trend
 from tandem.understanding.intents import IntentClassifier, IntentPrediction
 from tandem.understanding.language import LanguageDetector
+from tandem.understanding.parts import Parts
 from tandem.understanding.result import Context, Slots, Understanding
 from tandem.understanding.slots import SlotExtractor
 
 MODEL_FILE = "understanding.pickle"
 #: The modules whose objects are stored: any change to them retrains the stored model.
 _STORED_CODE = ("intents.py", "frustration.py", "pipeline.py")
+
+#: The intent whose probability, in the message or in any part of it, is the person request.
+PERSON = "talk_to_person"
 
 #: What a message made only of identifiers means by itself: nothing in scope. The policy lets
 #: an open flow that asked for those details use them (facts awaiting_details, details_given).
@@ -59,18 +63,22 @@ class Understander:
         self._language = LanguageDetector(catalogue)
         self._slots = SlotExtractor(catalogue)
         self._corrected = _corrections(catalogue)
+        self._parts = Parts(catalogue)
         self.understand("warm-up", Context())  # load the encoder now, not on the first customer
 
     def understand(self, text: str, context: Context) -> Understanding:
         first = not context.previous_customer_texts  # the customer's first message
         language = self._language.detect(text, context.language, first)
         words = self._slots.mask(self.last_request(text))
+        if is_shouting(words):  # what is asked does not change when it is shouted
+            words = words.lower()
         follows = ""
         slots = self._slots.extract(text, context)
         if any(character.isalpha() for character in words):
             vector = embed([words])
             prediction = self.intents.predict([words], vector)[0]
             frustration = self._frustration.score(text, vector, context.previous_customer_texts)
+            person, other = self._read_in_parts(words, vector, prediction)
             earlier = self._followed(text, language, prediction, context, slots)
             if earlier is not None:
                 joined = self._slots.mask(f"{earlier} {words}")
@@ -78,7 +86,7 @@ class Understander:
                 if not again.out_of_scope and again.confidence >= FOLLOW_UP_BELOW:
                     prediction, follows = again, earlier
         else:  # only details ("SW1A 1AA", an email address): no request, no feeling of its own
-            prediction, frustration = DETAILS_ONLY, 0.0
+            prediction, frustration, person, other = DETAILS_ONLY, 0.0, 0.0, None
         return Understanding(
             text=text,
             language=language,
@@ -95,7 +103,33 @@ class Understander:
             repeated=_plain(text) in {_plain(t) for t in context.previous_customer_texts},
             unrelated=prediction.unrelated,
             foreign_language=self._language.foreign(text),
+            person_request=person,
+            other_intent=OUT_OF_SCOPE if other is None else other.intent,
+            other_confidence=0.0 if other is None else other.confidence,
         )
+
+    def _read_in_parts(
+        self, words: str, vector: Vectors, prediction: IntentPrediction
+    ) -> tuple[float, IntentPrediction | None]:
+        """The person request (the highest probability of the person intent over the whole
+        message and each of its parts read alone) and the most confident other request: the
+        intent of a part that is neither the message's intent nor out of scope, or None."""
+        column = self.intents.labels.index(PERSON) if PERSON in self.intents.labels else None
+        if column is None:
+            return 0.0, None
+        person = float(self.intents.probabilities([words], vector)[0, column])
+        other: IntentPrediction | None = None
+        parts = self._parts.of(words)
+        vectors = embed(parts) if parts else vector[:0]
+        for index, part in enumerate(parts):
+            row = vectors[index : index + 1]
+            person = max(person, float(self.intents.probabilities([part], row)[0, column]))
+            read = self.intents.predict([part], row)[0]
+            if read.out_of_scope or read.intent == prediction.intent:
+                continue
+            if other is None or read.confidence > other.confidence:
+                other = read
+        return person, other
 
     def _followed(
         self,

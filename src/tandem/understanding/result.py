@@ -42,6 +42,15 @@ class Understanding:
     #: the code of a language Tandem does not speak that the message is clearly in ("es"), or
     #: "": such a message is answered in the shop's language with the way to a person
     foreign_language: str = ""
+    #: how sure it is that the message asks for a person, in its own words or in any part of
+    #: it ("where is TD-1001? and I want a person"): 0..1, next to the intent (which a
+    #: message with several requests gives to one of them only)
+    person_request: float = 0.0
+    #: another request in a message of several parts ("refund TD-2003 please, and I want to
+    #: complain"): the most confident intent of a part read alone that is not `intent`, with
+    #: its confidence; "oos" and 0 when there is none
+    other_intent: str = "oos"
+    other_confidence: float = 0.0
 
     @property
     def question(self) -> str:
