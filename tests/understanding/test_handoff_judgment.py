@@ -23,6 +23,10 @@ from handoff_judgment import SETS, heldout, judge, sets_of
 
 #: (language, set) for every held-out set that exists (the second set is not in every language)
 EVERY_SET = [(language, name) for language in SUPPORTED_LANGUAGES for name in sets_of(language)]
+#: The sets held to the target. The third set was written after the last round of changes and
+#: is only measured (bench_understanding.py prints it): the next round may look at its misses,
+#: then holds it to the target too and writes a fresh one.
+TARGET_SETS = [(language, name) for language, name in EVERY_SET if name in SETS[:2]]
 
 
 @pytest.mark.parametrize(("language", "name"), EVERY_SET)
@@ -36,7 +40,7 @@ def test_that_the_second_set_is_in_english_dutch_and_german() -> None:
     assert all(SETS[1] in sets_of(language) for language in ("en", "nl", "de"))
 
 
-@pytest.mark.parametrize(("language", "name"), EVERY_SET)
+@pytest.mark.parametrize(("language", "name"), TARGET_SETS)
 def test_people_who_need_a_person_reach_one_in_the_first_turn(
     understander: Understander, language: str, name: str
 ) -> None:

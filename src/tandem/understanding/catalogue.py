@@ -74,6 +74,9 @@ class LanguageCatalogue:
     #: words that join two requests in one message ("and", "also", "en", "und"): a message is
     #: read in parts at them too, so a request for a person inside another one counts
     joins: tuple[str, ...] = ()
+    #: sentences that mention people of the shop without asking for one ("your colleague said
+    #: it comes monday"): what the person request learns is no request
+    people_mentioned: tuple[str, ...] = ()
 
     def examples(self) -> list[tuple[str, str]]:
         """(text, intent) pairs."""
@@ -131,6 +134,7 @@ def _parse(language: Language, data: Any) -> LanguageCatalogue:
         follow_up_openers=_texts(follow["openers"]) if follow else (),
         follow_up_pointers=_texts(follow["pointers"]) if follow else (),
         joins=_texts(data["joins"]) if "joins" in data else (),
+        people_mentioned=_texts(data["people_mentioned"]) if "people_mentioned" in data else (),
     )
 
 

@@ -12,9 +12,11 @@ import os
 import pickle
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import sklearn
 
 from tandem.types import Language
@@ -36,8 +38,10 @@ MODEL_FILE = "understanding.pickle"
 #: The modules whose objects are stored: any change to them retrains the stored model.
 _STORED_CODE = ("intents.py", "frustration.py", "pipeline.py")
 
-#: The intent whose probability, in the message or in any part of it, is the person request.
+#: The intent whose examples teach the person request; everything else (every other intent, and
+#: the catalogue's ``people_mentioned``: staff named without asking for one) is OTHER.
 PERSON = "talk_to_person"
+OTHER = "other"
 
 #: What a message made only of identifiers means by itself: nothing in scope. The policy lets
 #: an open flow that asked for those details use them (facts awaiting_details, details_given).
@@ -51,14 +55,20 @@ class _StoredModel:
     version: str
     intents: IntentClassifier
     frustration: FrustrationScorer
+    person: IntentClassifier  # PERSON against everything else (see person_request)
 
 
 class Understander:
     def __init__(
-        self, catalogue: Catalogue, intents: IntentClassifier, frustration: FrustrationScorer
+        self,
+        catalogue: Catalogue,
+        intents: IntentClassifier,
+        frustration: FrustrationScorer,
+        person: IntentClassifier,
     ) -> None:
         self.catalogue = catalogue
         self.intents = intents
+        self._person = person
         self._frustration = frustration
         self._language = LanguageDetector(catalogue)
         self._slots = SlotExtractor(catalogue)
@@ -70,15 +80,17 @@ class Understander:
         first = not context.previous_customer_texts  # the customer's first message
         language = self._language.detect(text, context.language, first)
         words = self._slots.mask(self.last_request(text))
-        if is_shouting(words):  # what is asked does not change when it is shouted
+        shouted = words if is_shouting(words) else ""
+        if shouted:  # what is asked does not change when it is shouted; how it sounds does
             words = words.lower()
         follows = ""
         slots = self._slots.extract(text, context)
         if any(character.isalpha() for character in words):
             vector = embed([words])
             prediction = self.intents.predict([words], vector)[0]
-            frustration = self._frustration.score(text, vector, context.previous_customer_texts)
-            person, other = self._read_in_parts(words, vector, prediction)
+            tone = embed([shouted]) if shouted else vector
+            frustration = self._frustration.score(text, tone, context.previous_customer_texts)
+            person = self.person_request(words, vector)
             earlier = self._followed(text, language, prediction, context, slots)
             if earlier is not None:
                 joined = self._slots.mask(f"{earlier} {words}")
@@ -86,7 +98,7 @@ class Understander:
                 if not again.out_of_scope and again.confidence >= FOLLOW_UP_BELOW:
                     prediction, follows = again, earlier
         else:  # only details ("SW1A 1AA", an email address): no request, no feeling of its own
-            prediction, frustration, person, other = DETAILS_ONLY, 0.0, 0.0, None
+            prediction, frustration, person = DETAILS_ONLY, 0.0, 0.0
         return Understanding(
             text=text,
             language=language,
@@ -104,32 +116,19 @@ class Understander:
             unrelated=prediction.unrelated,
             foreign_language=self._language.foreign(text),
             person_request=person,
-            other_intent=OUT_OF_SCOPE if other is None else other.intent,
-            other_confidence=0.0 if other is None else other.confidence,
         )
 
-    def _read_in_parts(
-        self, words: str, vector: Vectors, prediction: IntentPrediction
-    ) -> tuple[float, IntentPrediction | None]:
-        """The person request (the highest probability of the person intent over the whole
-        message and each of its parts read alone) and the most confident other request: the
-        intent of a part that is neither the message's intent nor out of scope, or None."""
-        column = self.intents.labels.index(PERSON) if PERSON in self.intents.labels else None
-        if column is None:
-            return 0.0, None
-        person = float(self.intents.probabilities([words], vector)[0, column])
-        other: IntentPrediction | None = None
+    def person_request(self, words: str, vector: Vectors) -> float:
+        """How sure we are that `words` asks for a person: the highest probability of the
+        person model over the whole message and each of its parts read alone."""
+        column = self._person.labels.index(PERSON)
+        best = float(self._person.probabilities([words], vector)[0, column])
         parts = self._parts.of(words)
         vectors = embed(parts) if parts else vector[:0]
         for index, part in enumerate(parts):
-            row = vectors[index : index + 1]
-            person = max(person, float(self.intents.probabilities([part], row)[0, column]))
-            read = self.intents.predict([part], row)[0]
-            if read.out_of_scope or read.intent == prediction.intent:
-                continue
-            if other is None or read.confidence > other.confidence:
-                other = read
-        return person, other
+            found = self._person.probabilities([part], vectors[index : index + 1])[0, column]
+            best = max(best, float(found))
+        return best
 
     def _followed(
         self,
@@ -198,10 +197,31 @@ def train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:
     texts, labels = zip(
         *[(t, label) for t, label in masked if any(c.isalpha() for c in t)], strict=True
     )
-    intents = IntentClassifier().fit(texts, labels)
+    vectors = embed(list(texts))
+    intents = IntentClassifier().fit(texts, labels, vectors)
+    person = _person_model(catalogue, slots, texts, labels, vectors)
     frustration = FrustrationScorer(catalogue)
-    _store(model_dir / MODEL_FILE, _StoredModel(_version(catalogue), intents, frustration))
-    return Understander(catalogue, intents, frustration)
+    stored = _StoredModel(_version(catalogue), intents, frustration, person)
+    _store(model_dir / MODEL_FILE, stored)
+    return Understander(catalogue, intents, frustration, person)
+
+
+def _person_model(
+    catalogue: Catalogue,
+    slots: SlotExtractor,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    vectors: Vectors,
+) -> IntentClassifier:
+    """The person request: a request for a person against every other example, and against
+    sentences that only mention people ("your colleague said it comes monday"), which the
+    intents never see (they would pull such a message's own question out of scope)."""
+    mentioned = [
+        slots.mask(text) for lang in catalogue.languages.values() for text in lang.people_mentioned
+    ]
+    binary = [PERSON if label == PERSON else OTHER for label in labels] + [OTHER] * len(mentioned)
+    every = [*texts, *mentioned]
+    return IntentClassifier().fit(every, binary, np.vstack([vectors, embed(mentioned)]))
 
 
 def load_or_train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:
@@ -211,7 +231,7 @@ def load_or_train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Under
     if stored is None or stored.version != _version(catalogue):
         log.info("training the understanding model into %s", model_dir)
         return train(model_dir, catalogue_dir)
-    return Understander(catalogue, stored.intents, stored.frustration)
+    return Understander(catalogue, stored.intents, stored.frustration, stored.person)
 
 
 def _version(catalogue: Catalogue) -> str:

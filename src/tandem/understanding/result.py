@@ -46,11 +46,6 @@ class Understanding:
     #: it ("where is TD-1001? and I want a person"): 0..1, next to the intent (which a
     #: message with several requests gives to one of them only)
     person_request: float = 0.0
-    #: another request in a message of several parts ("refund TD-2003 please, and I want to
-    #: complain"): the most confident intent of a part read alone that is not `intent`, with
-    #: its confidence; "oos" and 0 when there is none
-    other_intent: str = "oos"
-    other_confidence: float = 0.0
 
     @property
     def question(self) -> str:

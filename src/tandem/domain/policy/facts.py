@@ -53,8 +53,6 @@ class Facts:
     frustration_trend: float
     asked_for_human: bool
     person_request: float
-    other_intent: str
-    other_confidence: float
     human_offered: bool
     awaiting_details: bool
     details_given: bool
@@ -97,11 +95,7 @@ FACT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Facts))
 
 #: Facts added after decisions were first recorded, with the value an older decision was made
 #: on (nothing in the text asked for a person beyond what the intent said).
-LATER_FACTS: dict[str, object] = {
-    "person_request": 0.0,
-    "other_intent": "oos",
-    "other_confidence": 0.0,
-}
+LATER_FACTS: dict[str, object] = {"person_request": 0.0}
 
 _S = CelType.STRING
 FACT_SPECS: dict[str, FactSpec] = {
@@ -124,13 +118,6 @@ FACT_SPECS: dict[str, FactSpec] = {
         "how sure understanding is that the message asks for a person, in any part of it "
         "('where is TD-1001? and I want a person'), 0..1",
     ),
-    "other_intent": FactSpec(
-        _S,
-        "another request in a message of several parts: the intent of the part read alone "
-        "that is most sure and is not `intent`; 'oos' when there is none",
-        INTENTS,
-    ),
-    "other_confidence": FactSpec(CelType.DOUBLE, "probability of `other_intent`, 0..1"),
     "human_offered": FactSpec(
         CelType.BOOL,
         "the AI asked in its previous turn, yes or no, whether the customer wants a person "
