@@ -86,11 +86,13 @@ class Understander:
         follows = ""
         slots = self._slots.extract(text, context)
         if any(character.isalpha() for character in words):
-            vector = embed([words])
+            parts = self._parts.of(words)
+            vectors = embed([words, *parts])  # one encoder call for the message and its parts
+            vector = vectors[:1]
             prediction = self.intents.predict([words], vector)[0]
             tone = embed([shouted]) if shouted else vector
             frustration = self._frustration.score(text, tone, context.previous_customer_texts)
-            person = self.person_request(words, vector)
+            person = self.person_request([words, *parts], vectors)
             earlier = self._followed(text, language, prediction, context, slots)
             if earlier is not None:
                 joined = self._slots.mask(f"{earlier} {words}")
@@ -118,17 +120,15 @@ class Understander:
             person_request=person,
         )
 
-    def person_request(self, words: str, vector: Vectors) -> float:
-        """How sure we are that `words` asks for a person: the highest probability of the
-        person model over the whole message and each of its parts read alone."""
+    def person_request(self, texts: Sequence[str], vectors: Vectors) -> float:
+        """How sure we are that a message asks for a person: the highest probability of the
+        person model over `texts` (the message and each of its parts, ``Parts.of``) read alone;
+        `vectors` are their embeddings."""
         column = self._person.labels.index(PERSON)
-        best = float(self._person.probabilities([words], vector)[0, column])
-        parts = self._parts.of(words)
-        vectors = embed(parts) if parts else vector[:0]
-        for index, part in enumerate(parts):
-            found = self._person.probabilities([part], vectors[index : index + 1])[0, column]
-            best = max(best, float(found))
-        return best
+        return max(
+            float(self._person.probabilities([text], vectors[index : index + 1])[0, column])
+            for index, text in enumerate(texts)
+        )
 
     def _followed(
         self,
