@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from handoff_judgment import judge
+from handoff_judgment import judge, sets_of
 from tandem.types import SUPPORTED_LANGUAGES
 from tandem.understanding.catalogue import CATALOGUE_DIR
 from tandem.understanding.datasets import Example, load_examples
@@ -108,14 +108,17 @@ def catalogue(model_dir: Path) -> tuple[list[Row], list[str]]:
         rows.append(Row(name, "OOS recall / precision", oos, ""))
         per_label = report.per_label_accuracy.items()
         details.append(f"{language}: " + ", ".join(f"{k} {v:.0%}" for k, v in per_label))
-        judgment = judge(understander, language)
-        handoff = f"handoff judgment heldout_handoff_{language}.csv"
-        reached = f"{judgment.reached_person}/{judgment.should_reach_person}"
-        wrong = f"{judgment.routine_handed_over}/{judgment.routine}"
-        rows.append(Row(handoff, "first message reaches a person", reached, "all"))
-        rows.append(Row(handoff, "routine message handed over", wrong, "none"))
-        details += [f"  {language} miss: {m.expected} {m.text!r} ({m.intent}, {m.reason})"
-                    for m in judgment.misses]
+        for held in sets_of(language):
+            judgment = judge(understander, language, held)
+            handoff = f"handoff judgment {held}_{language}.csv"
+            reached = f"{judgment.reached_person}/{judgment.should_reach_person}"
+            wrong = f"{judgment.routine_handed_over}/{judgment.routine}"
+            rows.append(Row(handoff, "first message reaches a person", reached, "all"))
+            rows.append(Row(handoff, "routine message handed over", wrong, "none"))
+            details += [
+                f"  {language} {held} miss: {m.expected} {m.text!r} ({m.intent}, {m.reason})"
+                for m in judgment.misses
+            ]
     return rows + latency(understander) + resident_memory(model_dir), details
 
 

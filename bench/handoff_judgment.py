@@ -6,6 +6,11 @@ or ``ai``) are written separately from the training examples: requests for a per
 debits), strong anger, and routine questions that must NOT hand over (payment methods, refund
 policy, cancellation fees, a routine request with one curse in it). Each message is understood
 and decided by the shipped default policy as a first turn (two agents online, office hours).
+
+A second set per language, ``heldout_handoff2_<lang>.csv`` (same columns), was written later by
+someone else, with testers' habits in mind: typos, no capitals or punctuation, long rambling
+messages, a request for a person inside another request. It is a separate measurement, never
+read while writing training examples (``SETS`` names both).
 """
 
 from __future__ import annotations
@@ -48,19 +53,30 @@ class Judgment:
         return self.routine_handed_over / self.routine
 
 
-def heldout(language: str, directory: Path = CATALOGUE_DIR) -> list[tuple[str, str]]:
-    with (directory / f"heldout_handoff_{language}.csv").open(encoding="utf-8", newline="") as f:
+#: The held-out sets, by file name prefix: ``<set>_<lang>.csv``.
+SETS = ("heldout_handoff", "heldout_handoff2", "heldout_handoff3")
+
+
+def sets_of(language: str, directory: Path = CATALOGUE_DIR) -> list[str]:
+    """The held-out sets that exist for `language` (the second set is not in every language)."""
+    return [name for name in SETS if (directory / f"{name}_{language}.csv").exists()]
+
+
+def heldout(
+    language: str, directory: Path = CATALOGUE_DIR, name: str = SETS[0]
+) -> list[tuple[str, str]]:
+    with (directory / f"{name}_{language}.csv").open(encoding="utf-8", newline="") as f:
         rows = [(row["text"], row["expect"]) for row in csv.DictReader(f)]
     unknown = {expect for _, expect in rows} - {"person", "ai"}
     if unknown:
-        raise ValueError(f"heldout_handoff_{language}.csv: unknown expect {sorted(unknown)}")
+        raise ValueError(f"{name}_{language}.csv: unknown expect {sorted(unknown)}")
     return rows
 
 
-def judge(understander: Understands, language: str) -> Judgment:
+def judge(understander: Understands, language: str, name: str = SETS[0]) -> Judgment:
     engine = Engine(load_policy(DEFAULT_POLICY.read_text("utf-8")))
     result = Judgment(language)
-    for text, expected in heldout(language):
+    for text, expected in heldout(language, name=name):
         turn = CustomerTurn(text, SCENARIO_SURROUNDINGS)
         exchange = next(iter(converse(engine, understander, [turn])))
         decision = exchange.turn.decision

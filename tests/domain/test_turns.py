@@ -105,7 +105,7 @@ def test_that_details_in_a_message_are_a_fact_for_the_policy() -> None:
 
 
 def test_that_the_memory_survives_a_json_round_trip() -> None:
-    memory = TurnMemory(2, 1, TurnOutcome.OFFERED, "refund:1", (0.25, 0.5))
+    memory = TurnMemory(2, 1, TurnOutcome.OFFERED, "refund:1", (0.25, 0.5), True)
     assert TurnMemory.from_json(memory.to_json()) == memory
     assert TurnMemory.from_json(TurnMemory().to_json()) == TurnMemory()
 
@@ -155,6 +155,38 @@ def test_that_yes_to_a_confirmation_question_is_not_taken_as_yes_to_a_person() -
     asked = decide_turn(ENGINE, TurnMemory(), unsure, AROUND, lambda: Attempt("c", asks=True))
     yes = decide_turn(ENGINE, asked.memory, said("affirm"), AROUND, lambda: Attempt("done"))
     assert yes.decision.action is Action.ANSWER
+
+
+def test_that_ok_to_an_offer_worded_as_a_statement_is_no_request_for_a_person() -> None:
+    unsure = said("invoice", confidence=0.5)
+    stated = decide_turn(ENGINE, TurnMemory(), unsure, AROUND, lambda: Attempt("inv"))
+    assert stated.memory.last_outcome is TurnOutcome.OFFERED  # "…, just say so."
+    assert stated.memory.person_asked is False
+    ok = decide_turn(ENGINE, stated.memory, said("affirm"), AROUND, lambda: Attempt("ok"))
+    assert (ok.facts.human_offered, ok.decision.action) == (False, Action.ANSWER)
+
+
+def test_that_yes_to_an_offer_asked_as_a_question_is_a_request_for_a_person() -> None:
+    unsure, asks = said("invoice", confidence=0.5), replace(AROUND, offer_asks=True)
+    asked = decide_turn(ENGINE, TurnMemory(), unsure, asks, lambda: Attempt("inv"))
+    assert asked.memory.person_asked is True  # "Praat je liever met een medewerker?"
+    yes = decide_turn(ENGINE, asked.memory, said("affirm"), asks, lambda: Attempt("ok"))
+    assert (yes.decision.action, yes.decision.reason) == (Action.HANDOFF, "customer_request")
+    # the question is answered once: the turn after an answer asks nothing any more
+    answered = decide_turn(ENGINE, asked.memory, said("invoice"), asks, lambda: Attempt("i2"))
+    assert answered.memory.person_asked is False
+
+
+def test_that_an_offer_stored_before_offers_were_told_apart_still_counts_as_asked() -> None:
+    stored = {**TurnMemory(last_outcome=TurnOutcome.OFFERED).to_json()}
+    del stored["person_asked"]
+    assert TurnMemory.from_json(stored).person_asked is True
+
+
+def test_that_a_request_for_a_person_in_a_part_of_the_message_is_a_fact() -> None:
+    both = replace(said("where_is_my_order"), person_request=0.97)
+    turn = decide_turn(ENGINE, TurnMemory(), both, AROUND, lambda: Attempt("w"))
+    assert (turn.facts.person_request, turn.decision.reason) == (0.97, "customer_request")
 
 
 @pytest.mark.parametrize(

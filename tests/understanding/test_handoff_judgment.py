@@ -19,21 +19,32 @@ from tandem.understanding.result import Context
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from handoff_judgment import heldout, judge
+from handoff_judgment import SETS, heldout, judge, sets_of
+
+#: (language, set) for every held-out set that exists (the second set is not in every language)
+EVERY_SET = [(language, name) for language in SUPPORTED_LANGUAGES for name in sets_of(language)]
+#: The sets held to the target. The third set was written after the last round of changes and
+#: is only measured (bench_understanding.py prints it): the next round may look at its misses,
+#: then holds it to the target too and writes a fresh one.
+TARGET_SETS = [(language, name) for language, name in EVERY_SET if name in SETS[:2]]
 
 
-@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
-def test_heldout_texts_never_occur_in_the_training_examples(language: str) -> None:
+@pytest.mark.parametrize(("language", "name"), EVERY_SET)
+def test_heldout_texts_never_occur_in_the_training_examples(language: str, name: str) -> None:
     trained = {text.strip().lower() for text, _ in load_catalogue(CATALOGUE_DIR).examples()}
-    leaked = [text for text, _ in heldout(language) if text.strip().lower() in trained]
+    leaked = [text for text, _ in heldout(language, name=name) if text.strip().lower() in trained]
     assert leaked == []
 
 
-@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_that_the_second_set_is_in_english_dutch_and_german() -> None:
+    assert all(SETS[1] in sets_of(language) for language in ("en", "nl", "de"))
+
+
+@pytest.mark.parametrize(("language", "name"), TARGET_SETS)
 def test_people_who_need_a_person_reach_one_in_the_first_turn(
-    understander: Understander, language: str
+    understander: Understander, language: str, name: str
 ) -> None:
-    judgment = judge(understander, language)
+    judgment = judge(understander, language, name)
     misses = [m for m in judgment.misses if m.expected == "person"]
     # 95 % at least: one miss in ~60 is allowed, the misses are printed for the next round.
     assert judgment.person_recall >= 0.95, misses
@@ -53,7 +64,8 @@ def test_people_who_need_a_person_reach_one_in_the_first_turn(
 def test_one_curse_in_a_calm_request_is_not_a_reason_to_hand_over(
     understander: Understander, text: str, language: str
 ) -> None:
-    assert understander.understand(text, Context(language=language)).frustration < 0.6
+    # below even the offer of a person (0.45), with a margin: the curse is counted once
+    assert understander.understand(text, Context(language=language)).frustration < 0.4
 
 
 @pytest.mark.parametrize(
@@ -62,6 +74,8 @@ def test_one_curse_in_a_calm_request_is_not_a_reason_to_hand_over(
         ("you useless idiots, where is my parcel", "en"),
         ("WHERE IS MY PARCEL, THIS IS THE THIRD TIME I ASK!!!", "en"),
         ("jullie zijn waardeloze oplichters", "nl"),
+        ("stelletje nutteloze prutsers", "nl"),
+        ("ihr unfähigen Betrüger", "de"),
     ],
 )
 def test_insults_and_shouting_still_count(

@@ -51,6 +51,12 @@ class Replies:
                 break
         return Reply(key, text)
 
+    def asks(self, key: str) -> bool:
+        """Does what :meth:`say` says first for `key` ask a question? ("Would you rather talk to
+        a colleague?" does; "If you'd rather talk to a person, just say so." does not.)"""
+        variants: list[str] = self._data[key]
+        return bool(_question(variants[0]))
+
     def phrase(self, group: str, key: str, default: str | None = None) -> str:
         """One phrase of a group ("order_status", "payment_method"); `default` when the group
         has none for `key` (else KeyError)."""

@@ -47,6 +47,11 @@ class TurnMemory:
     last_outcome: TurnOutcome | None = None
     last_answer_key: str | None = None  # identifies the AI's last answer, to spot a repeat
     frustration: tuple[float, ...] = ()  # the last few customer messages, oldest first
+    #: the AI's last message asked, yes or no, whether the customer wants a person ("Would
+    #: you rather talk to a colleague?"), so "yes" or "ok" answers it. An offer worded as a
+    #: statement ("If you'd rather talk to a person, just say so") asks nothing: "ok" then
+    #: acknowledges it, and only a request for a person reaches one.
+    person_asked: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -55,6 +60,7 @@ class TurnMemory:
             "last_outcome": None if self.last_outcome is None else self.last_outcome.value,
             "last_answer_key": self.last_answer_key,
             "frustration": list(self.frustration),
+            "person_asked": self.person_asked,
         }
 
     @classmethod
@@ -69,6 +75,10 @@ class TurnMemory:
                 last_outcome=None if outcome is None else TurnOutcome(str(outcome)),
                 last_answer_key=None if key is None else str(key),
                 frustration=tuple(float(str(f)) for f in _as_list(frustration)),
+                # stored before offers were told apart: an offer then counted as a question
+                person_asked=bool(
+                    data.get("person_asked", outcome == TurnOutcome.OFFERED.value)
+                ),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise InvalidInput(f"stored turn memory is malformed: {error}") from error
@@ -94,6 +104,9 @@ class Surroundings:
     order_status: str = "none"
     answer_budget_ms: int = 8000
     awaiting_details: bool = False  # the AI asked for an order number, postcode... last turn
+    #: the offer of a person, as this conversation's language words it, asks a yes/no question
+    #: (a "yes" to it is a request); False: it is a statement that asks nothing
+    offer_asks: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +171,8 @@ def turn_facts(
         frustration=understanding.frustration,
         frustration_trend=understanding.frustration - fmean(previous) if previous else 0.0,
         asked_for_human=around.asked_for_human,
-        human_offered=memory.last_outcome is TurnOutcome.OFFERED,
+        person_request=understanding.person_request,
+        human_offered=memory.person_asked,
         awaiting_details=around.awaiting_details,
         details_given=_details_given(understanding.slots),
         failed_turns=(0 if streak_ended else memory.failed_turns) + int(rejection),
@@ -200,9 +214,14 @@ def offer_withheld(attempt: Attempt | None) -> bool:
 
 
 def remember(
-    memory: TurnMemory, facts: Facts, outcome: TurnOutcome, answer_key: str | None
+    memory: TurnMemory,
+    facts: Facts,
+    outcome: TurnOutcome,
+    answer_key: str | None,
+    offer_asks: bool = False,
 ) -> TurnMemory:
-    """The memory after this turn ended in ``outcome``."""
+    """The memory after this turn ended in ``outcome``; ``offer_asks``: an offer of a person
+    made in this turn is worded as a yes/no question."""
     failed = facts.failed_turns
     if outcome in (TurnOutcome.CLARIFIED, TurnOutcome.FAILED) and facts.intent != REJECTION:
         failed += 1  # a rejection was already counted in the facts
@@ -213,6 +232,7 @@ def remember(
         last_outcome=outcome,
         last_answer_key=None if handed_over else (answer_key or memory.last_answer_key),
         frustration=(*memory.frustration, facts.frustration)[-_KEPT_FRUSTRATION:],
+        person_asked=outcome is TurnOutcome.OFFERED and offer_asks,
     )
 
 
@@ -233,4 +253,5 @@ def decide_turn(
         decision = engine.decide(facts)
     outcome = outcome_of(decision, tried)
     answer_key = tried.answer_key if tried is not None and outcome in _ANSWERED else None
-    return Turn(decision, facts, remember(memory, facts, outcome, answer_key), tried)
+    kept = remember(memory, facts, outcome, answer_key, around.offer_asks)
+    return Turn(decision, facts, kept, tried)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, bindparam, select
 
 from tandem.answering.assistant import Answer, AssistantTurn, Verifies
-from tandem.answering.replies import Reply
+from tandem.answering.replies import Reply, replies
 from tandem.commerce.identity import verify
 from tandem.commerce.model import Customer, Order
 from tandem.commerce.reading import TurnShop
@@ -40,7 +40,7 @@ from tandem.storage.conversations import (
 from tandem.storage.db import transaction
 from tandem.storage.tables import messages
 from tandem.storage.verification import FailureRecords
-from tandem.types import ClientAddress, CustomerId, OrderId
+from tandem.types import ClientAddress, CustomerId, Language, OrderId
 from tandem.understanding.result import Context, Understanding
 from tandem.understanding.topics import topic_of
 
@@ -94,6 +94,7 @@ class Thought:
         return surroundings(
             runtime, self.snapshot.record, self.customer, self.order,
             asked_for_human=self.request_human, online=online, queued=queued,
+            language=self.understanding.language,
         )  # fmt: skip
 
     @property
@@ -240,8 +241,10 @@ def surroundings(
     asked_for_human: bool,
     online: int,
     queued: int,
+    language: Language | None = None,
 ) -> Surroundings:
-    """What the policy knows beyond the message: `online` agents, `queued` conversations."""
+    """What the policy knows beyond the message: `online` agents, `queued` conversations;
+    `language`: the one the AI answers in (the conversation's when not given)."""
     settings = runtime.settings
     return Surroundings(
         state=record.state,
@@ -254,6 +257,7 @@ def surroundings(
         order_amount=float(order.total) if order else 0.0,
         order_status=order.status.value if order else "none",
         answer_budget_ms=settings.answer_budget_ms,
+        offer_asks=replies(language or record.language).asks("offer_human"),
     )
 
 

@@ -73,6 +73,12 @@ class LanguageCatalogue:
     #: does it cost?"): openers start it, pointers refer back
     follow_up_openers: tuple[str, ...] = ()
     follow_up_pointers: tuple[str, ...] = ()
+    #: words that join two requests in one message ("and", "also", "en", "und"): a message is
+    #: read in parts at them too, so a request for a person inside another one counts
+    joins: tuple[str, ...] = ()
+    #: sentences that mention people of the shop without asking for one ("your colleague said
+    #: it comes monday"): what the person request learns is no request
+    people_mentioned: tuple[str, ...] = ()
 
     def examples(self) -> list[tuple[str, str]]:
         """(text, intent) pairs."""
@@ -130,6 +136,8 @@ def _parse(language: Language, data: Any) -> LanguageCatalogue:
         corrections=_texts(data["corrections"]) if "corrections" in data else (),
         follow_up_openers=_texts(follow["openers"]) if follow else (),
         follow_up_pointers=_texts(follow["pointers"]) if follow else (),
+        joins=_texts(data["joins"]) if "joins" in data else (),
+        people_mentioned=_texts(data["people_mentioned"]) if "people_mentioned" in data else (),
     )
 
 

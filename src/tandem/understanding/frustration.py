@@ -1,11 +1,13 @@
 """How frustrated a customer sounds: explicit signals combined with a few-shot learned score.
 
-Each explicit signal (an insult, a curse (weakly), "third time", a repeated request (not a short
-reply such as "yes please" said to two questions), capitals, "!!!") and the learned probability
-raise the score by a noisy-OR: ``1 - prod(1 - w_i * s_i)``. The learned part is a logistic
-regression on sentence embeddings of the catalogue's angry and calm examples, so it works across
-languages; the calm ones include problems told calmly ("the parcel arrived damaged"), so that
-what happened is not taken for how the customer feels about it.
+Each explicit signal (an insult, and each different insult again, a curse (weakly), "third
+time", a repeated request (not a short reply such as "yes please" said to two questions),
+capitals, "!!!") and the learned probability raise the score by a noisy-OR:
+``1 - prod(1 - w_i * s_i)``. The learned part is a logistic regression on sentence embeddings
+of the catalogue's angry and calm examples, so it works across languages; the calm ones include
+problems told calmly ("the parcel arrived damaged"), so that what happened is not taken for how
+the customer feels about it. A curse is counted once: by its own weak signal, while the learned
+part reads the message without it ("where is my damn parcel" sounds like "where is my parcel").
 """
 
 from __future__ import annotations
@@ -61,14 +63,18 @@ class FrustrationScorer:
 
     def score(self, text: str, vector: Vectors, previous_texts: Sequence[str] = ()) -> float:
         """Frustration of one message, 0..1; ``vector`` is the message's (1, d) embedding."""
+        cursed = bool(self._swearing.search(text))
+        if cursed:  # the curse counts once, as its own weak signal: the tone is read without it
+            vector = embed([" ".join(self._swearing.sub(" ", text).split())])
         learned = float(expit(vector[0] @ self._coef + self._intercept))
+        insults = {found.lower() for found in self._insults.findall(text)}
         signals = (
             (LEARNED_WEIGHT, learned),
-            (INSULT_WEIGHT, float(bool(self._insults.search(text)))),
-            (SWEARING_WEIGHT, float(bool(self._swearing.search(text)))),
+            *((INSULT_WEIGHT, 1.0) for _ in insults),  # each different insult adds
+            (SWEARING_WEIGHT, float(cursed)),
             (REPETITION_WEIGHT, float(bool(self._repetition.search(text)))),
             (REPEATED_MESSAGE_WEIGHT, float(_is_repeated(text, previous_texts))),
-            (CAPITALS_WEIGHT, float(_is_shouting(text))),
+            (CAPITALS_WEIGHT, float(is_shouting(text))),
             (EXCLAMATION_WEIGHT, _exclamation(text)),
         )
         calm = np.prod([1.0 - weight * strength for weight, strength in signals])
@@ -97,7 +103,8 @@ def _is_repeated(text: str, previous_texts: Sequence[str]) -> bool:
     )
 
 
-def _is_shouting(text: str) -> bool:
+def is_shouting(text: str) -> bool:
+    """Mostly capitals ("WHERE IS MY PARCEL")."""
     letters = [c for c in text if c.isalpha()]
     if len(letters) < CAPITALS_MIN_LETTERS:
         return False

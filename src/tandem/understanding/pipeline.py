@@ -12,9 +12,11 @@ import os
 import pickle
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import sklearn
 
 from tandem.types import Language
@@ -24,16 +26,22 @@ from tandem.understanding.catalogue import (
     Catalogue,
     load_catalogue,
 )
-from tandem.understanding.embeddings import embed
-from tandem.understanding.frustration import FrustrationScorer, trend
+from tandem.understanding.embeddings import Vectors, embed
+from tandem.understanding.frustration import FrustrationScorer, is_shouting, trend
 from tandem.understanding.intents import IntentClassifier, IntentPrediction
 from tandem.understanding.language import LanguageDetector
+from tandem.understanding.parts import Parts
 from tandem.understanding.result import Context, Slots, Understanding
 from tandem.understanding.slots import SlotExtractor
 
 MODEL_FILE = "understanding.pickle"
 #: The modules whose objects are stored: any change to them retrains the stored model.
 _STORED_CODE = ("intents.py", "frustration.py", "pipeline.py")
+
+#: The intent whose examples teach the person request; everything else (every other intent, and
+#: the catalogue's ``people_mentioned``: staff named without asking for one) is OTHER.
+PERSON = "talk_to_person"
+OTHER = "other"
 
 #: What a message made only of identifiers means by itself: nothing in scope. The policy lets
 #: an open flow that asked for those details use them (facts awaiting_details, details_given).
@@ -47,30 +55,44 @@ class _StoredModel:
     version: str
     intents: IntentClassifier
     frustration: FrustrationScorer
+    person: IntentClassifier  # PERSON against everything else (see person_request)
 
 
 class Understander:
     def __init__(
-        self, catalogue: Catalogue, intents: IntentClassifier, frustration: FrustrationScorer
+        self,
+        catalogue: Catalogue,
+        intents: IntentClassifier,
+        frustration: FrustrationScorer,
+        person: IntentClassifier,
     ) -> None:
         self.catalogue = catalogue
         self.intents = intents
+        self._person = person
         self._frustration = frustration
         self._language = LanguageDetector(catalogue)
         self._slots = SlotExtractor(catalogue)
         self._corrected = _corrections(catalogue)
+        self._parts = Parts(catalogue)
         self.understand("warm-up", Context())  # load the encoder now, not on the first customer
 
     def understand(self, text: str, context: Context) -> Understanding:
         first = not context.previous_customer_texts  # the customer's first message
         language = self._language.detect(text, context.language, first)
         words = self._slots.mask(self.last_request(text))
+        shouted = words if is_shouting(words) else ""
+        if shouted:  # what is asked does not change when it is shouted; how it sounds does
+            words = words.lower()
         follows = ""
         slots = self._slots.extract(text, context)
         if any(character.isalpha() for character in words):
-            vector = embed([words])
+            parts = self._parts.of(words)
+            vectors = embed([words, *parts])  # one encoder call for the message and its parts
+            vector = vectors[:1]
             prediction = self.intents.predict([words], vector)[0]
-            frustration = self._frustration.score(text, vector, context.previous_customer_texts)
+            tone = embed([shouted]) if shouted else vector
+            frustration = self._frustration.score(text, tone, context.previous_customer_texts)
+            person = self.person_request([words, *parts], vectors)
             earlier = self._followed(text, language, prediction, context, slots)
             if earlier is not None:
                 joined = self._slots.mask(f"{earlier} {words}")
@@ -78,7 +100,7 @@ class Understander:
                 if not again.out_of_scope and again.confidence >= FOLLOW_UP_BELOW:
                     prediction, follows = again, earlier
         else:  # only details ("SW1A 1AA", an email address): no request, no feeling of its own
-            prediction, frustration = DETAILS_ONLY, 0.0
+            prediction, frustration, person = DETAILS_ONLY, 0.0, 0.0
         return Understanding(
             text=text,
             language=language,
@@ -95,6 +117,17 @@ class Understander:
             repeated=_plain(text) in {_plain(t) for t in context.previous_customer_texts},
             unrelated=prediction.unrelated,
             foreign_language=self._language.foreign(text),
+            person_request=person,
+        )
+
+    def person_request(self, texts: Sequence[str], vectors: Vectors) -> float:
+        """How sure we are that a message asks for a person: the highest probability of the
+        person model over `texts` (the message and each of its parts, ``Parts.of``) read alone;
+        `vectors` are their embeddings."""
+        column = self._person.labels.index(PERSON)
+        return max(
+            float(self._person.probabilities([text], vectors[index : index + 1])[0, column])
+            for index, text in enumerate(texts)
         )
 
     def _followed(
@@ -164,10 +197,31 @@ def train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:
     texts, labels = zip(
         *[(t, label) for t, label in masked if any(c.isalpha() for c in t)], strict=True
     )
-    intents = IntentClassifier().fit(texts, labels)
+    vectors = embed(list(texts))
+    intents = IntentClassifier().fit(texts, labels, vectors)
+    person = _person_model(catalogue, slots, texts, labels, vectors)
     frustration = FrustrationScorer(catalogue)
-    _store(model_dir / MODEL_FILE, _StoredModel(_version(catalogue), intents, frustration))
-    return Understander(catalogue, intents, frustration)
+    stored = _StoredModel(_version(catalogue), intents, frustration, person)
+    _store(model_dir / MODEL_FILE, stored)
+    return Understander(catalogue, intents, frustration, person)
+
+
+def _person_model(
+    catalogue: Catalogue,
+    slots: SlotExtractor,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    vectors: Vectors,
+) -> IntentClassifier:
+    """The person request: a request for a person against every other example, and against
+    sentences that only mention people ("your colleague said it comes monday"), which the
+    intents never see (they would pull such a message's own question out of scope)."""
+    mentioned = [
+        slots.mask(text) for lang in catalogue.languages.values() for text in lang.people_mentioned
+    ]
+    binary = [PERSON if label == PERSON else OTHER for label in labels] + [OTHER] * len(mentioned)
+    every = [*texts, *mentioned]
+    return IntentClassifier().fit(every, binary, np.vstack([vectors, embed(mentioned)]))
 
 
 def load_or_train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:
@@ -177,7 +231,7 @@ def load_or_train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Under
     if stored is None or stored.version != _version(catalogue):
         log.info("training the understanding model into %s", model_dir)
         return train(model_dir, catalogue_dir)
-    return Understander(catalogue, stored.intents, stored.frustration)
+    return Understander(catalogue, stored.intents, stored.frustration, stored.person)
 
 
 def _version(catalogue: Catalogue) -> str:

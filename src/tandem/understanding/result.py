@@ -42,6 +42,10 @@ class Understanding:
     #: the code of a language Tandem does not speak that the message is clearly in ("es"), or
     #: "": such a message is answered in the shop's language with the way to a person
     foreign_language: str = ""
+    #: how sure it is that the message asks for a person, in its own words or in any part of
+    #: it ("where is TD-1001? and I want a person"): 0..1, next to the intent (which a
+    #: message with several requests gives to one of them only)
+    person_request: float = 0.0
 
     @property
     def question(self) -> str:

@@ -52,6 +52,7 @@ class Facts:
     frustration: float
     frustration_trend: float
     asked_for_human: bool
+    person_request: float
     human_offered: bool
     awaiting_details: bool
     details_given: bool
@@ -76,10 +77,14 @@ class Facts:
     @classmethod
     def recorded(cls, stored: Mapping[str, Any] | None) -> Facts | None:
         """The facts a decided event recorded, or None when it recorded none (or not all:
-        an event from before a fact existed is decided on what replay can rebuild)."""
-        if not stored or any(name not in stored for name in FACT_NAMES):
+        an event from before a fact existed is decided on what replay can rebuild). A fact
+        in :data:`LATER_FACTS` takes the value that made no difference before it existed."""
+        if not stored:
             return None
-        return cls(**{name: stored[name] for name in FACT_NAMES})
+        known = {**LATER_FACTS, **stored}
+        if any(name not in known for name in FACT_NAMES):
+            return None
+        return cls(**{name: known[name] for name in FACT_NAMES})
 
     def as_cel(self) -> dict[str, object]:
         """The CEL variables, by name."""
@@ -87,6 +92,10 @@ class Facts:
 
 
 FACT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Facts))
+
+#: Facts added after decisions were first recorded, with the value an older decision was made
+#: on (nothing in the text asked for a person beyond what the intent said).
+LATER_FACTS: dict[str, object] = {"person_request": 0.0}
 
 _S = CelType.STRING
 FACT_SPECS: dict[str, FactSpec] = {
@@ -104,8 +113,15 @@ FACT_SPECS: dict[str, FactSpec] = {
     "asked_for_human": FactSpec(
         CelType.BOOL, "an explicit request for a person: the widget's button or a keyword"
     ),
+    "person_request": FactSpec(
+        CelType.DOUBLE,
+        "how sure understanding is that the message asks for a person, in any part of it "
+        "('where is TD-1001? and I want a person'), 0..1",
+    ),
     "human_offered": FactSpec(
-        CelType.BOOL, "the AI offered a person in its previous turn (so 'yes' means: a person)"
+        CelType.BOOL,
+        "the AI asked in its previous turn, yes or no, whether the customer wants a person "
+        "(so 'yes' or 'ok' means: a person); an offer worded as a statement asks nothing",
     ),
     "awaiting_details": FactSpec(
         CelType.BOOL, "the AI asked for details in its previous turn (an order number, a postcode)"
