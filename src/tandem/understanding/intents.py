@@ -3,8 +3,10 @@
 Features: the multilingual sentence embedding (weighted), word 1-2-gram and character 2-5-gram
 TF-IDF. Classifier: a linear SVM whose scores are turned into probabilities by temperature
 scaling fitted on out-of-fold scores. A message is out of scope when the best class is ``oos``
-or its probability is below a threshold chosen on the same out-of-fold predictions. The engine
-trains on any (text, label) data; see docs/understanding.md for the measurements behind it.
+or its in-scope score (the best in-scope probability minus the ``oos`` probability, plus the
+cosine similarity to the nearest in-scope training example) is below a threshold chosen on the
+same out-of-fold predictions. The engine trains on any (text, label) data; see
+docs/understanding.md for the measurements behind it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ Matrix = npt.NDArray[np.float64]
 #: Weight of the embedding block against the two TF-IDF blocks (each row has norm 1).
 EMBEDDING_WEIGHT = 2.0
 #: In-scope accuracy the out-of-scope threshold may cost, measured out of fold.
-IN_SCOPE_BUDGET = 0.01
+IN_SCOPE_BUDGET = 0.007
+#: Weight of the similarity to the nearest in-scope training example in the in-scope score: a
+#: message far from every example is out of scope even when the classifier is sure of it.
+NEIGHBOUR_WEIGHT = 1.0
+#: Rows of a similarity matrix computed at once (bounds the memory of the nearest-example search).
+_CHUNK = 1024
 #: How sure the ``oos`` class must be to call a message unrelated to the shop.
 UNRELATED_PROBABILITY = 0.5
 #: Folds for the out-of-fold scores that calibrate the confidence and choose the threshold.
@@ -64,6 +71,8 @@ class IntentClassifier:
         self.labels: tuple[str, ...] = ()
         self.temperature = 1.0
         self.threshold = 0.0
+        #: The in-scope training vectors, kept when there is an ``oos`` class to threshold.
+        self._examples: Vectors | None = None
 
     def fit(
         self, texts: Sequence[str], labels: Sequence[str], vectors: Vectors | None = None
@@ -80,9 +89,16 @@ class IntentClassifier:
         )
         self.temperature = _fit_temperature(scores, target)
         if OUT_OF_SCOPE in self.labels:
+            oos = self.labels.index(OUT_OF_SCOPE)
+            nearest = np.zeros(len(target))
+            for seen, held_out in cv.split(features, target):
+                examples = vectors[seen][target[seen] != oos]
+                nearest[held_out] = _nearest(examples, vectors[held_out])
+            probabilities = softmax(scores / self.temperature, axis=1)
             self.threshold = choose_threshold(
-                softmax(scores / self.temperature, axis=1), target, self.labels
+                in_scope_score(probabilities, nearest, oos), probabilities, target, oos
             )
+            self._examples = np.ascontiguousarray(vectors[target != oos], dtype=np.float32)
         self._svm.fit(features, target)
         return self
 
@@ -110,15 +126,23 @@ class IntentClassifier:
     def predict(
         self, texts: Sequence[str], vectors: Vectors | None = None
     ) -> list[IntentPrediction]:
+        vectors = embed(texts) if vectors is None else vectors
         probabilities = self.probabilities(texts, vectors)
-        return [self._decide(row) for row in probabilities]
+        if self._examples is None:  # no out-of-scope class: only the classes decide
+            return [self._decide(row, in_scope=True) for row in probabilities]
+        oos = self.labels.index(OUT_OF_SCOPE)
+        scores = in_scope_score(probabilities, _nearest(self._examples, vectors), oos)
+        return [
+            self._decide(row, in_scope=bool(score >= self.threshold))
+            for row, score in zip(probabilities, scores, strict=True)
+        ]
 
-    def _decide(self, row: Matrix) -> IntentPrediction:
+    def _decide(self, row: Matrix, *, in_scope: bool) -> IntentPrediction:
         order = np.argsort(row)[::-1]
-        in_scope = [int(i) for i in order if self.labels[i] != OUT_OF_SCOPE]
+        guesses = [int(i) for i in order if self.labels[i] != OUT_OF_SCOPE]
         best = int(order[0])
-        if self.labels[best] == OUT_OF_SCOPE or row[best] < self.threshold:
-            guess = in_scope[0]
+        if self.labels[best] == OUT_OF_SCOPE or not in_scope:
+            guess = guesses[0]
             unrelated = self.labels[best] == OUT_OF_SCOPE and row[best] >= UNRELATED_PROBABILITY
             return IntentPrediction(
                 OUT_OF_SCOPE,
@@ -147,24 +171,44 @@ class IntentClassifier:
         return sparse.hstack(blocks, format="csr")
 
 
+def in_scope_score(probabilities: Matrix, nearest: Matrix, oos: int) -> Matrix:
+    """How surely each message is in scope: its best in-scope probability minus its ``oos``
+    probability, plus ``NEIGHBOUR_WEIGHT`` times its cosine similarity to the nearest in-scope
+    training example. The similarity catches what the classifier is wrongly sure of."""
+    best_in_scope = np.delete(probabilities, oos, axis=1).max(axis=1)
+    score: Matrix = best_in_scope - probabilities[:, oos] + NEIGHBOUR_WEIGHT * nearest
+    return score
+
+
 def choose_threshold(
-    probabilities: Matrix, target: npt.NDArray[np.intp], labels: Sequence[str]
+    scores: Matrix, probabilities: Matrix, target: npt.NDArray[np.intp], oos: int
 ) -> float:
-    """The highest confidence threshold that costs at most ``IN_SCOPE_BUDGET`` in-scope accuracy.
+    """The highest in-scope score threshold that costs at most ``IN_SCOPE_BUDGET`` in-scope
+    accuracy.
 
     Below the threshold a message is out of scope: every point of in-scope accuracy spent buys
     out-of-scope recall. An in-scope message counts as right only when it is in scope and
     correct; the accuracy without a threshold (only the ``oos`` class) is the reference.
     """
-    oos = labels.index(OUT_OF_SCOPE)
     in_scope = target != oos
-    best = probabilities.argmax(axis=1)[in_scope]
-    top = probabilities.max(axis=1)[in_scope]
-    right = best == target[in_scope]
+    right = probabilities.argmax(axis=1)[in_scope] == target[in_scope]
+    score = scores[in_scope]
     floor = right.mean() - IN_SCOPE_BUDGET
-    candidates = np.unique(np.round(top, 3))
-    kept = [t for t in candidates if np.mean(right & (top >= t)) >= floor]
+    candidates = np.unique(np.round(score, 4))
+    kept = [t for t in candidates if np.mean(right & (score >= t)) >= floor]
     return float(max(kept, default=0.0))
+
+
+def _nearest(examples: Vectors, vectors: Vectors) -> Matrix:
+    """Each row's cosine similarity to its most similar example (rows are L2-normalised)."""
+    if not len(examples) or not len(vectors):
+        return np.zeros(len(vectors))
+    return np.concatenate(
+        [
+            (vectors[start : start + _CHUNK] @ examples.T).max(axis=1)
+            for start in range(0, len(vectors), _CHUNK)
+        ]
+    ).astype(np.float64)
 
 
 def _tfidf(vectorizer: TfidfVectorizer, text: str) -> tuple[npt.NDArray[np.intp], Matrix]:
