@@ -4,7 +4,7 @@ Features: the multilingual sentence embedding (weighted), word 1-2-gram and char
 TF-IDF. Classifier: a linear SVM whose scores are turned into probabilities by temperature
 scaling fitted on out-of-fold scores. A message is out of scope when the best class is ``oos``
 or its in-scope score (the best in-scope probability minus the ``oos`` probability, plus the
-cosine similarity to the nearest in-scope training example) is below a threshold chosen on the
+cosine similarity to the nearest training example of that intent) is below a threshold chosen on the
 same out-of-fold predictions. The engine trains on any (text, label) data; see
 docs/understanding.md for the measurements behind it.
 """
@@ -33,11 +33,10 @@ Matrix = npt.NDArray[np.float64]
 EMBEDDING_WEIGHT = 2.0
 #: In-scope accuracy the out-of-scope threshold may cost, measured out of fold.
 IN_SCOPE_BUDGET = 0.007
-#: Weight of the similarity to the nearest in-scope training example in the in-scope score: a
-#: message far from every example is out of scope even when the classifier is sure of it.
+#: Weight of the similarity to the nearest training example of the best in-scope intent in the
+#: in-scope score: a message far from every example of the intent it is given is out of scope
+#: even when the classifier is sure of that intent.
 NEIGHBOUR_WEIGHT = 1.0
-#: Rows of a similarity matrix computed at once (bounds the memory of the nearest-example search).
-_CHUNK = 1024
 #: How sure the ``oos`` class must be to call a message unrelated to the shop.
 UNRELATED_PROBABILITY = 0.5
 #: Folds for the out-of-fold scores that calibrate the confidence and choose the threshold.
@@ -71,8 +70,10 @@ class IntentClassifier:
         self.labels: tuple[str, ...] = ()
         self.temperature = 1.0
         self.threshold = 0.0
-        #: The in-scope training vectors, kept when there is an ``oos`` class to threshold.
+        #: The training vectors sorted by label, kept when there is an ``oos`` class to threshold;
+        #: those of label i are rows ``_bounds[i]:_bounds[i + 1]``.
         self._examples: Vectors | None = None
+        self._bounds: npt.NDArray[np.intp] = np.zeros(1, np.intp)
 
     def fit(
         self, texts: Sequence[str], labels: Sequence[str], vectors: Vectors | None = None
@@ -90,15 +91,19 @@ class IntentClassifier:
         self.temperature = _fit_temperature(scores, target)
         if OUT_OF_SCOPE in self.labels:
             oos = self.labels.index(OUT_OF_SCOPE)
+            probabilities = softmax(scores / self.temperature, axis=1)
+            guess = _best_in_scope(probabilities, oos)
             nearest = np.zeros(len(target))
             for seen, held_out in cv.split(features, target):
-                examples = vectors[seen][target[seen] != oos]
-                nearest[held_out] = _nearest(examples, vectors[held_out])
-            probabilities = softmax(scores / self.temperature, axis=1)
+                nearest[held_out] = _nearest_of_class(
+                    vectors[seen], target[seen], vectors[held_out], guess[held_out]
+                )
             self.threshold = choose_threshold(
                 in_scope_score(probabilities, nearest, oos), probabilities, target, oos
             )
-            self._examples = np.ascontiguousarray(vectors[target != oos], dtype=np.float32)
+            order = np.argsort(target, kind="stable")
+            self._examples = np.ascontiguousarray(vectors[order], dtype=np.float32)
+            self._bounds = np.searchsorted(target[order], np.arange(len(self.labels) + 1))
         self._svm.fit(features, target)
         return self
 
@@ -131,11 +136,21 @@ class IntentClassifier:
         if self._examples is None:  # no out-of-scope class: only the classes decide
             return [self._decide(row, in_scope=True) for row in probabilities]
         oos = self.labels.index(OUT_OF_SCOPE)
-        scores = in_scope_score(probabilities, _nearest(self._examples, vectors), oos)
+        nearest = [
+            self._nearest(vector, int(label))
+            for vector, label in zip(vectors, _best_in_scope(probabilities, oos), strict=True)
+        ]
+        scores = in_scope_score(probabilities, np.array(nearest), oos)
         return [
             self._decide(row, in_scope=bool(score >= self.threshold))
             for row, score in zip(probabilities, scores, strict=True)
         ]
+
+    def _nearest(self, vector: Vectors, label: int) -> float:
+        """The cosine similarity of a message to the nearest training example of ``label``."""
+        assert self._examples is not None
+        examples = self._examples[self._bounds[label] : self._bounds[label + 1]]
+        return float((examples @ vector).max()) if len(examples) else 0.0
 
     def _decide(self, row: Matrix, *, in_scope: bool) -> IntentPrediction:
         order = np.argsort(row)[::-1]
@@ -199,16 +214,25 @@ def choose_threshold(
     return float(max(kept, default=0.0))
 
 
-def _nearest(examples: Vectors, vectors: Vectors) -> Matrix:
-    """Each row's cosine similarity to its most similar example (rows are L2-normalised)."""
-    if not len(examples) or not len(vectors):
-        return np.zeros(len(vectors))
-    return np.concatenate(
-        [
-            (vectors[start : start + _CHUNK] @ examples.T).max(axis=1)
-            for start in range(0, len(vectors), _CHUNK)
-        ]
-    ).astype(np.float64)
+def _best_in_scope(probabilities: Matrix, oos: int) -> npt.NDArray[np.intp]:
+    """Each row's most probable label other than ``oos``."""
+    others = probabilities.copy()
+    others[:, oos] = -1.0
+    best: npt.NDArray[np.intp] = others.argmax(axis=1)
+    return best
+
+
+def _nearest_of_class(
+    examples: Vectors, labels: npt.NDArray[np.intp], vectors: Vectors, classes: npt.NDArray[np.intp]
+) -> Matrix:
+    """Each row's cosine similarity to the most similar example of its class (rows are
+    L2-normalised); 0 for a class without examples."""
+    nearest = np.zeros(len(vectors))
+    for label in np.unique(classes):
+        rows, mine = classes == label, examples[labels == label]
+        if len(mine):
+            nearest[rows] = (vectors[rows] @ mine.T).max(axis=1)
+    return nearest
 
 
 def _tfidf(vectorizer: TfidfVectorizer, text: str) -> tuple[npt.NDArray[np.intp], Matrix]:
