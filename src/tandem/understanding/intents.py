@@ -3,8 +3,8 @@
 Features: the multilingual sentence embedding (weighted), word 1-2-gram and character 2-5-gram
 TF-IDF. Classifier: a linear SVM whose scores are turned into probabilities by temperature
 scaling fitted on out-of-fold scores. A message is out of scope when the best class is ``oos``
-or its in-scope score (the best in-scope probability minus the ``oos`` probability, plus the
-cosine similarity to the nearest training example of that intent) is below a threshold chosen on the
+or its in-scope score (the best in-scope probability plus the cosine similarity to the nearest
+training example of that intent) is below a threshold chosen on the
 same out-of-fold predictions. The engine trains on any (text, label) data; see
 docs/understanding.md for the measurements behind it.
 """
@@ -187,11 +187,11 @@ class IntentClassifier:
 
 
 def in_scope_score(probabilities: Matrix, nearest: Matrix, oos: int) -> Matrix:
-    """How surely each message is in scope: its best in-scope probability minus its ``oos``
-    probability, plus ``NEIGHBOUR_WEIGHT`` times its cosine similarity to the nearest in-scope
-    training example. The similarity catches what the classifier is wrongly sure of."""
+    """How surely each message is in scope: its best in-scope probability plus
+    ``NEIGHBOUR_WEIGHT`` times its cosine similarity to the nearest training example of that
+    intent. The similarity catches what the classifier is wrongly sure of."""
     best_in_scope = np.delete(probabilities, oos, axis=1).max(axis=1)
-    score: Matrix = best_in_scope - probabilities[:, oos] + NEIGHBOUR_WEIGHT * nearest
+    score: Matrix = best_in_scope + NEIGHBOUR_WEIGHT * nearest
     return score
 
 
