@@ -4,8 +4,7 @@ Run: .venv/bin/python bench/bench_understanding.py   (a few minutes on 2 cores)
 
 - Banking77: the official test split is not available here, so the model trains on a stratified
   80 % of train.csv (seed 0) and is scored on the other 20 %.
-- CLINC150: trains on train + oos_train; the one out-of-scope threshold (on the in-scope score:
-  probabilities plus the similarity to the nearest example of the intent) is chosen on
+- CLINC150: trains on train + oos_train; the one out-of-scope threshold is chosen on
   out-of-fold predictions over that training data; scored on val + oos_val (the official
   validation split, not the test split).
 - Our catalogue: trained from the shipped YAML, scored on the held-out eval_{nl,en}.csv.

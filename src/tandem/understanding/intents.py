@@ -3,10 +3,8 @@
 Features: the multilingual sentence embedding (weighted), word 1-2-gram and character 2-5-gram
 TF-IDF. Classifier: a linear SVM whose scores are turned into probabilities by temperature
 scaling fitted on out-of-fold scores. A message is out of scope when the best class is ``oos``
-or its in-scope score (the best in-scope probability plus the cosine similarity to the nearest
-training example of that intent) is below a threshold chosen on the
-same out-of-fold predictions. The engine trains on any (text, label) data; see
-docs/understanding.md for the measurements behind it.
+or its probability is below a threshold chosen on the same out-of-fold predictions. The engine
+trains on any (text, label) data; see docs/understanding.md for the measurements behind it.
 """
 
 from __future__ import annotations
@@ -32,11 +30,7 @@ Matrix = npt.NDArray[np.float64]
 #: Weight of the embedding block against the two TF-IDF blocks (each row has norm 1).
 EMBEDDING_WEIGHT = 2.0
 #: In-scope accuracy the out-of-scope threshold may cost, measured out of fold.
-IN_SCOPE_BUDGET = 0.007
-#: Weight of the similarity to the nearest training example of the best in-scope intent in the
-#: in-scope score: a message far from every example of the intent it is given is out of scope
-#: even when the classifier is sure of that intent.
-NEIGHBOUR_WEIGHT = 1.0
+IN_SCOPE_BUDGET = 0.01
 #: How sure the ``oos`` class must be to call a message unrelated to the shop.
 UNRELATED_PROBABILITY = 0.5
 #: Folds for the out-of-fold scores that calibrate the confidence and choose the threshold.
@@ -70,10 +64,6 @@ class IntentClassifier:
         self.labels: tuple[str, ...] = ()
         self.temperature = 1.0
         self.threshold = 0.0
-        #: The training vectors sorted by label, kept when there is an ``oos`` class to threshold;
-        #: those of label i are rows ``_bounds[i]:_bounds[i + 1]``.
-        self._examples: Vectors | None = None
-        self._bounds: npt.NDArray[np.intp] = np.zeros(1, np.intp)
 
     def fit(
         self, texts: Sequence[str], labels: Sequence[str], vectors: Vectors | None = None
@@ -90,20 +80,9 @@ class IntentClassifier:
         )
         self.temperature = _fit_temperature(scores, target)
         if OUT_OF_SCOPE in self.labels:
-            oos = self.labels.index(OUT_OF_SCOPE)
-            probabilities = softmax(scores / self.temperature, axis=1)
-            guess = _best_in_scope(probabilities, oos)
-            nearest = np.zeros(len(target))
-            for seen, held_out in cv.split(features, target):
-                nearest[held_out] = _nearest_of_class(
-                    vectors[seen], target[seen], vectors[held_out], guess[held_out]
-                )
             self.threshold = choose_threshold(
-                in_scope_score(probabilities, nearest, oos), probabilities, target, oos
+                softmax(scores / self.temperature, axis=1), target, self.labels
             )
-            order = np.argsort(target, kind="stable")
-            self._examples = np.ascontiguousarray(vectors[order], dtype=np.float32)
-            self._bounds = np.searchsorted(target[order], np.arange(len(self.labels) + 1))
         self._svm.fit(features, target)
         return self
 
@@ -131,33 +110,15 @@ class IntentClassifier:
     def predict(
         self, texts: Sequence[str], vectors: Vectors | None = None
     ) -> list[IntentPrediction]:
-        vectors = embed(texts) if vectors is None else vectors
         probabilities = self.probabilities(texts, vectors)
-        if self._examples is None:  # no out-of-scope class: only the classes decide
-            return [self._decide(row, in_scope=True) for row in probabilities]
-        oos = self.labels.index(OUT_OF_SCOPE)
-        nearest = [
-            self._nearest(vector, int(label))
-            for vector, label in zip(vectors, _best_in_scope(probabilities, oos), strict=True)
-        ]
-        scores = in_scope_score(probabilities, np.array(nearest), oos)
-        return [
-            self._decide(row, in_scope=bool(score >= self.threshold))
-            for row, score in zip(probabilities, scores, strict=True)
-        ]
+        return [self._decide(row) for row in probabilities]
 
-    def _nearest(self, vector: Vectors, label: int) -> float:
-        """The cosine similarity of a message to the nearest training example of ``label``."""
-        assert self._examples is not None
-        examples = self._examples[self._bounds[label] : self._bounds[label + 1]]
-        return float((examples @ vector).max()) if len(examples) else 0.0
-
-    def _decide(self, row: Matrix, *, in_scope: bool) -> IntentPrediction:
+    def _decide(self, row: Matrix) -> IntentPrediction:
         order = np.argsort(row)[::-1]
-        guesses = [int(i) for i in order if self.labels[i] != OUT_OF_SCOPE]
+        in_scope = [int(i) for i in order if self.labels[i] != OUT_OF_SCOPE]
         best = int(order[0])
-        if self.labels[best] == OUT_OF_SCOPE or not in_scope:
-            guess = guesses[0]
+        if self.labels[best] == OUT_OF_SCOPE or row[best] < self.threshold:
+            guess = in_scope[0]
             unrelated = self.labels[best] == OUT_OF_SCOPE and row[best] >= UNRELATED_PROBABILITY
             return IntentPrediction(
                 OUT_OF_SCOPE,
@@ -186,53 +147,24 @@ class IntentClassifier:
         return sparse.hstack(blocks, format="csr")
 
 
-def in_scope_score(probabilities: Matrix, nearest: Matrix, oos: int) -> Matrix:
-    """How surely each message is in scope: its best in-scope probability plus
-    ``NEIGHBOUR_WEIGHT`` times its cosine similarity to the nearest training example of that
-    intent. The similarity catches what the classifier is wrongly sure of."""
-    best_in_scope = np.delete(probabilities, oos, axis=1).max(axis=1)
-    score: Matrix = best_in_scope + NEIGHBOUR_WEIGHT * nearest
-    return score
-
-
 def choose_threshold(
-    scores: Matrix, probabilities: Matrix, target: npt.NDArray[np.intp], oos: int
+    probabilities: Matrix, target: npt.NDArray[np.intp], labels: Sequence[str]
 ) -> float:
-    """The highest in-scope score threshold that costs at most ``IN_SCOPE_BUDGET`` in-scope
-    accuracy.
+    """The highest confidence threshold that costs at most ``IN_SCOPE_BUDGET`` in-scope accuracy.
 
     Below the threshold a message is out of scope: every point of in-scope accuracy spent buys
     out-of-scope recall. An in-scope message counts as right only when it is in scope and
     correct; the accuracy without a threshold (only the ``oos`` class) is the reference.
     """
+    oos = labels.index(OUT_OF_SCOPE)
     in_scope = target != oos
-    right = probabilities.argmax(axis=1)[in_scope] == target[in_scope]
-    score = scores[in_scope]
+    best = probabilities.argmax(axis=1)[in_scope]
+    top = probabilities.max(axis=1)[in_scope]
+    right = best == target[in_scope]
     floor = right.mean() - IN_SCOPE_BUDGET
-    candidates = np.unique(np.round(score, 4))
-    kept = [t for t in candidates if np.mean(right & (score >= t)) >= floor]
+    candidates = np.unique(np.round(top, 3))
+    kept = [t for t in candidates if np.mean(right & (top >= t)) >= floor]
     return float(max(kept, default=0.0))
-
-
-def _best_in_scope(probabilities: Matrix, oos: int) -> npt.NDArray[np.intp]:
-    """Each row's most probable label other than ``oos``."""
-    others = probabilities.copy()
-    others[:, oos] = -1.0
-    best: npt.NDArray[np.intp] = others.argmax(axis=1)
-    return best
-
-
-def _nearest_of_class(
-    examples: Vectors, labels: npt.NDArray[np.intp], vectors: Vectors, classes: npt.NDArray[np.intp]
-) -> Matrix:
-    """Each row's cosine similarity to the most similar example of its class (rows are
-    L2-normalised); 0 for a class without examples."""
-    nearest = np.zeros(len(vectors))
-    for label in np.unique(classes):
-        rows, mine = classes == label, examples[labels == label]
-        if len(mine):
-            nearest[rows] = (vectors[rows] @ mine.T).max(axis=1)
-    return nearest
 
 
 def _tfidf(vectorizer: TfidfVectorizer, text: str) -> tuple[npt.NDArray[np.intp], Matrix]:
