@@ -18,11 +18,6 @@ def test_that_with_no_agent_online_a_request_for_a_person_becomes_a_ticket(
     with TestClient(create_app(mail_runtime.settings, mail_runtime)) as client:
         chat = Chat(client, language="en")
         body = chat.say("I want to talk to a person")
-        where = client.get(f"/api/v1/conversations/{chat.id}", headers=chat.auth).json()
-    # A ticket promises a time, not a place in the live line: no "number 1 in the queue".
-    assert (where["state"], where["queue_position"], where["expected_wait_minutes"]) == (
-        "queued", None, None,
-    )  # fmt: skip
     assert body["state"] == "queued"
     assert body["handoff"]["reason"] == "no_agent_available"
     assert body["handoff"]["ticket_promised_by"] is not None

@@ -64,9 +64,8 @@ def handle_minutes(connection: Connection, default: float) -> float:
 def place(
     connection: Connection, record: ConversationRecord, default: float, rules: Rules | None = None
 ) -> Place | None:
-    """The conversation's place in the queue; None when it is not queued, or waits as a ticket
-    (the customer was promised an answer by a time, not a place in the live line)."""
-    if record.state is not State.QUEUED or record.ticket_promised_by is not None:
+    """The conversation's place in the queue; None when it is not queued."""
+    if record.state is not State.QUEUED:
         return None
     rows = connection.execute(
         select(conversations).where(conversations.c.state == State.QUEUED.value)

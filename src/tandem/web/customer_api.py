@@ -120,9 +120,7 @@ class ConversationState(BaseModel):
     version: int = Field(description="The conversation's change counter (see the messages).")
     language: str
     agent_name: str | None = Field(description="The agent who has the conversation, if any.")
-    queue_position: int | None = Field(
-        description="While queued in the live line: 1 is next; null for a ticket or otherwise."
-    )
+    queue_position: int | None = Field(description="While queued: 1 is next; else null.")
     expected_wait_minutes: int | None = Field(
         description=(
             "While queued: from measured handle times and the agents online; null when nobody "
