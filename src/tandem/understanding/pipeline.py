@@ -97,7 +97,8 @@ class Understander:
             if earlier is not None:
                 joined = self._slots.mask(f"{earlier} {words}")
                 again = self.intents.predict([joined], embed([joined]))[0]
-                if not again.out_of_scope and again.confidence >= FOLLOW_UP_BELOW:
+                own = 0.0 if prediction.out_of_scope else prediction.confidence
+                if not again.out_of_scope and again.confidence >= max(FOLLOW_UP_BELOW, own):
                     prediction, follows = again, earlier
         else:  # only details ("SW1A 1AA", an email address): no request, no feeling of its own
             prediction, frustration, person = DETAILS_ONLY, 0.0, 0.0
@@ -138,11 +139,11 @@ class Understander:
         context: Context,
         slots: Slots,
     ) -> str | None:
-        """The earlier question a short, unclear message follows up ("and how much does it
-        cost?" after a delivery question), or None when it stands on its own."""
+        """The earlier question a short message follows up ("and how much does it cost?" after
+        a delivery question), or None when it stands on its own: an unclear message that opens
+        like a follow-up or points back, or any that does both ("and" ... "it": whatever it
+        seems to ask alone, it asks about what came before; the caller keeps the surer reading)."""
         if not context.previous_customer_texts:
-            return None
-        if not prediction.out_of_scope and prediction.confidence >= FOLLOW_UP_BELOW:
             return None
         words = re.findall(r"[^\W\d_]+", text.lower())
         if not words or len(words) > FOLLOW_UP_WORDS or slots.order_ids:
@@ -153,7 +154,9 @@ class Understander:
         spaced = " ".join(words)
         opens = any(spaced == o or spaced.startswith(f"{o} ") for o in found.follow_up_openers)
         points = any(word in found.follow_up_pointers for word in words)
-        return context.previous_customer_texts[-1] if opens or points else None
+        unclear = prediction.out_of_scope or prediction.confidence < FOLLOW_UP_BELOW
+        follows = (opens and points) or (unclear and (opens or points))
+        return context.previous_customer_texts[-1] if follows else None
 
     def last_request(self, text: str) -> str:
         """The part of `text` after its last self-correction ("cancel it, no wait, return it"
