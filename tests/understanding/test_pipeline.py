@@ -52,3 +52,21 @@ def test_that_a_model_stored_by_other_code_is_retrained(
     monkeypatch.setattr(pipeline, "_STORED_CODE", ("intents.py",))
     load_or_train(models)
     assert (models / MODEL_FILE).stat().st_mtime_ns != before
+
+
+@pytest.mark.parametrize(
+    ("earlier", "text", "intent"),
+    [
+        # unsure alone (delivery, 0.62): read with the question before it
+        ("What payment methods do you accept?", "and how much does it cost?", "payment_options"),
+        ("How long does delivery take?", "and how much does it cost?", "delivery_time"),
+        # sure of itself: a follow-up in form keeps its own reading
+        ("I want to return my jacket", "and where is it?", "where_is_my_order"),
+        ("where is my order TD-1001", "and can I change its address?", "change_address"),
+    ],
+)
+def test_that_a_follow_up_is_read_with_the_question_before_it_only_when_that_is_clearly_surer(
+    understander: Understander, earlier: str, text: str, intent: str
+) -> None:
+    context = Context(language="en", previous_customer_texts=(earlier,))
+    assert understander.understand(text, context).intent == intent

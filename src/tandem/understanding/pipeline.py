@@ -98,7 +98,10 @@ class Understander:
                 joined = self._slots.mask(f"{earlier} {words}")
                 again = self.intents.predict([joined], embed([joined]))[0]
                 own = 0.0 if prediction.out_of_scope else prediction.confidence
-                if not again.out_of_scope and again.confidence >= max(FOLLOW_UP_BELOW, own):
+                # A message sure of itself ("and where is it?") keeps its own reading unless
+                # the two together are clearly surer.
+                needed = FOLLOW_UP_BELOW if own < FOLLOW_UP_BELOW else own + FOLLOW_UP_MARGIN
+                if not again.out_of_scope and again.confidence >= needed:
                     prediction, follows = again, earlier
         else:  # only details ("SW1A 1AA", an email address): no request, no feeling of its own
             prediction, frustration, person = DETAILS_ONLY, 0.0, 0.0
@@ -177,6 +180,8 @@ def _plain(text: str) -> str:
 #: question before it; read together, they must be at least this sure.
 FOLLOW_UP_BELOW = 0.6
 FOLLOW_UP_WORDS = 8
+#: How much surer than its own reading a sure follow-up must be read with the one before it.
+FOLLOW_UP_MARGIN = 0.2
 
 #: Words a correction must be followed by to replace what came before it.
 _CORRECTED_WORDS = 2
