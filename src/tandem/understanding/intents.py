@@ -9,8 +9,9 @@ trains on any (text, label) data; see docs/understanding.md for the measurements
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,12 +171,31 @@ def choose_threshold(
 def _tfidf(vectorizer: TfidfVectorizer, text: str) -> tuple[npt.NDArray[np.intp], Matrix]:
     """The non-zero columns and values of ``vectorizer.transform([text])`` (sublinear tf, l2)."""
     vocabulary = vectorizer.vocabulary_
-    counts = Counter(term for term in vectorizer.build_analyzer()(text) if term in vocabulary)
-    columns = np.fromiter((vocabulary[term] for term in counts), np.intp, len(counts))
-    weights = 1.0 + np.log(np.fromiter(counts.values(), np.float64, len(counts)))
+    known = [
+        (column, count)
+        for term, count in _terms(vectorizer.analyzer, vectorizer.ngram_range, text).items()
+        if (column := vocabulary.get(term)) is not None
+    ]
+    columns = np.fromiter((column for column, _ in known), np.intp, len(known))
+    weights = 1.0 + np.log(np.fromiter((count for _, count in known), np.float64, len(known)))
     weights *= vectorizer.idf_[columns]
     norm = np.linalg.norm(weights)
     return columns, weights / norm if norm else weights
+
+
+@functools.lru_cache(maxsize=64)
+def _terms(analyzer: str, ngram_range: tuple[int, int], text: str) -> Counter[str]:
+    """The terms of a text and their counts, as a vectorizer with these settings reads them;
+    shared by the intent and person models, which read each message with the same settings."""
+    return Counter(_analyzer(analyzer, ngram_range)(text))
+
+
+@functools.cache
+def _analyzer(analyzer: str, ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
+    built: Callable[[str], list[str]] = TfidfVectorizer(
+        analyzer=analyzer, ngram_range=ngram_range
+    ).build_analyzer()
+    return built
 
 
 def _two_columns(scores: Matrix) -> Matrix:
