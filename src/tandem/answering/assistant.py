@@ -197,7 +197,8 @@ class Assistant:
     def _identify(
         self, turn: AssistantTurn, flow: Flow, identity: Partial | None
     ) -> Customer | Answer:
-        partial = (identity or Partial()).with_slots(turn.understanding.slots)
+        slots = turn.understanding.slots
+        partial = (identity or Partial()).with_slots(slots, asked=identity is not None)
         say = replies(turn.language).say
         if partial.order_id and partial.proof:
             order_id, proof, shop = OrderId(partial.order_id), partial.proof, turn.shop or self.shop

@@ -44,9 +44,12 @@ class Partial:
     order_id: str | None = None
     proof: str | None = None  # a postcode or an email address
 
-    def with_slots(self, slots: Slots) -> Partial:
+    def with_slots(self, slots: Slots, asked: bool = False) -> Partial:
+        """What the message adds. `asked`: Tandem asked for the order number and postcode, so a
+        bare number listed after the order number ("TD-4003, 4000") is the postcode asked for,
+        not a second order."""
         order_id = slots.order_ids[0] if slots.order_ids else self.order_id
-        proofs = slots.postcodes + slots.emails
+        proofs = slots.postcodes + slots.emails + (slots.order_or_postcode if asked else ())
         return Partial(order_id, proofs[0] if proofs else self.proof)
 
 

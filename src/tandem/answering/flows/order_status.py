@@ -30,7 +30,8 @@ class OrderStatusFlow:
     @staticmethod
     def _status_reply(turn: FlowTurn, order: Order) -> Reply:
         say, date = turn.replies.say, turn.replies.date
-        fields: dict[str, object] = {"order_id": order.id, "items": order_items(order)}
+        items = order_items(turn.replies, order)
+        fields: dict[str, object] = {"order_id": order.id, "items": items}
         if order.status is OrderStatus.SHIPPED:
             fields |= {
                 "carrier": order.carrier or "-",
