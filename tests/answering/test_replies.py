@@ -75,7 +75,8 @@ SOCKS = OrderLine("socks", "socks-36-40-grey", "Socks", "36-40 / grey", 2, Decim
 
 @pytest.mark.parametrize(
     ("language", "joined", "times"),
-    [("en", "in", "x"), ("nl", "in", "x"), ("de", "in", "x"), ("fr", "en", "\u00d7")],
+    # French: many product names hold "en" already ("Chemise en lin"), so a dash
+    [("en", "in", "x"), ("nl", "in", "x"), ("de", "in", "x"), ("fr", "\u2013", "\u00d7")],
 )
 def test_that_a_product_and_its_variant_are_joined_in_the_replies_language(
     language: Language, joined: str, times: str
