@@ -2,13 +2,14 @@
 (templates `date_format`, `moment_format`, `days` and `order_line`, locale `money`), not in one
 word order, or with English words, for all."""
 
+import dataclasses
 import datetime as dt
 import zoneinfo
 from decimal import Decimal
 
 import pytest
 
-from tandem.answering.flows.base import line_name, order_items
+from tandem.answering.flows.base import line_name, order_items, recent_orders
 from tandem.answering.flows.money import money
 from tandem.answering.replies import replies
 from tandem.commerce.model import Address, Order, OrderLine, OrderStatus
@@ -91,4 +92,10 @@ def test_that_a_product_and_its_variant_are_joined_in_the_replies_language(
     )  # fmt: skip
     assert order_items(text, order) == (
         f"Écouteurs sans fil {joined} blanc, 2 {times} Socks {joined} 36-40 / grey"
+    )
+    colon, semicolon = (" :", " ;") if language == "fr" else (":", ";")  # French spacing
+    later = dataclasses.replace(order, id="TD-2", created_at=order.created_at + dt.timedelta(1))
+    assert recent_orders(text, [order, later]).startswith(
+        f"TD-2{colon} Écouteurs sans fil {joined} blanc, 2 {times} Socks {joined} 36-40 / grey"
+        f"{semicolon} TD-1{colon} Écouteurs"
     )

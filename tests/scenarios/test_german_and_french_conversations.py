@@ -199,6 +199,19 @@ def test_that_a_question_the_shop_cannot_answer_gets_the_honest_answer_in_the_la
     assert body["state"] == "ai"
 
 
+@BOTH
+@pytest.mark.parametrize("which", [0, 1, 2], ids=["password", "newsletter", "weather"])
+def test_that_a_question_the_shop_cannot_answer_after_an_order_answer_is_not_about_the_order(
+    client: TestClient, lang: Speaks, which: int
+) -> None:
+    chat = Chat(client, **signed("emma@example.nl"))
+    assert lang.shipped[0] in chat.replies(lang.signed_in)
+    body = chat.say(lang.out_of_scope[which])  # "Wie wird *das* Wetter": no pointer back
+    answer = body["messages"][-1]["text"]
+    assert _is(answer, lang.code, "out_of_scope"), answer
+    assert body["state"] == "ai"
+
+
 @pytest.mark.parametrize(("first", "then"), [(GERMAN, FRENCH), (FRENCH, GERMAN)],
                          ids=["de-to-fr", "fr-to-de"])  # fmt: skip
 def test_that_a_customer_switching_language_is_answered_in_the_new_one(

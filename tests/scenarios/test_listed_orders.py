@@ -52,3 +52,13 @@ def test_that_a_customer_listing_two_orders_hears_where_each_is(
     assert len(said) == 2 and "TD-1001" in said[0] and shipped in said[0], said
     assert "TD-1002" in said[1], said  # delivered, in the same language
     assert body["state"] == "ai"
+
+
+def test_that_a_guest_giving_a_belgian_postcode_unasked_after_the_order_number_is_asked_once(
+    client: TestClient,
+) -> None:
+    chat = Chat(client, language="fr")
+    asked = chat.replies("Où en est ma commande TD-4003, 4000 ?")  # 4000: an order or a postcode
+    assert "code postal" in asked and "Claire" not in asked, asked
+    answer = chat.replies("4000")  # asked for: the postcode
+    assert "Claire" in answer and "TD-4003" in answer, answer

@@ -243,3 +243,12 @@ def test_that_the_first_of_the_month_is_read_as_a_date_in_every_language(
     extractor: SlotExtractor, text: str
 ) -> None:
     assert slots(extractor, f"mon colis était attendu {text}").dates == (dt.date(2025, 12, 1),)
+
+
+@pytest.mark.parametrize(("text", "maybe"), [("4000", ("4000",)), (" 75011. ", ("75011",)),
+                                             ("4000 euro", ()), ("in 2024", ()), ("123", ())])
+def test_that_a_message_of_only_a_postcode_shaped_number_may_be_a_postcode(
+    extractor: SlotExtractor, text: str, maybe: tuple[str, ...]
+) -> None:
+    found = slots(extractor, text)
+    assert found.order_or_postcode == maybe and found.postcodes == ()

@@ -259,7 +259,8 @@ def _stays(active: OpenFlow, u: Understanding, starting: Flow) -> bool:
         return True
     slots = u.slots
     identifying = active.identity is not None
-    return identifying and bool(slots.order_ids or slots.postcodes or slots.emails)
+    given = slots.order_ids or slots.postcodes or slots.emails or slots.order_or_postcode
+    return identifying and bool(given)
 
 
 def _name_part(customer: Customer | None) -> str:

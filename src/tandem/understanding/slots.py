@@ -10,7 +10,8 @@ next to an order number or e-mail address ("TD-4001, 75011"; "claire@example.fr 
 number with as many digits as the order number before it, listed after it ("TD-1001 and 1002",
 "TD-1001, 1002", "Bestellungen 1001 und 1002": a catalogue `order_list_words` word, a comma,
 slash, "&" or a space between), is a second order number; of 4 or 5 digits it may also be a
-postcode (``Slots.order_or_postcode``), read as one only while the identity check awaits one.
+postcode (``Slots.order_or_postcode``, as is a message that is only such a number: "4000"),
+read as one only while the identity check awaits one.
 Amounts need a currency sign or word; a comma or dot followed by one or two final digits is the
 decimal separator ("€ 49,95", "£1,250.00", "49.95 euro"). Products are the customer's own,
 matched fuzzily by name or exactly by id.
@@ -66,6 +67,8 @@ _DIGITS = rf"\b([1-9]\d{{3,4}})\b(?![.,:/-]?\d)(?!\s*{_CURRENCY})(?! ?[A-Za-z]{{
 _NUMERIC_POSTCODE = re.compile(
     rf"{_ID}{_JOIN}{_DIGITS}|(?<![\d.,:/-]){_DIGITS}{_JOIN}(?={_ID})", re.IGNORECASE
 )
+#: A message that is only a 4- or 5-digit number ("4000"): the postcode, when one was asked for.
+_LONE = re.compile(r"^\s*([1-9]\d{3,4})\s*[.!]?\s*$")
 #: What stands between listed order numbers besides a catalogue `order_list_words` word:
 #: "," "/" "&" "+" or a space.
 _LIST_MARK = r"\s*[,/&+]\s*|\s+"
@@ -117,7 +120,9 @@ class SlotExtractor:
             order_ids=_unique(f"{ORDER_PREFIX}-{number}" for _, number, _ in numbers),
             emails=_unique(m[0].lower() for m in _EMAIL.finditer(text)),
             postcodes=postcodes(text, named, frozenset(listed)),
-            order_or_postcode=_unique(n for n in listed.values() if 4 <= len(n) <= 5),
+            order_or_postcode=_unique(
+                [*(n for n in listed.values() if 4 <= len(n) <= 5), *_LONE.findall(text)]
+            ),
             amounts=_unique(a for m in _AMOUNT.finditer(text) if (a := _amount(m)) is not None),
             dates=self._dates.find(text, context.today or dt.date.today()),
             product_refs=products(text, context.known_products),

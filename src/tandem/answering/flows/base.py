@@ -111,8 +111,12 @@ def order_items(replies: Replies, order: Order) -> str:
 
 
 def recent_orders(replies: Replies, orders: list[Order], limit: int = 4) -> str:
+    """The newest orders with their items, as the language lists them (template `order_line`:
+    "TD-1003: Canvas sneakers in 39 / white; TD-1001: ...", "TD-1003 : Baskets ... ; ...")."""
     newest = sorted(orders, key=lambda order: order.created_at, reverse=True)[:limit]
-    return "; ".join(f"{order.id}: {order_items(replies, order)}" for order in newest)
+    wording = replies.phrase("order_line", "order")
+    listed = (wording.format(order_id=o.id, items=order_items(replies, o)) for o in newest)
+    return replies.phrase("order_line", "between_orders").join(listed)
 
 
 def pick_order(turn: FlowTurn, wanted: frozenset[str]) -> Order | Plan:
