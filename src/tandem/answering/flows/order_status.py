@@ -50,6 +50,6 @@ def _also_named(turn: FlowTurn, picked: Order) -> list[Order]:
     """The customer's other orders the message lists ("TD-1001 and 1002"), at most two more;
     an order number that is not theirs is passed over without a word about it."""
     assert turn.customer is not None
-    mine = {order.id: order for order in turn.shop.orders_of(turn.customer.id)}
+    mine: dict[str, Order] = {order.id: order for order in turn.shop.orders_of(turn.customer.id)}
     named = [i for i in turn.understanding.slots.order_ids if i != picked.id and i in mine]
     return [mine[i] for i in named[:MORE_ORDERS]]
