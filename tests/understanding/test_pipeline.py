@@ -70,3 +70,23 @@ def test_that_a_follow_up_is_read_with_the_question_before_it_only_when_that_is_
 ) -> None:
     context = Context(language="en", previous_customer_texts=(earlier,))
     assert understander.understand(text, context).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("language", "earlier", "text"),
+    [
+        ("de", "Wo ist meine Bestellung TD-3001?", "Wie wird das Wetter morgen?"),
+        ("fr", "Où en est ma commande TD-4001 ?", "Quel temps fera-t-il demain ?"),
+        ("fr", "Où en est ma commande TD-4001 ?", "Je voudrais me désabonner de la newsletter"),
+        ("nl", "Waar is mijn bestelling TD-1001?", "Wat voor weer wordt het morgen?"),
+        ("en", "Where is my order TD-2002?", "What's the weather like tomorrow?"),
+    ],
+)
+def test_that_a_question_the_shop_does_not_handle_is_never_read_as_a_follow_up(
+    understander: Understander, language: str, earlier: str, text: str
+) -> None:
+    """"das", "il", "het" point back only as pronouns: as articles they made the weather a
+    question about the order before it."""
+    context = Context(language=language, previous_customer_texts=(earlier,))
+    understood = understander.understand(text, context)
+    assert understood.out_of_scope and understood.unrelated and not understood.follows

@@ -59,7 +59,7 @@ def test_that_dutch_and_british_postcodes_are_found(
 @pytest.mark.parametrize(
     ("text", "codes"),
     [
-        ("TD-4001, 4000", ("4000",)),  # next to the order number: nothing else it can be
+        ("TD-4001, 75011", ("75011",)),  # next to the order number, not shaped like one
         ("4700 / TD-3001", ("4700",)),
         ("claire@example.fr 4000", ("4000",)),
         ("code postal 4000", ("4000",)),  # named by a detail word of the catalogue
@@ -185,3 +185,70 @@ def test_that_the_catalogues_detail_words_are_masked_with_the_detail_they_name(
     extractor: SlotExtractor, text: str, masked: str
 ) -> None:
     assert extractor.mask(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where are TD-1001 and 1002?",
+        "where are TD-1001, 1002",
+        "TD-1001 1002",
+        "my orders 1001 and 1002",
+        "waar zijn TD-1001 en 1002?",
+        "bestellingen 1001 en 1002",
+        "wo sind TD-1001 und 1002?",
+        "Bestellungen 1001 und 1002",
+        "où en sont TD-1001 et 1002 ?",
+        "mes commandes 1001 et 1002",
+        "TD-1001 / 1002",
+    ],
+)
+def test_that_a_bare_number_listed_after_an_order_number_is_a_second_order(
+    extractor: SlotExtractor, text: str
+) -> None:
+    found = slots(extractor, text)
+    assert found.order_ids == ("TD-1001", "TD-1002")
+    assert found.postcodes == ()
+    assert found.order_or_postcode == ("1002",)  # while a postcode is awaited, it may be one
+
+
+@pytest.mark.parametrize(
+    ("text", "ids", "codes"),
+    [
+        ("TD-1001, 1002 en 1003", ("TD-1001", "TD-1002", "TD-1003"), ()),
+        ("TD-4001, 4000", ("TD-4001", "TD-4000"), ()),  # a postcode only when one is awaited
+        ("TD-4001, 75011", ("TD-4001",), ("75011",)),  # not an order number's shape: a postcode
+        ("TD-1001 et code postal 4000", ("TD-1001",), ("4000",)),  # named: a postcode
+        ("TD-1001 und PLZ 4700", ("TD-1001",), ("4700",)),
+        ("TD-1001 and 1012 AB", ("TD-1001",), ("1012 AB",)),  # a Dutch postcode stays one
+        ("TD-1001 in 2024", ("TD-1001",), ()),
+        ("TD-1001 2024-05-01", ("TD-1001",), ()),
+        ("TD-1001 and 1002 euro", ("TD-1001",), ()),
+        ("4700 / TD-3001", ("TD-3001",), ("4700",)),  # before the order number: a postcode
+    ],
+)
+def test_that_only_numbers_shaped_like_the_order_number_are_listed_orders(
+    extractor: SlotExtractor, text: str, ids: tuple[str, ...], codes: tuple[str, ...]
+) -> None:
+    found = slots(extractor, text)
+    assert (found.order_ids, found.postcodes) == (ids, codes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["le 1er décembre", "le premier décembre", "am 1. Dezember", "am ersten Dezember",
+     "on 1st December", "on December 1st", "op 1e december", "de eerste december"],
+)  # fmt: skip
+def test_that_the_first_of_the_month_is_read_as_a_date_in_every_language(
+    extractor: SlotExtractor, text: str
+) -> None:
+    assert slots(extractor, f"mon colis était attendu {text}").dates == (dt.date(2025, 12, 1),)
+
+
+@pytest.mark.parametrize(("text", "maybe"), [("4000", ("4000",)), (" 75011. ", ("75011",)),
+                                             ("4000 euro", ()), ("in 2024", ()), ("123", ())])
+def test_that_a_message_of_only_a_postcode_shaped_number_may_be_a_postcode(
+    extractor: SlotExtractor, text: str, maybe: tuple[str, ...]
+) -> None:
+    found = slots(extractor, text)
+    assert found.order_or_postcode == maybe and found.postcodes == ()

@@ -183,12 +183,16 @@ class Assistant:
     def _run(self, turn: AssistantTurn, flow: Flow, active: OpenFlow | None) -> Answer:
         customer = turn.customer
         record = active.record if active else None
+        start = record
         if flow.needs_customer and customer is None:
             found = self._identify(turn, flow, active.identity if active else None)
             if isinstance(found, Answer):
                 return found
-            customer = found
-        plan = flow.step(self._flow_turn(turn, customer, record))
+            customer, proven = found
+            # the order proven with is the one asked about ("where is TD-1001?", then "1012
+            # AB"), unless this message names another
+            start = record or FlowRecord(order_id=proven)
+        plan = flow.step(self._flow_turn(turn, customer, start))
         hello: tuple[Reply, ...] = ()
         if customer is not turn.customer and customer is not None:
             hello = (replies(turn.language).say("identify_ok", name=customer.name.split()[0]),)
@@ -196,14 +200,16 @@ class Assistant:
 
     def _identify(
         self, turn: AssistantTurn, flow: Flow, identity: Partial | None
-    ) -> Customer | Answer:
-        partial = (identity or Partial()).with_slots(turn.understanding.slots)
+    ) -> tuple[Customer, OrderId] | Answer:
+        """The customer proven (with the order number proven with), or what to ask."""
+        slots = turn.understanding.slots
+        partial = (identity or Partial()).with_slots(slots, asked=identity is not None)
         say = replies(turn.language).say
         if partial.order_id and partial.proof:
             order_id, proof, shop = OrderId(partial.order_id), partial.proof, turn.shop or self.shop
             checked = turn.verification.attempt(order_id, lambda: verify(shop, order_id, proof))
             if checked.found is not None:
-                return checked.found
+                return checked.found, order_id
             if checked.locked_for is not None:  # the same words whether the answer was right
                 minutes = max(1, math.ceil(checked.locked_for.total_seconds() / 60))
                 reply = say("identify_locked", minutes=minutes)
@@ -253,7 +259,8 @@ def _stays(active: OpenFlow, u: Understanding, starting: Flow) -> bool:
         return True
     slots = u.slots
     identifying = active.identity is not None
-    return identifying and bool(slots.order_ids or slots.postcodes or slots.emails)
+    given = slots.order_ids or slots.postcodes or slots.emails or slots.order_or_postcode
+    return identifying and bool(given)
 
 
 def _name_part(customer: Customer | None) -> str:

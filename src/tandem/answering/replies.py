@@ -71,11 +71,13 @@ class Replies:
 
     def date(self, day: dt.date) -> str:
         """A day as the language writes it, from the template `date_format`: "Friday 4
-        December", "Freitag, 4. Dezember", "vendredi 4 décembre"."""
+        December", "Freitag, 4. Dezember", "vendredi 4 décembre"; a day of the month the
+        template `days` names is written so ("mardi 1er décembre")."""
         date_format: str = self._data["date_format"]
         weekday = self._data["weekdays"][day.weekday()]
         month = self._data["months"][day.month - 1]
-        return date_format.format(weekday=weekday, day=day.day, month=month)
+        number = (self._data.get("days") or {}).get(day.day, day.day)
+        return date_format.format(weekday=weekday, day=number, month=month)
 
     def moment(self, when: dt.datetime) -> str:
         """A day and a time in `when`'s own time zone, named as the console names it, e.g.

@@ -241,7 +241,7 @@ def _order(language: Language, order: Order) -> CardOrder:
         id=order.id,
         status=replies(language).phrase("order_status", order.status.value),
         total=f"{order.currency} {order.total:.2f}",
-        items=order_items(order.in_language(language)),
+        items=order_items(text, order.in_language(language)),
         tracking=tracking,
         payments=payments,
     )

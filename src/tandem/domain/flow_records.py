@@ -44,9 +44,13 @@ class Partial:
     order_id: str | None = None
     proof: str | None = None  # a postcode or an email address
 
-    def with_slots(self, slots: Slots) -> Partial:
+    def with_slots(self, slots: Slots, asked: bool = False) -> Partial:
+        """What the message adds. `asked`: Tandem asked for the order number and postcode, so
+        once the order number is known a bare number listed after it ("TD-4003, 4000") or given
+        alone ("4000") is the postcode asked for, not another order."""
         order_id = slots.order_ids[0] if slots.order_ids else self.order_id
-        proofs = slots.postcodes + slots.emails
+        maybe = slots.order_or_postcode if asked and order_id else ()
+        proofs = slots.postcodes + slots.emails + maybe
         return Partial(order_id, proofs[0] if proofs else self.proof)
 
 

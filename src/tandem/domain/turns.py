@@ -146,6 +146,7 @@ def _details_given(slots: Slots) -> bool:
         slots.order_ids
         or slots.emails
         or slots.postcodes
+        or slots.order_or_postcode
         or slots.amounts
         or slots.dates
         or slots.product_refs

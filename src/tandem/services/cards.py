@@ -50,11 +50,13 @@ def steps_of(events: list[EventRecord]) -> list[AiStep]:
 
 
 def recorded_orders(events: list[EventRecord]) -> list[str]:
-    """The order ids the decisions and actions were about, first seen first."""
+    """The order ids the decisions and actions were about, and the customer's own orders their
+    messages named ("TD-1002 and 1004"), first seen first."""
     ids: list[str | None] = []
     for event in events:
         if event.kind is EventKind.DECIDED:
-            ids.append(Decided.from_detail(event.detail).order_id)
+            decided = Decided.from_detail(event.detail)
+            ids += [decided.order_id, *decided.named]
         elif event.kind is EventKind.PERFORMED:
             ids.append(Performed.from_detail(event.detail).order_id)
         elif event.kind is EventKind.ORDER_NOTED:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,10 @@ class DateWords:
     weekdays: tuple[str, ...]  # Monday first
     months: tuple[str, ...]  # January first
     number_words: Mapping[str, int]
+    #: what may follow a day's number before or after its month: "1st", "1er", "1." (optional)
+    day_suffixes: tuple[str, ...] = ()
+    #: a day of the month in words: "premier décembre" (optional)
+    day_words: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,8 @@ class LanguageCatalogue:
     language: Language
     intents: Mapping[str, tuple[str, ...]]
     order_words: tuple[str, ...]
+    #: words between listed order numbers ("TD-1001 and 1002", "commandes 1001 et 1002")
+    order_list_words: tuple[str, ...]
     #: words naming an identifier just before it ("postcode", "my email is"): masked with it
     detail_words: tuple[str, ...]
     dates: DateWords
@@ -130,8 +136,14 @@ def _parse(language: Language, data: Any) -> LanguageCatalogue:
         language=language,
         intents=intents,
         order_words=_texts(data["order_words"]),
+        order_list_words=_texts(data["order_list_words"]) if "order_list_words" in data else (),
         detail_words=_texts(data["detail_words"]),
-        dates=DateWords(**date_lists, number_words=numbers),
+        dates=DateWords(
+            **date_lists,
+            number_words=numbers,
+            day_suffixes=tuple(str(s) for s in dates.get("day_suffixes") or ()),
+            day_words={str(word): int(n) for word, n in (dates.get("day_words") or {}).items()},
+        ),
         frustration=FrustrationCues(**{key: _texts(cues[key]) for key in _CUE_LISTS}),
         corrections=_texts(data["corrections"]) if "corrections" in data else (),
         follow_up_openers=_texts(follow["openers"]) if follow else (),

@@ -1,9 +1,10 @@
 """Dates in a message: ISO and day-month dates, and relative ones from the catalogue's words.
 
 Relative phrases ("gisteren", "3 days ago", "last Monday", "afgelopen maandag") come from each
-language file; a weekday always means its most recent past occurrence (a week ago on the same
-weekday). Day-month dates without a year ("12 maart") take the latest such date not after
-today; numeric dates are read day first (31/12/2025), as in the Netherlands and the UK.
+language file, and so do the ways a day of the month is written ("1st", "1er", "1.", "premier");
+a weekday always means its most recent past occurrence (a week ago on the same weekday).
+Day-month dates without a year ("12 maart") take the latest such date not after today; numeric
+dates are read day first (31/12/2025), as in the Netherlands and the UK.
 """
 
 from __future__ import annotations
@@ -72,17 +73,25 @@ def _language_rules(words: DateWords) -> Rules:
         target = [w.lower() for w in words.weekdays].index(m["weekday"].lower())
         return today - dt.timedelta(days=(today.weekday() - target - 1) % 7 + 1)
 
+    days = {word.lower(): n for word, n in words.day_words.items()}
+    suffixes = "|".join(sorted(map(re.escape, words.day_suffixes), key=len, reverse=True))
+    spelled = "".join(f"|{re.escape(word)}\\b" for word in days)
+    # a day: "4", "1st", "1er", "1." or "premier" (no letter or digit right after a number)
+    day = rf"(?P<day>\d{{1,2}}(?:{suffixes})?(?!\w){spelled})"
+
     def day_month(m: re.Match[str], today: dt.date) -> dt.date | None:
         month_number = [w.lower() for w in words.months].index(m["month"].lower()) + 1
-        return _latest(int(_DAY.findall(m[0])[0]), month_number, today)
+        said = m["day"].lower()
+        number = days[said] if said in days else int(_DAY.findall(said)[0])
+        return _latest(number, month_number, today)
 
     return [
         *phrases(words.day_before_yesterday, days_back(2)),
         *phrases(words.days_ago, ago(1)),
         *phrases(words.weeks_ago, ago(7)),
         *phrases(words.last_weekday, last_weekday),
-        (re.compile(rf"\b\d{{1,2}} {month}\b", re.IGNORECASE), day_month),
-        (re.compile(rf"\b{month} \d{{1,2}}\b", re.IGNORECASE), day_month),
+        (re.compile(rf"\b{day} {month}\b", re.IGNORECASE), day_month),
+        (re.compile(rf"\b{month} {day}", re.IGNORECASE), day_month),
         *phrases(words.yesterday, days_back(1)),
         *phrases(words.today, days_back(0)),
     ]

@@ -145,8 +145,11 @@ class Understander:
         """The earlier question a short message follows up ("and how much does it cost?" after
         a delivery question), or None when it stands on its own: an unclear message that opens
         like a follow-up or points back, or any that does both ("and" ... "it": whatever it
-        seems to ask alone, it asks about what came before; the caller keeps the surer reading)."""
-        if not context.previous_customer_texts:
+        seems to ask alone, it asks about what came before; the caller keeps the surer reading).
+        Never one that is clearly about what the shop does not handle: "Wie wird das Wetter
+        morgen?" points with "das" only as an article, and read with "where is my order?" it
+        would become that question."""
+        if not context.previous_customer_texts or prediction.unrelated:
             return None
         words = re.findall(r"[^\W\d_]+", text.lower())
         if not words or len(words) > FOLLOW_UP_WORDS or slots.order_ids:

@@ -19,6 +19,10 @@ class Slots:
     amounts: tuple[Decimal, ...] = ()
     dates: tuple[dt.date, ...] = ()
     product_refs: tuple[str, ...] = ()  # product/variant ids matched against the customer's orders
+    #: bare 4- or 5-digit numbers that may be a postcode: listed after an order number ("1002" in
+    #: "TD-1001, 1002", read as an order number too), or the whole message ("4000"); identity
+    #: reads them as the postcode only while it waits for one
+    order_or_postcode: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

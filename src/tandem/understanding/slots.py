@@ -6,7 +6,12 @@ Postcodes are NL ("1012 AB", "1012AB", "1012ab"; lower-case letters only without
 "2024 is" is not a postcode) and UK ("SW1A 1AA"), normalised to upper case with one space, and
 numeric ones (Belgium, Germany, France, Switzerland: 4 or 5 digits) only where a number cannot be
 anything else: named by a catalogue detail word ("code postal 4000", "PLZ 4700") or given right
-next to an order number or e-mail address ("TD-4001, 4000"; "claire@example.fr 4000").
+next to an order number or e-mail address ("TD-4001, 75011"; "claire@example.fr 4000"). A bare
+number with as many digits as the order number before it, listed after it ("TD-1001 and 1002",
+"TD-1001, 1002", "Bestellungen 1001 und 1002": a catalogue `order_list_words` word, a comma,
+slash, "&" or a space between), is a second order number; of 4 or 5 digits it may also be a
+postcode (``Slots.order_or_postcode``, as is a message that is only such a number: "4000"),
+read as one only while the identity check awaits one.
 Amounts need a currency sign or word; a comma or dot followed by one or two final digits is the
 decimal separator ("€ 49,95", "£1,250.00", "49.95 euro"). Products are the customer's own,
 matched fuzzily by name or exactly by id.
@@ -62,6 +67,14 @@ _DIGITS = rf"\b([1-9]\d{{3,4}})\b(?![.,:/-]?\d)(?!\s*{_CURRENCY})(?! ?[A-Za-z]{{
 _NUMERIC_POSTCODE = re.compile(
     rf"{_ID}{_JOIN}{_DIGITS}|(?<![\d.,:/-]){_DIGITS}{_JOIN}(?={_ID})", re.IGNORECASE
 )
+#: A message that is only a 4- or 5-digit number ("4000"): the postcode, when one was asked for.
+_LONE = re.compile(r"^\s*([1-9]\d{3,4})\s*[.!]?\s*$")
+#: What stands between listed order numbers besides a catalogue `order_list_words` word:
+#: "," "/" "&" "+" or a space.
+_LIST_MARK = r"\s*[,/&+]\s*|\s+"
+#: A listed number: never part of a longer number, an amount, a date, a time or a Dutch postcode
+#: (as _NL_POSTCODE reads one: "1012 AB", "1012ab"; "1002 en" is a number and a word).
+_LISTED = rf"(\d{{3,8}})\b(?![.,:/-]?\d)(?!\s*{_CURRENCY})(?-i:(?! ?[A-Z]{{2}}\b)(?![a-z]{{2}}\b))"
 
 
 class SlotExtractor:
@@ -73,6 +86,10 @@ class SlotExtractor:
             rf"|\b(?:{alternatives})(?:\s*(?:is|:))?\s*(?:#|nr\.?|no\.?)?\s*(\d{{3,8}})\b",
             re.IGNORECASE,
         )
+        joins = {w for lang in catalogue.languages.values() for w in lang.order_list_words}
+        joined = "|".join(sorted(map(re.escape, joins), key=len, reverse=True))
+        separator = rf"(?:\s+(?:{joined})\s+|{_LIST_MARK})" if joins else rf"(?:{_LIST_MARK})"
+        self._next = re.compile(separator + _LISTED, re.IGNORECASE)
         self._dates = DateFinder(lang.dates for lang in catalogue.languages.values())
         # The words naming an identifier just before it are part of the identifier, not of the
         # request: "cancel it, postcode 1012 AB" asks no address change.
@@ -96,25 +113,49 @@ class SlotExtractor:
         return " ".join(text.split())
 
     def extract(self, text: str, context: Context) -> Slots:
+        numbers = self._order_numbers(text)
+        listed = {start: number for start, number, bare in numbers if bare}
+        named = (m[1] for m in self._named_postcode.finditer(text))
         return Slots(
-            order_ids=_unique(
-                f"{ORDER_PREFIX}-{next(g for g in m.groups() if g)}"
-                for m in self._order.finditer(text)
-            ),
+            order_ids=_unique(f"{ORDER_PREFIX}-{number}" for _, number, _ in numbers),
             emails=_unique(m[0].lower() for m in _EMAIL.finditer(text)),
-            postcodes=postcodes(text, (m[1] for m in self._named_postcode.finditer(text))),
+            postcodes=postcodes(text, named, frozenset(listed)),
+            order_or_postcode=_unique(
+                [*(n for n in listed.values() if 4 <= len(n) <= 5), *_LONE.findall(text)]
+            ),
             amounts=_unique(a for m in _AMOUNT.finditer(text) if (a := _amount(m)) is not None),
             dates=self._dates.find(text, context.today or dt.date.today()),
             product_refs=products(text, context.known_products),
         )
 
+    def _order_numbers(self, text: str) -> list[tuple[int, str, bool]]:
+        """(where, number, bare) of every order number in the text, in order: those written as
+        one ("TD-1001", "order 1001") and the bare numbers listed after one ("TD-1001, 1002"),
+        as long as each has as many digits as the order number it follows."""
+        found: list[tuple[int, str, bool]] = []
+        for match in self._order.finditer(text):
+            number = next(g for g in match.groups() if g)
+            found.append((match.start(), number, False))
+            end = match.end()
+            while (more := self._next.match(text, end)) and len(more[1]) == len(number):
+                found.append((more.start(1), more[1], True))
+                end = more.end()
+        return found
 
-def postcodes(text: str, named: Iterable[str] = ()) -> tuple[str, ...]:
+
+def postcodes(
+    text: str, named: Iterable[str] = (), listed: frozenset[int] = frozenset()
+) -> tuple[str, ...]:
     """NL and UK postcodes anywhere; numeric ones where nothing else can be meant (`named`: the
-    numbers a catalogue detail word names, "code postal 4000")."""
+    numbers a catalogue detail word names, "code postal 4000"; `listed`: where bare numbers
+    listed after an order number start, which are order numbers, not postcodes)."""
     dutch = [f"{m[1] or m[3]} {(m[2] or m[4]).upper()}" for m in _NL_POSTCODE.finditer(text)]
     british = [f"{m[1]} {m[2]}".upper() for m in _UK_POSTCODE.finditer(text)]
-    beside = [m[1] or m[2] for m in _NUMERIC_POSTCODE.finditer(text)]
+    beside = [
+        m[1] or m[2]
+        for m in _NUMERIC_POSTCODE.finditer(text)
+        if m.start(1 if m[1] else 2) not in listed
+    ]
     return _unique([*dutch, *british, *named, *beside])
 
 

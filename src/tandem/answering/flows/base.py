@@ -15,8 +15,8 @@ from tandem.domain.flow_records import FlowRecord
 from tandem.understanding.result import Understanding
 
 __all__ = [
-    "Flow", "FlowTurn", "Outcome", "Performs", "Plan", "SelectsItems", "line_name", "order_items",
-    "pick_order",
+    "Flow", "FlowTurn", "Outcome", "Performs", "Plan", "SelectsItems", "counted", "line_name",
+    "order_items", "pick_order",
 ]  # fmt: skip
 
 R = TypeVar("R", bound=FlowRecord)
@@ -87,21 +87,36 @@ class SelectsItems(Protocol):
     def selects_items(self) -> bool: ...
 
 
-def line_name(line: OrderLine) -> str:
-    """A product with its variant, as a person writes it: "Hooded sweatshirt in M / grey"."""
-    return f"{line.product_name} in {line.variant_name}" if line.variant_name else line.product_name
+def line_name(replies: Replies, line: OrderLine) -> str:
+    """A product with its variant, as a person writes it in the replies' language (template
+    `order_line.variant`): "Hooded sweatshirt in M / grey", "Écouteurs sans fil en blanc"."""
+    if not line.variant_name:
+        return line.product_name
+    wording = replies.phrase("order_line", "variant")
+    return wording.format(product=line.product_name, variant=line.variant_name)
 
 
-def order_items(order: Order) -> str:
+def counted(replies: Replies, quantity: int, item: str) -> str:
+    """An item with how many (template `order_line.quantity`): "2 x Merino socks"."""
+    return replies.phrase("order_line", "quantity").format(quantity=quantity, item=item)
+
+
+def order_items(replies: Replies, order: Order) -> str:
     return ", ".join(
-        f"{line.quantity} x {line_name(line)}" if line.quantity > 1 else line_name(line)
+        counted(replies, line.quantity, line_name(replies, line))
+        if line.quantity > 1
+        else line_name(replies, line)
         for line in order.lines
     )
 
 
-def recent_orders(orders: list[Order], limit: int = 4) -> str:
+def recent_orders(replies: Replies, orders: list[Order], limit: int = 4) -> str:
+    """The newest orders with their items, as the language lists them (template `order_line`:
+    "TD-1003: Canvas sneakers in 39 / white; TD-1001: ...", "TD-1003 : Baskets ... ; ...")."""
     newest = sorted(orders, key=lambda order: order.created_at, reverse=True)[:limit]
-    return "; ".join(f"{order.id}: {order_items(order)}" for order in newest)
+    wording = replies.phrase("order_line", "order")
+    listed = (wording.format(order_id=o.id, items=order_items(replies, o)) for o in newest)
+    return replies.phrase("order_line", "between_orders").join(listed)
 
 
 def pick_order(turn: FlowTurn, wanted: frozenset[str]) -> Order | Plan:
@@ -118,8 +133,9 @@ def pick_order(turn: FlowTurn, wanted: frozenset[str]) -> Order | Plan:
         mine: dict[str, Order] = {order.id: order for order in orders}
         if named[0] in mine:
             return mine[named[0]]
+        recent = recent_orders(turn.replies, orders)
         return Plan(
-            (turn.replies.say("order_not_found", order_id=named[0], orders=recent_orders(orders)),),
+            (turn.replies.say("order_not_found", order_id=named[0], orders=recent),),
             Outcome.ASKED,
             turn.record,
         )
@@ -127,7 +143,7 @@ def pick_order(turn: FlowTurn, wanted: frozenset[str]) -> Order | Plan:
         return Plan((turn.replies.say("no_orders"),), Outcome.ANSWERED)
     if turn.record is not None and turn.understanding.intent in ("affirm", "deny"):
         # "yes" to "which order?" names none: ask again, never pick one for the customer
-        recent = recent_orders(orders)
+        recent = recent_orders(turn.replies, orders)
         reply = turn.replies.say("order_pick", avoid=turn.previous_reply, orders=recent)
         return Plan((reply,), Outcome.ASKED, turn.record)
     fitting = [order for order in orders if order.status.value in wanted] or orders
@@ -139,7 +155,7 @@ def pick_order(turn: FlowTurn, wanted: frozenset[str]) -> Order | Plan:
         if len(holding) == 1:
             return holding[0]
     return Plan(
-        (turn.replies.say("order_pick", orders=recent_orders(fitting)),),
+        (turn.replies.say("order_pick", orders=recent_orders(turn.replies, fitting)),),
         Outcome.ASKED,
         turn.record,
     )

@@ -38,7 +38,7 @@ class CancelOrderFlow:
                 "cancel_confirm",
                 record,
                 order_id=picked.id,
-                items=order_items(picked),
+                items=order_items(turn.replies, picked),
                 total=money(turn.replies, picked.total, picked.currency),
             )
 

@@ -88,7 +88,7 @@ class ExchangeItemFlow:
         reply = turn.replies.say(
             "exchange_which_item",
             order_id=order.id,
-            items=", ".join(line_name(line) for line in lines),
+            items=", ".join(line_name(turn.replies, line) for line in lines),
         )
         return Plan((reply,), Outcome.ASKED, record)
 
@@ -112,7 +112,7 @@ class ExchangeItemFlow:
         reply = turn.replies.say(
             key,
             avoid=turn.previous_reply,
-            item=line_name(line),
+            item=line_name(turn.replies, line),
             wanted=said[1] if said else "",
             variants=", ".join(v[1] for v in in_stock),
         )

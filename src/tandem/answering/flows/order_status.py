@@ -10,6 +10,8 @@ from tandem.commerce.model import Order, OrderStatus
 from tandem.domain.flow_records import OrderStatusRecord
 
 OPEN = frozenset({OrderStatus.PENDING, OrderStatus.PROCESSING, OrderStatus.SHIPPED})
+#: How many more orders one message may ask about at once ("TD-1001, 1002 and 1003").
+MORE_ORDERS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,14 +25,15 @@ class OrderStatusFlow:
         picked = pick_order(turn, frozenset(status.value for status in OPEN))
         if isinstance(picked, Plan):
             return picked
-        return Plan(
-            (self._status_reply(turn, picked),), Outcome.ANSWERED, detail={"order_id": picked.id}
-        )
+        orders = (picked, *_also_named(turn, picked))
+        replies = tuple(self._status_reply(turn, order) for order in orders)
+        return Plan(replies, Outcome.ANSWERED, detail={"order_id": picked.id})
 
     @staticmethod
     def _status_reply(turn: FlowTurn, order: Order) -> Reply:
         say, date = turn.replies.say, turn.replies.date
-        fields: dict[str, object] = {"order_id": order.id, "items": order_items(order)}
+        items = order_items(turn.replies, order)
+        fields: dict[str, object] = {"order_id": order.id, "items": items}
         if order.status is OrderStatus.SHIPPED:
             fields |= {
                 "carrier": order.carrier or "-",
@@ -41,3 +44,12 @@ class OrderStatusFlow:
         if order.status is OrderStatus.DELIVERED and order.delivered_at:
             fields["delivered_on"] = date(order.delivered_at.date())
         return say(f"order_{order.status.value}", avoid=turn.previous_reply, **fields)
+
+
+def _also_named(turn: FlowTurn, picked: Order) -> list[Order]:
+    """The customer's other orders the message lists ("TD-1001 and 1002"), at most two more;
+    an order number that is not theirs is passed over without a word about it."""
+    assert turn.customer is not None
+    mine: dict[str, Order] = {order.id: order for order in turn.shop.orders_of(turn.customer.id)}
+    named = [i for i in turn.understanding.slots.order_ids if i != picked.id and i in mine]
+    return [mine[i] for i in named[:MORE_ORDERS]]

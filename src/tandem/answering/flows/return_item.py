@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tandem.answering.flows.base import FlowTurn, Outcome, Plan, line_name
+from tandem.answering.flows.base import FlowTurn, Outcome, Plan, counted, line_name
 from tandem.answering.flows.confirm import (
     ask_confirmation,
     business_rule,
@@ -16,6 +16,7 @@ from tandem.answering.flows.confirm import (
 )
 from tandem.answering.flows.items import left, named_lines, selected, with_order_of_items
 from tandem.answering.flows.money import money
+from tandem.answering.replies import Replies
 from tandem.commerce.actions import Done, ShopAction, StartReturn
 from tandem.commerce.model import RETURN_WINDOW_DAYS, Order, OrderStatus
 from tandem.domain.flow_records import ReturnRecord
@@ -122,7 +123,7 @@ class ReturnItemFlow:
             "return_confirm",
             dataclasses.replace(record, selection=tuple(selection.items())),
             order_id=order.id,
-            items=_items(order, selection),
+            items=_items(turn.replies, order, selection),
             amount=money(turn.replies, _amount(order, selection), order.currency),
             method=turn.replies.phrase("payment_method", order.payment_method),
         )
@@ -133,7 +134,7 @@ class ReturnItemFlow:
         record = turn.state(ReturnRecord)
         order = turn.shop.order(action.order_id)
         selection = dict(record.selection)
-        items = _items(order, selection) if order else ""
+        items = _items(turn.replies, order, selection) if order else ""
         reply = turn.replies.say(
             "return_done",
             order_id=action.order_id,
@@ -152,9 +153,9 @@ def _propose(order: Order, selection: Selection) -> Plan:
     return Plan((), Outcome.RESOLVED, detail={"order_id": order.id}, action=action)
 
 
-def _items(order: Order, selection: Selection) -> str:
+def _items(replies: Replies, order: Order, selection: Selection) -> str:
     return ", ".join(
-        f"{selection[line.variant_id]} x {line_name(line)}"
+        counted(replies, selection[line.variant_id], line_name(replies, line))
         for line in order.lines
         if selection.get(line.variant_id)
     )
