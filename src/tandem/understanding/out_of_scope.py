@@ -55,7 +55,7 @@ def choose_threshold(score: Matrix, right: npt.NDArray[np.bool_]) -> float:
     floor = right.mean() - IN_SCOPE_BUDGET
     candidates = np.unique(np.round(score, 3))
     kept = [t for t in candidates if np.mean(right & (score >= t)) >= floor]
-    return float(max(kept, default=candidates.min(initial=0.0)))
+    return float(max(kept, default=-np.inf))  # the lowest score always keeps the floor
 
 
 class OutOfScopeModel:
