@@ -3,8 +3,9 @@
 Features: the multilingual sentence embedding (weighted), word 1-2-gram and character 2-5-gram
 TF-IDF. Classifier: a linear SVM whose scores are turned into probabilities by temperature
 scaling fitted on out-of-fold scores. A message is out of scope when the best class is ``oos``
-or its probability is below a threshold chosen on the same out-of-fold predictions. The engine
-trains on any (text, label) data; see docs/understanding.md for the measurements behind it.
+or the out-of-scope model (``out_of_scope.py``), trained on the same out-of-fold predictions,
+says so. The folds keep near-duplicate examples together. The engine trains on any
+(text, label) data; see docs/understanding.md for the measurements behind it.
 """
 
 from __future__ import annotations
@@ -20,18 +21,17 @@ from scipy import sparse
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
 from tandem.understanding.catalogue import OUT_OF_SCOPE
 from tandem.understanding.embeddings import Vectors, embed
+from tandem.understanding.out_of_scope import OutOfScopeModel, Splits, near_duplicate_groups
 
 Matrix = npt.NDArray[np.float64]
 
 #: Weight of the embedding block against the two TF-IDF blocks (each row has norm 1).
 EMBEDDING_WEIGHT = 2.0
-#: In-scope accuracy the out-of-scope threshold may cost, measured out of fold.
-IN_SCOPE_BUDGET = 0.01
 #: How sure the ``oos`` class must be to call a message unrelated to the shop.
 UNRELATED_PROBABILITY = 0.5
 #: Folds for the out-of-fold scores that calibrate the confidence and choose the threshold.
@@ -64,7 +64,7 @@ class IntentClassifier:
         self._seed = seed
         self.labels: tuple[str, ...] = ()
         self.temperature = 1.0
-        self.threshold = 0.0
+        self._out_of_scope: OutOfScopeModel | None = None
 
     def fit(
         self, texts: Sequence[str], labels: Sequence[str], vectors: Vectors | None = None
@@ -75,17 +75,36 @@ class IntentClassifier:
         features = self._fit_features(texts, vectors)
         self.labels = tuple(str(label) for label in sorted(set(labels)))
         target = np.searchsorted(self.labels, labels)
-        cv = StratifiedKFold(folds, shuffle=True, random_state=self._seed)
+        splits = self._splits(folds, target, vectors)
         scores = _two_columns(
-            cross_val_predict(self._svm, features, target, cv=cv, method="decision_function")
+            cross_val_predict(self._svm, features, target, cv=splits, method="decision_function")
         )
         self.temperature = _fit_temperature(scores, target)
+        self._out_of_scope = None
         if OUT_OF_SCOPE in self.labels:
-            self.threshold = choose_threshold(
-                softmax(scores / self.temperature, axis=1), target, self.labels
-            )
+            probabilities = softmax(scores / self.temperature, axis=1)
+            model = OutOfScopeModel(self.labels.index(OUT_OF_SCOPE))
+            self._out_of_scope = model.fit(probabilities, target, vectors, splits)
         self._svm.fit(features, target)
         return self
+
+    @property
+    def threshold(self) -> float:
+        """The out-of-scope model's threshold on its in-scope score (0 without ``oos`` data)."""
+        return 0.0 if self._out_of_scope is None else self._out_of_scope.threshold
+
+    def _splits(self, folds: int, target: npt.NDArray[np.intp], vectors: Vectors) -> Splits:
+        """Stratified folds that hold near-duplicates out together, so out-of-fold messages
+        are as new as real ones; plain stratified folds when grouping leaves a label out of
+        some fold's training part."""
+        grouped = StratifiedGroupKFold(folds, shuffle=True, random_state=self._seed)
+        groups = near_duplicate_groups(vectors, target)
+        splits = list(grouped.split(vectors, target, groups))
+        labels = len(self.labels)
+        if all(len(np.unique(target[seen])) == labels for seen, _ in splits):
+            return splits
+        plain = StratifiedKFold(folds, shuffle=True, random_state=self._seed)
+        return list(plain.split(vectors, target))
 
     def probabilities(self, texts: Sequence[str], vectors: Vectors | None = None) -> Matrix:
         """Calibrated probabilities, one column per label in ``self.labels``."""
@@ -111,14 +130,22 @@ class IntentClassifier:
     def predict(
         self, texts: Sequence[str], vectors: Vectors | None = None
     ) -> list[IntentPrediction]:
+        vectors = embed(texts) if vectors is None else vectors
         probabilities = self.probabilities(texts, vectors)
-        return [self._decide(row) for row in probabilities]
+        if self._out_of_scope is None:
+            return [self._decide(row, sure=True) for row in probabilities]
+        scores = self._out_of_scope.in_scope_score(probabilities, vectors)
+        return [
+            self._decide(row, sure=bool(score >= self.threshold))
+            for row, score in zip(probabilities, scores, strict=True)
+        ]
 
-    def _decide(self, row: Matrix) -> IntentPrediction:
+    def _decide(self, row: Matrix, *, sure: bool) -> IntentPrediction:
+        """`sure`: the out-of-scope model finds the message in scope."""
         order = np.argsort(row)[::-1]
         in_scope = [int(i) for i in order if self.labels[i] != OUT_OF_SCOPE]
         best = int(order[0])
-        if self.labels[best] == OUT_OF_SCOPE or row[best] < self.threshold:
+        if self.labels[best] == OUT_OF_SCOPE or not sure:
             guess = in_scope[0]
             unrelated = self.labels[best] == OUT_OF_SCOPE and row[best] >= UNRELATED_PROBABILITY
             return IntentPrediction(
@@ -146,26 +173,6 @@ class IntentClassifier:
             self._char.transform(texts),
         ]
         return sparse.hstack(blocks, format="csr")
-
-
-def choose_threshold(
-    probabilities: Matrix, target: npt.NDArray[np.intp], labels: Sequence[str]
-) -> float:
-    """The highest confidence threshold that costs at most ``IN_SCOPE_BUDGET`` in-scope accuracy.
-
-    Below the threshold a message is out of scope: every point of in-scope accuracy spent buys
-    out-of-scope recall. An in-scope message counts as right only when it is in scope and
-    correct; the accuracy without a threshold (only the ``oos`` class) is the reference.
-    """
-    oos = labels.index(OUT_OF_SCOPE)
-    in_scope = target != oos
-    best = probabilities.argmax(axis=1)[in_scope]
-    top = probabilities.max(axis=1)[in_scope]
-    right = best == target[in_scope]
-    floor = right.mean() - IN_SCOPE_BUDGET
-    candidates = np.unique(np.round(top, 3))
-    kept = [t for t in candidates if np.mean(right & (top >= t)) >= floor]
-    return float(max(kept, default=0.0))
 
 
 def _tfidf(vectorizer: TfidfVectorizer, text: str) -> tuple[npt.NDArray[np.intp], Matrix]:

@@ -36,7 +36,7 @@ from tandem.understanding.slots import SlotExtractor
 
 MODEL_FILE = "understanding.pickle"
 #: The modules whose objects are stored: any change to them retrains the stored model.
-_STORED_CODE = ("intents.py", "frustration.py", "pipeline.py")
+_STORED_CODE = ("intents.py", "out_of_scope.py", "frustration.py", "pipeline.py")
 
 #: The intent whose examples teach the person request; everything else (every other intent, and
 #: the catalogue's ``people_mentioned``: staff named without asking for one) is OTHER.
