@@ -173,6 +173,7 @@ def turn_facts(
         asked_for_human=around.asked_for_human,
         person_request=understanding.person_request,
         complaint_request=understanding.complaint_request,
+        payment_request=understanding.payment_request,
         human_offered=memory.person_asked,
         awaiting_details=around.awaiting_details,
         details_given=_details_given(understanding.slots),

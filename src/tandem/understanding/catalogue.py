@@ -82,6 +82,9 @@ class LanguageCatalogue:
     #: sentences that mention people of the shop without asking for one ("your colleague said
     #: it comes monday"): what the person request learns is no request
     people_mentioned: tuple[str, ...] = ()
+    #: sentences that mention paying without a problem ("I paid with iDEAL yesterday"): what
+    #: the payment request learns is no payment problem
+    payments_mentioned: tuple[str, ...] = ()
 
     def examples(self) -> list[tuple[str, str]]:
         """(text, intent) pairs."""
@@ -142,6 +145,9 @@ def _parse(language: Language, data: Any) -> LanguageCatalogue:
         joins=_texts(data["joins"]) if "joins" in data else (),
         clause_starts=_texts(data["clause_starts"]) if "clause_starts" in data else (),
         people_mentioned=_texts(data["people_mentioned"]) if "people_mentioned" in data else (),
+        payments_mentioned=(
+            _texts(data["payments_mentioned"]) if "payments_mentioned" in data else ()
+        ),
     )
 
 

@@ -12,7 +12,7 @@ import os
 import pickle
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,10 @@ PERSON = "talk_to_person"
 OTHER = "other"
 #: The intent whose probability in any part of a message is the complaint request.
 COMPLAINT = "complaint"
+#: The intents whose examples teach the payment request (against everything else and the
+#: catalogue's ``payments_mentioned``: paying named without a problem), under one label.
+PAYMENT = "payment"
+PAYMENT_INTENTS = frozenset({"payment_problem", "double_charge"})
 
 #: What a message made only of identifiers means by itself: nothing in scope. The policy lets
 #: an open flow that asked for those details use them (facts awaiting_details, details_given).
@@ -59,6 +63,7 @@ class _StoredModel:
     intents: IntentClassifier
     frustration: FrustrationScorer
     person: IntentClassifier  # PERSON against everything else (see _strongest)
+    payment: IntentClassifier  # PAYMENT against everything else
 
 
 class Understander:
@@ -68,10 +73,12 @@ class Understander:
         intents: IntentClassifier,
         frustration: FrustrationScorer,
         person: IntentClassifier,
+        payment: IntentClassifier,
     ) -> None:
         self.catalogue = catalogue
         self.intents = intents
         self._person = person
+        self._payment = payment
         self._frustration = frustration
         self._language = LanguageDetector(catalogue)
         self._slots = SlotExtractor(catalogue)
@@ -96,6 +103,7 @@ class Understander:
             texts = [words, *parts]
             person = _strongest(self._person, PERSON, texts, vectors)
             complaint = _strongest(self.intents, COMPLAINT, texts, vectors)
+            payment = _strongest(self._payment, PAYMENT, texts, vectors)
             earlier = self._followed(text, language, prediction, context, slots)
             if earlier is not None:
                 joined = self._slots.mask(f"{earlier} {words}")
@@ -107,7 +115,8 @@ class Understander:
                 if not again.out_of_scope and again.confidence >= needed:
                     prediction, follows = again, earlier
         else:  # only details ("SW1A 1AA", an email address): no request, no feeling of its own
-            prediction, frustration, person, complaint = DETAILS_ONLY, 0.0, 0.0, 0.0
+            prediction, frustration = DETAILS_ONLY, 0.0
+            person = complaint = payment = 0.0
         return Understanding(
             text=text,
             language=language,
@@ -126,6 +135,7 @@ class Understander:
             foreign_language=self._language.foreign(text),
             person_request=person,
             complaint_request=complaint,
+            payment_request=payment,
         )
 
     def _followed(
@@ -214,29 +224,34 @@ def train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:
     )
     vectors = embed(list(texts))  # the encoder reads the text as written, the words unaccented
     intents = IntentClassifier().fit([unaccented(t) for t in texts], labels, vectors)
-    person = _person_model(catalogue, slots, texts, labels, vectors)
+    examples = (texts, labels, vectors)
+    people = [t for lang in catalogue.languages.values() for t in lang.people_mentioned]
+    paying = [t for lang in catalogue.languages.values() for t in lang.payments_mentioned]
+    person = _request_model(PERSON, {PERSON}, [slots.mask(t) for t in people], *examples)
+    payment = _request_model(PAYMENT, PAYMENT_INTENTS, [slots.mask(t) for t in paying], *examples)
     frustration = FrustrationScorer(catalogue)
-    stored = _StoredModel(_version(catalogue), intents, frustration, person)
+    stored = _StoredModel(_version(catalogue), intents, frustration, person, payment)
     _store(model_dir / MODEL_FILE, stored)
-    return Understander(catalogue, intents, frustration, person)
+    return Understander(catalogue, intents, frustration, person, payment)
 
 
-def _person_model(
-    catalogue: Catalogue,
-    slots: SlotExtractor,
+def _request_model(
+    name: str,
+    intents: Iterable[str],
+    mentioned: Sequence[str],
     texts: Sequence[str],
     labels: Sequence[str],
     vectors: Vectors,
 ) -> IntentClassifier:
-    """The person request: a request for a person against every other example, and against
-    sentences that only mention people ("your colleague said it comes monday"), which the
-    intents never see (they would pull such a message's own question out of scope)."""
-    mentioned = [
-        slots.mask(text) for lang in catalogue.languages.values() for text in lang.people_mentioned
-    ]
-    binary = [PERSON if label == PERSON else OTHER for label in labels] + [OTHER] * len(mentioned)
+    """A request that needs a person wherever it stands in a message: the examples of
+    `intents` (as `name`) against every other example, and against sentences that only mention
+    what they are about (`mentioned`: "your colleague said it comes monday", "I paid with iDEAL
+    yesterday"), which the intents never see (they would pull such a message's own question out
+    of scope)."""
+    wanted = set(intents)
+    binary = [name if label in wanted else OTHER for label in labels] + [OTHER] * len(mentioned)
     every = [unaccented(text) for text in (*texts, *mentioned)]
-    return IntentClassifier().fit(every, binary, np.vstack([vectors, embed(mentioned)]))
+    return IntentClassifier().fit(every, binary, np.vstack([vectors, embed(list(mentioned))]))
 
 
 def load_or_train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:
@@ -246,7 +261,9 @@ def load_or_train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Under
     if stored is None or stored.version != _version(catalogue):
         log.info("training the understanding model into %s", model_dir)
         return train(model_dir, catalogue_dir)
-    return Understander(catalogue, stored.intents, stored.frustration, stored.person)
+    return Understander(
+        catalogue, stored.intents, stored.frustration, stored.person, stored.payment
+    )
 
 
 def _version(catalogue: Catalogue) -> str:
