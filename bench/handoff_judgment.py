@@ -54,7 +54,7 @@ class Judgment:
 
 
 #: The held-out sets, by file name prefix: ``<set>_<lang>.csv``.
-SETS = ("heldout_handoff", "heldout_handoff2", "heldout_handoff3")
+SETS = ("heldout_handoff", "heldout_handoff2", "heldout_handoff3", "heldout_handoff4")
 
 
 def sets_of(language: str, directory: Path = CATALOGUE_DIR) -> list[str]:
