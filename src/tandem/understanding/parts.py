@@ -43,7 +43,8 @@ class Parts:
         parts = [" ".join(p.split()) for p in pieces]
         if len(parts) < 2:
             return []
-        return [p for p in parts if len(re.findall(r"[^\W\d_]+", p)) >= PART_WORDS]
+        whole = " ".join(text.split())  # a cut before the first word leaves the whole message
+        return [p for p in parts if p != whole and len(re.findall(r"[^\W\d_]+", p)) >= PART_WORDS]
 
 
 def _phrases(words: Iterable[str]) -> list[str]:
