@@ -10,7 +10,8 @@ and decided by the shipped default policy as a first turn (two agents online, of
 A second set per language, ``heldout_handoff2_<lang>.csv`` (same columns), was written later by
 someone else, with testers' habits in mind: typos, no capitals or punctuation, long rambling
 messages, a request for a person inside another request. It is a separate measurement, never
-read while writing training examples (``SETS`` names both).
+read while writing training examples (``SETS`` names them all). Sets 3 and 4 (25 + 25 and
+20 + 20 per language) were each written after a round of changes and are only measured.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class Judgment:
 
 
 #: The held-out sets, by file name prefix: ``<set>_<lang>.csv``.
-SETS = ("heldout_handoff", "heldout_handoff2", "heldout_handoff3")
+SETS = ("heldout_handoff", "heldout_handoff2", "heldout_handoff3", "heldout_handoff4")
 
 
 def sets_of(language: str, directory: Path = CATALOGUE_DIR) -> list[str]:

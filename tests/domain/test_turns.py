@@ -189,6 +189,19 @@ def test_that_a_request_for_a_person_in_a_part_of_the_message_is_a_fact() -> Non
     assert (turn.facts.person_request, turn.decision.reason) == (0.97, "customer_request")
 
 
+def test_that_a_complaint_in_a_part_of_the_message_goes_to_a_person_as_a_complaint() -> None:
+    both = replace(said("change_address"), complaint_request=0.97)
+    turn = decide_turn(ENGINE, TurnMemory(), both, AROUND, lambda: Attempt("w"))
+    assert (turn.facts.complaint_request, turn.decision.reason) == (0.97, "complaint")
+
+
+def test_that_a_payment_problem_in_a_part_of_the_message_goes_to_the_payments_team() -> None:
+    both = replace(said("where_is_my_order"), payment_request=0.97)
+    turn = decide_turn(ENGINE, TurnMemory(), both, AROUND, lambda: Attempt("w"))
+    assert turn.facts.payment_request == 0.97
+    assert (turn.decision.reason, turn.decision.team) == ("payment_problem", "payments")
+
+
 @pytest.mark.parametrize(
     "policy",
     [

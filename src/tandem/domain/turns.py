@@ -173,6 +173,8 @@ def turn_facts(
         frustration_trend=understanding.frustration - fmean(previous) if previous else 0.0,
         asked_for_human=around.asked_for_human,
         person_request=understanding.person_request,
+        complaint_request=understanding.complaint_request,
+        payment_request=understanding.payment_request,
         human_offered=memory.person_asked,
         awaiting_details=around.awaiting_details,
         details_given=_details_given(understanding.slots),

@@ -82,9 +82,15 @@ class LanguageCatalogue:
     #: words that join two requests in one message ("and", "also", "en", "und"): a message is
     #: read in parts at them too, so a request for a person inside another one counts
     joins: tuple[str, ...] = ()
+    #: words that start a new clause when no mark or joining word does ("i", "ik", "je"): a
+    #: message in this language is also cut before them ("my parcel never came i want a person")
+    clause_starts: tuple[str, ...] = ()
     #: sentences that mention people of the shop without asking for one ("your colleague said
     #: it comes monday"): what the person request learns is no request
     people_mentioned: tuple[str, ...] = ()
+    #: sentences that mention paying without a problem ("I paid with iDEAL yesterday"): what
+    #: the payment request learns is no payment problem
+    payments_mentioned: tuple[str, ...] = ()
 
     def examples(self) -> list[tuple[str, str]]:
         """(text, intent) pairs."""
@@ -149,7 +155,11 @@ def _parse(language: Language, data: Any) -> LanguageCatalogue:
         follow_up_openers=_texts(follow["openers"]) if follow else (),
         follow_up_pointers=_texts(follow["pointers"]) if follow else (),
         joins=_texts(data["joins"]) if "joins" in data else (),
+        clause_starts=_texts(data["clause_starts"]) if "clause_starts" in data else (),
         people_mentioned=_texts(data["people_mentioned"]) if "people_mentioned" in data else (),
+        payments_mentioned=(
+            _texts(data["payments_mentioned"]) if "payments_mentioned" in data else ()
+        ),
     )
 
 

@@ -6,8 +6,9 @@ capitals, "!!!") and the learned probability raise the score by a noisy-OR:
 ``1 - prod(1 - w_i * s_i)``. The learned part is a logistic regression on sentence embeddings
 of the catalogue's angry and calm examples, so it works across languages; the calm ones include
 problems told calmly ("the parcel arrived damaged"), so that what happened is not taken for how
-the customer feels about it. A curse is counted once: by its own weak signal, while the learned
-part reads the message without it ("where is my damn parcel" sounds like "where is my parcel").
+the customer feels about it. The cues also match typed without accents ("deja dit"). A curse
+is counted once: by its own weak signal, while the learned part reads the message without it
+("where is my damn parcel" sounds like "where is my parcel").
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 
 from tandem.understanding.catalogue import Catalogue
 from tandem.understanding.embeddings import Vectors, embed
+from tandem.understanding.spelling import unaccented
 
 #: Weights of the signals in the noisy-OR.
 LEARNED_WEIGHT = 0.75
@@ -30,7 +32,9 @@ INSULT_WEIGHT = 0.6
 SWEARING_WEIGHT = 0.2
 REPETITION_WEIGHT = 0.5
 REPEATED_MESSAGE_WEIGHT = 0.4
-CAPITALS_WEIGHT = 0.3
+#: A sentence shouted in capitals hands over by itself, in every language (the learned part
+#: reads the words lower case: the encoder's reading of capitals differs per language).
+CAPITALS_WEIGHT = 0.75
 EXCLAMATION_WEIGHT = 0.25
 
 #: A message this similar (rapidfuzz ratio, 0..100) to an earlier one counts as repeated.
@@ -41,6 +45,8 @@ REPEAT_MIN_WORDS = 3
 #: Capitals count when at least this share of at least this many letters is upper case.
 CAPITALS_SHARE = 0.6
 CAPITALS_MIN_LETTERS = 6
+#: Capitals sound like shouting in a sentence of this many words; "THANK YOU" is emphasis.
+SHOUTED_WORDS = 3
 #: How many of the latest scores the trend looks at.
 TREND_WINDOW = 5
 
@@ -62,10 +68,13 @@ class FrustrationScorer:
         self._coef, self._intercept = model.coef_[0], float(model.intercept_[0])
 
     def score(self, text: str, vector: Vectors, previous_texts: Sequence[str] = ()) -> float:
-        """Frustration of one message, 0..1; ``vector`` is the message's (1, d) embedding."""
+        """Frustration of one message, 0..1; ``vector`` is the (1, d) embedding of its words
+        (lower case when it is shouted: capitals count as their own signal)."""
+        shouting = is_shouting(text)
         cursed = bool(self._swearing.search(text))
         if cursed:  # the curse counts once, as its own weak signal: the tone is read without it
-            vector = embed([" ".join(self._swearing.sub(" ", text).split())])
+            words = text.lower() if shouting else text
+            vector = embed([" ".join(self._swearing.sub(" ", words).split())])
         learned = float(expit(vector[0] @ self._coef + self._intercept))
         insults = {found.lower() for found in self._insults.findall(text)}
         signals = (
@@ -74,7 +83,7 @@ class FrustrationScorer:
             (SWEARING_WEIGHT, float(cursed)),
             (REPETITION_WEIGHT, float(bool(self._repetition.search(text)))),
             (REPEATED_MESSAGE_WEIGHT, float(_is_repeated(text, previous_texts))),
-            (CAPITALS_WEIGHT, float(is_shouting(text))),
+            (CAPITALS_WEIGHT, float(shouting and len(_WORDS.findall(text)) >= SHOUTED_WORDS)),
             (EXCLAMATION_WEIGHT, _exclamation(text)),
         )
         calm = np.prod([1.0 - weight * strength for weight, strength in signals])
@@ -91,7 +100,9 @@ def trend(scores: Sequence[float]) -> float:
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
-    alternatives = sorted({re.escape(p.lower()) for p in phrases}, key=len, reverse=True)
+    """The phrases as whole words, each also without its accents ("deja" for "déjà")."""
+    spellings = {spelling.lower() for p in phrases for spelling in (p, unaccented(p))}
+    alternatives = sorted(map(re.escape, spellings), key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
 

@@ -12,7 +12,7 @@ import os
 import pickle
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,15 +33,22 @@ from tandem.understanding.language import LanguageDetector
 from tandem.understanding.parts import Parts
 from tandem.understanding.result import Context, Slots, Understanding
 from tandem.understanding.slots import SlotExtractor
+from tandem.understanding.spelling import unaccented
 
 MODEL_FILE = "understanding.pickle"
 #: The modules whose objects are stored: any change to them retrains the stored model.
-_STORED_CODE = ("intents.py", "out_of_scope.py", "frustration.py", "pipeline.py")
+_STORED_CODE = ("intents.py", "out_of_scope.py", "frustration.py", "pipeline.py", "spelling.py")
 
 #: The intent whose examples teach the person request; everything else (every other intent, and
 #: the catalogue's ``people_mentioned``: staff named without asking for one) is OTHER.
 PERSON = "talk_to_person"
 OTHER = "other"
+#: The intent whose probability in any part of a message is the complaint request.
+COMPLAINT = "complaint"
+#: The intents whose examples teach the payment request (against everything else and the
+#: catalogue's ``payments_mentioned``: paying named without a problem), under one label.
+PAYMENT = "payment"
+PAYMENT_INTENTS = frozenset({"payment_problem", "double_charge"})
 
 #: What a message made only of identifiers means by itself: nothing in scope. The policy lets
 #: an open flow that asked for those details use them (facts awaiting_details, details_given).
@@ -55,7 +62,8 @@ class _StoredModel:
     version: str
     intents: IntentClassifier
     frustration: FrustrationScorer
-    person: IntentClassifier  # PERSON against everything else (see person_request)
+    person: IntentClassifier  # PERSON against everything else (see _strongest)
+    payment: IntentClassifier  # PAYMENT against everything else
 
 
 class Understander:
@@ -65,10 +73,12 @@ class Understander:
         intents: IntentClassifier,
         frustration: FrustrationScorer,
         person: IntentClassifier,
+        payment: IntentClassifier,
     ) -> None:
         self.catalogue = catalogue
         self.intents = intents
         self._person = person
+        self._payment = payment
         self._frustration = frustration
         self._language = LanguageDetector(catalogue)
         self._slots = SlotExtractor(catalogue)
@@ -80,23 +90,24 @@ class Understander:
         first = not context.previous_customer_texts  # the customer's first message
         language = self._language.detect(text, context.language, first)
         words = self._slots.mask(self.last_request(text))
-        shouted = words if is_shouting(words) else ""
-        if shouted:  # what is asked does not change when it is shouted; how it sounds does
-            words = words.lower()
+        if is_shouting(words):  # what is asked does not change when it is shouted; the
+            words = words.lower()  # shouting itself is a frustration signal of its own
         follows = ""
         slots = self._slots.extract(text, context)
         if any(character.isalpha() for character in words):
-            parts = self._parts.of(words)
+            parts = self._parts.of(words, language)
             vectors = embed([words, *parts])  # one encoder call for the message and its parts
             vector = vectors[:1]
-            prediction = self.intents.predict([words], vector)[0]
-            tone = embed([shouted]) if shouted else vector
-            frustration = self._frustration.score(text, tone, context.previous_customer_texts)
-            person = self.person_request([words, *parts], vectors)
+            prediction = self.intents.predict([unaccented(words)], vector)[0]
+            frustration = self._frustration.score(text, vector, context.previous_customer_texts)
+            texts = [words, *parts]
+            person = _strongest(self._person, PERSON, texts, vectors)
+            complaint = _strongest(self.intents, COMPLAINT, texts, vectors)
+            payment = _strongest(self._payment, PAYMENT, texts, vectors)
             earlier = self._followed(text, language, prediction, context, slots)
             if earlier is not None:
                 joined = self._slots.mask(f"{earlier} {words}")
-                again = self.intents.predict([joined], embed([joined]))[0]
+                again = self.intents.predict([unaccented(joined)], embed([joined]))[0]
                 own = 0.0 if prediction.out_of_scope else prediction.confidence
                 # A message sure of itself ("and where is it?") keeps its own reading unless
                 # the two together are clearly surer.
@@ -104,7 +115,8 @@ class Understander:
                 if not again.out_of_scope and again.confidence >= needed:
                     prediction, follows = again, earlier
         else:  # only details ("SW1A 1AA", an email address): no request, no feeling of its own
-            prediction, frustration, person = DETAILS_ONLY, 0.0, 0.0
+            prediction, frustration = DETAILS_ONLY, 0.0
+            person = complaint = payment = 0.0
         return Understanding(
             text=text,
             language=language,
@@ -122,16 +134,8 @@ class Understander:
             unrelated=prediction.unrelated,
             foreign_language=self._language.foreign(text),
             person_request=person,
-        )
-
-    def person_request(self, texts: Sequence[str], vectors: Vectors) -> float:
-        """How sure we are that a message asks for a person: the highest probability of the
-        person model over `texts` (the message and each of its parts, ``Parts.of``) read alone;
-        `vectors` are their embeddings."""
-        column = self._person.labels.index(PERSON)
-        return max(
-            float(self._person.probabilities([text], vectors[index : index + 1])[0, column])
-            for index, text in enumerate(texts)
+            complaint_request=complaint,
+            payment_request=payment,
         )
 
     def _followed(
@@ -175,6 +179,19 @@ class Understander:
         return rest if len(re.findall(r"[^\W\d_]{2,}", rest)) >= _CORRECTED_WORDS else text
 
 
+def _strongest(
+    model: IntentClassifier, label: str, texts: Sequence[str], vectors: Vectors
+) -> float:
+    """The highest probability of `label` over `texts` (a message and each of its parts,
+    ``Parts.of``, read alone; `vectors` are their embeddings): how sure we are that the message
+    asks for a person (the person model) or makes a complaint (the intents) somewhere in it."""
+    column = model.labels.index(label)
+    return max(
+        float(model.probabilities([unaccented(text)], vectors[index : index + 1])[0, column])
+        for index, text in enumerate(texts)
+    )
+
+
 def _plain(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
@@ -208,31 +225,36 @@ def train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:
     texts, labels = zip(
         *[(t, label) for t, label in masked if any(c.isalpha() for c in t)], strict=True
     )
-    vectors = embed(list(texts))
-    intents = IntentClassifier().fit(texts, labels, vectors)
-    person = _person_model(catalogue, slots, texts, labels, vectors)
+    vectors = embed(list(texts))  # the encoder reads the text as written, the words unaccented
+    intents = IntentClassifier().fit([unaccented(t) for t in texts], labels, vectors)
+    examples = (texts, labels, vectors)
+    people = [t for lang in catalogue.languages.values() for t in lang.people_mentioned]
+    paying = [t for lang in catalogue.languages.values() for t in lang.payments_mentioned]
+    person = _request_model(PERSON, {PERSON}, [slots.mask(t) for t in people], *examples)
+    payment = _request_model(PAYMENT, PAYMENT_INTENTS, [slots.mask(t) for t in paying], *examples)
     frustration = FrustrationScorer(catalogue)
-    stored = _StoredModel(_version(catalogue), intents, frustration, person)
+    stored = _StoredModel(_version(catalogue), intents, frustration, person, payment)
     _store(model_dir / MODEL_FILE, stored)
-    return Understander(catalogue, intents, frustration, person)
+    return Understander(catalogue, intents, frustration, person, payment)
 
 
-def _person_model(
-    catalogue: Catalogue,
-    slots: SlotExtractor,
+def _request_model(
+    name: str,
+    intents: Iterable[str],
+    mentioned: Sequence[str],
     texts: Sequence[str],
     labels: Sequence[str],
     vectors: Vectors,
 ) -> IntentClassifier:
-    """The person request: a request for a person against every other example, and against
-    sentences that only mention people ("your colleague said it comes monday"), which the
-    intents never see (they would pull such a message's own question out of scope)."""
-    mentioned = [
-        slots.mask(text) for lang in catalogue.languages.values() for text in lang.people_mentioned
-    ]
-    binary = [PERSON if label == PERSON else OTHER for label in labels] + [OTHER] * len(mentioned)
-    every = [*texts, *mentioned]
-    return IntentClassifier().fit(every, binary, np.vstack([vectors, embed(mentioned)]))
+    """A request that needs a person wherever it stands in a message: the examples of
+    `intents` (as `name`) against every other example, and against sentences that only mention
+    what they are about (`mentioned`: "your colleague said it comes monday", "I paid with iDEAL
+    yesterday"), which the intents never see (they would pull such a message's own question out
+    of scope)."""
+    wanted = set(intents)
+    binary = [name if label in wanted else OTHER for label in labels] + [OTHER] * len(mentioned)
+    every = [unaccented(text) for text in (*texts, *mentioned)]
+    return IntentClassifier().fit(every, binary, np.vstack([vectors, embed(list(mentioned))]))
 
 
 def load_or_train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:
@@ -242,7 +264,9 @@ def load_or_train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Under
     if stored is None or stored.version != _version(catalogue):
         log.info("training the understanding model into %s", model_dir)
         return train(model_dir, catalogue_dir)
-    return Understander(catalogue, stored.intents, stored.frustration, stored.person)
+    return Understander(
+        catalogue, stored.intents, stored.frustration, stored.person, stored.payment
+    )
 
 
 def _version(catalogue: Catalogue) -> str:

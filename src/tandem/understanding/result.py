@@ -50,6 +50,13 @@ class Understanding:
     #: it ("where is TD-1001? and I want a person"): 0..1, next to the intent (which a
     #: message with several requests gives to one of them only)
     person_request: float = 0.0
+    #: how sure it is that the message makes a complaint, as a whole or in any part of it
+    #: ("change the address please. also I want to complain about the courier"): 0..1
+    complaint_request: float = 0.0
+    #: how sure it is that the message tells of a payment problem (failed, pending, unknown or
+    #: double debits), as a whole or in any part of it ("where is my order? also I was charged
+    #: twice"): 0..1
+    payment_request: float = 0.0
 
     @property
     def question(self) -> str:

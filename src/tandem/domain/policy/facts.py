@@ -53,6 +53,8 @@ class Facts:
     frustration_trend: float
     asked_for_human: bool
     person_request: float
+    complaint_request: float
+    payment_request: float
     human_offered: bool
     awaiting_details: bool
     details_given: bool
@@ -94,8 +96,13 @@ class Facts:
 FACT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Facts))
 
 #: Facts added after decisions were first recorded, with the value an older decision was made
-#: on (nothing in the text asked for a person beyond what the intent said).
-LATER_FACTS: dict[str, object] = {"person_request": 0.0}
+#: on (nothing in the text asked for a person, complained or told of a payment problem beyond
+#: what the intent said).
+LATER_FACTS: dict[str, object] = {
+    "person_request": 0.0,
+    "complaint_request": 0.0,
+    "payment_request": 0.0,
+}
 
 _S = CelType.STRING
 FACT_SPECS: dict[str, FactSpec] = {
@@ -117,6 +124,16 @@ FACT_SPECS: dict[str, FactSpec] = {
         CelType.DOUBLE,
         "how sure understanding is that the message asks for a person, in any part of it "
         "('where is TD-1001? and I want a person'), 0..1",
+    ),
+    "complaint_request": FactSpec(
+        CelType.DOUBLE,
+        "how sure understanding is that the message makes a complaint, as a whole or in any "
+        "part of it ('change my address. also I want to complain about the courier'), 0..1",
+    ),
+    "payment_request": FactSpec(
+        CelType.DOUBLE,
+        "how sure understanding is that the message tells of a payment problem (failed, "
+        "pending, unknown or double debits), as a whole or in any part of it, 0..1",
     ),
     "human_offered": FactSpec(
         CelType.BOOL,
