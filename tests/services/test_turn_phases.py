@@ -238,6 +238,10 @@ def test_that_a_slow_llm_for_one_conversation_does_not_delay_another(runtime: Ru
         llm.close()
 
 
+#: A question asked twice: the AI would give the same answer again, so it hands over.
+ASKED_TWICE = "how long does delivery to the UK take"
+
+
 def test_that_the_cards_orders_are_the_orders_the_conversation_recorded(
     client_runtime: Runtime,
 ) -> None:
@@ -248,7 +252,7 @@ def test_that_the_cards_orders_are_the_orders_the_conversation_recorded(
         ("james@example.com", ["Where is TD-2002?", "I want to talk to a person"]),
         ("emma@example.nl", ["Waar is TD-1001?", "waar is mijn bestelling TD-2002?", "mens"]),
         # handed over on the AI's own answer (the same answer twice), not on a request
-        ("james@example.com", ["Where is TD-2002?", *["how long does delivery to the UK take"] * 2]),
+        ("james@example.com", ["Where is TD-2002?", *[ASKED_TWICE] * 2]),
     ]
     for email, texts in cases:
         chat = start_conversation(runtime, None, email, sign(email))
