@@ -7,22 +7,24 @@
    same moment (one thread each, in process). Nothing may wait on another conversation's shop
    call: the wall time is reported, and the target is >= 5x faster than before the turn was
    split into think / decide / perform (before: 22.4 s, see the README).
-3. Over HTTP: `tandem serve` pinned to CPU 0 (one worker process), a load generator pinned to
-   CPU 1 sending messages from many conversations at once. Target: >= 300 messages per second
-   stored and answered.
-
-   With --postgres URL, the same over HTTP on PostgreSQL (a throwaway schema) with one and with
-   two server processes, and the scaling ratio (goal >= 1.8x on two cores).
+3. Over HTTP (bench/turn_load.py): `tandem serve` on SQLite with one process, then on
+   PostgreSQL (a throwaway schema) with 1 and 2 processes, under many concurrent customers,
+   printed side by side: messages per second stored and answered, p50 / p95 latency, the
+   server's CPU per message and the scaling ratio. One server process runs on core 0 and the
+   load generator on core 1; with more server processes than cores to spare they share the
+   cores (the table says so). Targets: >= 300 messages per second on one core with SQLite;
+   on PostgreSQL >= 1.8x with two processes on two cores.
 
     .venv/bin/python bench/bench_turn.py [--seconds 15] [--concurrency 32] [--no-http]
-        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
+        [--postgres URL | --no-postgres] [--processes 1,2]
+
+   PostgreSQL: --postgres, else TANDEM_BENCH_DATABASE_URL or TANDEM_TEST_DATABASE_URL, else
+   the local test database postgresql+psycopg://postgres@127.0.0.1:5432/test when it answers.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import importlib.util
 import os
 import random
 import statistics
@@ -33,43 +35,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
-from serving import cpu_seconds, free_port, postgres_schema, start_server
 from tandem.answering.knowledge.retrieval import KnowledgeBase
 from tandem.commerce.demo.backend import DemoShop
 from tandem.commerce.demo.generate import seed
 from tandem.commerce.model import Address, CommerceBackend, Customer, Order, Refund
 from tandem.config import Settings
-from tandem.security.identity import signature
 from tandem.services.conversations import Started, post_customer_message, start_conversation
 from tandem.services.runtime import Runtime, assemble
 from tandem.storage.db import make_engine
 from tandem.storage.migrate import upgrade
 from tandem.types import CustomerId, OrderId
 from tandem.understanding.pipeline import load_or_train
+from turn_load import MIX, SECRET, side_by_side, sign
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "var" / "models"
-#: The secret the bench's "shop" signs its signed-in customers with (TANDEM_IDENTITY_SECRET).
-SECRET = "bench-identity-secret-of-32-bytes"
-
-#: (customer email or None, message): routine turns the AI answers itself.
-MIX = (
-    ("james@example.com", "Where is my order TD-2002?"),
-    ("emma@example.nl", "waar is mijn bestelling TD-1001?"),
-    ("emma@example.nl", "Hoe lang duurt de levering naar België?"),
-    ("james@example.com", "how long does delivery to the UK take"),
-    ("emma@example.nl", "bedankt!"),
-    ("james@example.com", "hello"),
-    (None, "where is my parcel?"),
-    ("james@example.com", "When will I get my refund for TD-2003?"),
-)
-
-
-def sign(email: str) -> str:
-    """What the shop's server does for its signed-in customer."""
-    return signature(SECRET.encode(), email)
 
 
 @contextmanager
@@ -199,105 +179,23 @@ def slow_shop(conversations: int, shop_ms: int) -> tuple[float, float]:
         return time.perf_counter() - begin, slowest[0]
 
 
-
-async def load(base: str, seconds: float, concurrency: int) -> tuple[int, int, list[float]]:
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        rng = random.Random(11)
-        done, failed, latencies = 0, 0, []
-        deadline = time.perf_counter() + seconds
-
-        async def customer() -> None:
-            nonlocal done, failed
-            while time.perf_counter() < deadline:
-                email, _ = rng.choice(MIX)
-                own = [text for who, text in MIX if who == email]
-                body = {}
-                if email:
-                    body = {"customer_email": email, "customer_signature": sign(email)}
-                started = await client.post("/api/v1/conversations", json=body)
-                if started.status_code != 201:
-                    failed += 1
-                    continue
-                chat = started.json()
-                headers = {"Authorization": f"Bearer {chat['token']}"}
-                for text in rng.sample(own, len(own)):  # each question once
-                    begin = time.perf_counter()
-                    response = await client.post(
-                        f"/api/v1/conversations/{chat['id']}/messages",
-                        json={"text": text},
-                        headers=headers,
-                    )
-                    latencies.append((time.perf_counter() - begin) * 1000)
-                    ok = response.status_code == 200 and len(response.json()["messages"]) > 1
-                    done, failed = done + ok, failed + (not ok)
-
-        await asyncio.gather(*(customer() for _ in range(concurrency)))
-        return done, failed, latencies
-
-
-def over_http(
-    seconds: float, concurrency: int, database_url: str | None = None, workers: int = 1
-) -> float:
-    """Messages per second over HTTP (printed with the latency): the server on SQLite, or on
-    the PostgreSQL database at ``database_url`` with ``workers`` processes."""
-    with tempfile.TemporaryDirectory() as folder:
-        port = free_port()
-        # One load generator on 127.0.0.1 is many customers: the per-address limits are off.
-        env = {"TANDEM_IDENTITY_SECRET": SECRET, "TANDEM_RATE_LIMITS": "off"}
-        if database_url is not None:
-            env["TANDEM_DATABASE_URL"] = database_url
-        # One server process on core 0 and the load generator on core 1; more processes than
-        # one share both cores with it (this machine has two).
-        cores = "0" if workers == 1 else ",".join(str(c) for c in range(os.cpu_count() or 1))
-        arguments = ("--workers", str(workers)) if workers > 1 else ()
-        server = start_server(folder, port, env, cores=cores, arguments=arguments)
-        try:
-            os.sched_setaffinity(0, {1} if workers == 1 else set(range(os.cpu_count() or 1)))
-            cpu = cpu_seconds(server.pid)
-            done, failed, latencies = asyncio.run(
-                load(f"http://127.0.0.1:{port}", seconds, concurrency)
-            )
-            cpu = cpu_seconds(server.pid) - cpu
-        finally:
-            server.terminate()
-            server.wait(30)
-    latencies.sort()
-    where = "SQLite" if database_url is None else "PostgreSQL"
-    processes = "one server process on one core" if workers == 1 else f"{workers} processes"
-    # uvicorn takes uvloop and httptools when they are installed (measured: no gain here).
-    fast = [name for name in ("uvloop", "httptools") if importlib.util.find_spec(name)]
-    processes += f" ({' + '.join(fast) or 'asyncio + h11'})"
-    print(
-        f"HTTP, {where}, {processes}, {concurrency} concurrent customers, {seconds:.0f} s: "
-        f"{done / seconds:.0f} messages/s stored and answered (target >= 300), {failed} failed; "
-        f"latency p50 {statistics.median(latencies):.1f} ms, "
-        f"p95 {latencies[int(len(latencies) * 0.95)]:.1f} ms; server CPU "
-        f"{cpu / max(done, 1) * 1000:.1f} ms per message (its conversation's start included), "
-        f"{cpu / seconds:.0%} of a core; load average {os.getloadavg()[0]:.1f}",
-        flush=True,
-    )
-    return done / seconds
-
-
-def on_postgres(url: str, seconds: float, concurrency: int) -> None:
-    """Throughput with 1 and 2 server processes on PostgreSQL, and the ratio."""
-    rates = []
-    for workers in (1, 2):
-        with postgres_schema(url, "bench_turn") as schema_url:
-            rates.append(over_http(seconds, concurrency, schema_url, workers))
-    print(f"PostgreSQL, 2 processes vs 1: {rates[1] / rates[0]:.2f}x (goal >= 1.8x)")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--turns", type=int, default=400)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--shop-ms", type=int, default=200)
-    parser.add_argument("--no-http", action="store_true", help="skip the HTTP load run")
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP load runs")
     parser.add_argument(
-        "--postgres", metavar="URL", help="also over HTTP on PostgreSQL, 1 and 2 processes"
+        "--postgres",
+        metavar="URL",
+        default=_postgres_url(),
+        help="PostgreSQL for the HTTP runs (default: TANDEM_BENCH_DATABASE_URL, "
+        "TANDEM_TEST_DATABASE_URL, else the local test database)",
+    )
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only over HTTP")
+    parser.add_argument(
+        "--processes", default="1,2", help="PostgreSQL server process counts (default 1,2)"
     )
     args = parser.parse_args()
     timings = sorted(in_process(args.turns))
@@ -314,9 +212,17 @@ def main() -> None:
         f"({SLOW_SHOP_BEFORE} s; target >= 5x)"
     )
     if not args.no_http:
-        over_http(args.seconds, args.concurrency)
-        if args.postgres:
-            on_postgres(args.postgres, args.seconds, args.concurrency)
+        counts = tuple(int(count) for count in args.processes.split(","))
+        postgres = None if args.no_postgres else args.postgres
+        side_by_side(args.seconds, args.concurrency, postgres, counts)
+
+
+def _postgres_url() -> str:
+    return (
+        os.environ.get("TANDEM_BENCH_DATABASE_URL")
+        or os.environ.get("TANDEM_TEST_DATABASE_URL")
+        or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
 
 
 if __name__ == "__main__":

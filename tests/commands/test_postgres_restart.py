@@ -4,7 +4,9 @@ The database is a cluster of the test's own (tests/own_postgres.py): the shared 
 tests use is never stopped. Customers write from several threads, retrying a refused message
 with the same client_message_id as a widget does; meanwhile PostgreSQL is stopped (fast:
 every session ended, as an operator's restart or a failover does), left down a few seconds
-and started again (also after an immediate stop, as a crash). Every request must end within
+and started again (also after an immediate stop, as a crash); with two worker processes,
+each of them (named by the X-Tandem-Process header) answers customers before the outage and
+again after it. Every request must end within
 its timeout with a success or a clean 503 (Retry-After, a JSON error), never a 500; every
 acknowledged message is stored once and every stored one is answered (no partial writes); an
 open event stream stays open and delivers every message; /readyz says 503 while the database
@@ -17,6 +19,7 @@ import itertools
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +65,7 @@ class Attempt:
     status: int | None  # None: no answer (a transport error or the timeout)
     code: str = ""
     retry_after: str | None = None
+    process: str = ""  # the server process that answered (X-Tandem-Process)
 
 
 @dataclass
@@ -108,10 +112,15 @@ class Load:
             answer.status_code,
             code,
             answer.headers.get("Retry-After"),
+            answer.headers.get("X-Tandem-Process", ""),
         )
 
     def acknowledged(self, after: float = 0.0) -> list[Attempt]:
         return [a for a in self.attempts if a.status == 200 and a.started >= after]
+
+    def processes(self, after: float = 0.0, before: float = float("inf")) -> set[str]:
+        """The server processes that answered a customer's message 200 in that time."""
+        return {a.process for a in self.acknowledged(after) if a.started < before}
 
     def finish(self) -> None:
         self.stop.set()
@@ -256,7 +265,11 @@ def _restart_under_load(cluster: OwnPostgres, server: Served, mode: str, workers
     listener.start()
     probes.start()
     load.start()
-    _wait(lambda: len(load.acknowledged()) >= ACKNOWLEDGED_BEFORE_RESTART, "no answers under load")
+    _wait(
+        lambda: len(load.acknowledged()) >= ACKNOWLEDGED_BEFORE_RESTART
+        and len(load.processes()) == workers,
+        "not every server process answered under load",
+    )
 
     down = time.monotonic()
     cluster.stop(mode)
@@ -278,6 +291,10 @@ def _restart_under_load(cluster: OwnPostgres, server: Served, mode: str, workers
         lambda: {a.chat for a in load.acknowledged(after=up)} == set(range(CUSTOMERS)),
         "not every customer was answered again after the restart",
     )
+    every_process_again = _wait(
+        lambda: len(load.processes(after=up)) == workers,
+        "not every server process answered again after the restart",
+    )
     load.finish()
     probes.stop.set()
     first_chat = [m["id"] for m in conversation(server.base_url, chats[0])["messages"]]
@@ -285,6 +302,9 @@ def _restart_under_load(cluster: OwnPostgres, server: Served, mode: str, workers
     listener.close()
     assert listener.ended == ""  # the stream stayed open through the outage...
     assert listener.ids == first_chat  # ...and delivered every message, in order, once
+
+    before, after = load.processes(before=down), load.processes(after=up)
+    assert len(before) == workers and after == before and "" not in before  # each, by name
 
     answers = [a.status for a in load.attempts]
     assert set(answers) <= {200, 503}, sorted(set(map(str, answers)))  # no 500, none hung
@@ -310,15 +330,18 @@ def _restart_under_load(cluster: OwnPostgres, server: Served, mode: str, workers
     assert _unhandled_customer_messages(cluster.url) == 0  # every stored one went through a turn
     slowest_probe = max(end - at for at, end, *_ in probes.seen)
     handed_over = sum(body["state"] != "ai" for body in bodies)
+    per_process = " + ".join(map(str, Counter(a.process for a in load.acknowledged()).values()))
 
     print(
         f"\n{mode}, {workers} process(es): outage {up - down:.1f} s (stopping "
         f"{stopped - down:.1f} s, starting "
         f"{up - starting:.1f} s); {len(load.attempts)} requests: {len(load.acknowledged())} "
-        f"answered 200, {len(refused)} refused 503 ({len(in_flight)} of them in flight when "
-        f"it stopped), 0 other; /readyz 503 x{len(during)} while down, 200 again "
+        f"answered 200 ({per_process} by process), {len(refused)} refused 503 "
+        f"({len(in_flight)} of them in flight when it stopped), 0 other; "
+        f"/readyz 503 x{len(during)} while down, 200 again "
         f"{ready_again - up:.1f} s after the start; every customer answered again "
-        f"{answering_again - up:.1f} s after the start; {handed_over} of {CUSTOMERS} "
+        f"{answering_again - up:.1f} s after the start, by each of the {workers} process(es) "
+        f"{every_process_again - up:.1f} s after; {handed_over} of {CUSTOMERS} "
         f"conversations handed to a person; slowest /readyz {slowest_probe:.1f} s"
     )
 

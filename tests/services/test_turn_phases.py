@@ -238,6 +238,10 @@ def test_that_a_slow_llm_for_one_conversation_does_not_delay_another(runtime: Ru
         llm.close()
 
 
+#: A question asked twice: the AI would give the same answer again, so it hands over.
+ASKED_TWICE = "how long does delivery to the UK take"
+
+
 def test_that_the_cards_orders_are_the_orders_the_conversation_recorded(
     client_runtime: Runtime,
 ) -> None:
@@ -247,6 +251,8 @@ def test_that_the_cards_orders_are_the_orders_the_conversation_recorded(
         ("emma@example.nl", ["Waar is TD-1001?", "Ik wil TD-1002 retourneren", "ik wil een mens"]),
         ("james@example.com", ["Where is TD-2002?", "I want to talk to a person"]),
         ("emma@example.nl", ["Waar is TD-1001?", "waar is mijn bestelling TD-2002?", "mens"]),
+        # handed over on the AI's own answer (the same answer twice), not on a request
+        ("james@example.com", ["Where is TD-2002?", *[ASKED_TWICE] * 2]),
     ]
     for email, texts in cases:
         chat = start_conversation(runtime, None, email, sign(email))
@@ -262,6 +268,20 @@ def test_that_the_cards_orders_are_the_orders_the_conversation_recorded(
         on_card = {order["id"] for order in record.card["orders"]}
         assert on_card == recorded, (texts, on_card, recorded)
         assert "TD-2002" not in on_card or email == "james@example.com"
+
+
+def test_that_a_routine_turn_after_an_order_question_does_not_read_the_orders_again(
+    recorded: Runtime, recording: RecordingShop
+) -> None:
+    chat = start_conversation(recorded, None, "james@example.com", sign("james@example.com"))
+    post_customer_message(recorded, chat.conversation.id, chat.token, "Where is TD-2002?")
+    recording.calls.clear()
+    answer = post_customer_message(
+        recorded, chat.conversation.id, chat.token, "how long does delivery to the UK take"
+    )
+    assert answer.handoff is None and len(answer.messages) > 1
+    # the customer once; their orders only when the turn may hand over (for the card)
+    assert [name for name, _, _ in recording.calls] == ["customer"]
 
 
 @pytest.fixture

@@ -29,11 +29,12 @@ from tandem.storage.db import reading
 #: The most statements a turn may run: (SQLite, PostgreSQL; SQLite counts its BEGINs). Measured
 #: on 2026-12-03 before the fast paths: routine 20 / 17, order question 20 / 21 (the shop's
 #: reads count on PostgreSQL), hand-over 30 / 26; after: 16 / 14, 16 / 18, 27 / 24; with the
-#: turn's look taken where the message is stored: 12 / 11, 12 / 15, 23 / 21.
+#: turn's look taken where the message is stored: 12 / 11, 12 / 15, 23 / 21; with the handled
+#: mark written with the message's understanding: 11 / 10, 11 / 14, 22 / 20.
 BOUNDS = {
-    "routine": (13, 12),
-    "order_status": (13, 16),
-    "handover": (24, 22),
+    "routine": (12, 11),
+    "order_status": (12, 15),
+    "handover": (23, 21),
 }
 #: With nothing kept (the first turn after a second without one): four more reads at most.
 COLD = 4

@@ -7,6 +7,8 @@ import io
 import json
 import logging
 import logging.config
+import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -74,6 +76,13 @@ def test_that_every_answer_carries_a_request_id_and_keeps_a_sane_one_given(
     ] == "lb-42.a_b"
     forged = client.get("/healthz", headers={"X-Request-ID": "x\tinjected log line " * 9})
     assert "injected" not in forged.headers["X-Request-ID"]
+
+
+def test_that_every_answer_names_its_process_with_an_opaque_id(client: TestClient) -> None:
+    names = {client.get(path).headers["X-Tandem-Process"] for path in ("/healthz", "/nowhere")}
+    assert len(names) == 1  # one process, one name, on every answer (an error's too)
+    [name] = names
+    assert re.fullmatch("[0-9a-f]{8}", name) and name != str(os.getpid())
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from tandem.domain.errors import NotFound
 from tandem.domain.flow_records import Partial
 from tandem.domain.policy.engine import Engine as PolicyEngine
 from tandem.domain.rollout import Gate, Modes
-from tandem.domain.turns import Attempt, Surroundings, turn_facts
+from tandem.domain.turns import Attempt, Surroundings, decide_turn, turn_facts
 from tandem.security.verification import Checked, VerificationGuard, VerificationLimits
 from tandem.services import rollout
 from tandem.services.agents import agents_online
@@ -89,6 +89,8 @@ class Thought:
     attempt: Attempt | None
     order: Order | None  # the order in question, chosen once
     request_human: bool
+    #: The orders the conversation recorded were read, for a hand-over's card (_load_recorded).
+    recorded: bool = False
 
     def around(self, runtime: Runtime, online: int, queued: int) -> Surroundings:
         return surroundings(
@@ -163,7 +165,10 @@ def think(
     message: MessageRecord,
     request_human: bool,
     verification: Verifies,
+    recorded: bool = False,
 ) -> Thought:
+    """Phase 1 for `message`. `recorded`: read the orders the conversation recorded whatever
+    the plan (else only when the turn may hand over: _may_hand_over)."""
     record = snapshot.record
     shop = TurnShop(runtime.shop)
     customer = shop.customer(CustomerId(record.customer_id)) if record.customer_id else None
@@ -195,16 +200,19 @@ def think(
                 thought, customer=found, order=_own_order(shop, found, named)
             )
         _load_recorded(snapshot, shop, found)
-        return thought
+        return dataclasses.replace(thought, recorded=True)
     started = time.perf_counter()
     answer = _warmer(runtime, understanding, runtime.assistant.respond(turn))
     attempt = _attempt_of(answer, time.perf_counter() - started, record.memory.last_reply)
     customer = answer.customer or customer
     order = _own_order(shop, customer, answer.detail.get("order_id") or named)
-    _load_recorded(snapshot, shop, customer)
-    return dataclasses.replace(
+    thought = dataclasses.replace(
         thought, answer=answer, attempt=attempt, customer=customer, order=order
     )
+    if recorded or _may_hand_over(runtime, thought):
+        _load_recorded(snapshot, shop, customer)
+        thought = dataclasses.replace(thought, recorded=True)
+    return thought
 
 
 def verifying(
@@ -317,6 +325,23 @@ def _load_recorded(snapshot: Snapshot, shop: TurnShop, customer: Customer | None
     loaded = shop.loaded()
     if customer is not None and any(i not in loaded for i in snapshot.record.memory.orders):
         shop.orders_of(customer.id)
+
+
+def _may_hand_over(runtime: Runtime, thought: Thought) -> bool:
+    """Can this turn end in a hand-over, whose card states the recorded orders? While waiting
+    for a person, with a shop action (it may fail), on a topic the roll-out gives to people,
+    or when the policy hands over on the plan. Phase 2 decides again on the same facts and
+    thinks again when it hands over all the same (office hours that ended meanwhile)."""
+    answer, snapshot = thought.answer, thought.snapshot
+    if snapshot.record.state is not State.AI or answer is None or answer.action is not None:
+        return True
+    if thought.gate.reason is not None or thought.attempt is None:
+        return True
+    attempt = thought.attempt
+    around = thought.around(runtime, snapshot.agents_online, snapshot.waiting)
+    memory = snapshot.record.memory.turn
+    turn = decide_turn(snapshot.policy, memory, thought.understanding, around, lambda: attempt)
+    return turn.decision.action in (Action.HANDOFF, Action.TICKET)
 
 
 def _identified_on_the_way(thought: Thought, verification: Verifies) -> Customer | None:

@@ -182,13 +182,14 @@ def _think_and_write(
             unit = ConversationUnit.load(connection, conversation_id)
             snapshot = look(runtime, connection, conversation_id)
             guard = verifying(runtime, asked.client, connection)
-            thought = think(runtime, snapshot, message, human, guard)
+            thought = think(runtime, snapshot, message, human, guard, recorded=True)
             with unit.batched():
                 return _handled(unit, _write(runtime, unit, thought, final=True))
     if snapshot is None:
         with reading(runtime.engine) as connection:
             snapshot = look(runtime, connection, conversation_id)
-    thought = think(runtime, snapshot, message, human, verifying(runtime, asked.client))
+    guard = verifying(runtime, asked.client)
+    thought = think(runtime, snapshot, message, human, guard, recorded=attempt > 0)
     with transaction(runtime.engine) as connection:
         unit = ConversationUnit.load(connection, conversation_id)
         record = unit.conversation
@@ -199,11 +200,13 @@ def _think_and_write(
 
 
 def _handled(unit: ConversationUnit, written: _Written) -> _Written:
-    """The message's handled mark (storage/unanswered.py), committed with its turn; a turn with
-    an action still to perform is handled once the action's result is recorded. The turn
-    carries the state and version its write leaves."""
-    if written.pending is None:
-        mark_handled(unit.connection, written.thought.message.id)
+    """The message's handled mark (storage/unanswered.py), committed with its turn (written with
+    its understanding when the turn could not leave an action pending); a turn with an action
+    still to perform is handled once the action's result is recorded. The turn carries the
+    state and version its write leaves."""
+    message_id = written.thought.message.id
+    if written.pending is None and message_id not in unit.handled:
+        mark_handled(unit.connection, message_id)
     return dataclasses.replace(written, turn=_as_left(written.turn, unit))
 
 
@@ -216,7 +219,9 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     u, record = thought.understanding, unit.conversation
     if _decided(runtime, thought.snapshot, thought.message, unit.connection):  # current here
         return _Written(AiTurn([], None, record.state, again=True), None, thought)
-    unit.note_understanding(thought.message, u)
+    # Without a planned shop action nothing can be left pending (_pending): the message's
+    # handled mark goes with its understanding, in one UPDATE of its row.
+    unit.note_understanding(thought.message, u, handled=_plans_no_action(thought))
     if u.language != record.language:
         unit.set(language=u.language)
     if record.state is not State.CLOSED:
@@ -292,6 +297,11 @@ def _write(runtime: Runtime, unit: ConversationUnit, thought: Thought, final: bo
     if draft is not None:
         _store_draft(unit, thought, draft)
     return _Written(acted, pending, thought)
+
+
+def _plans_no_action(thought: Thought) -> bool:
+    answer = thought.answer
+    return answer is None or answer.action is None
 
 
 def awaits_confirmation(flow: OpenFlow | None) -> bool:
@@ -455,6 +465,8 @@ def _act(
     elif turn.memory.last_outcome is TurnOutcome.OFFERED and pending is None:
         sent.append(unit.say(Actor.AI, text.say("offer_human").text))
     elif decision.action in (Action.HANDOFF, Action.TICKET):
+        if not thought.recorded:  # phase 1 did not foresee it: think again, reading them
+            raise _Changed()
         known = Known(thought.customer, thought.shop.loaded())
         handed = hand_over(runtime, unit, decision, known, turn.facts)
         return AiTurn([*sent, *handed.replies], handed.handoff, unit.conversation.state)

@@ -196,6 +196,10 @@ _BY_ID = select(conversations).where(conversations.c.id == bindparam("b_id"))
 _LOCKED = _BY_ID.with_for_update()
 _INSERT_MESSAGE = insert(messages).returning(messages.c.id)
 _NOTE = update(messages).where(messages.c.id == bindparam("b_id"))
+#: The same with the message's handled mark (kept when it has one): one UPDATE of its row.
+_NOTE_HANDLED = _NOTE.values(
+    handled_at=func.coalesce(messages.c.handled_at, bindparam("b_handled_at"))
+)
 _UPDATE = update(conversations).where(conversations.c.id == bindparam("b_id"))
 
 
@@ -216,6 +220,8 @@ class ConversationUnit:
         self.connection = connection
         self.conversation = record
         self._batch: dict[str, Any] | None = None
+        #: Messages marked handled with their understanding (:meth:`note_understanding`).
+        self.handled: set[int] = set()
 
     @classmethod
     def load(cls, connection: Connection, conversation_id: str) -> ConversationUnit:
@@ -263,18 +269,23 @@ class ConversationUnit:
             message_id, offset, author, name, text, moment, answer and author is Actor.AI
         )
 
-    def note_understanding(self, message: MessageRecord, understanding: Understanding) -> None:
-        """Store what understanding made of a message that was stored before it was read."""
-        self.connection.execute(
-            _NOTE,
-            {
-                "b_id": message.id,
-                "language": understanding.language,
-                "intent": understanding.intent,
-                "confidence": understanding.confidence,
-                "frustration": understanding.frustration,
-            },
-        )
+    def note_understanding(
+        self, message: MessageRecord, understanding: Understanding, handled: bool = False
+    ) -> None:
+        """Store what understanding made of a message that was stored before it was read;
+        `handled`: mark it handled too (storage/unanswered.py), in the same UPDATE."""
+        values: dict[str, Any] = {
+            "b_id": message.id,
+            "language": understanding.language,
+            "intent": understanding.intent,
+            "confidence": understanding.confidence,
+            "frustration": understanding.frustration,
+        }
+        if handled:
+            self.connection.execute(_NOTE_HANDLED, values | {"b_handled_at": now()})
+            self.handled.add(message.id)
+        else:
+            self.connection.execute(_NOTE, values)
 
     def move(
         self,

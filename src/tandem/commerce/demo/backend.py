@@ -15,12 +15,12 @@ from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 
 from tandem.commerce import identity
 from tandem.commerce.addresses import validated_address
+from tandem.commerce.demo import reading as reading_rows
 from tandem.commerce.demo.catalogue import SHOP_LANGUAGE
 from tandem.commerce.demo.idempotency import done_before, remember
-from tandem.commerce.demo.reading import load_customer, load_orders, money, name_in, names_of, utc
+from tandem.commerce.demo.reading import load_orders, money, name_in, names_of, utc
 from tandem.commerce.demo.rows import REFUND_BUSINESS_DAYS, add_business_days
 from tandem.commerce.demo.tables import (
-    shop_customers,
     shop_order_lines,
     shop_orders,
     shop_payments,
@@ -66,21 +66,19 @@ class DemoShop:
 
     def customer_by_email(self, email: str) -> Customer | None:
         with reading(self._engine) as connection:
-            wanted = email.strip().lower()
-            return load_customer(connection, func.lower(shop_customers.c.email) == wanted)
+            return reading_rows.customer_by_email(connection, email)
 
     def customer(self, customer_id: CustomerId) -> Customer | None:
         with reading(self._engine) as connection:
-            return load_customer(connection, shop_customers.c.id == customer_id)
+            return reading_rows.customer_by_id(connection, customer_id)
 
     def order(self, order_id: OrderId) -> Order | None:
         with reading(self._engine) as connection:
-            found = load_orders(connection, shop_orders.c.id == _key(order_id))
-            return found[0] if found else None
+            return reading_rows.order_by_id(connection, _key(order_id))
 
     def orders_of(self, customer_id: CustomerId) -> list[Order]:
         with reading(self._engine) as connection:
-            return load_orders(connection, shop_orders.c.customer_id == customer_id)
+            return reading_rows.orders_of(connection, customer_id)
 
     def variants_of(
         self, product_id: str, language: Language | None = None
