@@ -27,7 +27,7 @@ ORDERS_TO_PEOPLE = DEFAULT_POLICY.read_text("utf-8").replace(
 #: The default policy with two mistakes: an unknown fact and an unknown reason code.
 BROKEN = (
     DEFAULT_POLICY.read_text("utf-8")
-    .replace('when: intent == "complaint"', 'when: intnet == "complaint"')
+    .replace('when: (intent == "complaint"', 'when: (intnet == "complaint"')
     .replace("reason: double_charge", "reason: charged_twice")
 )
 
