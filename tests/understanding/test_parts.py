@@ -27,6 +27,19 @@ def test_that_clause_starts_are_the_message_language_s_own() -> None:
     assert PARTS.of("kun je mijn bestelling nakijken", "nl") == []
 
 
+def test_that_a_question_asked_the_other_way_round_is_not_cut_after_its_verb() -> None:
+    # "kan | ik ... betalen" would read "ik bij jullie met maestro betalen" alone: a payment
+    # told, not the question about a payment method it is
+    for text, language in [
+        ("kan ik bij jullie met een maestro pas betalen", "nl"),
+        ("can i pay with maestro at your shop", "en"),
+        ("kann ich bei euch mit maestro bezahlen", "de"),
+        ("mag ik een medewerker spreken", "nl"),
+    ]:
+        assert PARTS.of(text, language) == [], text
+    assert "ik iemand spreken" in PARTS.of("waar blijft mijn pakket kan ik iemand spreken", "nl")
+
+
 def test_that_joining_words_and_marks_still_cut_without_a_language() -> None:
     assert PARTS.of("where is TD-1001, and get me a human") == [
         "where is TD-1001",

@@ -328,3 +328,41 @@ def test_that_a_customer_thumbs_an_answer_ends_the_chat_and_rates_it(
     ).json()["conversations"]
     [thumbed] = [row for row in rows if row["thumbs_up"]]  # other tests' chats are not thumbed
     assert (thumbed["thumbs_up"], thumbed["csat"], thumbed["resolution"]) == (1, 5, "confirmed")
+
+
+#: A slow phone network: the page's first message POST takes 1.5 s to leave.
+SLOW_FIRST_MESSAGE = """
+(() => {
+  const send = window.fetch.bind(window);
+  let delayed = false;
+  window.fetch = (url, init) => {
+    if (!delayed && init && init.method === "POST" && String(url).endsWith("/messages")) {
+      delayed = true;
+      return new Promise((resolve) => setTimeout(resolve, 1500)).then(() => send(url, init));
+    }
+    return send(url, init);
+  };
+})();
+"""
+
+
+def test_that_a_message_typed_while_the_one_before_is_still_sending_is_sent_after_it(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    page = browser.new_context(viewport={"width": 390, "height": 760}).new_page()
+    page.add_init_script(SLOW_FIRST_MESSAGE)
+    page.goto(f"{live_server.base_url}/?lang=en")
+    page.get_by_role("button", name="Chat with us").click()
+    panel = page.locator("#tandem-panel")
+    expect(panel.locator(".tw-msg-ai").first).to_be_visible()
+    message = page.get_by_role("textbox", name="Your message")
+    message.fill("how long does delivery take?")
+    message.press("Enter")
+    message.fill("and can I pay with PayPal?")  # while the first is still on its way
+    message.press("Enter")
+    customer = panel.locator(".tw-msg-customer")
+    expect(customer).to_have_count(2, timeout=15_000)
+    expect(customer.nth(0)).to_contain_text("delivery")
+    expect(customer.nth(1)).to_contain_text("PayPal")
+    expect(message).to_have_value("")
+    expect(panel.locator(".tw-msg-ai").last).to_contain_text("PayPal", timeout=15_000)

@@ -57,9 +57,11 @@ class IntentPrediction:
 
 
 class IntentClassifier:
-    def __init__(self, *, seed: int = 0) -> None:
-        self._word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-        self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    def __init__(self, *, seed: int = 0, terms: Terms | None = None) -> None:
+        """`terms`: word and character TF-IDF already fitted, shared with other classifiers
+        (a message's terms are then looked up once for all of them); else fitted by ``fit``."""
+        self._word, self._char = terms or term_vectorizers()
+        self._terms_fitted = terms is not None
         self._svm = LinearSVC(C=1.0, max_iter=10_000, random_state=seed)
         self._seed = seed
         self.labels: tuple[str, ...] = ()
@@ -162,8 +164,9 @@ class IntentClassifier:
         )
 
     def _fit_features(self, texts: Sequence[str], vectors: Vectors) -> sparse.csr_matrix:
-        self._word.fit(texts)
-        self._char.fit(texts)
+        if not self._terms_fitted:
+            self._word.fit(texts)
+            self._char.fit(texts)
         return self._features(texts, vectors)
 
     def _features(self, texts: Sequence[str], vectors: Vectors) -> sparse.csr_matrix:
@@ -175,8 +178,24 @@ class IntentClassifier:
         return sparse.hstack(blocks, format="csr")
 
 
+#: Word 1-2-gram and character 2-5-gram TF-IDF.
+Terms = tuple[TfidfVectorizer, TfidfVectorizer]
+
+
+def term_vectorizers(texts: Sequence[str] = ()) -> Terms:
+    """Word and character TF-IDF, fitted on `texts` when there are any (to share them)."""
+    word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    if texts:
+        word.fit(texts)
+        char.fit(texts)
+    return word, char
+
+
+@functools.lru_cache(maxsize=256)
 def _tfidf(vectorizer: TfidfVectorizer, text: str) -> tuple[npt.NDArray[np.intp], Matrix]:
-    """The non-zero columns and values of ``vectorizer.transform([text])`` (sublinear tf, l2)."""
+    """The non-zero columns and values of ``vectorizer.transform([text])`` (sublinear tf, l2);
+    kept for the last texts read, so classifiers sharing a vectorizer look a message up once."""
     vocabulary = vectorizer.vocabulary_
     known = [
         (column, count)

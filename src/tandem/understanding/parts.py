@@ -19,6 +19,8 @@ from tandem.understanding.catalogue import Catalogue
 #: A part needs this many words to be read on its own ("a human" does; "and" alone does not).
 PART_WORDS = 2
 
+_WORD = re.compile(r"[^\W\d_]+")
+
 
 class Parts:
     def __init__(self, catalogue: Catalogue) -> None:
@@ -39,12 +41,25 @@ class Parts:
         pieces = self._cut.split(text)
         starts = self._starts.get(language) if language else None
         if starts is not None:
-            pieces = [part for piece in pieces for part in starts.split(piece)]
+            pieces = [part for piece in pieces for part in _clauses(starts, piece)]
         parts = [" ".join(p.split()) for p in pieces]
         if len(parts) < 2:
             return []
         whole = " ".join(text.split())  # a cut before the first word leaves the whole message
-        return [p for p in parts if p != whole and len(re.findall(r"[^\W\d_]+", p)) >= PART_WORDS]
+        return [p for p in parts if p != whole and len(_WORD.findall(p)) >= PART_WORDS]
+
+
+def _clauses(starts: re.Pattern[str], piece: str) -> list[str]:
+    """`piece` cut before its clause starts, except after a single word: that word is the verb
+    of a question asked the other way round ("kan ik met maestro betalen", "can I pay with
+    Maestro", "kann ich ..."), not a clause of its own."""
+    clauses: list[str] = []
+    for clause in starts.split(piece):
+        if clauses and len(_WORD.findall(clauses[-1])) < PART_WORDS:
+            clauses[-1] += clause
+        else:
+            clauses.append(clause)
+    return clauses
 
 
 def _phrases(words: Iterable[str]) -> list[str]:

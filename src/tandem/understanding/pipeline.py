@@ -28,7 +28,12 @@ from tandem.understanding.catalogue import (
 )
 from tandem.understanding.embeddings import Vectors, embed
 from tandem.understanding.frustration import FrustrationScorer, is_shouting, trend
-from tandem.understanding.intents import IntentClassifier, IntentPrediction
+from tandem.understanding.intents import (
+    IntentClassifier,
+    IntentPrediction,
+    Terms,
+    term_vectorizers,
+)
 from tandem.understanding.language import LanguageDetector
 from tandem.understanding.parts import Parts
 from tandem.understanding.result import Context, Slots, Understanding
@@ -226,12 +231,16 @@ def train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:
         *[(t, label) for t, label in masked if any(c.isalpha() for c in t)], strict=True
     )
     vectors = embed(list(texts))  # the encoder reads the text as written, the words unaccented
-    intents = IntentClassifier().fit([unaccented(t) for t in texts], labels, vectors)
-    examples = (texts, labels, vectors)
-    people = [t for lang in catalogue.languages.values() for t in lang.people_mentioned]
-    paying = [t for lang in catalogue.languages.values() for t in lang.payments_mentioned]
-    person = _request_model(PERSON, {PERSON}, [slots.mask(t) for t in people], *examples)
-    payment = _request_model(PAYMENT, PAYMENT_INTENTS, [slots.mask(t) for t in paying], *examples)
+    languages = catalogue.languages.values()
+    people = [slots.mask(t) for lang in languages for t in lang.people_mentioned]
+    paying = [slots.mask(t) for lang in languages for t in lang.payments_mentioned]
+    # One word and character vocabulary for the three models: a message's terms are looked up
+    # once, not once per model (each message and each of its parts is read by all three).
+    terms = term_vectorizers([unaccented(t) for t in (*texts, *people, *paying)])
+    intents = IntentClassifier(terms=terms).fit([unaccented(t) for t in texts], labels, vectors)
+    examples = (texts, labels, vectors, terms)
+    person = _request_model(PERSON, {PERSON}, people, *examples)
+    payment = _request_model(PAYMENT, PAYMENT_INTENTS, paying, *examples)
     frustration = FrustrationScorer(catalogue)
     stored = _StoredModel(_version(catalogue), intents, frustration, person, payment)
     _store(model_dir / MODEL_FILE, stored)
@@ -245,6 +254,7 @@ def _request_model(
     texts: Sequence[str],
     labels: Sequence[str],
     vectors: Vectors,
+    terms: Terms,
 ) -> IntentClassifier:
     """A request that needs a person wherever it stands in a message: the examples of
     `intents` (as `name`) against every other example, and against sentences that only mention
@@ -254,7 +264,8 @@ def _request_model(
     wanted = set(intents)
     binary = [name if label in wanted else OTHER for label in labels] + [OTHER] * len(mentioned)
     every = [unaccented(text) for text in (*texts, *mentioned)]
-    return IntentClassifier().fit(every, binary, np.vstack([vectors, embed(list(mentioned))]))
+    model = IntentClassifier(terms=terms)
+    return model.fit(every, binary, np.vstack([vectors, embed(list(mentioned))]))
 
 
 def load_or_train(model_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> Understander:

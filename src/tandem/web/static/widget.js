@@ -636,6 +636,8 @@
   // ---- sending -----------------------------------------------------------------------------
 
   var sending = false;
+  // Enter pressed while a message is still on its way: what is in the input then goes next.
+  var sendNext = false;
   // The message being sent and its id: every retry of the same text sends the same id, so the
   // server stores it once even when only the response was lost.
   var pending = null; // {conversation, text, id}
@@ -678,7 +680,11 @@
 
   function sendText(text, fromInput, requestHuman) {
     text = text.trim();
-    if (!text || sending) return;
+    if (!text) return;
+    if (sending) {
+      if (fromInput) sendNext = true;
+      return;
+    }
     sending = true;
     sendBtn.disabled = true;
     if (state === "ai" || state === "queued" || !state) {
@@ -706,6 +712,7 @@
           // What the customer typed stays in the input so nothing is lost; sending it again
           // reuses its id when it may have been stored.
           if (!mayRetry(err)) pending = null;
+          sendNext = false; // it stays in the input, next to the error, to be sent again
           showError(err.message);
         }
       )
@@ -715,6 +722,10 @@
         sendBtn.disabled = false;
         renderState();
         if (fromInput) input.focus();
+        if (sendNext) {
+          sendNext = false;
+          sendText(input.value, true);
+        }
       });
   }
 
