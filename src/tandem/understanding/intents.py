@@ -199,7 +199,7 @@ def _tfidf(vectorizer: TfidfVectorizer, text: str) -> tuple[npt.NDArray[np.intp]
     vocabulary = vectorizer.vocabulary_
     known = [
         (column, count)
-        for term, count in _terms(vectorizer.analyzer, vectorizer.ngram_range, text).items()
+        for term, count in Counter(_analyzer(vectorizer)(text)).items()
         if (column := vocabulary.get(term)) is not None
     ]
     columns = np.fromiter((column for column, _ in known), np.intp, len(known))
@@ -209,19 +209,12 @@ def _tfidf(vectorizer: TfidfVectorizer, text: str) -> tuple[npt.NDArray[np.intp]
     return columns, weights / norm if norm else weights
 
 
-@functools.lru_cache(maxsize=64)
-def _terms(analyzer: str, ngram_range: tuple[int, int], text: str) -> Counter[str]:
-    """The terms of a text and their counts, as a vectorizer with these settings reads them;
-    shared by the intent and person models, which read each message with the same settings."""
-    return Counter(_analyzer(analyzer, ngram_range)(text))
-
-
-@functools.cache
-def _analyzer(analyzer: str, ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
-    built: Callable[[str], list[str]] = TfidfVectorizer(
-        analyzer=analyzer, ngram_range=ngram_range
-    ).build_analyzer()
-    return built
+@functools.lru_cache(maxsize=16)
+def _analyzer(vectorizer: TfidfVectorizer) -> Callable[[str], list[str]]:
+    """The vectorizer's own text analysis, built once per vectorizer (building it costs more
+    than using it on one message)."""
+    analyze: Callable[[str], list[str]] = vectorizer.build_analyzer()
+    return analyze
 
 
 def _two_columns(scores: Matrix) -> Matrix:
